@@ -1,14 +1,14 @@
 import { Command, CommanderError } from 'commander';
 import { InputError, UsageError, oneLine } from '../errors.js';
 import { VERSION } from '../version.js';
+import { registerCheckCommand } from './check.js';
 import { processContext, type CliContext } from './context.js';
+import { EXIT_ERROR, EXIT_FINDINGS, EXIT_OK } from './exit-codes.js';
 import { registerMeasureCommand } from './measure.js';
 import { registerPcrCommand } from './pcr.js';
+import { registerRulesCommands } from './rules.js';
 
-/** Exit codes of the CLI contract (DESIGN.md). */
-export const EXIT_OK = 0;
-export const EXIT_FINDINGS = 1;
-export const EXIT_ERROR = 2;
+export { EXIT_ERROR, EXIT_FINDINGS, EXIT_OK };
 
 export function buildProgram(ctx: CliContext): Command {
   const program = new Command('isolint')
@@ -21,6 +21,8 @@ export function buildProgram(ctx: CliContext): Command {
       writeOut: (text) => ctx.stdout.write(text),
       writeErr: (text) => ctx.stderr.write(text),
     });
+  registerCheckCommand(program, ctx);
+  registerRulesCommands(program, ctx);
   registerMeasureCommand(program, ctx);
   registerPcrCommand(program, ctx);
   return program;

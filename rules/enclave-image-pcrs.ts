@@ -1,0 +1,88 @@
+import { defineRule } from '../src/engine/rule.js';
+import { isUnknown } from '../src/model/unknown.js';
+
+/** SHA-384 PCR values are 48 bytes: 96 hex digits (NITRO-FACTS §2). */
+const PCR_HEX = /^[0-9a-fA-F]{96}$/;
+const ALL_ZEROS = /^0+$/;
+
+export default defineRule({
+  id: 'enclave-image-pcrs',
+  name: 'EnclaveImagePcrs',
+  title: 'Each enclave image measures to its expected PCRs',
+  severity: 'error',
+  securitySeverity: 8.8,
+  precision: 'very-high',
+  tags: ['security', 'nitro-enclaves', 'attestation', 'supply-chain'],
+  since: '0.1.0',
+  sources: [
+    'AWS Nitro Enclaves user guide: PCR0/1/2 measure the image, PCR8 its signing certificate',
+    'NITRO-FACTS §1–§3 (EIF measurement; KMS kms:RecipientAttestation condition keys)',
+  ],
+  appliesTo: ['enclave', 'image'],
+  rationale:
+    'Attestation is only as good as the values it is compared with. The PCRs a deployment expects (and the ones KMS key policies pin) must be exactly what the enclave image measures to; a stale or mistyped value either locks the enclave out of its keys or, worse, admits a different image. An all-zero PCR matches any debug-mode enclave.',
+  fix: 'Rebuild or re-measure the image (isolint measure IMAGE.eif, or nitro-cli describe-eif) and write its PCRs as the expected values; never pin all-zero PCRs.',
+  messages: {
+    mismatch: "{{pcr}} of image '{{image}}' is {{actual}}, but {{expected}} is expected.",
+    malformed: "Expected {{pcr}} of image '{{image}}' is not a SHA-384 value (96 hex digits).",
+    zeros: "Expected {{pcr}} of image '{{image}}' is all zeros: it matches any debug-mode enclave.",
+    noExpected: "Enclave '{{enclave}}' declares no expected PCRs for its image, so its measurement is never checked.",
+    notMeasured: "Image '{{image}}' could not be measured, so its expected PCRs are not checked: {{reason}}.",
+    notInImage: "{{pcr}} is expected for image '{{image}}', but the image does not have it (PCR8 exists only for signed images).",
+    badCrc: "Image '{{image}}' fails its CRC32 check: the file is damaged or was altered after it was built.",
+  },
+  check(graph, context) {
+    for (const enclave of graph.nodes('enclave')) {
+      for (const use of graph.out(enclave.id, 'uses')) {
+        const image = graph.node(use.to);
+        if (image?.kind !== 'image') continue;
+        const expected = Object.entries(image.expectedPcrs);
+        if (expected.length === 0) {
+          context.report({ messageId: 'noExpected', data: { enclave: enclave.id }, subject: image, severity: 'warning' });
+          continue;
+        }
+        const name = isUnknown(image.path) ? image.id : (image.path.split(/[\\/]/).pop() ?? image.id);
+        let wellFormed = true;
+        for (const [pcr, { value, source }] of expected) {
+          if (!PCR_HEX.test(value)) {
+            context.report({ messageId: 'malformed', data: { pcr, image: name }, subject: image, property: pcr, at: source });
+            wellFormed = false;
+          } else if (ALL_ZEROS.test(value)) {
+            context.report({ messageId: 'zeros', data: { pcr, image: name }, subject: image, property: pcr, at: source });
+            wellFormed = false;
+          }
+        }
+        const measurement = image.measurement;
+        if (measurement === undefined) continue;
+        if (isUnknown(measurement)) {
+          context.report({ messageId: 'notMeasured', data: { image: name, reason: measurement.reason }, subject: image, severity: 'note' });
+          continue;
+        }
+        if (!measurement.crcOk) {
+          context.report({ messageId: 'badCrc', data: { image: name }, subject: image, severity: 'warning' });
+        }
+        if (!wellFormed) continue;
+        for (const [pcr, { value, source }] of expected) {
+          const actual = measurement.pcrs[pcr];
+          if (actual === undefined) {
+            context.report({ messageId: 'notInImage', data: { pcr, image: name }, subject: image, property: pcr, at: source });
+          } else if (actual.toLowerCase() !== value.toLowerCase()) {
+            context.report({
+              messageId: 'mismatch',
+              data: { pcr, image: name, actual: abbreviate(actual), expected: abbreviate(value) },
+              subject: image,
+              property: pcr,
+              at: source,
+              related: [{ span: image.source, label: `image '${name}'` }],
+            });
+          }
+        }
+      }
+    }
+  },
+});
+
+/** First and last eight hex digits: enough to tell values apart in a message. */
+function abbreviate(hex: string): string {
+  return hex.length > 20 ? `${hex.slice(0, 8)}…${hex.slice(-8)}` : hex;
+}

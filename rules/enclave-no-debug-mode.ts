@@ -1,0 +1,39 @@
+import { defineRule } from '../src/engine/rule.js';
+import { isUnknown } from '../src/model/unknown.js';
+
+/** Environments where a debug-mode enclave is tolerated. */
+const NON_PRODUCTION = new Set(['development', 'test']);
+
+export default defineRule({
+  id: 'enclave-no-debug-mode',
+  name: 'EnclaveNoDebugMode',
+  title: 'No enclave runs in debug mode in production',
+  severity: 'error',
+  securitySeverity: 9.1,
+  precision: 'very-high',
+  tags: ['security', 'nitro-enclaves', 'attestation'],
+  since: '0.1.0',
+  sources: [
+    'AWS Nitro Enclaves user guide: enclaves booted in debug mode produce attestation documents whose PCRs are all zeros',
+    'NITRO-FACTS §2.4, §4.3 (NE_ENCLAVE_DEBUG_MODE; console readable over vsock)',
+  ],
+  appliesTo: ['enclave'],
+  rationale:
+    'In debug mode the enclave\'s console is readable from the parent and its attestation documents carry all-zero PCRs, so no KMS policy can tell it from any other debug enclave. Whatever secret a debug enclave receives is exposed to the parent instance.',
+  fix: 'Run the enclave without --debug-mode / debug_mode: true (and without --attach-console, which implies it). Keep debug mode for development manifests (metadata.environment: development).',
+  messages: {
+    debug: "Enclave '{{enclave}}' runs in debug mode in a {{environment}} environment: its console is readable and its attestation PCRs are zeros.",
+    undecided: "Cannot tell whether enclave '{{enclave}}' runs in debug mode: {{reason}}.",
+  },
+  check(graph, context) {
+    for (const enclave of graph.nodes('enclave')) {
+      const environment = isUnknown(enclave.environment) ? 'production' : enclave.environment;
+      if (NON_PRODUCTION.has(environment)) continue;
+      if (isUnknown(enclave.debug)) {
+        context.report({ messageId: 'undecided', data: { enclave: enclave.id, reason: enclave.debug.reason }, subject: enclave, severity: 'note' });
+      } else if (enclave.debug) {
+        context.report({ messageId: 'debug', data: { enclave: enclave.id, environment }, subject: enclave, property: 'debug' });
+      }
+    }
+  },
+});

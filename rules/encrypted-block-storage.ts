@@ -1,0 +1,31 @@
+import { defineRule } from '../src/engine/rule.js';
+import { isUnknown } from '../src/model/unknown.js';
+
+export default defineRule({
+  id: 'encrypted-block-storage',
+  name: 'EncryptedBlockStorage',
+  title: 'Every block volume is encrypted',
+  severity: 'error',
+  securitySeverity: 7.0,
+  precision: 'high',
+  tags: ['security', 'storage', 'encryption', 'external/cwe/cwe-311'],
+  since: '0.1.0',
+  sources: ['AWS Nitro System: the EBS card encrypts volumes with AES-256 at line rate', 'Checkov CKV_AWS_3 / CKV_AWS_8'],
+  appliesTo: ['volume'],
+  rationale:
+    'Block storage outlives the guest that wrote it and travels over the storage network. Encrypting every volume (EBS and instance storage) keeps its data unreadable to the storage fleet, to the next tenant of the same blocks and to anyone holding a snapshot without the key.',
+  fix: 'Set encrypted: true on the volume (in AWS, Encrypted: true with a KMS key, or turn on EBS encryption by default for the account and region).',
+  messages: {
+    unencrypted: "Volume '{{volume}}' is not encrypted.",
+    undecided: "Cannot tell whether volume '{{volume}}' is encrypted: {{reason}}.",
+  },
+  check(graph, context) {
+    for (const volume of graph.nodes('volume')) {
+      if (isUnknown(volume.encrypted)) {
+        context.report({ messageId: 'undecided', data: { volume: volume.id, reason: volume.encrypted.reason }, subject: volume, severity: 'note' });
+      } else if (!volume.encrypted) {
+        context.report({ messageId: 'unencrypted', data: { volume: volume.id }, subject: volume, property: 'encrypted' });
+      }
+    }
+  },
+});

@@ -1,0 +1,54 @@
+import { defineRule } from '../src/engine/rule.js';
+import { hostComponents } from '../src/model/queries.js';
+import { isUnknown } from '../src/model/unknown.js';
+
+export default defineRule({
+  id: 'hypervisor-firewall',
+  name: 'HypervisorFirewall',
+  title: 'Guest traffic passes a firewall between the physical NIC and the guest',
+  severity: 'error',
+  securitySeverity: 7.0,
+  precision: 'high',
+  tags: ['security', 'network', 'isolation'],
+  since: '0.1.0',
+  sources: [
+    'AWS hypervisor security whitepaper: a firewall in the hypervisor layer sits between the physical interface and the instance',
+    'AWS Nitro System: the Nitro card for VPC enforces security groups',
+  ],
+  appliesTo: ['host', 'hypervisor', 'card', 'nic'],
+  rationale:
+    'A guest\'s security groups mean something only if something outside the guest enforces them. That is the hypervisor\'s firewall, or on Nitro the VPC card, placed between the physical NIC and the guest interface where the guest cannot turn it off.',
+  fix: 'Enable the hypervisor firewall (firewall: true) or give the host a vpc offload card that filters guest traffic.',
+  messages: {
+    unfiltered: "Interface '{{nic}}' of '{{guest}}' on host '{{host}}' passes no firewall: the hypervisor has none and no VPC card filters traffic.",
+    undecided: "Cannot tell whether interface '{{nic}}' of '{{guest}}' on host '{{host}}' passes a firewall: {{reason}}.",
+  },
+  check(graph, context) {
+    for (const nic of graph.nodes('nic')) {
+      const guest = graph.attachmentsOf(nic.id).find((n) => n.kind === 'instance');
+      if (!guest) continue;
+      const host = graph.hostOf(guest.id);
+      if (!host) continue;
+      const { hypervisors, cards } = hostComponents(graph, host);
+      const filters = [...hypervisors.map((h) => h.firewall), ...cards.filter((c) => c.cardKind === 'vpc').map((c) => c.firewall)];
+      if (filters.some((value) => value === true)) continue;
+      const data = { nic: nic.id, guest: guest.id, host: host.id };
+      const related = [
+        { span: host.source, label: `host '${host.id}'` },
+        ...hypervisors.map((h) => ({ span: h.at.firewall ?? h.source, label: `hypervisor '${h.id}'` })),
+      ];
+      const undecided = filters.find(isUnknown);
+      if (filters.length === 0 || undecided) {
+        context.report({
+          messageId: 'undecided',
+          data: { ...data, reason: undecided ? undecided.reason : 'the host declares no hypervisor or VPC card' },
+          subject: nic,
+          severity: 'note',
+          related,
+        });
+      } else {
+        context.report({ messageId: 'unfiltered', data, subject: nic, related });
+      }
+    }
+  },
+});

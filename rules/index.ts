@@ -1,0 +1,37 @@
+import type { Rule } from '../src/engine/rule.js';
+import auditedAdminApi from './audited-admin-api.js';
+import enclaveImagePcrs from './enclave-image-pcrs.js';
+import enclaveNoDebugMode from './enclave-no-debug-mode.js';
+import enclaveNoNetwork from './enclave-no-network.js';
+import enclaveNoPersistentStorage from './enclave-no-persistent-storage.js';
+import enclaveVsockParentOnly from './enclave-vsock-parent-only.js';
+import encryptedBlockStorage from './encrypted-block-storage.js';
+import hardwareRootOfTrust from './hardware-root-of-trust.js';
+import hypervisorFirewall from './hypervisor-firewall.js';
+import noInteractiveAccess from './no-interactive-access.js';
+import noMemoryAccessApi from './no-memory-access-api.js';
+import noOversubscription from './no-oversubscription.js';
+import oneWayControllerTrust from './one-way-controller-trust.js';
+import scrubbedMemory from './scrubbed-memory.js';
+import storageWipedBeforeReuse from './storage-wiped-before-reuse.js';
+import tenantIsolation from './tenant-isolation.js';
+
+/** The built-in rules, in catalogue order (DESIGN.md "Rules"). */
+export const builtinRules: readonly Rule[] = [
+  noInteractiveAccess,
+  auditedAdminApi,
+  oneWayControllerTrust,
+  noMemoryAccessApi,
+  encryptedBlockStorage,
+  storageWipedBeforeReuse,
+  scrubbedMemory,
+  enclaveNoNetwork,
+  enclaveNoPersistentStorage,
+  enclaveVsockParentOnly,
+  enclaveNoDebugMode,
+  enclaveImagePcrs,
+  noOversubscription,
+  hardwareRootOfTrust,
+  tenantIsolation,
+  hypervisorFirewall,
+];

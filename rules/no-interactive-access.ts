@@ -1,0 +1,101 @@
+import { defineRule } from '../src/engine/rule.js';
+import { INTERACTIVE_METHODS } from '../src/model/nodes.js';
+import { peerIsEverywhere, ruleAdmitsTcpPort, securityGroupsOf } from '../src/model/queries.js';
+import { isUnknown } from '../src/model/unknown.js';
+
+/** Ports of interactive logins that must never be open to everyone. */
+const ADMIN_PORTS = [
+  { port: 22, service: 'SSH' },
+  { port: 3389, service: 'RDP' },
+];
+
+/** Components where no person may log in interactively, whoever they are. */
+const NO_LOGIN_KINDS = new Set(['host', 'hypervisor', 'controller', 'card', 'enclave']);
+
+export default defineRule({
+  id: 'no-interactive-access',
+  name: 'NoInteractiveAccess',
+  title: 'No interactive access to hosts, controllers or enclaves',
+  severity: 'error',
+  securitySeverity: 8.8,
+  precision: 'high',
+  tags: ['security', 'isolation', 'access', 'external/cwe/cwe-284'],
+  since: '0.1.0',
+  sources: [
+    'AWS Nitro System: "no SSH or any other interactive modes anywhere" on Nitro hosts',
+    'AWS Nitro Enclaves user guide: enclaves have no interactive access',
+    'Checkov CKV_AWS_24 / CKV_AWS_25 (SSH / RDP open to 0.0.0.0/0)',
+  ],
+  appliesTo: ['host', 'hypervisor', 'controller', 'card', 'enclave', 'instance', 'securityGroup', 'principal'],
+  rationale:
+    'An interactive login (SSH, RDP, a serial or graphical console, telnet) to a host, its hypervisor or controller, or an enclave lets a person read or change what the isolation boundary protects, outside any API that authorises and audits each action. The Nitro System has no such path at all, and an enclave has none by design. Guest instances may offer logins to their own tenant, but never to the whole internet on 22 or 3389.',
+  fix:
+    'Remove the interactive access method and administer through an authenticated, audited API (or SSM Session Manager for instances). For instances, restrict the ingress rule to the addresses that need it, or close port 22/3389 and use a bastion-free path such as SSM.',
+  messages: {
+    componentLogin: "'{{method}}' access to {{kind}} '{{target}}' by '{{principal}}': no interactive login may reach a {{kind}}.",
+    internetLogin: "'{{method}}' access to instance '{{target}}' is open to the internet.",
+    openPort: "Ingress rule opens {{service}} (port {{port}}) to '{{peer}}' on instance '{{instance}}'.",
+    undecidedPort: "Cannot tell whether this ingress rule opens {{service}} (port {{port}}) to everyone on instance '{{instance}}': {{reason}}.",
+  },
+  check(graph, context) {
+    for (const access of graph.edges('access')) {
+      if (!INTERACTIVE_METHODS.has(access.method)) continue;
+      const target = graph.node(access.to);
+      const principal = graph.node(access.from);
+      if (!target) continue;
+      if (NO_LOGIN_KINDS.has(target.kind)) {
+        context.report({
+          messageId: 'componentLogin',
+          data: { method: access.method, kind: target.kind, target: target.id, principal: access.from },
+          subject: access,
+          related: [{ span: target.source, label: `${target.kind} '${target.id}'` }],
+        });
+      } else if (target.kind === 'instance' && principal?.kind === 'principal' && principal.principalKind === 'internet') {
+        context.report({
+          messageId: 'internetLogin',
+          data: { method: access.method, target: target.id },
+          subject: access,
+          related: [{ span: target.source, label: `instance '${target.id}'` }],
+        });
+      }
+    }
+
+    for (const instance of graph.nodes('instance')) {
+      for (const group of securityGroupsOf(graph, instance)) {
+        for (const rule of group.ingress) {
+          for (const { port, service } of ADMIN_PORTS) {
+            const everywhere = peerIsEverywhere(rule.peer);
+            const admits = ruleAdmitsTcpPort(rule, port);
+            if (everywhere === false || admits === false) continue;
+            const related = [
+              { span: instance.source, label: `instance '${instance.id}'` },
+              { span: group.source, label: `security group '${group.id}'` },
+            ];
+            if (isUnknown(everywhere) || isUnknown(admits)) {
+              const reason = isUnknown(everywhere) ? everywhere.reason : (admits as { reason: string }).reason;
+              context.report({
+                messageId: 'undecidedPort',
+                data: { service, port, instance: instance.id, reason },
+                subject: group,
+                at: rule.source,
+                severity: 'note',
+                related,
+                suppressions: rule.suppressions,
+              });
+              continue;
+            }
+            context.report({
+              messageId: 'openPort',
+              data: { service, port, peer: String(rule.peer), instance: instance.id },
+              subject: group,
+              property: `ingress:${port}`,
+              at: rule.source,
+              related,
+              suppressions: rule.suppressions,
+            });
+          }
+        }
+      }
+    }
+  },
+});

@@ -1,0 +1,94 @@
+import { defineRule, type RelatedLocation } from '../src/engine/rule.js';
+import type { GraphNode } from '../src/model/nodes.js';
+import { GUEST_KINDS, MAX_RELATED, tenantOf } from '../src/model/queries.js';
+import { isUnknown } from '../src/model/unknown.js';
+
+export default defineRule({
+  id: 'tenant-isolation',
+  name: 'TenantIsolation',
+  title: 'Nothing is shared between tenants except through declared, authenticated APIs',
+  severity: 'error',
+  securitySeverity: 8.5,
+  precision: 'high',
+  tags: ['security', 'isolation', 'multi-tenancy'],
+  since: '0.1.0',
+  sources: [
+    'AWS hypervisor security whitepaper: instances of different customers are isolated from one another',
+    'Oracle Cloud Gen2: isolated network virtualization',
+  ],
+  appliesTo: ['instance', 'enclave', 'volume', 'nic', 'network'],
+  rationale:
+    'Tenants share hardware, never data paths. A volume attached to two tenants\' guests, a network that carries two tenants\' interfaces, or a direct channel between their guests lets one tenant read or disturb another\'s data without any control the provider can audit. Cross-tenant exchange belongs on an authenticated API that both sides declared.',
+  fix: 'Give each tenant its own volumes and networks. Where two tenants must exchange data, declare a channel with protocol api (or https) that is authenticated, and route it through that API.',
+  messages: {
+    sharedVolume: "Volume '{{volume}}' is attached to guests of different tenants ({{tenants}}).",
+    foreignVolume: "Volume '{{volume}}' of tenant '{{owner}}' is attached to '{{guest}}' of tenant '{{tenant}}'.",
+    sharedNetwork: "Network '{{network}}' carries interfaces of different tenants ({{tenants}}).",
+    channel: "Channel between '{{from}}' (tenant '{{fromTenant}}') and '{{to}}' (tenant '{{toTenant}}') is not an authenticated API.",
+  },
+  check(graph, context) {
+    const knownTenant = (node: GraphNode): string | undefined => {
+      const tenant = tenantOf(graph, node);
+      return tenant === undefined || isUnknown(tenant) ? undefined : tenant;
+    };
+    const locations = (nodes: GraphNode[]): RelatedLocation[] =>
+      nodes.slice(0, MAX_RELATED).map((n) => ({ span: n.source, label: `${n.kind} '${n.id}' (tenant '${knownTenant(n) ?? '?'}')` }));
+
+    for (const volume of graph.nodes('volume')) {
+      const guests = graph.attachmentsOf(volume.id).filter((n) => GUEST_KINDS.has(n.kind));
+      const tenants = [...new Set(guests.map(knownTenant).filter((t): t is string => t !== undefined))];
+      if (tenants.length > 1) {
+        context.report({
+          messageId: 'sharedVolume',
+          data: { volume: volume.id, tenants: tenants.sort().join(', ') },
+          subject: volume,
+          related: locations(guests),
+        });
+        continue;
+      }
+      const owner = volume.tenant !== undefined && !isUnknown(volume.tenant) ? volume.tenant : undefined;
+      for (const guest of guests) {
+        const tenant = knownTenant(guest);
+        if (owner && tenant && owner !== tenant) {
+          context.report({
+            messageId: 'foreignVolume',
+            data: { volume: volume.id, owner, guest: guest.id, tenant },
+            subject: volume,
+            related: locations([guest]),
+          });
+        }
+      }
+    }
+
+    for (const network of graph.nodes('network')) {
+      const nics = graph.in(network.id, 'attaches').map((e) => graph.node(e.from)).filter((n): n is GraphNode => n?.kind === 'nic');
+      const owner = network.tenant !== undefined && !isUnknown(network.tenant) ? [network.tenant] : [];
+      const tenants = [...new Set([...owner, ...nics.map(knownTenant).filter((t): t is string => t !== undefined)])];
+      if (tenants.length > 1) {
+        context.report({
+          messageId: 'sharedNetwork',
+          data: { network: network.id, tenants: tenants.sort().join(', ') },
+          subject: network,
+          related: locations(nics),
+        });
+      }
+    }
+
+    for (const channel of graph.edges('channel')) {
+      const from = graph.node(channel.from);
+      const to = graph.node(channel.to);
+      if (!from || !to || !GUEST_KINDS.has(from.kind) || !GUEST_KINDS.has(to.kind)) continue;
+      const fromTenant = knownTenant(from);
+      const toTenant = knownTenant(to);
+      if (!fromTenant || !toTenant || fromTenant === toTenant) continue;
+      const isApi = !isUnknown(channel.protocol) && ['api', 'https'].includes(channel.protocol);
+      if (isApi && channel.authenticated === true) continue;
+      context.report({
+        messageId: 'channel',
+        data: { from: from.id, fromTenant, to: to.id, toTenant },
+        subject: channel,
+        related: locations([from, to]),
+      });
+    }
+  },
+});

@@ -1,0 +1,43 @@
+import type { GraphEdge, GraphFragment, GraphNode } from '../model/nodes.js';
+import { Graph } from '../model/graph.js';
+import type { SourceSpan } from '../model/source.js';
+
+export interface AssemblyProblem {
+  message: string;
+  source: SourceSpan;
+}
+
+/**
+ * Merges the fragments of every input into one graph. Cross-file references resolve here; an id
+ * declared twice or a reference to nothing is a problem at the offending line, and the element is
+ * left out so everything else is still checked.
+ */
+export function assembleGraph(fragments: GraphFragment[]): { graph: Graph; problems: AssemblyProblem[] } {
+  const problems: AssemblyProblem[] = [];
+  const nodes = new Map<string, GraphNode>();
+  for (const fragment of fragments) {
+    for (const node of fragment.nodes) {
+      const earlier = nodes.get(node.id);
+      if (earlier) {
+        problems.push({
+          message: `duplicate id "${node.id}" (also declared at ${earlier.source.file}:${earlier.source.startLine})`,
+          source: node.source,
+        });
+        continue;
+      }
+      nodes.set(node.id, node);
+    }
+  }
+  const edges: GraphEdge[] = [];
+  for (const fragment of fragments) {
+    for (const edge of fragment.edges) {
+      const missing = [edge.from, edge.to].find((id) => !nodes.has(id));
+      if (missing !== undefined) {
+        problems.push({ message: `"${missing}" is not declared in any input`, source: edge.source });
+        continue;
+      }
+      edges.push(edge);
+    }
+  }
+  return { graph: new Graph(nodes.values(), edges), problems };
+}

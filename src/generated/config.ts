@@ -1,0 +1,42 @@
+/* Generated from schemas/ by scripts/generate-types.mjs. Do not edit; run `npm run generate`. */
+
+/**
+ * isolint configuration (.isolint.yaml): which rules run, at what severity, and which findings are accepted.
+ */
+export interface IsolintConfig {
+  $schema?: string;
+  /**
+   * Per rule id: off to disable it, or the severity its findings get.
+   */
+  rules?: {
+    [k: string]: 'off' | 'error' | 'warning' | 'note';
+  };
+  /**
+   * Exit 1 when a finding at or above this level remains. Default error.
+   */
+  failOn?: 'error' | 'warning' | 'note' | 'none';
+  /**
+   * false makes inline suppressions in inputs count for nothing (for CI gates). Default true.
+   */
+  allowInlineSuppressions?: boolean;
+  /**
+   * Paths or globs (relative to the config file; * and ** allowed) that directory scans skip.
+   */
+  exclude?: string[];
+  /**
+   * Accepted findings, recorded here instead of in the inputs.
+   */
+  suppressions?: {
+    rule: string;
+    /**
+     * Id of the element the finding is about; omit for every element.
+     */
+    subject?: string;
+    /**
+     * Path or glob of the input file; omit for every file.
+     */
+    file?: string;
+    reason: string;
+    expires?: string;
+  }[];
+}

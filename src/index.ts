@@ -1,0 +1,30 @@
+/**
+ * isolint's library API: what the CLI uses and what others embed. Inputs → adapters → graph → rules →
+ * findings → reporters.
+ */
+export { check, displayPath, findRepositoryRoot } from './engine/check.js';
+export type { CheckOptions, CheckResult, CheckedFile, InputProblem } from './engine/check.js';
+export { defaultConfig, loadConfig, resolveConfig } from './engine/config.js';
+export type { FailOn, ResolvedConfig } from './engine/config.js';
+export type { AppliedSuppression, Finding } from './engine/finding.js';
+export { defineRule, renderMessage } from './engine/rule.js';
+export type { RelatedLocation, ReportDescriptor, Rule, RuleContext, RuleDefinition, RuleMeta, Severity } from './engine/rule.js';
+export { builtinRules } from '../rules/index.js';
+export { adapters } from './ingest/index.js';
+export type { Adapter, AdapterInput } from './ingest/adapter.js';
+export { Graph } from './model/graph.js';
+export type * from './model/nodes.js';
+export type { SourceSpan } from './model/source.js';
+export { isKnown, isUnknown, unknown } from './model/unknown.js';
+export type { Maybe, Unknown } from './model/unknown.js';
+export { render, formatForPath, FORMATS } from './report/index.js';
+export type { Format, RenderOptions } from './report/index.js';
+export { toJson } from './report/json.js';
+export { toMarkdown } from './report/markdown.js';
+export { toSarif } from './report/sarif.js';
+export type { SarifOptions } from './report/sarif.js';
+export { toText } from './report/text.js';
+export { InputError, UsageError } from './errors.js';
+export type { IsolintManifest } from './generated/manifest.js';
+export type { IsolintConfig } from './generated/config.js';
+export { VERSION } from './version.js';

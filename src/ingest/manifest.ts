@@ -1,0 +1,464 @@
+import { dirname, resolve } from 'node:path';
+import { InputError } from '../errors.js';
+import type {
+  Access,
+  Channel,
+  Enclave,
+  Host,
+  Instance,
+  IsolintManifest,
+  Nic,
+  Principal,
+  Size,
+  Suppressions,
+  Volume,
+} from '../generated/manifest.js';
+import type {
+  AccessEdge,
+  ChannelEdge,
+  EdgeKind,
+  GraphEdge,
+  GraphFragment,
+  GraphNode,
+  IngressRule,
+  InlineSuppression,
+} from '../model/nodes.js';
+import type { SourceSpan } from '../model/source.js';
+import { NOT_DECLARED, type Maybe } from '../model/unknown.js';
+import type { Adapter, AdapterInput } from './adapter.js';
+import { parseJson, parseYaml, type LocatedDocument } from './located.js';
+import { validateAgainstSchema } from './schema-validation.js';
+
+/** isolint's own host manifest (apiVersion isolint/v1), YAML or JSON. */
+export const manifestAdapter: Adapter = {
+  format: 'isolint-manifest',
+  extensions: ['.yaml', '.yml', '.json'],
+  claims: ({ text }) => /["']?apiVersion["']?\s*:\s*["']?isolint\/v\d/.test(text),
+  load(input) {
+    const documents = /\.json$/i.test(input.file) || /^\s*[{[]/.test(input.text)
+      ? [parseJson(input.file, input.text)]
+      : parseYaml(input.file, input.text);
+    const fragment: GraphFragment = { nodes: [], edges: [] };
+    for (const document of documents) {
+      const value = document.value as { apiVersion?: unknown } | null;
+      if (value === null || typeof value !== 'object' || !('apiVersion' in value)) continue;
+      validateAgainstSchema(document, 'manifest.schema.json', 'manifest');
+      const built = new ManifestReader(document, input.absolutePath).read();
+      fragment.nodes.push(...built.nodes);
+      fragment.edges.push(...built.edges);
+    }
+    return fragment;
+  },
+};
+
+const MIB_PER_UNIT: Record<string, number> = { M: 1, MIB: 1, G: 1024, GIB: 1024, T: 1024 * 1024, TIB: 1024 * 1024 };
+
+/** A Size (number of MiB, or "32GiB") in MiB. */
+export function sizeInMiB(size: Size): number {
+  if (typeof size === 'number') return size;
+  const match = /^\s*([0-9]+(?:\.[0-9]+)?)\s*([A-Za-z]+)\s*$/.exec(size)!;
+  return Math.round(Number(match[1]) * MIB_PER_UNIT[match[2]!.toUpperCase()]!);
+}
+
+/** The built-in principal that stands for anyone on the internet; usable without declaring it. */
+export const INTERNET = 'internet';
+
+class ManifestReader {
+  private readonly nodes: GraphNode[] = [];
+  private readonly edges: GraphEdge[] = [];
+  private readonly manifest: IsolintManifest;
+  private readonly environment: string;
+  private readonly sharedVolumes = new Map<string, Volume>();
+  private readonly ids = new Map<string, SourceSpan>();
+
+  constructor(
+    private readonly document: LocatedDocument,
+    private readonly absolutePath: string,
+  ) {
+    this.manifest = document.value as IsolintManifest;
+    this.environment = this.manifest.metadata?.environment ?? 'production';
+  }
+
+  read(): GraphFragment {
+    const m = this.manifest;
+    for (const principal of m.principals ?? []) this.readPrincipal(principal);
+    if (!this.ids.has(INTERNET) && this.mentionsInternet()) {
+      this.add({
+        kind: 'principal',
+        id: INTERNET,
+        principalKind: 'internet',
+        mfa: false,
+        source: this.document.spanOf(m),
+        at: {},
+        suppressions: [],
+      });
+    }
+    for (const network of m.networks ?? []) {
+      this.add({ kind: 'network', id: network.id, tenant: network.tenant, ...this.base(network) });
+    }
+    for (const volume of m.volumes ?? []) {
+      this.sharedVolumes.set(volume.id, volume);
+      this.addVolume(volume, undefined);
+    }
+    for (const host of m.hosts ?? []) this.readHost(host);
+    for (const channel of m.channels ?? []) this.readChannel(channel);
+    return { nodes: this.nodes, edges: this.edges };
+  }
+
+  // -- helpers ---------------------------------------------------------------------------------
+
+  /** Source span, property spans and suppressions of one manifest object. */
+  private base(object: object & { suppress?: Suppressions }): {
+    source: SourceSpan;
+    at: Record<string, SourceSpan>;
+    suppressions: InlineSuppression[];
+  } {
+    const at: Record<string, SourceSpan> = {};
+    for (const key of Object.keys(object)) at[key] = this.document.spanOfKey(object, key);
+    const source = this.document.hasKey(object, 'id') ? this.document.spanOfKey(object, 'id') : this.document.spanOf(object);
+    return { source, at, suppressions: this.suppressions(object) };
+  }
+
+  private suppressions(object: { suppress?: Suppressions }): InlineSuppression[] {
+    return (object.suppress ?? []).map((s, i) => ({
+      rule: s.rule,
+      reason: s.reason,
+      expires: s.expires,
+      source: this.document.spanOfKey(object.suppress!, i),
+    }));
+  }
+
+  private add<N extends GraphNode>(node: N): N {
+    const earlier = this.ids.get(node.id);
+    if (earlier) {
+      throw new InputError(`duplicate id "${node.id}" (first declared on line ${earlier.startLine})`, {
+        file: node.source.file,
+        line: node.source.startLine,
+        column: node.source.startColumn,
+      });
+    }
+    this.ids.set(node.id, node.source);
+    this.nodes.push(node);
+    return node;
+  }
+
+  private edge<K extends Exclude<EdgeKind, 'access' | 'channel'>>(
+    kind: K,
+    from: string,
+    to: string,
+    source: SourceSpan,
+  ): void {
+    this.edges.push({ kind, from, to, source, at: {}, suppressions: [] } as GraphEdge);
+  }
+
+  private maybe<T>(value: T | undefined): Maybe<T> {
+    return value === undefined ? NOT_DECLARED : value;
+  }
+
+  private size(value: Size | undefined): Maybe<number> {
+    return value === undefined ? NOT_DECLARED : sizeInMiB(value);
+  }
+
+  private mentionsInternet(): boolean {
+    const text = this.document.text;
+    return /\b(from|initiator|to)\s*["']?\s*:\s*["']?internet\b/.test(text);
+  }
+
+  // -- elements --------------------------------------------------------------------------------
+
+  private readPrincipal(principal: Principal): void {
+    this.add({
+      kind: 'principal',
+      id: principal.id,
+      principalKind: principal.kind,
+      tenant: principal.tenant,
+      mfa: this.maybe(principal.mfa),
+      ...this.base(principal),
+    });
+  }
+
+  private readHost(host: Host): void {
+    const base = this.base(host);
+    this.add({
+      kind: 'host',
+      id: host.id,
+      label: host.name,
+      cores: this.maybe(host.cores),
+      threadsPerCore: host.threadsPerCore ?? (host.cores === undefined ? NOT_DECLARED : 1),
+      countHyperthreads: host.countHyperthreads ?? true,
+      memoryMiB: this.size(host.memory),
+      memoryScrubbing: this.maybe(host.memoryScrubbing),
+      rootOfTrust: this.maybe(host.rootOfTrust?.kind),
+      controllerBoot: this.maybe(host.rootOfTrust?.controllerBoot),
+      ...base,
+      at: { ...base.at, ...(host.rootOfTrust ? this.base(host.rootOfTrust).at : {}) },
+    });
+
+    const hypervisorId = host.hypervisor?.id ?? `${host.id}/hypervisor`;
+    if (host.hypervisor) {
+      const hypervisor = host.hypervisor;
+      const hypervisorBase = this.base(hypervisor);
+      this.add({
+        kind: 'hypervisor',
+        id: hypervisorId,
+        hypervisorKind: this.maybe(hypervisor.kind),
+        reservedCores: this.maybe(hypervisor.reserved?.cores),
+        reservedMemoryMiB: this.size(hypervisor.reserved?.memory),
+        firewall: this.maybe(hypervisor.firewall),
+        // The Nitro hypervisor has no memory access API at all ("there are no APIs for memory access").
+        memoryAccessApi: hypervisor.memoryAccessApi ?? (hypervisor.kind === 'nitro' ? false : NOT_DECLARED),
+        ...hypervisorBase,
+        source: this.document.spanOfKey(host, 'hypervisor'),
+        at: { ...hypervisorBase.at, ...(hypervisor.reserved ? this.base(hypervisor.reserved).at : {}) },
+      });
+      this.edge('runsOn', hypervisorId, host.id, this.document.spanOfKey(host, 'hypervisor'));
+    }
+
+    const controllerId = host.controller?.id ?? `${host.id}/controller`;
+    if (host.controller) {
+      const controller = host.controller;
+      this.add({
+        kind: 'controller',
+        id: controllerId,
+        controllerKind: this.maybe(controller.kind),
+        memoryAccessApi: controller.memoryAccessApi ?? (controller.kind === 'nitro' ? false : NOT_DECLARED),
+        ...this.base(controller),
+        source: this.document.spanOfKey(host, 'controller'),
+      });
+      this.edge('runsOn', controllerId, host.id, this.document.spanOfKey(host, 'controller'));
+      if (host.hypervisor) this.edge('manages', controllerId, hypervisorId, this.document.spanOfKey(host, 'controller'));
+    }
+
+    for (const card of host.cards ?? []) {
+      const id = card.id ?? `${host.id}/${card.kind}`;
+      this.add({
+        kind: 'card',
+        id,
+        cardKind: card.kind,
+        firewall: card.firewall ?? (card.kind === 'vpc' ? true : NOT_DECLARED),
+        ...this.base(card),
+        source: this.document.hasKey(card, 'id') ? this.document.spanOfKey(card, 'id') : this.document.spanOfKey(card, 'kind'),
+      });
+      this.edge('runsOn', id, host.id, this.document.spanOf(card));
+      if (host.controller) this.edge('manages', controllerId, id, this.document.spanOf(card));
+    }
+
+    for (const access of host.access ?? []) {
+      const target = access.target === 'hypervisor' ? hypervisorId : access.target === 'controller' ? controllerId : host.id;
+      this.addAccess(access, target);
+    }
+
+    for (const instance of host.instances ?? []) this.readInstance(instance, host.id);
+  }
+
+  private readInstance(instance: Instance, hostId: string): void {
+    const base = this.base(instance);
+    const pool = instance.allocator;
+    this.add({
+      kind: 'instance',
+      id: instance.id,
+      tenant: this.maybe(instance.tenant),
+      vcpus: this.maybe(instance.vcpus),
+      memoryMiB: this.size(instance.memory),
+      enclavePool: pool
+        ? {
+            cpuCount: this.maybe(pool.cpuCount),
+            memoryMiB: this.size(pool.memory),
+            source: this.document.spanOfKey(instance, 'allocator'),
+          }
+        : undefined,
+      ...base,
+    });
+    this.edge('runsOn', instance.id, hostId, base.source);
+    this.readAttachments(instance, instance.id, instance.tenant);
+    for (const access of instance.access ?? []) this.addAccess(access, instance.id);
+    for (const enclave of instance.enclaves ?? []) this.readEnclave(enclave, instance);
+  }
+
+  /** Volumes and NICs of an instance or enclave, as nodes attached to it. */
+  private readAttachments(owner: Instance | Enclave, ownerId: string, tenant: string | undefined): void {
+    (owner.volumes ?? []).forEach((volume, i) => {
+      const span = this.document.spanOfKey(owner.volumes!, i);
+      if (typeof volume === 'string') {
+        if (!this.sharedVolumes.has(volume)) {
+          throw new InputError(`volume "${volume}" is not declared under top-level volumes`, {
+            file: span.file,
+            line: span.startLine,
+            column: span.startColumn,
+          });
+        }
+        this.edge('attaches', volume, ownerId, span);
+      } else {
+        this.addVolume(volume, tenant);
+        this.edge('attaches', volume.id, ownerId, this.base(volume).source);
+      }
+    });
+    for (const nic of owner.nics ?? []) this.addNic(nic, ownerId, tenant);
+  }
+
+  private addVolume(volume: Volume, tenant: string | undefined): void {
+    this.add({
+      kind: 'volume',
+      id: volume.id,
+      tenant: this.maybe(volume.tenant ?? tenant),
+      volumeKind: volume.kind ?? 'ebs',
+      encrypted: this.maybe(volume.encrypted),
+      wipe: this.maybe(volume.wipe),
+      ...this.base(volume),
+    });
+  }
+
+  private addNic(nic: Nic, ownerId: string, tenant: string | undefined): void {
+    const base = this.base(nic);
+    this.add({ kind: 'nic', id: nic.id, tenant: this.maybe(tenant), ...base });
+    this.edge('attaches', nic.id, ownerId, base.source);
+    if (nic.network) this.edge('attaches', nic.id, nic.network, base.at.network ?? base.source);
+    if (nic.ingress) {
+      const groupId = `${nic.id}/ingress`;
+      const ingress: IngressRule[] = nic.ingress.map((rule) => {
+        const { fromPort, toPort } = portRange(rule.ports);
+        return {
+          protocol: rule.protocol ?? 'tcp',
+          fromPort,
+          toPort,
+          peer: rule.from,
+          source: this.document.spanOf(rule),
+          suppressions: this.suppressions(rule),
+        };
+      });
+      this.add({
+        kind: 'securityGroup',
+        id: groupId,
+        ingress,
+        tenant: this.maybe(tenant),
+        ...base,
+        source: base.at.ingress ?? base.source,
+        suppressions: [],
+      });
+      this.edge('attaches', groupId, nic.id, base.at.ingress ?? base.source);
+    }
+  }
+
+  private readEnclave(enclave: Enclave, parent: Instance): void {
+    const base = this.base(enclave);
+    this.add({
+      kind: 'enclave',
+      id: enclave.id,
+      tenant: this.maybe(parent.tenant),
+      vcpus: this.maybe(enclave.vcpus),
+      memoryMiB: this.size(enclave.memory),
+      cid: this.maybe(enclave.cid),
+      // nitro-cli's default: debug mode only when asked for (NITRO-FACTS §4.2).
+      debug: enclave.debug ?? false,
+      environment: this.environment,
+      ...base,
+    });
+    this.edge('runsOn', enclave.id, parent.id, base.source);
+    this.readAttachments(enclave, enclave.id, parent.tenant);
+    for (const access of enclave.access ?? []) this.addAccess(access, enclave.id);
+
+    if (enclave.image) {
+      const image = enclave.image;
+      const imageId = `${enclave.id}/image`;
+      const expected = image.expectedPcrs ?? {};
+      this.add({
+        kind: 'image',
+        id: imageId,
+        path: image.path ? resolve(dirname(this.absolutePath), image.path) : NOT_DECLARED,
+        expectedPcrs: Object.fromEntries(
+          Object.entries(expected).map(([name, value]) => [
+            name,
+            { value, source: this.document.spanOfValue(expected, name) },
+          ]),
+        ),
+        ...this.base(image),
+        source: this.document.spanOfKey(enclave, 'image'),
+      });
+      this.edge('uses', enclave.id, imageId, this.document.spanOfKey(enclave, 'image'));
+    }
+
+    (enclave.vsock ?? []).forEach((vsock, i) => {
+      const span = this.document.spanOfKey(enclave.vsock!, i);
+      const toParent = vsock.to === 'parent' || vsock.to === 3;
+      let to = parent.id;
+      if (!toParent) {
+        to = `vsock:${String(vsock.to)}`;
+        if (!this.ids.has(to)) {
+          this.add({ kind: 'endpoint', id: to, address: to, source: span, at: {}, suppressions: [] });
+        }
+      }
+      const channel: ChannelEdge = {
+        kind: 'channel',
+        from: enclave.id,
+        to,
+        initiator: enclave.id,
+        protocol: 'vsock',
+        port: this.maybe(vsock.port),
+        peerCid: vsock.to === 'parent' ? 3 : (vsock.to as number),
+        authenticated: NOT_DECLARED,
+        encrypted: NOT_DECLARED,
+        audited: NOT_DECLARED,
+        memoryAccess: false,
+        source: span,
+        at: this.base(vsock).at,
+        suppressions: this.suppressions(vsock),
+      };
+      this.edges.push(channel);
+    });
+  }
+
+  private addAccess(access: Access, target: string): void {
+    const base = this.base(access);
+    const edge: AccessEdge = {
+      kind: 'access',
+      from: access.from,
+      to: target,
+      method: access.method,
+      authenticated: this.maybe(access.authenticated),
+      audited: this.maybe(access.audited),
+      mfa: this.maybe(access.mfa),
+      source: base.at.method ?? base.source,
+      at: base.at,
+      suppressions: base.suppressions,
+    };
+    this.edges.push(edge);
+  }
+
+  private readChannel(channel: Channel): void {
+    const base = this.base(channel);
+    const edge: ChannelEdge = {
+      kind: 'channel',
+      id: channel.id,
+      from: channel.from,
+      to: channel.to,
+      initiator: channel.initiator ?? channel.from,
+      protocol: this.maybe(channel.protocol),
+      port: this.maybe(channel.port),
+      authenticated: this.maybe(channel.authenticated),
+      encrypted: this.maybe(channel.encrypted),
+      audited: this.maybe(channel.audited),
+      memoryAccess: channel.memoryAccess ?? false,
+      source: base.source,
+      at: base.at,
+      suppressions: base.suppressions,
+    };
+    if (edge.initiator !== edge.from && edge.initiator !== edge.to) {
+      const span = base.at.initiator ?? base.source;
+      throw new InputError(`channel initiator "${edge.initiator}" must be one of its ends ("${edge.from}" or "${edge.to}")`, {
+        file: span.file,
+        line: span.startLine,
+        column: span.startColumn,
+      });
+    }
+    this.edges.push(edge);
+  }
+}
+
+/** "22" / 22 / "8000-8100" / "all" as a port range. */
+function portRange(ports: number | string): { fromPort: number; toPort: number } {
+  if (typeof ports === 'number') return { fromPort: ports, toPort: ports };
+  if (ports === 'all') return { fromPort: 0, toPort: 65535 };
+  const [from, to] = ports.split('-').map(Number);
+  return { fromPort: from!, toPort: to ?? from! };
+}
+

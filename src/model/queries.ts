@@ -1,0 +1,70 @@
+import type { Graph } from './graph.js';
+import type {
+  CardNode,
+  ControllerNode,
+  GraphNode,
+  HostNode,
+  HypervisorNode,
+  IngressRule,
+  InstanceNode,
+  SecurityGroupNode,
+} from './nodes.js';
+import { isUnknown, type Maybe } from './unknown.js';
+
+/** Graph questions more than one rule asks. Rules never reach into one another; they share these. */
+
+export const GUEST_KINDS: ReadonlySet<string> = new Set(['instance', 'enclave']);
+
+/** The hypervisor, controller and cards that run on a host. */
+export function hostComponents(graph: Graph, host: HostNode): {
+  hypervisors: HypervisorNode[];
+  controllers: ControllerNode[];
+  cards: CardNode[];
+} {
+  const running = graph.runningOn(host.id);
+  return {
+    hypervisors: running.filter((n): n is HypervisorNode => n.kind === 'hypervisor'),
+    controllers: running.filter((n): n is ControllerNode => n.kind === 'controller'),
+    cards: running.filter((n): n is CardNode => n.kind === 'card'),
+  };
+}
+
+/** A node's tenant: its own, else that of what it runs on (an enclave inherits its parent's). */
+export function tenantOf(graph: Graph, node: GraphNode): Maybe<string> | undefined {
+  const seen = new Set<string>();
+  let current: GraphNode | undefined = node;
+  while (current && !seen.has(current.id)) {
+    if (current.tenant !== undefined && !isUnknown(current.tenant)) return current.tenant;
+    seen.add(current.id);
+    current = graph.runsOn(current.id);
+  }
+  return node.tenant;
+}
+
+/** Security groups that filter an instance's traffic: on the instance itself or on any of its NICs. */
+export function securityGroupsOf(graph: Graph, instance: InstanceNode | GraphNode): SecurityGroupNode[] {
+  const groups = graph.attachedTo(instance.id, 'securityGroup');
+  for (const nic of graph.attachedTo(instance.id, 'nic')) groups.push(...graph.attachedTo(nic.id, 'securityGroup'));
+  return [...new Set(groups)];
+}
+
+const EVERYWHERE = new Set(['0.0.0.0/0', '::/0', 'internet']);
+
+/** Whether a rule's peer is "anyone": 0.0.0.0/0, ::/0 or the internet principal. */
+export function peerIsEverywhere(peer: Maybe<string>): Maybe<boolean> {
+  if (isUnknown(peer)) return peer;
+  return EVERYWHERE.has(peer.trim());
+}
+
+/** Whether an ingress rule admits a TCP port (protocol "all" admits every port, whatever the range says). */
+export function ruleAdmitsTcpPort(rule: IngressRule, port: number): Maybe<boolean> {
+  if (isUnknown(rule.protocol)) return rule.protocol;
+  if (rule.protocol === 'all') return true;
+  if (rule.protocol !== 'tcp') return false;
+  if (isUnknown(rule.fromPort)) return rule.fromPort;
+  if (isUnknown(rule.toPort)) return rule.toPort;
+  return rule.fromPort <= port && port <= rule.toPort;
+}
+
+/** Shorten long lists of related locations: SARIF viewers show only so many. */
+export const MAX_RELATED = 20;

@@ -1,0 +1,27 @@
+import type { CheckResult } from '../engine/check.js';
+import { VERSION } from '../version.js';
+import { summarize } from './summary.js';
+
+/** Machine-readable output: every finding (suppressed ones marked), input problems and a summary. */
+export function toJson(result: Pick<CheckResult, 'findings' | 'problems' | 'files'>): object {
+  return {
+    tool: 'isolint',
+    version: VERSION,
+    summary: summarize(result.findings),
+    files: result.files,
+    problems: result.problems,
+    findings: result.findings.map((finding) => ({
+      ruleId: finding.ruleId,
+      messageId: finding.messageId,
+      severity: finding.severity,
+      message: finding.message,
+      data: finding.data,
+      subject: finding.subject,
+      ...(finding.property ? { property: finding.property } : {}),
+      location: finding.location,
+      related: finding.related,
+      fingerprint: finding.fingerprint,
+      ...(finding.suppression ? { suppression: finding.suppression } : {}),
+    })),
+  };
+}

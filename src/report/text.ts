@@ -1,0 +1,60 @@
+import type { CheckResult } from '../engine/check.js';
+import type { Finding } from '../engine/finding.js';
+import { formatProblem } from '../errors.js';
+import { SourceTexts } from './source-text.js';
+import { plural, summarize, summaryLine } from './summary.js';
+
+export interface TextOptions {
+  color?: boolean;
+  includeSuppressed?: boolean;
+}
+
+const CODES = { red: 31, yellow: 33, cyan: 36, dim: 2, bold: 1, underline: 4 } as const;
+
+/** Human output: findings grouped by file, each with its line, severity, message, rule and an excerpt. */
+export function toText(result: Pick<CheckResult, 'findings' | 'problems' | 'root' | 'files'>, options: TextOptions = {}): string {
+  const paint = (style: keyof typeof CODES, text: string) => (options.color ? `\u001b[${CODES[style]}m${text}\u001b[0m` : text);
+  const texts = new SourceTexts(result.root);
+  const lines: string[] = [];
+
+  for (const problem of result.problems) {
+    const label = problem.level === 'error' ? paint('red', 'input error') : paint('yellow', 'input warning');
+    lines.push(`${label}: ${formatProblem(problem.message, problem)}`);
+  }
+  if (result.problems.length) lines.push('');
+
+  const shown = result.findings.filter((f) => options.includeSuppressed || !f.suppression);
+  const byFile = new Map<string, Finding[]>();
+  for (const finding of shown) {
+    const list = byFile.get(finding.location.file) ?? [];
+    list.push(finding);
+    byFile.set(finding.location.file, list);
+  }
+  const severityStyle = { error: 'red', warning: 'yellow', note: 'cyan' } as const;
+  for (const [file, findings] of byFile) {
+    lines.push(paint('underline', file));
+    for (const finding of findings) {
+      const { startLine, startColumn } = finding.location;
+      const severity = paint(severityStyle[finding.severity], finding.severity.padEnd(7));
+      const suppressed = finding.suppression ? paint('dim', ` (suppressed: ${finding.suppression.reason})`) : '';
+      lines.push(`  ${`${startLine}:${startColumn}`.padEnd(8)} ${severity} ${finding.message}  ${paint('dim', finding.ruleId)}${suppressed}`);
+      const excerpt = texts.line(file, startLine);
+      if (excerpt !== undefined && excerpt.trim()) {
+        lines.push(paint('dim', `  ${String(startLine).padStart(6)} | ${truncate(excerpt.replace(/\t/g, '  '), 100)}`));
+      }
+    }
+    lines.push('');
+  }
+
+  const summary = summarize(result.findings);
+  const files = plural(result.files.length, 'file');
+  lines.push(
+    paint('bold', `${summaryLine(summary)} in ${files}`) +
+      (result.problems.length ? `; ${plural(result.problems.filter((p) => p.level === 'error').length, 'input error')}` : ''),
+  );
+  return `${lines.join('\n')}\n`;
+}
+
+function truncate(text: string, width: number): string {
+  return text.length > width ? `${text.slice(0, width - 1)}…` : text;
+}
