@@ -1,4 +1,3 @@
-import * as jsonc from 'jsonc-parser';
 import { isAlias, isMap, isScalar, isSeq, parseAllDocuments, type Document, type Node as YamlNode } from 'yaml';
 import { InputError } from '../errors.js';
 import { LineIndex, escapePointerToken, type SourceSpan } from '../model/source.js';
@@ -8,24 +7,77 @@ import { LineIndex, escapePointerToken, type SourceSpan } from '../model/source.
  * item came from. Adapters read the plain values and ask for spans by (container, key), so they stay
  * free of parser types and every format keeps exact positions.
  */
-export interface TextRange {
-  start: number;
-  end: number;
-}
-
-interface ContainerLocation {
-  pointer: string;
-  range: TextRange;
-  /** Object keys: the key's own range and the value's range. */
-  keys?: Map<string, { key: TextRange; value: TextRange }>;
-  /** Array items. */
-  items?: TextRange[];
-}
 
 /** Deeper documents are refused: no real manifest nests this far, and recursion must stay bounded. */
 export const MAX_DEPTH = 256;
 /** Aliases may share a node, but the expanded document must stay this small (alias bombs). */
 export const MAX_EXPANDED_NODES = 2_000_000;
+
+/**
+ * Where one object or array came from, as character offsets. Offsets sit in one flat array (four per
+ * key: key start/end, value start/end; two per item) and the JSON pointer is derived from the parent
+ * chain on demand: large inputs have millions of keys, and an object per key made garbage collection
+ * the main cost of reading them.
+ */
+const SCAN_LIMIT = 16;
+
+export class ContainerLocation {
+  end: number;
+  /** Object keys in document order; key i's four offsets start at offsets[4 * i]. */
+  keys: string[] | undefined;
+  readonly offsets: number[] = [];
+
+  constructor(
+    readonly parent: ContainerLocation | undefined,
+    readonly token: string | number | undefined,
+    readonly start: number,
+  ) {
+    this.end = start;
+  }
+
+  addKey(key: string, keyStart: number, keyEnd: number, valueStart: number, valueEnd: number): void {
+    const keys = (this.keys ??= []);
+    keys.push(key);
+    this.offsets.push(keyStart, keyEnd, valueStart, valueEnd);
+    if (this.index) this.index.set(key, keys.length - 1);
+    else if (keys.length > SCAN_LIMIT) this.index = new Map(keys.map((k, i) => [k, i]));
+  }
+
+  /** Index of a key's offsets, or undefined. Most objects have a few keys: a scan beats a Map per object. */
+  keyOffset(key: string): number | undefined {
+    const keys = this.keys;
+    if (!keys) return undefined;
+    const index = this.index ? this.index.get(key) : keys.indexOf(key);
+    return index === undefined || index < 0 ? undefined : index * 4;
+  }
+
+  /** Objects with many keys (hostile or generated) get an index, so lookups stay linear overall. */
+  private index: Map<string, number> | undefined;
+
+  addItem(start: number, end: number): void {
+    this.offsets.push(start, end);
+  }
+
+  get pointer(): string {
+    const tokens: Array<string | number> = [];
+    for (let at: ContainerLocation | undefined = this; at?.parent; at = at.parent) tokens.push(at.token!);
+    return tokens.reverse().map((t) => `/${escapePointerToken(t)}`).join('');
+  }
+}
+
+/**
+ * Kept on the container itself under a symbol: Object.keys, for…in, JSON.stringify and schema
+ * validation never see it, and unlike a WeakMap it costs the garbage collector nothing extra.
+ */
+const LOCATION = Symbol('isolint.location');
+
+export function setLocation(container: object, location: ContainerLocation): void {
+  (container as { [LOCATION]?: ContainerLocation })[LOCATION] = location;
+}
+
+function locationOf(container: object): ContainerLocation | undefined {
+  return (container as { [LOCATION]?: ContainerLocation })[LOCATION];
+}
 
 export class LocatedDocument {
   constructor(
@@ -33,74 +85,123 @@ export class LocatedDocument {
     readonly text: string,
     readonly value: unknown,
     readonly lines: LineIndex,
-    private readonly locations: WeakMap<object, ContainerLocation>,
   ) {}
+
+  /**
+   * Spans of objects' properties by name, computed when first asked for (most elements never get a
+   * finding). With several containers, a later container's key wins, as when spreading them.
+   */
+  lazySpans(...containers: Array<object | undefined>): Record<string, SourceSpan> {
+    return new Proxy(new LazySpans(this, containers), LAZY_SPANS_HANDLER) as unknown as Record<string, SourceSpan>;
+  }
 
   /** JSON pointer of a container (object or array) in this document. */
   pointerOf(container: object): string {
-    return this.locations.get(container)?.pointer ?? '';
+    return locationOf(container)?.pointer ?? '';
   }
 
   /** The span of a whole object or array, trimmed to where its text ends. */
   spanOf(container: object): SourceSpan {
-    const where = this.locations.get(container);
+    const where = locationOf(container);
     if (!where) return this.lines.span(this.file, 0, 0);
-    return this.rangeSpan(where.range, where.pointer);
+    return this.rangeSpan(where.start, where.end, () => where.pointer);
   }
 
   /**
    * The span of one property of an object: from the key to the end of the value when the value sits
    * on the key's line, else the key alone (a finding should cover one line, see SARIF.md §1.2).
-   * For an array, the item at `key`. Falls back to the container when the key is absent.
+   * For an array, the first line of the item at `key`. Falls back to the container when the key is absent.
    */
   spanOfKey(container: object, key: string | number): SourceSpan {
-    const where = this.locations.get(container);
+    const where = locationOf(container);
     if (!where) return this.lines.span(this.file, 0, 0);
-    const pointer = `${where.pointer}/${escapePointerToken(key)}`;
-    if (typeof key === 'number' && where.items) {
-      const item = where.items[key];
-      if (item) return this.rangeSpan(item, pointer, true);
+    const pointer = () => `${where.pointer}/${escapePointerToken(key)}`;
+    if (typeof key === 'number' && !where.keys) {
+      const at = key * 2;
+      if (at + 1 < where.offsets.length) return this.rangeSpan(where.offsets[at]!, where.offsets[at + 1]!, pointer, true);
+      return this.rangeSpan(where.start, where.end, () => where.pointer);
     }
-    const entry = where.keys?.get(String(key));
-    if (!entry) return this.rangeSpan(where.range, where.pointer);
-    const keyLine = this.lines.position(entry.key.start).line;
-    const valueEnd = this.trimEnd(entry.value);
-    const end = this.lines.position(valueEnd).line === keyLine ? valueEnd : entry.key.end;
-    return this.lines.span(this.file, entry.key.start, end, pointer);
+    const at = where.keyOffset(String(key));
+    if (at === undefined) return this.rangeSpan(where.start, where.end, () => where.pointer);
+    const [keyStart, keyEnd, valueStart, valueEnd] = where.offsets.slice(at, at + 4) as [number, number, number, number];
+    const keyLine = this.lines.position(keyStart).line;
+    const end = this.trimEnd(valueStart, valueEnd);
+    return this.lines.span(this.file, keyStart, this.lines.position(end).line === keyLine ? end : keyEnd, pointer);
   }
 
-  /** The span of a property's value only (e.g. a PCR hex string). */
+  /** The span of a property's value only (e.g. a PCR hex string), its first line. */
   spanOfValue(container: object, key: string | number): SourceSpan {
-    const where = this.locations.get(container);
+    const where = locationOf(container);
     if (!where) return this.lines.span(this.file, 0, 0);
-    const pointer = `${where.pointer}/${escapePointerToken(key)}`;
-    const range = typeof key === 'number' ? where.items?.[key] : where.keys?.get(String(key))?.value;
-    return range ? this.rangeSpan(range, pointer, true) : this.rangeSpan(where.range, where.pointer);
+    const pointer = () => `${where.pointer}/${escapePointerToken(key)}`;
+    if (typeof key === 'number' && !where.keys) return this.spanOfKey(container, key);
+    const at = where.keyOffset(String(key));
+    if (at === undefined) return this.rangeSpan(where.start, where.end, () => where.pointer);
+    return this.rangeSpan(where.offsets[at + 2]!, where.offsets[at + 3]!, pointer, true);
   }
 
   hasKey(container: object, key: string): boolean {
-    return this.locations.get(container)?.keys?.has(key) ?? false;
+    return locationOf(container)?.keyOffset(key) !== undefined;
   }
 
-  private rangeSpan(range: TextRange, pointer: string, firstLineOnly = false): SourceSpan {
-    let end = this.trimEnd(range);
+  private rangeSpan(start: number, end: number, pointer: () => string, firstLineOnly = false): SourceSpan {
+    let last = this.trimEnd(start, end);
     if (firstLineOnly) {
-      const lineEnd = this.text.slice(range.start, end).search(/[\r\n]/);
-      if (lineEnd >= 0) end = this.trimEnd({ start: range.start, end: range.start + lineEnd });
+      const lineEnd = this.text.slice(start, last).search(/[\r\n]/);
+      if (lineEnd >= 0) last = this.trimEnd(start, start + lineEnd);
     }
-    return this.lines.span(this.file, range.start, end, pointer);
+    return this.lines.span(this.file, start, last, pointer);
   }
 
   /** Parser ranges include trailing blanks and newlines; a span should end at its last character. */
-  private trimEnd(range: TextRange): number {
-    let end = Math.min(range.end, this.text.length);
-    while (end > range.start && /\s/.test(this.text[end - 1]!)) end--;
-    return end;
+  private trimEnd(start: number, end: number): number {
+    let last = Math.min(end, this.text.length);
+    while (last > start && /\s/.test(this.text[last - 1]!)) last--;
+    return last;
   }
 }
 
+/** The state behind `lazySpans`: one small object per element, one shared Proxy handler for all. */
+class LazySpans {
+  cache: Map<string, SourceSpan | undefined> | undefined;
+
+  constructor(
+    readonly document: LocatedDocument,
+    readonly containers: Array<object | undefined>,
+  ) {}
+
+  owner(key: string): object | undefined {
+    for (let i = this.containers.length - 1; i >= 0; i--) {
+      const container = this.containers[i];
+      if (container && this.document.hasKey(container, key)) return container;
+    }
+    return undefined;
+  }
+
+  span(key: string): SourceSpan | undefined {
+    this.cache ??= new Map();
+    if (!this.cache.has(key)) {
+      const container = this.owner(key);
+      this.cache.set(key, container ? this.document.spanOfKey(container, key) : undefined);
+    }
+    return this.cache.get(key);
+  }
+
+  keys(): string[] {
+    return [...new Set(this.containers.flatMap((c) => (c ? (locationOf(c)?.keys ?? []) : [])))];
+  }
+}
+
+const LAZY_SPANS_HANDLER: ProxyHandler<LazySpans> = {
+  get: (target, key) => (typeof key === 'string' ? target.span(key) : undefined),
+  has: (target, key) => typeof key === 'string' && target.owner(key) !== undefined,
+  ownKeys: (target) => target.keys(),
+  getOwnPropertyDescriptor: (target, key) =>
+    typeof key === 'string' && target.owner(key) ? { enumerable: true, configurable: true, value: target.span(key) } : undefined,
+};
+
 /** Sets a key without ever touching a prototype: `__proto__` and friends are plain data. */
-function setOwn(target: Record<string, unknown>, key: string, value: unknown): void {
+export function setOwn(target: Record<string, unknown>, key: string, value: unknown): void {
   if (key === '__proto__') {
     Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
   } else {
@@ -108,87 +209,14 @@ function setOwn(target: Record<string, unknown>, key: string, value: unknown): v
   }
 }
 
-function tooDeep(file: string, lines: LineIndex, offset: number): InputError {
+export function tooDeep(file: string, lines: LineIndex, offset: number): InputError {
   const { line, column } = lines.position(offset);
   return new InputError(`nesting deeper than ${MAX_DEPTH} levels`, { file, line, column });
 }
 
 // ---------------------------------------------------------------------------------------------
-// JSON (with comments and trailing commas tolerated, as editors write them)
-
-export function parseJson(file: string, text: string): LocatedDocument {
-  const errors: jsonc.ParseError[] = [];
-  const root = jsonc.parseTree(text, errors, { allowTrailingComma: true, disallowComments: false });
-  const lines = new LineIndex(text);
-  const first = errors[0];
-  if (first || !root) {
-    const offset = first?.offset ?? 0;
-    const { line, column } = lines.position(offset);
-    const what = first ? describeJsonError(first.error) : 'empty document';
-    throw new InputError(`invalid JSON: ${what}`, { file, line, column });
-  }
-  const locations = new WeakMap<object, ContainerLocation>();
-
-  const build = (node: jsonc.Node, pointer: string, depth: number): unknown => {
-    if (depth > MAX_DEPTH) throw tooDeep(file, lines, node.offset);
-    const range = { start: node.offset, end: node.offset + node.length };
-    if (node.type === 'object') {
-      const value: Record<string, unknown> = {};
-      const keys = new Map<string, { key: TextRange; value: TextRange }>();
-      for (const property of node.children ?? []) {
-        const [keyNode, valueNode] = property.children ?? [];
-        if (!keyNode || !valueNode) continue;
-        const key = String(keyNode.value);
-        if (keys.has(key)) {
-          const { line, column } = lines.position(keyNode.offset);
-          throw new InputError(`duplicate key "${key}"`, { file, line, column });
-        }
-        keys.set(key, {
-          key: { start: keyNode.offset, end: keyNode.offset + keyNode.length },
-          value: { start: valueNode.offset, end: valueNode.offset + valueNode.length },
-        });
-        setOwn(value, key, build(valueNode, `${pointer}/${escapePointerToken(key)}`, depth + 1));
-      }
-      locations.set(value, { pointer, range, keys });
-      return value;
-    }
-    if (node.type === 'array') {
-      const children = node.children ?? [];
-      const value = children.map((child, i) => build(child, `${pointer}/${i}`, depth + 1));
-      locations.set(value, { pointer, range, items: children.map((c) => ({ start: c.offset, end: c.offset + c.length })) });
-      return value;
-    }
-    return node.value;
-  };
-
-  return new LocatedDocument(file, text, build(root, '', 0), lines, locations);
-}
-
-function describeJsonError(code: jsonc.ParseErrorCode): string {
-  const names: Record<number, string> = {
-    [jsonc.ParseErrorCode.InvalidSymbol]: 'unexpected character',
-    [jsonc.ParseErrorCode.InvalidNumberFormat]: 'invalid number',
-    [jsonc.ParseErrorCode.PropertyNameExpected]: 'expected a property name in double quotes',
-    [jsonc.ParseErrorCode.ValueExpected]: 'expected a value',
-    [jsonc.ParseErrorCode.ColonExpected]: 'expected ":"',
-    [jsonc.ParseErrorCode.CommaExpected]: 'expected "," between items',
-    [jsonc.ParseErrorCode.CloseBraceExpected]: 'expected "}"',
-    [jsonc.ParseErrorCode.CloseBracketExpected]: 'expected "]"',
-    [jsonc.ParseErrorCode.EndOfFileExpected]: 'unexpected text after the end of the document',
-    [jsonc.ParseErrorCode.InvalidCommentToken]: 'invalid comment',
-    [jsonc.ParseErrorCode.UnexpectedEndOfComment]: 'unterminated comment',
-    [jsonc.ParseErrorCode.UnexpectedEndOfString]: 'unterminated string',
-    [jsonc.ParseErrorCode.UnexpectedEndOfNumber]: 'unterminated number',
-    [jsonc.ParseErrorCode.InvalidUnicode]: 'invalid unicode escape',
-    [jsonc.ParseErrorCode.InvalidEscapeCharacter]: 'invalid escape character',
-    [jsonc.ParseErrorCode.InvalidCharacter]: 'invalid character in string',
-  };
-  return names[code] ?? jsonc.printParseErrorCode(code);
-}
-
-// ---------------------------------------------------------------------------------------------
-// YAML (1.2 core schema: `yes`/`no` stay strings; custom tags such as CloudFormation's !Ref are
-// handed to the caller's `customTags` so other adapters can reuse this walker)
+// YAML (1.2 core schema: `yes`/`no` stay strings; local tags such as CloudFormation's !Ref are handed
+// to the caller's `tagged` so other adapters can reuse this walker)
 
 export interface YamlOptions {
   /** Builds a value for a tagged node (e.g. `!Ref x` → `{Ref: "x"}`); undefined leaves it as is. */
@@ -203,8 +231,6 @@ export function parseYaml(file: string, text: string, options: YamlOptions = {})
     uniqueKeys: true,
     prettyErrors: false,
     keepSourceTokens: false,
-    // Unknown tags (!Ref …) must not be errors: the walker below hands them to `options.tagged`.
-    customTags: [],
   });
   const list = Array.isArray(documents) ? documents : [documents];
   return list.map((document) => buildYamlDocument(file, text, lines, document as Document.Parsed, options));
@@ -219,63 +245,59 @@ function buildYamlDocument(
 ): LocatedDocument {
   const error = document.errors[0];
   if (error) {
-    const offset = error.pos[0];
-    const { line, column } = lines.position(offset);
+    const { line, column } = lines.position(error.pos[0]);
     throw new InputError(`invalid YAML: ${firstSentence(error.message)}`, { file, line, column });
   }
-  const locations = new WeakMap<object, ContainerLocation>();
   const built = new Map<YamlNode, unknown>();
   const expandedSize = new Map<YamlNode, number>();
   let expanded = 0;
+  const fail = (message: string, offset: number) => {
+    const { line, column } = lines.position(offset);
+    return new InputError(message, { file, line, column });
+  };
 
-  const build = (node: YamlNode | null, pointer: string, depth: number): unknown => {
+  const build = (node: YamlNode | null, parent: ContainerLocation | undefined, token: string | number | undefined, depth: number): unknown => {
     if (node === null) return null;
     if (depth > MAX_DEPTH) throw tooDeep(file, lines, node.range?.[0] ?? 0);
     if (isAlias(node)) {
       const target = node.resolve(document);
-      if (!target) {
-        const { line, column } = lines.position(node.range?.[0] ?? 0);
-        throw new InputError(`alias *${node.source} has no anchor`, { file, line, column });
-      }
+      if (!target) throw fail(`alias *${node.source} has no anchor`, node.range?.[0] ?? 0);
       // An alias shares the anchored value; count what it would expand to so alias bombs stay refused.
       expanded += sizeOf(target);
-      if (expanded > MAX_EXPANDED_NODES) {
-        const { line, column } = lines.position(node.range?.[0] ?? 0);
-        throw new InputError(`aliases expand to more than ${MAX_EXPANDED_NODES} nodes`, { file, line, column });
-      }
-      return built.has(target) ? built.get(target) : build(target, pointer, depth + 1);
+      if (expanded > MAX_EXPANDED_NODES) throw fail(`aliases expand to more than ${MAX_EXPANDED_NODES} nodes`, node.range?.[0] ?? 0);
+      return built.has(target) ? built.get(target) : build(target, parent, token, depth + 1);
     }
-    const range = { start: node.range?.[0] ?? 0, end: node.range?.[1] ?? 0 };
+    const start = node.range?.[0] ?? 0;
+    const end = node.range?.[1] ?? start;
     let value: unknown;
     if (isMap(node)) {
       const object: Record<string, unknown> = {};
-      const keys = new Map<string, { key: TextRange; value: TextRange }>();
+      const location = new ContainerLocation(parent, token, start);
+      location.end = end;
       built.set(node, object);
       for (const pair of node.items) {
         const keyNode = pair.key as YamlNode | null;
-        if (!isScalar(keyNode)) {
-          const { line, column } = lines.position(keyNode?.range?.[0] ?? range.start);
-          throw new InputError('only plain keys are supported (not lists or maps as keys)', { file, line, column });
-        }
+        if (!isScalar(keyNode)) throw fail('only plain keys are supported (not lists or maps as keys)', keyNode?.range?.[0] ?? start);
         const key = String(keyNode.value);
         const valueNode = pair.value as YamlNode | null;
-        const keyRange = { start: keyNode.range?.[0] ?? 0, end: keyNode.range?.[1] ?? 0 };
-        const valueRange = valueNode?.range ? { start: valueNode.range[0], end: valueNode.range[1] } : keyRange;
-        keys.set(key, { key: keyRange, value: valueRange });
-        setOwn(object, key, build(valueNode, `${pointer}/${escapePointerToken(key)}`, depth + 1));
+        const keyStart = keyNode.range?.[0] ?? start;
+        const keyEnd = keyNode.range?.[1] ?? keyStart;
+        location.addKey(key, keyStart, keyEnd, valueNode?.range?.[0] ?? keyStart, valueNode?.range?.[1] ?? keyEnd);
+        setOwn(object, key, build(valueNode, location, key, depth + 1));
       }
-      locations.set(object, { pointer, range, keys });
+      setLocation(object, location);
       value = object;
     } else if (isSeq(node)) {
       const array: unknown[] = [];
+      const location = new ContainerLocation(parent, token, start);
+      location.end = end;
       built.set(node, array);
-      const items: TextRange[] = [];
       node.items.forEach((item, i) => {
         const itemNode = item as YamlNode | null;
-        items.push(itemNode?.range ? { start: itemNode.range[0], end: itemNode.range[1] } : range);
-        array.push(build(itemNode, `${pointer}/${i}`, depth + 1));
+        location.addItem(itemNode?.range?.[0] ?? start, itemNode?.range?.[1] ?? end);
+        array.push(build(itemNode, location, i, depth + 1));
       });
-      locations.set(array, { pointer, range, items });
+      setLocation(array, location);
       value = array;
     } else if (isScalar(node)) {
       value = node.value;
@@ -286,7 +308,11 @@ function buildYamlDocument(
     if (tag && tag.startsWith('!') && !tag.startsWith('!!') && options.tagged) {
       const replaced = options.tagged(tag, value);
       if (replaced !== undefined) {
-        if (typeof replaced === 'object' && replaced !== null) locations.set(replaced, { pointer, range });
+        if (typeof replaced === 'object' && replaced !== null) {
+          const location = new ContainerLocation(parent, token, start);
+          location.end = end;
+          setLocation(replaced, location);
+        }
         value = replaced;
       }
     }
@@ -312,8 +338,8 @@ function buildYamlDocument(
     return size;
   };
 
-  const value = build(document.contents as YamlNode | null, '', 0);
-  return new LocatedDocument(file, text, value, lines, locations);
+  const value = build(document.contents as YamlNode | null, undefined, undefined, 0);
+  return new LocatedDocument(file, text, value, lines);
 }
 
 function firstSentence(message: string): string {

@@ -26,7 +26,8 @@ import type {
 import type { SourceSpan } from '../model/source.js';
 import { NOT_DECLARED, type Maybe } from '../model/unknown.js';
 import type { Adapter, AdapterInput } from './adapter.js';
-import { parseJson, parseYaml, type LocatedDocument } from './located.js';
+import { parseJson } from './json.js';
+import { parseYaml, type LocatedDocument } from './located.js';
 import { validateAgainstSchema } from './schema-validation.js';
 
 /** isolint's own host manifest (apiVersion isolint/v1), YAML or JSON. */
@@ -44,8 +45,9 @@ export const manifestAdapter: Adapter = {
       if (value === null || typeof value !== 'object' || !('apiVersion' in value)) continue;
       validateAgainstSchema(document, 'manifest.schema.json', 'manifest');
       const built = new ManifestReader(document, input.absolutePath).read();
-      fragment.nodes.push(...built.nodes);
-      fragment.edges.push(...built.edges);
+      // Not push(...list): spreading a few hundred thousand elements overflows the call stack.
+      for (const node of built.nodes) fragment.nodes.push(node);
+      for (const edge of built.edges) fragment.edges.push(edge);
     }
     return fragment;
   },
@@ -113,8 +115,7 @@ class ManifestReader {
     at: Record<string, SourceSpan>;
     suppressions: InlineSuppression[];
   } {
-    const at: Record<string, SourceSpan> = {};
-    for (const key of Object.keys(object)) at[key] = this.document.spanOfKey(object, key);
+    const at = this.document.lazySpans(object);
     const source = this.document.hasKey(object, 'id') ? this.document.spanOfKey(object, 'id') : this.document.spanOf(object);
     return { source, at, suppressions: this.suppressions(object) };
   }
@@ -191,7 +192,7 @@ class ManifestReader {
       rootOfTrust: this.maybe(host.rootOfTrust?.kind),
       controllerBoot: this.maybe(host.rootOfTrust?.controllerBoot),
       ...base,
-      at: { ...base.at, ...(host.rootOfTrust ? this.base(host.rootOfTrust).at : {}) },
+      at: this.document.lazySpans(host, host.rootOfTrust),
     });
 
     const hypervisorId = host.hypervisor?.id ?? `${host.id}/hypervisor`;
@@ -209,7 +210,7 @@ class ManifestReader {
         memoryAccessApi: hypervisor.memoryAccessApi ?? (hypervisor.kind === 'nitro' ? false : NOT_DECLARED),
         ...hypervisorBase,
         source: this.document.spanOfKey(host, 'hypervisor'),
-        at: { ...hypervisorBase.at, ...(hypervisor.reserved ? this.base(hypervisor.reserved).at : {}) },
+        at: this.document.lazySpans(hypervisor, hypervisor.reserved),
       });
       this.edge('runsOn', hypervisorId, host.id, this.document.spanOfKey(host, 'hypervisor'));
     }

@@ -18,10 +18,15 @@ export class LineIndex {
 
   constructor(text: string) {
     const starts = [0];
-    for (let i = 0; i < text.length; i++) {
-      const c = text.charCodeAt(i);
-      if (c === 10) starts.push(i + 1);
-      else if (c === 13 && text.charCodeAt(i + 1) !== 10) starts.push(i + 1);
+    if (!text.includes('\r')) {
+      // The common case, found by indexOf (native) rather than a loop over every character.
+      for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
+    } else {
+      for (let i = 0; i < text.length; i++) {
+        const c = text.charCodeAt(i);
+        if (c === 10) starts.push(i + 1);
+        else if (c === 13 && text.charCodeAt(i + 1) !== 10) starts.push(i + 1);
+      }
     }
     this.starts = starts;
   }
@@ -42,10 +47,17 @@ export class LineIndex {
     return { line: low + 1, column: offset - this.starts[low]! + 1 };
   }
 
-  span(file: string, start: number, end: number, pointer?: string): SourceSpan {
+  /** A span of offsets; `pointer` may be a function, computed only if someone reads it. */
+  span(file: string, start: number, end: number, pointer?: string | (() => string)): SourceSpan {
     const from = this.position(start);
     const to = this.position(Math.max(start, end));
-    return { file, startLine: from.line, startColumn: from.column, endLine: to.line, endColumn: to.column, pointer };
+    const span: SourceSpan = { file, startLine: from.line, startColumn: from.column, endLine: to.line, endColumn: to.column };
+    if (typeof pointer === 'function') {
+      Object.defineProperty(span, 'pointer', { get: pointer, enumerable: true, configurable: true });
+    } else if (pointer !== undefined) {
+      span.pointer = pointer;
+    }
+    return span;
   }
 }
 
@@ -55,5 +67,6 @@ export function fileSpan(file: string): SourceSpan {
 }
 
 export function escapePointerToken(token: string | number): string {
-  return String(token).replace(/~/g, '~0').replace(/\//g, '~1');
+  const text = String(token);
+  return text.includes('~') || text.includes('/') ? text.replace(/~/g, '~0').replace(/\//g, '~1') : text;
 }
