@@ -191,7 +191,9 @@ class JsonParser {
       while (text.charCodeAt(i) >= 0x30 && text.charCodeAt(i) <= 0x39) i++;
       return i > from;
     };
+    const first = i;
     if (!digits()) throw this.error('invalid number', start);
+    if (text.charCodeAt(first) === 0x30 && i - first > 1) throw this.error('invalid number (leading zero)', start);
     if (text.charCodeAt(i) === 0x2e) {
       i++;
       if (!digits()) throw this.error('invalid number', start);

@@ -72,7 +72,8 @@ export class ContainerLocation {
 const LOCATION = Symbol('isolint.location');
 
 export function setLocation(container: object, location: ContainerLocation): void {
-  (container as { [LOCATION]?: ContainerLocation })[LOCATION] = location;
+  // Not enumerable: spreads, deep equality and serialisers see plain data.
+  Object.defineProperty(container, LOCATION, { value: location, configurable: true });
 }
 
 function locationOf(container: object): ContainerLocation | undefined {
