@@ -39,5 +39,5 @@ export function assembleGraph(fragments: GraphFragment[]): { graph: Graph; probl
       edges.push(edge);
     }
   }
-  return { graph: new Graph(nodes.values(), edges), problems };
+  return { graph: new Graph(nodes, edges), problems };
 }

@@ -13,17 +13,16 @@ import type {
  * read it. Queries that more than one rule needs live here, not in rules (STYLE.md §1).
  */
 export class Graph {
-  private readonly nodesById = new Map<string, GraphNode>();
+  private readonly nodesById: Map<string, GraphNode>;
   private readonly nodesByKind = new Map<NodeKind, GraphNode[]>();
   private readonly outgoing = new Map<string, GraphEdge[]>();
   private readonly incoming = new Map<string, GraphEdge[]>();
   private readonly edgesByKind = new Map<EdgeKind, GraphEdge[]>();
 
-  constructor(nodes: Iterable<GraphNode>, edges: Iterable<GraphEdge>) {
-    for (const node of nodes) {
-      this.nodesById.set(node.id, node);
-      push(this.nodesByKind, node.kind, node);
-    }
+  /** Nodes as a list, or already keyed by id (the assembler has that map; no need to build it twice). */
+  constructor(nodes: Iterable<GraphNode> | Map<string, GraphNode>, edges: Iterable<GraphEdge>) {
+    this.nodesById = nodes instanceof Map ? nodes : new Map([...nodes].map((node) => [node.id, node]));
+    for (const node of this.nodesById.values()) push(this.nodesByKind, node.kind, node);
     for (const edge of edges) {
       push(this.outgoing, edge.from, edge);
       push(this.incoming, edge.to, edge);

@@ -3,13 +3,37 @@
  * (what JavaScript strings index and what SARIF's `columnKind: utf16CodeUnits` means), end column exclusive.
  */
 export interface SourceSpan {
-  file: string;
-  startLine: number;
-  startColumn: number;
-  endLine: number;
-  endColumn: number;
+  readonly file: string;
+  readonly startLine: number;
+  readonly startColumn: number;
+  readonly endLine: number;
+  readonly endColumn: number;
   /** JSON pointer (or the input's own path notation) of the element inside its file. */
-  pointer?: string;
+  readonly pointer?: string;
+}
+
+/**
+ * A SourceSpan whose JSON pointer is worked out only when read: every graph element has a span, few
+ * are ever shown, and building pointers eagerly was a measurable share of reading large inputs.
+ */
+class Span implements SourceSpan {
+  constructor(
+    readonly file: string,
+    readonly startLine: number,
+    readonly startColumn: number,
+    readonly endLine: number,
+    readonly endColumn: number,
+    private readonly pointerSource?: string | (() => string),
+  ) {}
+
+  get pointer(): string | undefined {
+    return typeof this.pointerSource === 'function' ? this.pointerSource() : this.pointerSource;
+  }
+
+  toJSON(): SourceSpan {
+    const { file, startLine, startColumn, endLine, endColumn, pointer } = this;
+    return pointer === undefined ? { file, startLine, startColumn, endLine, endColumn } : { file, startLine, startColumn, endLine, endColumn, pointer };
+  }
 }
 
 /** Maps character offsets of one text to lines and columns; built once per file. */
@@ -51,13 +75,7 @@ export class LineIndex {
   span(file: string, start: number, end: number, pointer?: string | (() => string)): SourceSpan {
     const from = this.position(start);
     const to = this.position(Math.max(start, end));
-    const span: SourceSpan = { file, startLine: from.line, startColumn: from.column, endLine: to.line, endColumn: to.column };
-    if (typeof pointer === 'function') {
-      Object.defineProperty(span, 'pointer', { get: pointer, enumerable: true, configurable: true });
-    } else if (pointer !== undefined) {
-      span.pointer = pointer;
-    }
-    return span;
+    return new Span(file, from.line, from.column, to.line, to.column, pointer);
   }
 }
 
