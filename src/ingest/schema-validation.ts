@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import { InputError } from '../errors.js';
 import { packagePath } from '../paths.js';
@@ -12,12 +13,20 @@ const compiled = new Map<string, ValidateFunction>();
 let ajv: Ajv | undefined;
 
 
+/** Running compiled (from dist/): the build precompiled the schemas (scripts/build-validators.mjs). */
+const RUNNING_COMPILED = import.meta.url.includes('/dist/src/');
+
 function validatorFor(name: string): ValidateFunction {
   let validate = compiled.get(name);
   if (!validate) {
-    ajv ??= new Ajv({ allErrors: true, verbose: true, strict: false });
-    const schema = JSON.parse(readFileSync(packagePath('schemas', name), 'utf8')) as object;
-    validate = ajv.compile(schema);
+    const precompiled = packagePath('dist', 'validators', name.replace('.schema.json', '.cjs'));
+    if (RUNNING_COMPILED && existsSync(precompiled)) {
+      const module = createRequire(import.meta.url)(precompiled) as { default?: ValidateFunction } & ValidateFunction;
+      validate = module.default ?? module;
+    } else {
+      ajv ??= new Ajv({ allErrors: true, verbose: true, strict: false });
+      validate = ajv.compile(JSON.parse(readFileSync(packagePath('schemas', name), 'utf8')) as object);
+    }
     compiled.set(name, validate);
   }
   return validate;
@@ -31,7 +40,14 @@ export function validateAgainstSchema(document: LocatedDocument, schemaName: str
   if (!chosen) throw new InputError(`not a valid ${what}`, { file: document.file });
   const { container, key } = locate(document.value, chosen.instancePath, chosen);
   const span = container ? (key === undefined ? document.spanOf(container) : document.spanOfKey(container, key)) : undefined;
-  const more = errors.filter((e) => !['oneOf', 'anyOf', 'if'].includes(e.keyword)).length - 1;
+  // Other problems elsewhere in the document; alternatives that failed around the chosen one don't count.
+  const chosenPath = chosen.instancePath;
+  const more = new Set(
+    errors
+      .filter((e) => !['oneOf', 'anyOf', 'if'].includes(e.keyword))
+      .map((e) => e.instancePath)
+      .filter((path) => path !== chosenPath && !chosenPath.startsWith(`${path}/`) && path !== ''),
+  ).size;
   const message = `${describe(chosen, document.value)}${more > 0 ? ` (and ${more} more problem${more > 1 ? 's' : ''})` : ''}`;
   throw new InputError(`invalid ${what}: ${message}`, {
     file: document.file,
@@ -126,7 +142,7 @@ function describe(error: ErrorObject, root: unknown): string {
     case 'oneOf':
     case 'anyOf': {
       const description = (error.parentSchema as { description?: string })?.description;
-      return `${where} is not valid (${show(value)})${description ? `: expected ${lowerFirst(description)}` : ''}`;
+      return `${where} is not valid (${show(value)})${description ? `: expected ${lowerFirst(description).replace(/\.$/, '')}` : ''}`;
     }
     case 'minimum':
     case 'maximum':

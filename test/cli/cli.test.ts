@@ -59,6 +59,14 @@ describe('isolint check', () => {
     expect(stdout).not.toMatch(/\u001b\[/); // no colour when not a TTY
   });
 
+  it('colours text only on a terminal, and never with NO_COLOR', async () => {
+    const terminal = await runIsolint(['check', 'examples'], { tty: true });
+    expect(terminal.stdout).toMatch(/\u001b\[31merror/);
+    const noColor = await runIsolint(['check', 'examples'], { tty: true, env: { NO_COLOR: '1' } });
+    expect(noColor.stdout).not.toMatch(/\u001b\[/);
+    expect(noColor.stdout).toBe(terminal.stdout.replace(/\u001b\[\d+m/g, ''));
+  });
+
   it('exits 0 on input without findings at the fail-on level', async () => {
     const pass = await runIsolint(['check', 'fixtures/rules/scrubbed-memory/pass.yaml', '--rule', 'scrubbed-memory']);
     expect(pass.code).toBe(0);
