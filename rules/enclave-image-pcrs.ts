@@ -42,14 +42,15 @@ export default defineRule({
           continue;
         }
         const name = isUnknown(image.path) ? image.id : (image.path.split(/[\\/]/).pop() ?? image.id);
-        let wellFormed = true;
-        for (const [pcr, { value, source }] of expected) {
+        const comparable: typeof expected = [];
+        for (const entry of expected) {
+          const [pcr, { value, source }] = entry;
           if (!PCR_HEX.test(value)) {
             context.report({ messageId: 'malformed', data: { pcr, image: name }, subject: image, property: pcr, at: source });
-            wellFormed = false;
           } else if (ALL_ZEROS.test(value)) {
             context.report({ messageId: 'zeros', data: { pcr, image: name }, subject: image, property: pcr, at: source });
-            wellFormed = false;
+          } else {
+            comparable.push(entry);
           }
         }
         const measurement = image.measurement;
@@ -61,8 +62,7 @@ export default defineRule({
         if (!measurement.crcOk) {
           context.report({ messageId: 'badCrc', data: { image: name }, subject: image, severity: 'warning' });
         }
-        if (!wellFormed) continue;
-        for (const [pcr, { value, source }] of expected) {
+        for (const [pcr, { value, source }] of comparable) {
           const actual = measurement.pcrs[pcr];
           if (actual === undefined) {
             context.report({ messageId: 'notInImage', data: { pcr, image: name }, subject: image, property: pcr, at: source });

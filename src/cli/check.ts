@@ -1,8 +1,7 @@
 import { Option, type Command } from 'commander';
-import { check } from '../engine/check.js';
-import { resolveConfig, type FailOn } from '../engine/config.js';
+import type { FailOn } from '../engine/config.js';
 import { severityRank } from '../engine/finding.js';
-import { FORMATS, formatForPath, render, type Format } from '../report/index.js';
+import { FORMATS, formatForPath, type Format } from '../report/formats.js';
 import type { CliContext } from './context.js';
 import { EXIT_ERROR, EXIT_FINDINGS, EXIT_OK } from './exit-codes.js';
 import { writeOutput } from './output.js';
@@ -36,6 +35,12 @@ export function registerCheckCommand(program: Command, ctx: CliContext): void {
     .option('--no-inline-suppressions', 'ignore suppressions written in the inputs (for CI gates)')
     .option('--category <id>', 'SARIF runAutomationDetails.id, e.g. isolint/manifests/')
     .action(async (paths: string[], flags: CheckFlags) => {
+      // Loaded here, not at start-up: `isolint measure` and `pcr` never pay for the rules and parsers.
+      const [{ check }, { resolveConfig }, { render }] = await Promise.all([
+        import('../engine/check.js'),
+        import('../engine/config.js'),
+        import('../report/index.js'),
+      ]);
       const config = resolveConfig(ctx.cwd, flags.config);
       if (!flags.inlineSuppressions) config.allowInlineSuppressions = false;
       const result = await check({

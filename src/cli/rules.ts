@@ -1,5 +1,4 @@
 import type { Command } from 'commander';
-import { builtinRules } from '../../rules/index.js';
 import { UsageError } from '../errors.js';
 import { ruleHelpUri } from '../version.js';
 import type { CliContext } from './context.js';
@@ -9,7 +8,8 @@ export function registerRulesCommands(program: Command, ctx: CliContext): void {
     .command('rules')
     .description('list the rule catalogue')
     .option('--json', 'print the catalogue as JSON')
-    .action((flags: { json?: boolean }) => {
+    .action(async (flags: { json?: boolean }) => {
+      const { builtinRules } = await import('../../rules/index.js');
       if (flags.json) {
         const catalogue = builtinRules.map((rule) => ({
           id: rule.id,
@@ -38,7 +38,8 @@ export function registerRulesCommands(program: Command, ctx: CliContext): void {
     .command('explain')
     .description('show what a rule checks, why, and how to fix its findings')
     .argument('<rule>', 'rule id')
-    .action((id: string) => {
+    .action(async (id: string) => {
+      const { builtinRules } = await import('../../rules/index.js');
       const rule = builtinRules.find((candidate) => candidate.id === id);
       if (!rule) {
         const known = builtinRules.map((r) => r.id).join(', ');

@@ -13,6 +13,7 @@ import { CONFIG_FILE_NAMES, resolveConfig, type ResolvedConfig } from './config.
 import { discoverFiles } from './discover.js';
 import { compareFindings, type AppliedSuppression, type Finding } from './finding.js';
 import { globToRegExp } from './glob.js';
+import { measureImages } from './measure-images.js';
 import { renderMessage, type ReportDescriptor, type Rule, type Severity } from './rule.js';
 
 /** Inputs larger than this are refused with a message, not read (hostile or accidental giant files). */
@@ -35,8 +36,8 @@ export interface CheckOptions {
   today?: Date;
   /** Extra adapters (embedders); the built-in ones always run. */
   adapters?: Adapter[];
-  /** Measures enclave images before rules run (set by the EIF module; optional so the core has no I/O on images). */
-  enrich?: (graph: Graph) => Promise<InputProblem[]>;
+  /** Measure the enclave images manifests name, so expected PCRs are checked against them (default true). */
+  measureImages?: boolean;
 }
 
 /** An input that could not be read or understood, or a problem in the run itself. */
@@ -135,7 +136,7 @@ export async function check(options: CheckOptions): Promise<CheckResult> {
     });
   }
   const graph = assembled.graph;
-  if (options.enrich) problems.push(...(await options.enrich(graph)));
+  if (options.measureImages !== false) await measureImages(graph);
 
   const rules = selectRules(config, options, problems);
   const findings = runRules(rules, graph, config, options.today ?? new Date(), problems);

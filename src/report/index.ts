@@ -4,8 +4,9 @@ import { toMarkdown } from './markdown.js';
 import { toSarif } from './sarif.js';
 import { toText } from './text.js';
 
-export const FORMATS = ['text', 'json', 'sarif', 'markdown'] as const;
-export type Format = (typeof FORMATS)[number];
+import type { Format } from './formats.js';
+
+export { FORMATS, formatForPath, type Format } from './formats.js';
 
 export interface RenderOptions {
   color?: boolean;
@@ -26,13 +27,4 @@ export function render(result: CheckResult, format: Format, options: RenderOptio
     case 'text':
       return toText(result, { color: options.color, includeSuppressed: options.includeSuppressed });
   }
-}
-
-/** The format an output file's extension implies, if any. */
-export function formatForPath(path: string): Format | undefined {
-  if (/\.sarif(\.json)?$/i.test(path)) return 'sarif';
-  if (/\.json$/i.test(path)) return 'json';
-  if (/\.(md|markdown)$/i.test(path)) return 'markdown';
-  if (/\.txt$/i.test(path)) return 'text';
-  return undefined;
 }
