@@ -24,12 +24,15 @@ export default defineRule({
     undecided: "Cannot tell whether interface '{{nic}}' of '{{guest}}' on host '{{host}}' passes a firewall: {{reason}}.",
   },
   check(graph, context) {
+    const componentsByHost = new Map<string, ReturnType<typeof hostComponents>>();
     for (const nic of graph.nodes('nic')) {
       const guest = graph.attachmentsOf(nic.id).find((n) => n.kind === 'instance');
       if (!guest) continue;
       const host = graph.hostOf(guest.id);
       if (!host) continue;
-      const { hypervisors, cards } = hostComponents(graph, host);
+      let components = componentsByHost.get(host.id);
+      if (!components) componentsByHost.set(host.id, (components = hostComponents(graph, host)));
+      const { hypervisors, cards } = components;
       const filters = [...hypervisors.map((h) => h.firewall), ...cards.filter((c) => c.cardKind === 'vpc').map((c) => c.firewall)];
       if (filters.some((value) => value === true)) continue;
       const data = { nic: nic.id, guest: guest.id, host: host.id };

@@ -225,7 +225,7 @@ function runRules(rules: Rule[], graph: Graph, config: ResolvedConfig, today: Da
 function findSuppression(
   ruleId: string,
   finding: Finding,
-  inline: InlineSuppression[],
+  inline: readonly InlineSuppression[],
   external: Array<{ rule: string; subject?: string; file?: RegExp; reason: string; expires?: string }>,
   config: ResolvedConfig,
   today: string,

@@ -33,7 +33,7 @@ export interface ReportDescriptor<Messages extends Record<string, string>, Id ex
   /** Overrides the rule's severity: `note` for what cannot be decided (unknown values). */
   severity?: Severity;
   /** Further inline suppressions that apply (e.g. on the ingress rule at fault). */
-  suppressions?: InlineSuppression[];
+  suppressions?: readonly InlineSuppression[];
 }
 
 export interface RuleContext<Messages extends Record<string, string>> {

@@ -124,10 +124,11 @@ export class LocatedDocument {
     }
     const at = where.keyOffset(String(key));
     if (at === undefined) return this.rangeSpan(where.start, where.end, () => where.pointer);
-    const [keyStart, keyEnd, valueStart, valueEnd] = where.offsets.slice(at, at + 4) as [number, number, number, number];
-    const keyLine = this.lines.position(keyStart).line;
-    const end = this.trimEnd(valueStart, valueEnd);
-    return this.lines.span(this.file, keyStart, this.lines.position(end).line === keyLine ? end : keyEnd, pointer);
+    const offsets = where.offsets;
+    const keyStart = offsets[at]!;
+    const end = this.trimEnd(offsets[at + 2]!, offsets[at + 3]!);
+    const sameLine = !/[\r\n]/.test(this.text.slice(keyStart, end));
+    return this.lines.lazySpan(this.file, keyStart, sameLine ? end : offsets[at + 1]!, pointer);
   }
 
   /** The span of a property's value only (e.g. a PCR hex string), its first line. */
@@ -151,7 +152,7 @@ export class LocatedDocument {
       const lineEnd = this.text.slice(start, last).search(/[\r\n]/);
       if (lineEnd >= 0) last = this.trimEnd(start, start + lineEnd);
     }
-    return this.lines.span(this.file, start, last, pointer);
+    return this.lines.lazySpan(this.file, start, last, pointer);
   }
 
   /** Parser ranges include trailing blanks and newlines; a span should end at its last character. */

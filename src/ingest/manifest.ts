@@ -23,6 +23,7 @@ import type {
   IngressRule,
   InlineSuppression,
 } from '../model/nodes.js';
+import { NO_SPANS, NO_SUPPRESSIONS } from '../model/nodes.js';
 import type { SourceSpan } from '../model/source.js';
 import { NOT_DECLARED, type Maybe } from '../model/unknown.js';
 import type { Adapter, AdapterInput } from './adapter.js';
@@ -91,8 +92,8 @@ class ManifestReader {
         principalKind: 'internet',
         mfa: false,
         source: this.document.spanOf(m),
-        at: {},
-        suppressions: [],
+        at: NO_SPANS,
+        suppressions: NO_SUPPRESSIONS,
       });
     }
     for (const network of m.networks ?? []) {
@@ -112,16 +113,17 @@ class ManifestReader {
   /** Source span, property spans and suppressions of one manifest object. */
   private base(object: object & { suppress?: Suppressions }): {
     source: SourceSpan;
-    at: Record<string, SourceSpan>;
-    suppressions: InlineSuppression[];
+    at: Readonly<Record<string, SourceSpan>>;
+    suppressions: readonly InlineSuppression[];
   } {
     const at = this.document.lazySpans(object);
     const source = this.document.hasKey(object, 'id') ? this.document.spanOfKey(object, 'id') : this.document.spanOf(object);
     return { source, at, suppressions: this.suppressions(object) };
   }
 
-  private suppressions(object: { suppress?: Suppressions }): InlineSuppression[] {
-    return (object.suppress ?? []).map((s, i) => ({
+  private suppressions(object: { suppress?: Suppressions }): readonly InlineSuppression[] {
+    if (!object.suppress?.length) return NO_SUPPRESSIONS;
+    return object.suppress.map((s, i) => ({
       rule: s.rule,
       reason: s.reason,
       expires: s.expires,
@@ -149,7 +151,7 @@ class ManifestReader {
     to: string,
     source: SourceSpan,
   ): void {
-    this.edges.push({ kind, from, to, source, at: {}, suppressions: [] } as GraphEdge);
+    this.edges.push({ kind, from, to, source, at: NO_SPANS, suppressions: NO_SUPPRESSIONS } as GraphEdge);
   }
 
   private maybe<T>(value: T | undefined): Maybe<T> {
@@ -334,7 +336,7 @@ class ManifestReader {
         tenant: this.maybe(tenant),
         ...base,
         source: base.at.ingress ?? base.source,
-        suppressions: [],
+        suppressions: NO_SUPPRESSIONS,
       });
       this.edge('attaches', groupId, nic.id, base.at.ingress ?? base.source);
     }
@@ -385,7 +387,7 @@ class ManifestReader {
       if (!toParent) {
         to = `vsock:${String(vsock.to)}`;
         if (!this.ids.has(to)) {
-          this.add({ kind: 'endpoint', id: to, address: to, source: span, at: {}, suppressions: [] });
+          this.add({ kind: 'endpoint', id: to, address: to, source: span, at: NO_SPANS, suppressions: NO_SUPPRESSIONS });
         }
       }
       const channel: ChannelEdge = {

@@ -12,11 +12,23 @@ import type {
  * The isolation graph: nodes by id and kind, edges indexed both ways. Immutable once built; rules only
  * read it. Queries that more than one rule needs live here, not in rules (STYLE.md §1).
  */
+/** A node's edges, both ways, each direction grouped by kind: queries neither filter nor allocate. */
+interface Adjacency {
+  out: GraphEdge[];
+  in: GraphEdge[];
+  outByKind: Partial<Record<EdgeKind, GraphEdge[]>>;
+  inByKind: Partial<Record<EdgeKind, GraphEdge[]>>;
+}
+
+const NO_EDGES: GraphEdge[] = [];
+
+/** runsOn chains deeper than this are cycles: a real stack is host, platform, guest, enclave… */
+export const MAX_RUNS_ON_DEPTH = 64;
+
 export class Graph {
   private readonly nodesById: Map<string, GraphNode>;
   private readonly nodesByKind = new Map<NodeKind, GraphNode[]>();
-  private readonly outgoing = new Map<string, GraphEdge[]>();
-  private readonly incoming = new Map<string, GraphEdge[]>();
+  private readonly adjacency = new Map<string, Adjacency>();
   private readonly edgesByKind = new Map<EdgeKind, GraphEdge[]>();
 
   /** Nodes as a list, or already keyed by id (the assembler has that map; no need to build it twice). */
@@ -24,10 +36,23 @@ export class Graph {
     this.nodesById = nodes instanceof Map ? nodes : new Map([...nodes].map((node) => [node.id, node]));
     for (const node of this.nodesById.values()) push(this.nodesByKind, node.kind, node);
     for (const edge of edges) {
-      push(this.outgoing, edge.from, edge);
-      push(this.incoming, edge.to, edge);
+      const from = this.adjacencyOf(edge.from);
+      from.out.push(edge);
+      (from.outByKind[edge.kind] ??= []).push(edge);
+      const to = this.adjacencyOf(edge.to);
+      to.in.push(edge);
+      (to.inByKind[edge.kind] ??= []).push(edge);
       push(this.edgesByKind, edge.kind, edge);
     }
+  }
+
+  private adjacencyOf(id: string): Adjacency {
+    let adjacency = this.adjacency.get(id);
+    if (!adjacency) {
+      adjacency = { out: [], in: [], outByKind: {}, inByKind: {} };
+      this.adjacency.set(id, adjacency);
+    }
+    return adjacency;
   }
 
   get size(): { nodes: number; edges: number } {
@@ -53,19 +78,21 @@ export class Graph {
   }
 
   /** Edges leaving a node, optionally of one kind. */
-  out<K extends EdgeKind>(id: string, kind: K): EdgeOfKind<K>[];
-  out(id: string): GraphEdge[];
-  out(id: string, kind?: EdgeKind): GraphEdge[] {
-    const list = this.outgoing.get(id) ?? [];
-    return kind ? list.filter((edge) => edge.kind === kind) : list;
+  out<K extends EdgeKind>(id: string, kind: K): readonly EdgeOfKind<K>[];
+  out(id: string): readonly GraphEdge[];
+  out(id: string, kind?: EdgeKind): readonly GraphEdge[] {
+    const adjacency = this.adjacency.get(id);
+    if (!adjacency) return NO_EDGES;
+    return kind ? (adjacency.outByKind[kind] ?? NO_EDGES) : adjacency.out;
   }
 
   /** Edges arriving at a node, optionally of one kind. */
-  in<K extends EdgeKind>(id: string, kind: K): EdgeOfKind<K>[];
-  in(id: string): GraphEdge[];
-  in(id: string, kind?: EdgeKind): GraphEdge[] {
-    const list = this.incoming.get(id) ?? [];
-    return kind ? list.filter((edge) => edge.kind === kind) : list;
+  in<K extends EdgeKind>(id: string, kind: K): readonly EdgeOfKind<K>[];
+  in(id: string): readonly GraphEdge[];
+  in(id: string, kind?: EdgeKind): readonly GraphEdge[] {
+    const adjacency = this.adjacency.get(id);
+    if (!adjacency) return NO_EDGES;
+    return kind ? (adjacency.inByKind[kind] ?? NO_EDGES) : adjacency.in;
   }
 
   /** What a node runs on directly (an enclave's parent instance, an instance's host). */
@@ -74,12 +101,21 @@ export class Graph {
     return edge ? this.node(edge.to) : undefined;
   }
 
-  /** What runs directly on a node. */
-  runningOn(id: string): GraphNode[] {
-    return this.in(id, 'runsOn')
-      .map((edge) => this.node(edge.from))
-      .filter((node): node is GraphNode => node !== undefined);
+  /** What runs directly on a node (computed once per node: rules ask it of every host and parent). */
+  runningOn(id: string): readonly GraphNode[] {
+    let guests = this.runningOnCache.get(id);
+    if (!guests) {
+      guests = [];
+      for (const edge of this.in(id, 'runsOn')) {
+        const node = this.node(edge.from);
+        if (node) guests.push(node);
+      }
+      this.runningOnCache.set(id, guests);
+    }
+    return guests;
   }
+
+  private readonly runningOnCache = new Map<string, GraphNode[]>();
 
   /** Everything that runs on a node at any depth (guests, their enclaves, nested platforms' guests). */
   runningOnTransitively(id: string): GraphNode[] {
@@ -100,11 +136,10 @@ export class Graph {
 
   /** The host at the bottom of a node's runsOn chain, if any. */
   hostOf(id: string): HostNode | undefined {
-    const seen = new Set<string>();
     let current = this.node(id);
-    while (current && !seen.has(current.id)) {
+    // A chain longer than this is a runsOn cycle in the input; layered hosts are a few levels deep.
+    for (let depth = 0; current && depth < MAX_RUNS_ON_DEPTH; depth++) {
       if (current.kind === 'host') return current;
-      seen.add(current.id);
       current = this.runsOn(current.id);
     }
     return undefined;

@@ -15,6 +15,10 @@ export interface InlineSuppression {
   source: SourceSpan;
 }
 
+/** Shared empties for the many elements with no property spans or suppressions (large estates have millions). */
+export const NO_SPANS: Readonly<Record<string, never>> = Object.freeze({});
+export const NO_SUPPRESSIONS: readonly InlineSuppression[] = Object.freeze([]) as readonly InlineSuppression[];
+
 interface NodeBase<K extends string> {
   kind: K;
   /** Unique in the scan; what references and fingerprints use. */
@@ -24,8 +28,8 @@ interface NodeBase<K extends string> {
   /** The element as a whole: findings about it land here unless a property span is more precise. */
   source: SourceSpan;
   /** Spans of the properties the adapter read, by property name, so findings land on the line at fault. */
-  at: Record<string, SourceSpan>;
-  suppressions: InlineSuppression[];
+  at: Readonly<Record<string, SourceSpan>>;
+  suppressions: readonly InlineSuppression[];
   /** The tenant that owns this element, where the input says. */
   tenant?: Maybe<string>;
 }
@@ -94,7 +98,7 @@ export interface IngressRule {
   /** A CIDR or a principal id. */
   peer: Maybe<string>;
   source: SourceSpan;
-  suppressions: InlineSuppression[];
+  suppressions: readonly InlineSuppression[];
 }
 
 export interface NicNode extends NodeBase<'nic'> {}
@@ -177,8 +181,8 @@ interface EdgeBase<K extends string> {
   from: string;
   to: string;
   source: SourceSpan;
-  at: Record<string, SourceSpan>;
-  suppressions: InlineSuppression[];
+  at: Readonly<Record<string, SourceSpan>>;
+  suppressions: readonly InlineSuppression[];
 }
 
 /** instance → host, enclave → parent instance, hypervisor/controller → host; chains of any depth. */

@@ -1,4 +1,4 @@
-import type { Graph } from './graph.js';
+import { MAX_RUNS_ON_DEPTH, type Graph } from './graph.js';
 import type {
   CardNode,
   ControllerNode,
@@ -31,11 +31,9 @@ export function hostComponents(graph: Graph, host: HostNode): {
 
 /** A node's tenant: its own, else that of what it runs on (an enclave inherits its parent's). */
 export function tenantOf(graph: Graph, node: GraphNode): Maybe<string> | undefined {
-  const seen = new Set<string>();
   let current: GraphNode | undefined = node;
-  while (current && !seen.has(current.id)) {
+  for (let depth = 0; current && depth < MAX_RUNS_ON_DEPTH; depth++) {
     if (current.tenant !== undefined && !isUnknown(current.tenant)) return current.tenant;
-    seen.add(current.id);
     current = graph.runsOn(current.id);
   }
   return node.tenant;
@@ -44,8 +42,10 @@ export function tenantOf(graph: Graph, node: GraphNode): Maybe<string> | undefin
 /** Security groups that filter an instance's traffic: on the instance itself or on any of its NICs. */
 export function securityGroupsOf(graph: Graph, instance: InstanceNode | GraphNode): SecurityGroupNode[] {
   const groups = graph.attachedTo(instance.id, 'securityGroup');
-  for (const nic of graph.attachedTo(instance.id, 'nic')) groups.push(...graph.attachedTo(nic.id, 'securityGroup'));
-  return [...new Set(groups)];
+  for (const nic of graph.attachedTo(instance.id, 'nic')) {
+    for (const group of graph.attachedTo(nic.id, 'securityGroup')) if (!groups.includes(group)) groups.push(group);
+  }
+  return groups;
 }
 
 const EVERYWHERE = new Set(['0.0.0.0/0', '::/0', 'internet']);

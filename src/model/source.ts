@@ -36,6 +36,51 @@ class Span implements SourceSpan {
   }
 }
 
+/**
+ * A span kept as character offsets until someone reads a line or column: most graph elements never
+ * appear in a finding, and turning every offset into a line (a binary search each) was a measurable
+ * share of reading a large estate.
+ */
+class OffsetSpan implements SourceSpan {
+  private resolved: Span | undefined;
+
+  constructor(
+    readonly file: string,
+    private readonly lines: LineIndex,
+    private readonly start: number,
+    private readonly end: number,
+    private readonly pointerSource?: string | (() => string),
+  ) {}
+
+  private get span(): Span {
+    return (this.resolved ??= this.lines.span(this.file, this.start, this.end, this.pointerSource));
+  }
+
+  get startLine(): number {
+    return this.span.startLine;
+  }
+
+  get startColumn(): number {
+    return this.span.startColumn;
+  }
+
+  get endLine(): number {
+    return this.span.endLine;
+  }
+
+  get endColumn(): number {
+    return this.span.endColumn;
+  }
+
+  get pointer(): string | undefined {
+    return this.span.pointer;
+  }
+
+  toJSON(): SourceSpan {
+    return this.span.toJSON();
+  }
+}
+
 /** Maps character offsets of one text to lines and columns; built once per file. */
 export class LineIndex {
   private readonly starts: number[];
@@ -71,8 +116,13 @@ export class LineIndex {
     return { line: low + 1, column: offset - this.starts[low]! + 1 };
   }
 
+  /** Like `span`, but lines and columns are worked out only when first read. */
+  lazySpan(file: string, start: number, end: number, pointer?: string | (() => string)): SourceSpan {
+    return new OffsetSpan(file, this, start, end, pointer);
+  }
+
   /** A span of offsets; `pointer` may be a function, computed only if someone reads it. */
-  span(file: string, start: number, end: number, pointer?: string | (() => string)): SourceSpan {
+  span(file: string, start: number, end: number, pointer?: string | (() => string)): Span {
     const from = this.position(start);
     const to = this.position(Math.max(start, end));
     return new Span(file, from.line, from.column, to.line, to.column, pointer);
