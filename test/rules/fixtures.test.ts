@@ -1,5 +1,5 @@
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { builtinRules } from '../../rules/index.js';
 import { check } from '../../src/engine/check.js';
@@ -7,39 +7,60 @@ import { defaultConfig } from '../../src/engine/config.js';
 import { REPO_ROOT } from '../helpers.js';
 
 /**
- * Each rule's tests are its fixtures (STYLE.md §4): fixtures/rules/<id>/trigger-*.{yaml,json} must
- * produce exactly the findings their `# expect: <messageId>` comments mark, on those lines;
- * pass-*.{yaml,json} must produce no finding of the rule at all. Both run the real ingest → graph → rule path.
+ * Each rule's tests are its fixtures (STYLE.md §4): every `trigger*` entry of fixtures/rules/<id>/ must
+ * produce exactly the findings its `expect: <messageId>` comments mark (after #, //, ; or <!--), on those
+ * lines; every `pass*` entry must produce no finding of the rule at all. An entry is one file, or a
+ * directory checked as one scan (for findings that span files). Both run the real ingest → graph → rule path.
  */
 const FIXTURES = join(REPO_ROOT, 'fixtures', 'rules');
+/** Binary and supporting files carry no expectations. */
+const NO_COMMENTS = /\.(eif|pem|der|bin)$/i;
 
-/** `# expect: a, b` (or `// expect:` in JSON) on a line: the message ids expected there. */
-function expectations(text: string): Array<{ line: number; messageId: string }> {
-  const expected: Array<{ line: number; messageId: string }> = [];
-  text.split(/\r?\n/).forEach((content, index) => {
-    const match = /(?:#|\/\/)\s*expect:\s*([\w\-, ]+)/.exec(content);
-    if (!match) return;
-    for (const id of match[1]!.split(',').map((s) => s.trim()).filter(Boolean)) expected.push({ line: index + 1, messageId: id });
-  });
+interface Expected {
+  file: string;
+  line: number;
+  messageId: string;
+}
+
+function filesUnder(path: string): string[] {
+  if (!statSync(path).isDirectory()) return [path];
+  return readdirSync(path).sort().flatMap((name) => filesUnder(join(path, name)));
+}
+
+function expectations(path: string): Expected[] {
+  const expected: Expected[] = [];
+  for (const file of filesUnder(path)) {
+    if (NO_COMMENTS.test(file)) continue;
+    readFileSync(file, 'utf8')
+      .split(/\r?\n/)
+      .forEach((content, index) => {
+        const match = /(?:#|\/\/|;|<!--)\s*expect:\s*([\w\-, ]+)/.exec(content);
+        if (!match) return;
+        for (const id of match[1]!.split(',').map((s) => s.trim()).filter(Boolean)) {
+          expected.push({ file: relative(REPO_ROOT, file).split('\\').join('/'), line: index + 1, messageId: id });
+        }
+      });
+  }
   return expected;
 }
 
-const byLine = (a: { line: number; messageId: string }, b: { line: number; messageId: string }) =>
-  a.line - b.line || a.messageId.localeCompare(b.messageId);
+const order = (a: Expected, b: Expected) => a.file.localeCompare(b.file) || a.line - b.line || a.messageId.localeCompare(b.messageId);
 
 for (const rule of builtinRules) {
   describe(`rule ${rule.id}`, () => {
     const directory = join(FIXTURES, rule.id);
-    const files = readdirSync(directory).filter((f) => /\.(ya?ml|json)$/.test(f)).sort();
+    const entries = readdirSync(directory)
+      .filter((name) => /^(trigger|pass)([-.]|$)/.test(name) && !NO_COMMENTS.test(name))
+      .sort();
 
     it('has fixtures that must trigger it and fixtures that must not', () => {
-      expect(files.some((f) => f.startsWith('trigger'))).toBe(true);
-      expect(files.some((f) => f.startsWith('pass'))).toBe(true);
+      expect(entries.some((name) => name.startsWith('trigger'))).toBe(true);
+      expect(entries.some((name) => name.startsWith('pass'))).toBe(true);
     });
 
-    for (const file of files) {
-      const path = join(directory, file);
-      it(`${file} ${file.startsWith('trigger') ? 'triggers' : 'does not trigger'} it`, async () => {
+    for (const name of entries) {
+      const path = join(directory, name);
+      it(`${name} ${name.startsWith('trigger') ? 'triggers' : 'does not trigger'} it`, async () => {
         const result = await check({
           paths: [path],
           cwd: REPO_ROOT,
@@ -53,13 +74,14 @@ for (const rule of builtinRules) {
         for (const finding of findings) {
           expect(finding.message).not.toMatch(/\{\{/);
           expect(Object.keys(rule.messages)).toContain(finding.messageId);
-          expect(finding.location.file).toBe(`fixtures/rules/${rule.id}/${file}`);
         }
-        const actual = findings.map((f) => ({ line: f.location.startLine, messageId: f.messageId })).sort(byLine);
-        if (file.startsWith('pass')) {
+        const actual = findings
+          .map((f) => ({ file: f.location.file, line: f.location.startLine, messageId: f.messageId }))
+          .sort(order);
+        if (name.startsWith('pass')) {
           expect(actual).toEqual([]);
         } else {
-          const wanted = expectations(readFileSync(path, 'utf8')).sort(byLine);
+          const wanted = expectations(path).sort(order);
           expect(wanted.length).toBeGreaterThan(0);
           expect(actual).toEqual(wanted);
         }
