@@ -1,6 +1,7 @@
+import { resolve } from 'node:path';
 import { Option, type Command } from 'commander';
 import type { FailOn } from '../engine/config.js';
-import { severityRank } from '../engine/finding.js';
+import { isOpen, severityRank } from '../engine/finding.js';
 import { FORMATS, formatForPath, type Format } from '../report/formats.js';
 import type { CliContext } from './context.js';
 import { EXIT_ERROR, EXIT_FINDINGS, EXIT_OK } from './exit-codes.js';
@@ -16,6 +17,9 @@ interface CheckFlags {
   includeSuppressed?: boolean;
   inlineSuppressions: boolean;
   category?: string;
+  baseline?: string;
+  writeBaseline?: string;
+  includeUnchanged?: boolean;
 }
 
 const collect = (value: string, previous: string[]) => [...previous, ...value.split(',').map((v) => v.trim()).filter(Boolean)];
@@ -34,14 +38,19 @@ export function registerCheckCommand(program: Command, ctx: CliContext): void {
     .option('--include-suppressed', 'show suppressed findings too (in SARIF, with their suppressions)')
     .option('--no-inline-suppressions', 'ignore suppressions written in the inputs (for CI gates)')
     .option('--category <id>', 'SARIF runAutomationDetails.id, e.g. isolint/manifests/')
+    .option('--baseline <file>', 'report only findings that are not in this baseline (see --write-baseline)')
+    .option('--write-baseline <file>', "record today's findings as the baseline (written whole or not at all)")
+    .option('--include-unchanged', 'with --baseline: keep baseline findings in the report, marked unchanged')
     .action(async (paths: string[], flags: CheckFlags) => {
       // Loaded here, not at start-up: `isolint measure` and `pcr` never pay for the rules and parsers.
-      const [{ check }, { resolveConfig }, { render }] = await Promise.all([
+      const [{ check }, { resolveConfig }, { render }, { readBaseline, toBaseline }] = await Promise.all([
         import('../engine/check.js'),
         import('../engine/config.js'),
         import('../report/index.js'),
+        import('../engine/baseline.js'),
       ]);
       const config = resolveConfig(ctx.cwd, flags.config);
+      const baseline = flags.baseline ? readBaseline(resolve(ctx.cwd, flags.baseline), flags.baseline) : undefined;
       if (!flags.inlineSuppressions) config.allowInlineSuppressions = false;
       const result = await check({
         paths: paths.length ? paths : ['.'],
@@ -49,7 +58,9 @@ export function registerCheckCommand(program: Command, ctx: CliContext): void {
         config,
         onlyRules: flags.rule,
         skipRules: flags.skipRule,
+        baseline,
       });
+      if (flags.writeBaseline) writeOutput(ctx, flags.writeBaseline, `${JSON.stringify(toBaseline(result.findings), null, 2)}\n`);
       const format = flags.format ?? (flags.output ? formatForPath(flags.output) : undefined) ?? 'text';
       const toTerminal = !flags.output || flags.output === '-';
       const color = format === 'text' && toTerminal && Boolean(ctx.stdout.isTTY) && !ctx.env.NO_COLOR;
@@ -57,6 +68,7 @@ export function registerCheckCommand(program: Command, ctx: CliContext): void {
         color,
         includeSuppressed: flags.includeSuppressed,
         category: flags.category,
+        includeUnchanged: flags.includeUnchanged,
         env: ctx.env,
       }));
       if (!toTerminal && format !== 'text') {
@@ -66,7 +78,7 @@ export function registerCheckCommand(program: Command, ctx: CliContext): void {
         }
       }
       const failOn = flags.failOn ?? config.failOn;
-      const failing = result.findings.some((f) => !f.suppression && failOn !== 'none' && severityRank(f.severity) >= severityRank(failOn));
+      const failing = result.findings.some((f) => isOpen(f) && failOn !== 'none' && severityRank(f.severity) >= severityRank(failOn));
       ctx.exitCode = result.problems.some((p) => p.level === 'error') ? EXIT_ERROR : failing ? EXIT_FINDINGS : EXIT_OK;
     });
 }

@@ -8,7 +8,9 @@ import { adapters as builtinAdapters } from '../ingest/index.js';
 import type { Graph } from '../model/graph.js';
 import type { GraphEdge, GraphFragment, GraphNode, InlineSuppression } from '../model/nodes.js';
 import type { SourceSpan } from '../model/source.js';
+import type { IsolintBaseline } from '../generated/baseline.js';
 import { assembleGraph } from './assemble.js';
+import { applyBaseline, type BaselineEntry } from './baseline.js';
 import { CONFIG_FILE_NAMES, resolveConfig, type ResolvedConfig } from './config.js';
 import { discoverFiles } from './discover.js';
 import { compareFindings, type AppliedSuppression, type Finding } from './finding.js';
@@ -38,6 +40,8 @@ export interface CheckOptions {
   adapters?: Adapter[];
   /** Measure the enclave images manifests name, so expected PCRs are checked against them (default true). */
   measureImages?: boolean;
+  /** Findings accepted earlier: matching findings are marked unchanged, the rest new (see baseline.ts). */
+  baseline?: IsolintBaseline;
 }
 
 /** An input that could not be read or understood, or a problem in the run itself. */
@@ -67,6 +71,8 @@ export interface CheckResult {
   /** Absolute root that finding paths are relative to. */
   root: string;
   graph: Graph;
+  /** With a baseline: its findings that are gone now. */
+  absent?: BaselineEntry[];
 }
 
 export function findRepositoryRoot(from: string): string {
@@ -141,7 +147,8 @@ export async function check(options: CheckOptions): Promise<CheckResult> {
   const rules = selectRules(config, options, problems);
   const findings = runRules(rules, graph, config, options.today ?? new Date(), problems);
   problems.sort((a, b) => (a.file ?? '').localeCompare(b.file ?? '') || (a.line ?? 0) - (b.line ?? 0));
-  return { findings, problems, files, rules, config, root, graph };
+  const absent = options.baseline ? applyBaseline(findings, options.baseline) : undefined;
+  return { findings, problems, files, rules, config, root, graph, ...(absent ? { absent } : {}) };
 }
 
 function stripBom(text: string): string {

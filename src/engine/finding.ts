@@ -27,6 +27,13 @@ export interface Finding {
    */
   fingerprint: string;
   suppression?: AppliedSuppression;
+  /** Against a baseline (--baseline): new findings fail the run, unchanged ones were accepted before. */
+  baselineState?: 'new' | 'unchanged';
+}
+
+/** Findings that count: not suppressed, and not accepted in a baseline. */
+export function isOpen(finding: Finding): boolean {
+  return !finding.suppression && finding.baselineState !== 'unchanged';
 }
 
 const SEVERITY_RANK: Record<Severity, number> = { error: 3, warning: 2, note: 1 };

@@ -12,6 +12,7 @@ export interface RenderOptions {
   color?: boolean;
   includeSuppressed?: boolean;
   category?: string;
+  includeUnchanged?: boolean;
   env?: NodeJS.ProcessEnv;
 }
 
@@ -19,7 +20,7 @@ export interface RenderOptions {
 export function render(result: CheckResult, format: Format, options: RenderOptions = {}): string {
   switch (format) {
     case 'sarif':
-      return `${JSON.stringify(toSarif(result, { includeSuppressed: options.includeSuppressed, category: options.category }), null, 2)}\n`;
+      return `${JSON.stringify(toSarif(result, { includeSuppressed: options.includeSuppressed, category: options.category, includeUnchanged: options.includeUnchanged }), null, 2)}\n`;
     case 'json':
       return `${JSON.stringify(toJson(result), null, 2)}\n`;
     case 'markdown':

@@ -3,11 +3,11 @@ import { VERSION } from '../version.js';
 import { summarize } from './summary.js';
 
 /** Machine-readable output: every finding (suppressed ones marked), input problems and a summary. */
-export function toJson(result: Pick<CheckResult, 'findings' | 'problems' | 'files'>): object {
+export function toJson(result: Pick<CheckResult, 'findings' | 'problems' | 'files' | 'absent'>): object {
   return {
     tool: 'isolint',
     version: VERSION,
-    summary: summarize(result.findings),
+    summary: summarize(result.findings, result.absent),
     files: result.files,
     problems: result.problems,
     findings: result.findings.map((finding) => ({
@@ -22,6 +22,8 @@ export function toJson(result: Pick<CheckResult, 'findings' | 'problems' | 'file
       related: finding.related,
       fingerprint: finding.fingerprint,
       ...(finding.suppression ? { suppression: finding.suppression } : {}),
+      ...(finding.baselineState ? { baselineState: finding.baselineState } : {}),
     })),
+    ...(result.absent ? { absent: result.absent } : {}),
   };
 }

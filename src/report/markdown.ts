@@ -1,6 +1,5 @@
 import type { CheckResult } from '../engine/check.js';
-import type { Finding } from '../engine/finding.js';
-import { severityRank } from '../engine/finding.js';
+import { isOpen, severityRank } from '../engine/finding.js';
 import type { SourceSpan } from '../model/source.js';
 import { ruleHelpUri } from '../version.js';
 import { summarize } from './summary.js';
@@ -16,7 +15,7 @@ export interface MarkdownOptions {
 const ICONS = { error: '🔴', warning: '🟠', note: '🔵' } as const;
 
 /** A summary fit for a pull-request comment: counts by severity, then the top findings linked to their lines. */
-export function toMarkdown(result: Pick<CheckResult, 'findings' | 'problems' | 'files'>, options: MarkdownOptions = {}): string {
+export function toMarkdown(result: Pick<CheckResult, 'findings' | 'problems' | 'files' | 'absent'>, options: MarkdownOptions = {}): string {
   const env = options.env ?? process.env;
   const linkBase =
     options.linkBase ??
@@ -24,9 +23,9 @@ export function toMarkdown(result: Pick<CheckResult, 'findings' | 'problems' | '
       ? `${env.GITHUB_SERVER_URL}/${env.GITHUB_REPOSITORY}/blob/${env.GITHUB_SHA}`
       : undefined);
   const limit = options.limit ?? 20;
-  const summary = summarize(result.findings);
+  const summary = summarize(result.findings, result.absent);
   const open = result.findings
-    .filter((f) => !f.suppression)
+    .filter(isOpen)
     .sort((a, b) => severityRank(b.severity) - severityRank(a.severity));
 
   const out: string[] = ['## isolint', ''];
@@ -35,6 +34,9 @@ export function toMarkdown(result: Pick<CheckResult, 'findings' | 'problems' | '
   out.push(`| ${ICONS.warning} Warning | ${summary.warning} |`);
   out.push(`| ${ICONS.note} Note | ${summary.note} |`);
   if (summary.suppressed) out.push(`| Suppressed | ${summary.suppressed} |`);
+  if (summary.unchanged || summary.fixed) {
+    out.push(`| Unchanged from the baseline | ${summary.unchanged} |`, `| Fixed since the baseline | ${summary.fixed} |`);
+  }
   out.push('', `Checked ${result.files.length} file${result.files.length === 1 ? '' : 's'}.`);
 
   const inputErrors = result.problems.filter((p) => p.level === 'error');

@@ -15,6 +15,8 @@ export interface SarifOptions {
   category?: string;
   /** Write the absolute root into originalUriBaseIds (off by default: it leaks machine paths). */
   includeRootUri?: boolean;
+  /** With a baseline: keep unchanged results and list absent ones (baselineState), for viewers that filter. */
+  includeUnchanged?: boolean;
 }
 
 export const SARIF_SCHEMA = 'https://json.schemastore.org/sarif-2.1.0.json';
@@ -37,7 +39,7 @@ const NOTIFICATIONS = [
   },
 ] as const;
 
-export function toSarif(result: Pick<CheckResult, 'findings' | 'problems' | 'rules' | 'root'>, options: SarifOptions = {}): object {
+export function toSarif(result: Pick<CheckResult, 'findings' | 'problems' | 'rules' | 'root' | 'absent'>, options: SarifOptions = {}): object {
   const texts = new SourceTexts(result.root);
   const hashes = new Map<string, string[]>();
   const hashOf = (span: SourceSpan): string | undefined => {
@@ -48,7 +50,10 @@ export function toSarif(result: Pick<CheckResult, 'findings' | 'problems' | 'rul
     return hashes.get(span.file)![span.startLine - 1];
   };
   const ruleIndex = new Map(result.rules.map((rule, index) => [rule.id, index]));
-  const findings = result.findings.filter((f) => options.includeSuppressed || !f.suppression);
+  const findings = result.findings.filter(
+    (f) => (options.includeSuppressed || !f.suppression) && (options.includeUnchanged || f.baselineState !== 'unchanged'),
+  );
+  const absent = options.includeUnchanged ? (result.absent ?? []) : [];
 
   const run: Record<string, unknown> = {
     tool: {
@@ -69,9 +74,27 @@ export function toSarif(result: Pick<CheckResult, 'findings' | 'problems' | 'rul
       },
     ],
     columnKind: 'utf16CodeUnits',
-    results: findings.map((finding) =>
-      sarifResult(finding, ruleIndex.get(finding.ruleId) ?? 0, hashOf, snippetOf(texts, finding.location)),
-    ),
+    results: [
+      ...findings.map((finding) => sarifResult(finding, ruleIndex.get(finding.ruleId) ?? 0, hashOf, snippetOf(texts, finding.location))),
+      ...absent
+        .filter((entry) => ruleIndex.has(entry.ruleId))
+        .map((entry) => ({
+          ruleId: entry.ruleId,
+          ruleIndex: ruleIndex.get(entry.ruleId),
+          level: entry.severity ?? 'warning',
+          message: { text: entry.message },
+          locations: [
+            {
+              physicalLocation: {
+                artifactLocation: artifactLocation(entry.file),
+                region: { startLine: entry.line },
+              },
+            },
+          ],
+          partialFingerprints: { 'isolint/v1': entry.fingerprint },
+          baselineState: 'absent',
+        })),
+    ],
   };
   if (options.includeRootUri) {
     run.originalUriBaseIds = { [SRCROOT]: { uri: pathToFileURL(result.root).href.replace(/\/?$/, '/') } };
@@ -179,6 +202,7 @@ function sarifResult(
     },
   };
   if (related.length) result.relatedLocations = related;
+  if (finding.baselineState) result.baselineState = finding.baselineState;
   if (finding.suppression) {
     result.suppressions = [
       {

@@ -12,7 +12,7 @@ export interface TextOptions {
 const CODES = { red: 31, yellow: 33, cyan: 36, dim: 2, bold: 1, underline: 4 } as const;
 
 /** Human output: findings grouped by file, each with its line, severity, message, rule and an excerpt. */
-export function toText(result: Pick<CheckResult, 'findings' | 'problems' | 'root' | 'files'>, options: TextOptions = {}): string {
+export function toText(result: Pick<CheckResult, 'findings' | 'problems' | 'root' | 'files' | 'absent'>, options: TextOptions = {}): string {
   const paint = (style: keyof typeof CODES, text: string) => (options.color ? `\u001b[${CODES[style]}m${text}\u001b[0m` : text);
   const texts = new SourceTexts(result.root);
   const lines: string[] = [];
@@ -23,7 +23,7 @@ export function toText(result: Pick<CheckResult, 'findings' | 'problems' | 'root
   }
   if (result.problems.length) lines.push('');
 
-  const shown = result.findings.filter((f) => options.includeSuppressed || !f.suppression);
+  const shown = result.findings.filter((f) => (options.includeSuppressed || !f.suppression) && f.baselineState !== 'unchanged');
   const byFile = new Map<string, Finding[]>();
   for (const finding of shown) {
     const list = byFile.get(finding.location.file) ?? [];
@@ -46,7 +46,7 @@ export function toText(result: Pick<CheckResult, 'findings' | 'problems' | 'root
     lines.push('');
   }
 
-  const summary = summarize(result.findings);
+  const summary = summarize(result.findings, result.absent);
   const files = plural(result.files.length, 'file');
   lines.push(
     paint('bold', `${summaryLine(summary)} in ${files}`) +
