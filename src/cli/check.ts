@@ -20,9 +20,15 @@ interface CheckFlags {
   baseline?: string;
   writeBaseline?: string;
   includeUnchanged?: boolean;
+  rulesDir: string[];
 }
 
 const collect = (value: string, previous: string[]) => [...previous, ...value.split(',').map((v) => v.trim()).filter(Boolean)];
+
+async function loadRulesDirs(directories: string[], cwd: string) {
+  const [{ loadCustomRules }, { builtinRules }] = await Promise.all([import('../engine/custom-rules.js'), import('../../rules/index.js')]);
+  return loadCustomRules(directories, cwd, new Set(builtinRules.map((rule) => rule.id)));
+}
 
 export function registerCheckCommand(program: Command, ctx: CliContext): void {
   program
@@ -41,6 +47,7 @@ export function registerCheckCommand(program: Command, ctx: CliContext): void {
     .option('--baseline <file>', 'report only findings that are not in this baseline (see --write-baseline)')
     .option('--write-baseline <file>', "record today's findings as the baseline (written whole or not at all)")
     .option('--include-unchanged', 'with --baseline: keep baseline findings in the report, marked unchanged')
+    .option('--rules-dir <dir>', "load the team's own rules from this directory (repeatable; .js or .ts)", collect, [])
     .action(async (paths: string[], flags: CheckFlags) => {
       // Loaded here, not at start-up: `isolint measure` and `pcr` never pay for the rules and parsers.
       const [{ check }, { resolveConfig }, { render }, { readBaseline, toBaseline }] = await Promise.all([
@@ -51,6 +58,7 @@ export function registerCheckCommand(program: Command, ctx: CliContext): void {
       ]);
       const config = resolveConfig(ctx.cwd, flags.config);
       const baseline = flags.baseline ? readBaseline(resolve(ctx.cwd, flags.baseline), flags.baseline) : undefined;
+      const extraRules = flags.rulesDir.length ? await loadRulesDirs(flags.rulesDir, ctx.cwd) : undefined;
       if (!flags.inlineSuppressions) config.allowInlineSuppressions = false;
       const result = await check({
         paths: paths.length ? paths : ['.'],
@@ -59,6 +67,7 @@ export function registerCheckCommand(program: Command, ctx: CliContext): void {
         onlyRules: flags.rule,
         skipRules: flags.skipRule,
         baseline,
+        extraRules,
       });
       if (flags.writeBaseline) writeOutput(ctx, flags.writeBaseline, `${JSON.stringify(toBaseline(result.findings), null, 2)}\n`);
       const format = flags.format ?? (flags.output ? formatForPath(flags.output) : undefined) ?? 'text';

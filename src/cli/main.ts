@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { InputError, UsageError, oneLine } from '../errors.js';
 import { VERSION } from '../version.js';
 import { registerCheckCommand } from './check.js';
+import { registerGraphCommand } from './graph.js';
 import { processContext, type CliContext } from './context.js';
 import { EXIT_ERROR, EXIT_FINDINGS, EXIT_OK } from './exit-codes.js';
 import { registerMeasureCommand } from './measure.js';
@@ -23,6 +24,7 @@ export function buildProgram(ctx: CliContext): Command {
     });
   registerCheckCommand(program, ctx);
   registerRulesCommands(program, ctx);
+  registerGraphCommand(program, ctx);
   registerMeasureCommand(program, ctx);
   registerPcrCommand(program, ctx);
   return program;

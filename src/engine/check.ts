@@ -42,6 +42,8 @@ export interface CheckOptions {
   measureImages?: boolean;
   /** Findings accepted earlier: matching findings are marked unchanged, the rest new (see baseline.ts). */
   baseline?: IsolintBaseline;
+  /** The team's own rules (see custom-rules.ts), run after the built-in ones. */
+  extraRules?: readonly Rule[];
 }
 
 /** An input that could not be read or understood, or a problem in the run itself. */
@@ -124,6 +126,8 @@ export async function check(options: CheckOptions): Promise<CheckResult> {
         }
         continue;
       }
+      // Formats with asynchronous set-up (the Terraform parser's WASM) get it once, only when used.
+      if (adapter.prepare) await adapter.prepare();
       fragments.push(adapter.load(input));
       files.push({ file, format: adapter.format });
     } catch (error) {
@@ -165,11 +169,12 @@ export function toProblem(error: unknown, file?: string): InputProblem {
 }
 
 function selectRules(config: ResolvedConfig, options: CheckOptions, problems: InputProblem[]): Rule[] {
-  const known = new Set(builtinRules.map((rule) => rule.id));
+  const available = [...builtinRules, ...(options.extraRules ?? [])];
+  const known = new Set(available.map((rule) => rule.id));
   for (const id of [...(options.onlyRules ?? []), ...(options.skipRules ?? []), ...Object.keys(config.rules)]) {
     if (!known.has(id)) problems.push({ file: config.file, message: `unknown rule id "${id}"`, level: 'warning' });
   }
-  return builtinRules.filter(
+  return available.filter(
     (rule) =>
       config.rules[rule.id] !== 'off' &&
       (!options.onlyRules?.length || options.onlyRules.includes(rule.id)) &&
@@ -181,6 +186,15 @@ function subjectId(subject: GraphNode | GraphEdge): string {
   if ('id' in subject && subject.id) return subject.id;
   const edge = subject as GraphEdge;
   return `${edge.kind}:${edge.from}->${edge.to}${edge.kind === 'access' ? `:${edge.method}` : ''}`;
+}
+
+/** For an edge, the end a reader would look at: the one that is not a principal or an outside endpoint. */
+function elementOf(subject: GraphNode | GraphEdge, graph: Graph): string | undefined {
+  if (!('from' in subject)) return subject.id;
+  const from = graph.node(subject.from);
+  const outside = (node: GraphNode | undefined) => !node || node.kind === 'principal' || node.kind === 'endpoint';
+  if (!outside(from)) return subject.from;
+  return graph.node(subject.to) ? subject.to : undefined;
 }
 
 function runRules(rules: Rule[], graph: Graph, config: ResolvedConfig, today: Date, problems: InputProblem[]): Finding[] {
@@ -207,6 +221,7 @@ function runRules(rules: Rule[], graph: Graph, config: ResolvedConfig, today: Da
           location,
           related: descriptor.related ?? [],
           subject,
+          element: elementOf(descriptor.subject, graph),
           property: descriptor.property,
           fingerprint: '',
         };

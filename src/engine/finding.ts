@@ -18,8 +18,10 @@ export interface Finding {
   severity: Severity;
   location: SourceSpan;
   related: RelatedLocation[];
-  /** Id of the element the finding is about. */
+  /** Id of the element the finding is about (for an edge, a key naming its kind and ends). */
   subject: string;
+  /** The graph node a picture marks: the subject itself, or for an edge its end inside the estate. */
+  element?: string;
   property?: string;
   /**
    * Stable key: rule, message id, subject and property (no line numbers, no wording), so it survives

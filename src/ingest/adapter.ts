@@ -19,5 +19,10 @@ export interface Adapter {
   /** File extensions worth reading during a directory scan. */
   extensions: readonly string[];
   claims(input: AdapterInput): boolean;
+  /**
+   * Optional asynchronous set-up, awaited before the first `load` of a file of this format (e.g.
+   * loading a WebAssembly parser). Called again for later files: keep it idempotent and cheap then.
+   */
+  prepare?(): Promise<void>;
   load(input: AdapterInput): GraphFragment;
 }

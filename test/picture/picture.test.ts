@@ -1,0 +1,111 @@
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { chromium, type Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { check, type CheckResult } from '../../src/engine/check.js';
+import { defaultConfig } from '../../src/engine/config.js';
+import { isOpen } from '../../src/engine/finding.js';
+import { toDot } from '../../src/picture/dot.js';
+import { toHtml } from '../../src/picture/html.js';
+import { toMermaid } from '../../src/picture/mermaid.js';
+import { buildPicture, type Picture, type PictureNode } from '../../src/picture/model.js';
+import { REPO_ROOT } from '../helpers.js';
+
+/** Debian's Chromium (`apt-get install chromium`; .ci/run installs it), driven by playwright-core. */
+const CHROMIUM = '/usr/bin/chromium';
+const OUTPUT = join(REPO_ROOT, 'test-output');
+const require = createRequire(import.meta.url);
+
+let result: CheckResult;
+let picture: Picture;
+let browser: Browser | undefined;
+
+function flatten(nodes: PictureNode[]): PictureNode[] {
+  return nodes.flatMap((node) => [node, ...flatten(node.children)]);
+}
+
+beforeAll(async () => {
+  result = await check({ paths: ['examples'], cwd: REPO_ROOT, root: REPO_ROOT, config: defaultConfig(REPO_ROOT) });
+  picture = buildPicture(result);
+  mkdirSync(OUTPUT, { recursive: true });
+  if (existsSync(CHROMIUM)) {
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    });
+  }
+});
+
+afterAll(async () => {
+  await browser?.close();
+});
+
+describe('the graph picture', () => {
+  it('nests guests in hosts and enclaves in their parent, and marks every open finding on an element', () => {
+    const hostA = picture.roots.find((node) => node.id === 'host-a')!;
+    const parent = hostA.children.find((node) => node.id === 'acme-signer-parent')!;
+    expect(parent.children.map((node) => node.id)).toContain('acme-signer');
+    const marked = flatten(picture.roots).reduce((sum, node) => sum + node.findings.length, 0) + picture.loose.length;
+    expect(marked).toBe(result.findings.filter(isOpen).length);
+    expect(flatten(picture.roots).find((node) => node.id === 'acme-signer')!.worst).toBe('error');
+  });
+
+  it('draws channels from the initiator', () => {
+    expect(picture.arrows).toContainEqual({ from: 'host-b/controller', to: 'control-plane', label: 'https', kind: 'channel' });
+    expect(picture.arrows).toContainEqual({ from: 'control-plane', to: 'host-a/controller', label: 'https', kind: 'channel' });
+  });
+
+  it('writes DOT with a cluster per container', () => {
+    const dot = toDot(picture);
+    expect(dot).toMatch(/^digraph isolint \{/);
+    expect(dot).toContain('subgraph cluster_');
+    expect(dot).toContain('"host-b/controller" -> "control-plane" [label="https"]');
+    expect(dot.match(/\{/g)!.length).toBe(dot.match(/\}/g)!.length);
+  });
+
+  it.skipIf(!existsSync(CHROMIUM))('renders as a self-contained HTML page in headless Chromium', async () => {
+    const file = join(OUTPUT, 'graph.html');
+    writeFileSync(file, toHtml(picture));
+    const page = await browser!.newPage({ viewport: { width: 1600, height: 1000 } });
+    const requests: string[] = [];
+    page.on('request', (request) => requests.push(request.url()));
+    const errors: string[] = [];
+    page.on('pageerror', (error) => errors.push(error.message));
+    await page.goto(pathToFileURL(file).href);
+    await page.waitForSelector('html[data-ready="true"]');
+
+    expect(errors).toEqual([]);
+    expect(requests.every((url) => url.startsWith('file:'))).toBe(true);
+    expect(await page.locator('.element').count()).toBe(flatten(picture.roots).length);
+    const enclave = page.locator('.element[data-id="acme-signer"]');
+    await expect.poll(() => enclave.getAttribute('class')).toContain('sev-error');
+    expect(await enclave.locator(':scope > .badge').textContent()).toBe('1');
+    expect(await page.locator('.element[data-id="host-b/controller"] > .badge').textContent()).toBe('1');
+    expect(await page.locator('#findings > li').count()).toBe(result.findings.filter(isOpen).length);
+    expect(await page.locator('path.arrow').count()).toBe(picture.arrows.length);
+    // Clicking a finding highlights its element.
+    await page.locator('#findings > li', { hasText: 'debug mode' }).click();
+    expect(await enclave.getAttribute('class')).toContain('highlight');
+    await page.screenshot({ path: join(OUTPUT, 'graph.png'), fullPage: true });
+    expect(existsSync(join(OUTPUT, 'graph.png'))).toBe(true);
+    await page.close();
+  });
+
+  it.skipIf(!existsSync(CHROMIUM))('writes Mermaid that the mermaid library parses and renders', async () => {
+    const page = await browser!.newPage();
+    await page.setContent('<!doctype html><html><body><div id="out"></div></body></html>');
+    await page.addScriptTag({ path: require.resolve('mermaid/dist/mermaid.min.js') });
+    const text = toMermaid(picture);
+    const svg = await page.evaluate(async (source) => {
+      const mermaid = (globalThis as unknown as { mermaid: { initialize(o: object): void; render(id: string, text: string): Promise<{ svg: string }> } }).mermaid;
+      mermaid.initialize({ startOnLoad: false, securityLevel: 'strict' });
+      return (await mermaid.render('isolint-graph', source)).svg;
+    }, text);
+    expect(svg).toMatch(/^<svg/);
+    expect(svg).toContain('acme-signer');
+    writeFileSync(join(OUTPUT, 'graph.mermaid.svg'), svg);
+    await page.close();
+  });
+});
