@@ -1,5 +1,9 @@
 import { defineRule } from '../src/engine/rule.js';
 import { isUnknown } from '../src/model/unknown.js';
+import { attestationPins } from '../src/model/attestation.js';
+
+/** PCRs an image file determines; PCR3/PCR4 are set at run time from the parent (NITRO-FACTS §2). */
+const IMAGE_PCRS = new Set(['PCR0', 'PCR1', 'PCR2', 'PCR8']);
 
 /** SHA-384 PCR values are 48 bytes: 96 hex digits (NITRO-FACTS §2). */
 const PCR_HEX = /^[0-9a-fA-F]{96}$/;
@@ -29,15 +33,27 @@ export default defineRule({
     noExpected: "Enclave '{{enclave}}' declares no expected PCRs for its image, so its measurement is never checked.",
     notMeasured: "Image '{{image}}' could not be measured, so its expected PCRs are not checked: {{reason}}.",
     notInImage: "{{pcr}} is expected for image '{{image}}', but the image does not have it (PCR8 exists only for signed images).",
+    kmsMismatch: "KMS key '{{key}}' pins {{pcr}} = {{pinned}}, but image '{{image}}' measures {{actual}} ({{link}}).",
+    kmsUndecided: "Cannot compare {{pcr}} pinned by KMS key '{{key}}' with image '{{image}}': {{reason}}.",
+    unlinkedExpected: "Expected PCRs in '{{file}}' describe no enclave image in the scan (name the file <image>.expected.json beside <image>.eif).",
     badCrc: "Image '{{image}}' fails its CRC32 check: the file is damaged or was altered after it was built.",
   },
   check(graph, context) {
+    const measuredPaths = new Set(
+      graph.nodes('image').filter((i) => i.measurement && !isUnknown(i.measurement) && !isUnknown(i.path)).map((i) => i.path as string),
+    );
+    for (const image of graph.nodes('image')) {
+      if (image.expectedFor) {
+        context.report({ messageId: 'unlinkedExpected', data: { file: image.source.file }, subject: image, severity: 'note' });
+      }
+    }
     for (const enclave of graph.nodes('enclave')) {
+      const pins = attestationPins(graph, enclave, measuredPaths.size === 1);
       for (const use of graph.out(enclave.id, 'uses')) {
         const image = graph.node(use.to);
         if (image?.kind !== 'image') continue;
         const expected = Object.entries(image.expectedPcrs);
-        if (expected.length === 0) {
+        if (expected.length === 0 && pins.length === 0) {
           context.report({ messageId: 'noExpected', data: { enclave: enclave.id }, subject: image, severity: 'warning' });
           continue;
         }
@@ -61,6 +77,23 @@ export default defineRule({
         }
         if (!measurement.crcOk) {
           context.report({ messageId: 'badCrc', data: { image: name }, subject: image, severity: 'warning' });
+        }
+        for (const pin of pins) {
+          if (!IMAGE_PCRS.has(pin.pcr)) continue;
+          const actual = measurement.pcrs[pin.pcr];
+          const keyName = pin.key.label ?? pin.key.id;
+          if (isUnknown(pin.value)) {
+            context.report({ messageId: 'kmsUndecided', data: { pcr: pin.pcr, key: keyName, image: name, reason: pin.value.reason }, subject: pin.key, at: pin.source, property: `pin:${pin.pcr}`, severity: 'note' });
+          } else if (actual !== undefined && actual.toLowerCase() !== pin.value.toLowerCase()) {
+            context.report({
+              messageId: 'kmsMismatch',
+              data: { key: keyName, pcr: pin.pcr, pinned: abbreviate(pin.value), image: name, actual: abbreviate(actual), link: pin.link },
+              subject: pin.key,
+              at: pin.source,
+              property: `pin:${pin.pcr}`,
+              related: [{ span: image.source, label: `image '${name}'` }, { span: enclave.source, label: `enclave '${enclave.label ?? enclave.id}'` }],
+            });
+          }
         }
         for (const [pcr, { value, source }] of comparable) {
           const actual = measurement.pcrs[pcr];

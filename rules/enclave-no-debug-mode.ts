@@ -16,13 +16,17 @@ export default defineRule({
   sources: [
     'AWS Nitro Enclaves user guide: enclaves booted in debug mode produce attestation documents whose PCRs are all zeros',
     'NITRO-FACTS §2.4, §4.3 (NE_ENCLAVE_DEBUG_MODE; console readable over vsock)',
+    'HYPERVISOR-FACTS §1.6 (libvirt launchSecurity policy: SEV bit 0 = no debugging), §5.2 (Kata enable_debug)',
   ],
-  appliesTo: ['enclave'],
+  appliesTo: ['enclave', 'instance'],
   rationale:
     'In debug mode the enclave\'s console is readable from the parent and its attestation documents carry all-zero PCRs, so no KMS policy can tell it from any other debug enclave. Whatever secret a debug enclave receives is exposed to the parent instance.',
   fix: 'Run the enclave without --debug-mode / debug_mode: true (and without --attach-console, which implies it). Keep debug mode for development manifests (metadata.environment: development).',
   messages: {
     debug: "Enclave '{{enclave}}' runs in debug mode in a {{environment}} environment: its console is readable and its attestation PCRs are zeros.",
+    // Confidential guests (SEV, SEV-SNP, TDX, Kata confidential sandboxes; HYPERVISOR-FACTS §1.6, §5.2)
+    confidentialDebug: "Confidential guest '{{guest}}' ({{technology}}) allows debugging: the host can read and change its memory, so its attestation proves nothing.",
+    undecidedConfidential: "Cannot tell whether confidential guest '{{guest}}' ({{technology}}) allows debugging: {{reason}}.",
     undecided: "Cannot tell whether enclave '{{enclave}}' runs in debug mode: {{reason}}.",
   },
   check(graph, context) {
@@ -33,6 +37,17 @@ export default defineRule({
         context.report({ messageId: 'undecided', data: { enclave: enclave.id, reason: enclave.debug.reason }, subject: enclave, severity: 'note' });
       } else if (enclave.debug) {
         context.report({ messageId: 'debug', data: { enclave: enclave.id, environment }, subject: enclave, property: 'debug' });
+      }
+    }
+    // --- confidential guests: a debug policy bit undoes memory encryption against the host
+    for (const guest of graph.nodes('instance')) {
+      const confidential = guest.confidential;
+      if (!confidential) continue;
+      const data = { guest: guest.id, technology: confidential.technology };
+      if (isUnknown(confidential.debug)) {
+        context.report({ messageId: 'undecidedConfidential', data: { ...data, reason: confidential.debug.reason }, subject: guest, at: confidential.source, severity: 'note' });
+      } else if (confidential.debug) {
+        context.report({ messageId: 'confidentialDebug', data, subject: guest, property: 'confidential', at: confidential.source });
       }
     }
   },

@@ -1,5 +1,16 @@
 import { defineRule } from '../src/engine/rule.js';
+import type { ChannelEdge, GraphNode } from '../src/model/nodes.js';
 import { isUnknown } from '../src/model/unknown.js';
+
+// --- vsock-proxy allowlists (NITRO-FACTS §5): what an allowlist entry lets the parent forward for its enclaves.
+/** Ports that carry plain HTTP: a proxied connection there is readable and alterable on the way. */
+const PLAIN_HTTP_PORTS = new Set([80, 8080]);
+/** The instance metadata service: reaching it gives the enclave the parent's role credentials. */
+const METADATA_ADDRESSES = new Set(['169.254.169.254', 'fd00:ec2::254', 'instance-data', 'instance-data.ec2.internal']);
+/** Addresses that stand for many hosts: a wildcard, an unspecified address or a CIDR range. */
+function isBroad(host: string): boolean {
+  return host.includes('*') || host.includes('/') || host === '0.0.0.0' || host === '::' || host === '[::]';
+}
 
 export default defineRule({
   id: 'enclave-no-network',
@@ -10,8 +21,11 @@ export default defineRule({
   precision: 'high',
   tags: ['security', 'isolation', 'nitro-enclaves', 'network'],
   since: '0.1.0',
-  sources: ['AWS Nitro Enclaves user guide: enclaves have no external networking; vsock to the parent is the only channel'],
-  appliesTo: ['enclave', 'nic', 'endpoint'],
+  sources: [
+    'AWS Nitro Enclaves user guide: enclaves have no external networking; vsock to the parent is the only channel',
+    'NITRO-FACTS §5 (vsock-proxy allowlist: each entry is egress of the enclaves, with the parent\'s network identity)',
+  ],
+  appliesTo: ['enclave', 'nic', 'endpoint', 'instance'],
   rationale:
     'A Nitro Enclave is isolated from everything but its parent instance: it has no network interface, and its only way out is a vsock connection that the parent chooses to forward. A network interface or a non-vsock channel gives the enclave a path that bypasses the parent and the attestation-gated design.',
   fix: 'Remove the network interface or channel. If the enclave must reach a service, run a narrow vsock proxy on the parent that forwards to exactly that host and port.',
@@ -19,8 +33,15 @@ export default defineRule({
     nic: "Enclave '{{enclave}}' has network interface '{{nic}}'; enclaves have no network.",
     channel: "Enclave '{{enclave}}' has a '{{protocol}}' channel to '{{peer}}'; vsock to the parent is its only channel.",
     undecidedChannel: "Cannot tell which protocol the channel between enclave '{{enclave}}' and '{{peer}}' uses: {{reason}}.",
+    egress: "Through vsock-proxy on '{{parent}}', {{enclaves}} can reach {{address}} (egress with the parent's network identity).",
+    broadEgress: "vsock-proxy allowlist entry '{{address}}' on '{{parent}}' names many hosts, not one: allow exact host names.",
+    metadataEgress: "vsock-proxy allowlist entry '{{address}}' on '{{parent}}' lets enclaves reach the instance metadata service and the parent's role credentials.",
+    plainHttpEgress: "vsock-proxy allowlist entry '{{address}}' on '{{parent}}' allows plain HTTP (port {{port}}): proxied traffic can be read and changed on the way.",
   },
   check(graph, context) {
+    for (const channel of graph.edges('channel')) {
+      if (channel.relays === 'vsock-proxy') checkAllowlistEntry(channel);
+    }
     for (const enclave of graph.nodes('enclave')) {
       const related = [{ span: enclave.source, label: `enclave '${enclave.id}'` }];
       for (const nic of graph.attachedTo(enclave.id, 'nic')) {
@@ -45,6 +66,31 @@ export default defineRule({
             related,
           });
         }
+      }
+    }
+
+    function checkAllowlistEntry(channel: ChannelEdge): void {
+      const parent = graph.node(channel.from);
+      const endpoint = graph.node(channel.to);
+      if (!parent || endpoint?.kind !== 'endpoint') return;
+      const parentName = parent.label ?? parent.id;
+      const enclaves = graph.runningOn(parent.id).filter((n: GraphNode) => n.kind === 'enclave');
+      const names = enclaves.length === 0 ? 'its enclaves' : enclaves.map((e) => `'${e.label ?? e.id}'`).join(', ');
+      const related = [
+        { span: parent.source, label: `parent '${parentName}'` },
+        ...enclaves.slice(0, 10).map((e) => ({ span: e.source, label: `enclave '${e.label ?? e.id}'` })),
+      ];
+      const address = endpoint.address;
+      const host = address.replace(/:\d+$/, '').toLowerCase();
+      const base = { subject: channel, related } as const;
+      context.report({ ...base, messageId: 'egress', data: { parent: parentName, enclaves: names, address }, severity: 'note' });
+      if (METADATA_ADDRESSES.has(host)) {
+        context.report({ ...base, messageId: 'metadataEgress', data: { address, parent: parentName }, property: 'address' });
+      } else if (isBroad(host)) {
+        context.report({ ...base, messageId: 'broadEgress', data: { address, parent: parentName }, property: 'address', severity: 'warning' });
+      }
+      if (!isUnknown(channel.port) && PLAIN_HTTP_PORTS.has(channel.port)) {
+        context.report({ ...base, messageId: 'plainHttpEgress', data: { address, parent: parentName, port: channel.port }, property: 'port', severity: 'warning' });
       }
     }
   },

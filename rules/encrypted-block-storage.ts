@@ -11,20 +11,37 @@ export default defineRule({
   tags: ['security', 'storage', 'encryption', 'external/cwe/cwe-311'],
   since: '0.1.0',
   sources: ['AWS Nitro System: the EBS card encrypts volumes with AES-256 at line rate', 'Checkov CKV_AWS_3 / CKV_AWS_8'],
-  appliesTo: ['volume'],
+  appliesTo: ['volume', 'account'],
   rationale:
     'Block storage outlives the guest that wrote it and travels over the storage network. Encrypting every volume (EBS and instance storage) keeps its data unreadable to the storage fleet, to the next tenant of the same blocks and to anyone holding a snapshot without the key.',
   fix: 'Set encrypted: true on the volume (in AWS, Encrypted: true with a KMS key, or turn on EBS encryption by default for the account and region).',
   messages: {
     unencrypted: "Volume '{{volume}}' is not encrypted.",
     undecided: "Cannot tell whether volume '{{volume}}' is encrypted: {{reason}}.",
+    unencryptedByDefault:
+      "Volume '{{volume}}' does not set encryption and the scan declares no EBS encryption by default, so AWS creates it unencrypted.",
   },
   check(graph, context) {
+    // AWS inputs: an unset Encrypted follows the account's EBS encryption by default (NITRO-FACTS §7).
+    const accounts = graph.nodes('account');
+    const byDefault = accounts.some((a) => a.ebsEncryptionByDefault === true)
+      ? true
+      : accounts.map((a) => a.ebsEncryptionByDefault).find(isUnknown) ?? false;
     for (const volume of graph.nodes('volume')) {
+      if (volume.encryptionDefaulted && volume.encrypted === false) {
+        if (byDefault === true) continue;
+        if (isUnknown(byDefault)) {
+          context.report({ messageId: 'undecided', data: { volume: volume.label ?? volume.id, reason: `encryption by default ${byDefault.reason}` }, subject: volume, severity: 'note' });
+        } else {
+          context.report({ messageId: 'unencryptedByDefault', data: { volume: volume.label ?? volume.id }, subject: volume });
+        }
+        continue;
+      }
       if (isUnknown(volume.encrypted)) {
-        context.report({ messageId: 'undecided', data: { volume: volume.id, reason: volume.encrypted.reason }, subject: volume, severity: 'note' });
+        const property = volume.at.encrypted ? 'encrypted' : undefined;
+        context.report({ messageId: 'undecided', data: { volume: volume.label ?? volume.id, reason: volume.encrypted.reason }, subject: volume, property, severity: 'note' });
       } else if (!volume.encrypted) {
-        context.report({ messageId: 'unencrypted', data: { volume: volume.id }, subject: volume, property: 'encrypted' });
+        context.report({ messageId: 'unencrypted', data: { volume: volume.label ?? volume.id }, subject: volume, property: 'encrypted' });
       }
     }
   },

@@ -21,6 +21,9 @@ export default defineRule({
   fix: 'Enable the hypervisor firewall (firewall: true) or give the host a vpc offload card that filters guest traffic.',
   messages: {
     unfiltered: "Interface '{{nic}}' of '{{guest}}' on host '{{host}}' passes no firewall: the hypervisor has none and no VPC card filters traffic.",
+    // Self-run hypervisors (HYPERVISOR-FACTS §1.5, §3.2)
+    noHostFilter: "Interface '{{nic}}' of '{{guest}}' has no host-side traffic filter (libvirt nwfilter filterref, Xen vif ip=): the guest's traffic reaches the host network unfiltered.",
+    unfilterable: "Interface '{{nic}}' of '{{guest}}' bypasses the host network stack (device passthrough): no host-side firewall can filter it.",
     undecided: "Cannot tell whether interface '{{nic}}' of '{{guest}}' on host '{{host}}' passes a firewall: {{reason}}.",
   },
   check(graph, context) {
@@ -28,6 +31,27 @@ export default defineRule({
     for (const nic of graph.nodes('nic')) {
       const guest = graph.attachmentsOf(nic.id).find((n) => n.kind === 'instance');
       if (!guest) continue;
+      // --- self-run hypervisors: a per-interface filter on the host (nwfilter, vif ip=) is the firewall
+      if (nic.hostFilter !== undefined || nic.filterable === false) {
+        const guestHost = graph.hostOf(guest.id);
+        const hostFirewall = guestHost
+          ? (() => {
+              const parts = hostComponents(graph, guestHost);
+              return [...parts.hypervisors.map((h) => h.firewall), ...parts.cards.filter((c) => c.cardKind === 'vpc').map((c) => c.firewall)];
+            })()
+          : [];
+        if (hostFirewall.some((value) => value === true)) continue;
+        const data = { nic: nic.id, guest: guest.id };
+        const related = [{ span: guest.source, label: `instance '${guest.id}'` }];
+        if (nic.filterable === false) {
+          context.report({ messageId: 'unfilterable', data, subject: nic, severity: 'warning', related });
+        } else if (nic.hostFilter !== undefined && isUnknown(nic.hostFilter)) {
+          context.report({ messageId: 'undecided', data: { ...data, host: guestHost?.id ?? '?', reason: nic.hostFilter.reason }, subject: nic, severity: 'note', related });
+        } else if (nic.hostFilter === false) {
+          context.report({ messageId: 'noHostFilter', data, subject: nic, related });
+        }
+        continue;
+      }
       const host = graph.hostOf(guest.id);
       if (!host) continue;
       let components = componentsByHost.get(host.id);

@@ -15,6 +15,12 @@ import oneWayControllerTrust from './one-way-controller-trust.js';
 import scrubbedMemory from './scrubbed-memory.js';
 import storageWipedBeforeReuse from './storage-wiped-before-reuse.js';
 import tenantIsolation from './tenant-isolation.js';
+// --- enclave host configs (NITRO-FACTS §4, §8)
+import enclaveLaunchConfig from './enclave-launch-config.js';
+import microvmEnclaveGuest from './microvm-enclave-guest.js';
+// --- AWS inputs (CloudFormation / Terraform)
+import instanceMetadataV2 from './instance-metadata-v2.js';
+import kmsEnclaveAttestation from './kms-enclave-attestation.js';
 
 /** The built-in rules, in catalogue order (DESIGN.md "Rules"). */
 export const builtinRules: readonly Rule[] = [
@@ -34,4 +40,10 @@ export const builtinRules: readonly Rule[] = [
   hardwareRootOfTrust,
   tenantIsolation,
   hypervisorFirewall,
+  // --- enclave host configs (after DESIGN.md's catalogue)
+  enclaveLaunchConfig,
+  microvmEnclaveGuest,
+  // --- AWS inputs (CloudFormation / Terraform; NITRO-FACTS §3, §7)
+  instanceMetadataV2,
+  kmsEnclaveAttestation,
 ];

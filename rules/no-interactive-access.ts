@@ -12,6 +12,16 @@ const ADMIN_PORTS = [
 /** Components where no person may log in interactively, whoever they are. */
 const NO_LOGIN_KINDS = new Set(['host', 'hypervisor', 'controller', 'card', 'enclave']);
 
+/** How findings name a guest's listener, by access method. */
+const LISTENER_NAMES: Record<string, string> = {
+  vnc: 'The VNC display',
+  spice: 'The SPICE display',
+  rdp: 'The RDP display',
+  telnet: 'The telnet serial console',
+  'serial-console': 'The TCP serial console',
+  console: 'The console',
+};
+
 export default defineRule({
   id: 'no-interactive-access',
   name: 'NoInteractiveAccess',
@@ -25,6 +35,7 @@ export default defineRule({
     'AWS Nitro System: "no SSH or any other interactive modes anywhere" on Nitro hosts',
     'AWS Nitro Enclaves user guide: enclaves have no interactive access',
     'Checkov CKV_AWS_24 / CKV_AWS_25 (SSH / RDP open to 0.0.0.0/0)',
+    'HYPERVISOR-FACTS §1.3, §1.7, §3.2, §5.2: libvirt graphics/serial listeners, libvirtd listen_tcp/auth_tcp, xl vnclisten/vncpasswd, Kata debug console',
   ],
   appliesTo: ['host', 'hypervisor', 'controller', 'card', 'enclave', 'instance', 'securityGroup', 'principal'],
   rationale:
@@ -35,7 +46,15 @@ export default defineRule({
     componentLogin: "'{{method}}' access to {{kind}} '{{target}}' by '{{principal}}': no interactive login may reach a {{kind}}.",
     internetLogin: "'{{method}}' access to instance '{{target}}' is open to the internet.",
     openPort: "Ingress rule opens {{service}} (port {{port}}) to '{{peer}}' on instance '{{instance}}'.",
+    // Self-run hypervisors (HYPERVISOR-FACTS §1.3, §1.7, §3.2, §5.2)
+    networkListener: "{{what}} of '{{target}}' listens on {{address}}, beyond loopback: anyone on the network can reach it{{auth}}.",
+    undecidedListener: "Cannot tell whether the {{method}} listener of '{{target}}' is reachable beyond loopback: {{reason}}.",
+    hostConsole: "'{{method}}' into guest '{{target}}' from the host ('{{principal}}'): a host operator gets a shell in the guest without logging in.",
     undecidedPort: "Cannot tell whether this ingress rule opens {{service}} (port {{port}}) to everyone on instance '{{instance}}': {{reason}}.",
+    // AWS inputs (CloudFormation / Terraform; NITRO-FACTS §7)
+    enclaveKeyPair:
+      "Instance '{{instance}}' runs Nitro Enclaves and installs the SSH key pair '{{key}}': an interactive login on an enclave's parent reaches everything the enclave exchanges with it.",
+    undecidedKeyPair: "Cannot tell whether enclave parent '{{instance}}' installs an SSH key pair: {{reason}}.",
   },
   check(graph, context) {
     for (const access of graph.edges('access')) {
@@ -43,6 +62,37 @@ export default defineRule({
       const target = graph.node(access.to);
       const principal = graph.node(access.from);
       if (!target) continue;
+      // --- self-run hypervisors: listeners bound beyond loopback, consoles opened from the host
+      if (access.undecided !== undefined) {
+        context.report({ messageId: 'undecidedListener', data: { method: access.method, target: target.id, reason: access.undecided }, subject: access, severity: 'note' });
+        continue;
+      }
+      if (target.kind === 'instance' && principal?.kind === 'principal' && principal.principalKind === 'network') {
+        context.report({
+          messageId: 'networkListener',
+          data: {
+            what: LISTENER_NAMES[access.method] ?? `'${access.method}' access`,
+            target: target.id,
+            address: access.address ?? 'a non-loopback address',
+            auth: access.authenticated === false ? (access.method === 'telnet' ? ', in clear text and without authentication' : ', without a password') : '',
+          },
+          subject: access,
+          related: [{ span: target.source, label: `instance '${target.id}'` }],
+        });
+        continue;
+      }
+      if (target.kind === 'instance' && principal?.kind === 'principal' && principal.principalKind === 'operator') {
+        const confidential = (target as { confidential?: unknown }).confidential !== undefined;
+        context.report({
+          messageId: 'hostConsole',
+          data: { method: access.method, target: target.id, principal: access.from },
+          subject: access,
+          // A confidential guest must hold against its host; an ordinary one only loses defence in depth.
+          severity: confidential ? 'error' : 'warning',
+          related: [{ span: target.source, label: `instance '${target.id}'` }],
+        });
+        continue;
+      }
       if (NO_LOGIN_KINDS.has(target.kind)) {
         context.report({
           messageId: 'componentLogin',
@@ -95,6 +145,24 @@ export default defineRule({
             });
           }
         }
+      }
+    }
+
+    // --- AWS inputs: a key pair on an enclave-enabled instance (a warning: the parent is not the enclave)
+    for (const instance of graph.nodes('instance')) {
+      if (instance.enclaveEnabled !== true || instance.keyName === undefined) continue;
+      const name = instance.label ?? instance.id;
+      if (isUnknown(instance.keyName)) {
+        context.report({ messageId: 'undecidedKeyPair', data: { instance: name, reason: instance.keyName.reason }, subject: instance, property: 'keyName', severity: 'note' });
+      } else {
+        context.report({
+          messageId: 'enclaveKeyPair',
+          data: { instance: name, key: instance.keyName },
+          subject: instance,
+          property: 'keyName',
+          severity: 'warning',
+          related: instance.at.enclaveEnabled ? [{ span: instance.at.enclaveEnabled, label: 'enclave support enabled here' }] : [],
+        });
       }
     }
   },

@@ -1,7 +1,9 @@
 import { defineRule, type RelatedLocation } from '../src/engine/rule.js';
 import type { EnclaveNode, GraphNode, HostNode, InstanceNode } from '../src/model/nodes.js';
 import { MAX_RELATED, hostComponents } from '../src/model/queries.js';
+import type { SourceSpan } from '../src/model/source.js';
 import { isUnknown, type Maybe } from '../src/model/unknown.js';
+import { instanceTypeSpec } from '../src/model/ec2-instance-types.js';
 
 /**
  * Nitro Enclaves: the parent keeps at least 2 vCPUs when it has SMT, 1 without (NITRO-FACTS §4.3), and an
@@ -35,11 +37,39 @@ export default defineRule({
     parentMemory: "Enclaves of '{{parent}}' have {{demand}} MiB of memory, but the parent has only {{capacity}} MiB.",
     poolCpu: "Enclaves of '{{parent}}' need {{demand}} vCPUs, but its enclave pool reserves {{capacity}}.",
     poolMemory: "Enclaves of '{{parent}}' need {{demand}} MiB of memory, but its enclave pool reserves {{capacity}} MiB.",
+    poolParentCpu: "The enclave pool of '{{parent}}' reserves {{pool}} vCPUs, but the parent can give at most {{capacity}} of its {{total}} (it keeps {{keep}}).",
+    poolParentMemory: "The enclave pool of '{{parent}}' reserves {{pool}} MiB, but the parent has only {{total}} MiB and needs some for itself.",
+    poolPartialCores: "The enclave pool of '{{parent}}' reserves {{pool}} vCPUs on a parent with {{threads}} threads per core: the pool must be whole cores, so use a multiple of {{threads}}.",
+    poolCpuZero: "The enclave pool of '{{parent}}' lists CPU 0, which the parent always keeps (with its siblings).",
+    microvmCpu: "MicroVMs on '{{parent}}' have {{demand}} vCPUs, but it has {{capacity}} left beside its enclave pool.",
+    microvmMemory: "MicroVMs on '{{parent}}' have {{demand}} MiB of memory, but it has {{capacity}} MiB left beside its enclave pool.",
     oddVcpus: "Enclave '{{enclave}}' has {{vcpus}} vCPUs on a parent with {{threads}} threads per core: an enclave takes whole cores, so use a multiple of {{threads}}.",
+    // Nova allocation ratios (HYPERVISOR-FACTS §2)
+    allocationRatio: "Host '{{host}}' lets the scheduler promise {{ratio}}× its {{resource}} ({{option}} = {{ratio}}).",
     undecided: "Cannot check {{what}} of '{{subject}}': {{reason}}.",
   },
   check(graph, context) {
-    for (const host of graph.nodes('host')) checkHost(host);
+    for (const host of graph.nodes('host')) {
+      checkHost(host);
+      checkRatios(host);
+    }
+
+    /** Nova's scheduler multiplies a host's CPUs, RAM and disk by these ratios: above 1.0 is oversubscription. */
+    function checkRatios(host: HostNode): void {
+      const ratios = host.allocationRatios;
+      if (!ratios) return;
+      for (const [resource, option, value] of [
+        ['CPUs', 'cpu_allocation_ratio', ratios.cpu],
+        ['memory', 'ram_allocation_ratio', ratios.ram],
+        ['disk', 'disk_allocation_ratio', ratios.disk],
+      ] as const) {
+        if (isUnknown(value)) {
+          undecided(host, option, value.reason, host.at[option]);
+        } else if (value > 1) {
+          context.report({ messageId: 'allocationRatio', data: { host: host.id, ratio: value, resource, option }, subject: host, property: option });
+        }
+      }
+    }
     for (const instance of graph.nodes('instance')) checkParent(instance);
 
     function checkHost(host: HostNode): void {
@@ -95,12 +125,25 @@ export default defineRule({
       }
     }
 
-    function checkParent(parent: InstanceNode): void {
-      const enclaves = graph.runningOn(parent.id).filter((n): n is EnclaveNode => n.kind === 'enclave');
+    function checkParent(declared: InstanceNode): void {
+      const enclaves = graph.runningOn(declared.id).filter((n): n is EnclaveNode => n.kind === 'enclave');
+      const microvms = graph.runningOn(declared.id).filter((n): n is InstanceNode => n.kind === 'instance');
+      if (enclaves.length === 0 && microvms.length === 0 && !declared.enclavePool) return;
+      // vCPUs and memory as declared, else from the instance type (src/model/ec2-instance-types.ts).
+      const spec = declared.instanceType && !isUnknown(declared.instanceType) ? instanceTypeSpec(declared.instanceType) : undefined;
+      const parent: InstanceNode = {
+        ...declared,
+        vcpus: isUnknown(declared.vcpus) && spec ? spec.vcpus : declared.vcpus,
+        memoryMiB: isUnknown(declared.memoryMiB) && spec ? spec.memoryMiB : declared.memoryMiB,
+      };
+      const capacityAt = (property: 'vcpus' | 'memory') =>
+        declared.at[property] ?? (spec ? declared.at.instanceType : undefined) ?? declared.source;
+      checkPoolAgainstParent(parent, spec?.threadsPerCore, capacityAt);
+      checkMicrovms(parent, microvms);
       if (enclaves.length === 0) return;
       const related = guestLocations(enclaves);
       const host = graph.hostOf(parent.id);
-      const threadsPerCore = host && !isUnknown(host.threadsPerCore) ? host.threadsPerCore : undefined;
+      const threadsPerCore = host && !isUnknown(host.threadsPerCore) ? host.threadsPerCore : spec?.threadsPerCore;
       const vcpuDemand = sum(enclaves.map((e) => e.vcpus));
       const memoryDemand = sum(enclaves.map((e) => e.memoryMiB));
 
@@ -124,14 +167,15 @@ export default defineRule({
           context.report({
             messageId: 'parentCpu',
             data: { parent: parent.id, demand: vcpuDemand, capacity, total: parent.vcpus, keep },
-            subject: parent,
+            subject: declared,
+            at: capacityAt('vcpus'),
             property: 'vcpus',
             related,
           });
         }
       } else if (isUnknown(parent.vcpus) || isUnknown(vcpuDemand)) {
         const missing = isUnknown(parent.vcpus) ? parent.vcpus : (vcpuDemand as { reason: string });
-        undecided(parent, 'enclave vCPUs against the parent', missing.reason);
+        undecided(declared, 'enclave vCPUs against the parent', missing.reason);
       }
 
       if (!isUnknown(parent.memoryMiB) && !isUnknown(memoryDemand)) {
@@ -140,7 +184,8 @@ export default defineRule({
           context.report({
             messageId: 'parentMemory',
             data: { parent: parent.id, demand: memoryDemand, capacity: parent.memoryMiB },
-            subject: parent,
+            subject: declared,
+            at: capacityAt('memory'),
             property: 'memory',
             related,
           });
@@ -154,8 +199,8 @@ export default defineRule({
           context.report({
             messageId: 'poolCpu',
             data: { parent: parent.id, demand: vcpuDemand, capacity: pool.cpuCount },
-            subject: parent,
-            at: pool.source,
+            subject: declared,
+            at: pool.cpuSource ?? pool.source,
             property: 'allocator',
             related: poolRelated,
           });
@@ -164,8 +209,8 @@ export default defineRule({
           context.report({
             messageId: 'poolMemory',
             data: { parent: parent.id, demand: memoryDemand, capacity: pool.memoryMiB },
-            subject: parent,
-            at: pool.source,
+            subject: declared,
+            at: pool.memorySource ?? pool.source,
             property: 'allocator.memory',
             related: poolRelated,
           });
@@ -173,8 +218,64 @@ export default defineRule({
       }
     }
 
-    function undecided(subject: GraphNode, what: string, reason: string): void {
-      context.report({ messageId: 'undecided', data: { what, subject: subject.id, reason }, subject, severity: 'note', property: `capacity:${what}` });
+    /** allocator.yaml against the parent: it must leave the parent what it needs and be whole cores (NITRO-FACTS §4.3–§4.4). */
+    function checkPoolAgainstParent(parent: InstanceNode, specThreads: number | undefined, capacityAt: (p: 'vcpus' | 'memory') => SourceSpan): void {
+      const pool = parent.enclavePool;
+      if (!pool) return;
+      const related: RelatedLocation[] = [{ span: capacityAt('vcpus'), label: `parent '${parent.id}'` }];
+      const host = graph.hostOf(parent.id);
+      const threads = host && !isUnknown(host.threadsPerCore) ? host.threadsPerCore : specThreads;
+      const cpuAt = pool.cpuSource ?? pool.source;
+      if (pool.cpuIds?.includes(0)) {
+        context.report({ messageId: 'poolCpuZero', data: { parent: parent.id }, subject: parent, at: cpuAt, property: 'allocator.cpu0' });
+      }
+      if (!isUnknown(pool.cpuCount)) {
+        if (threads && threads > 1 && pool.cpuCount % threads !== 0) {
+          context.report({ messageId: 'poolPartialCores', data: { parent: parent.id, pool: pool.cpuCount, threads }, subject: parent, at: cpuAt, property: 'allocator.cores' });
+        }
+        if (!isUnknown(parent.vcpus)) {
+          const keep = threads && threads > 1 ? PARENT_MIN_VCPUS_SMT : PARENT_MIN_VCPUS_NO_SMT;
+          const capacity = Math.max(0, parent.vcpus - keep);
+          if (pool.cpuCount > capacity) {
+            context.report({ messageId: 'poolParentCpu', data: { parent: parent.id, pool: pool.cpuCount, capacity, total: parent.vcpus, keep }, subject: parent, at: cpuAt, property: 'allocator.parentCpu', related });
+          }
+        } else {
+          undecided(parent, 'the enclave pool against the parent', parent.vcpus.reason);
+        }
+      }
+      if (!isUnknown(pool.memoryMiB) && !isUnknown(parent.memoryMiB) && pool.memoryMiB >= parent.memoryMiB) {
+        context.report({
+          messageId: 'poolParentMemory',
+          data: { parent: parent.id, pool: pool.memoryMiB, total: parent.memoryMiB },
+          subject: parent,
+          at: pool.memorySource ?? pool.source,
+          property: 'allocator.parentMemory',
+          related: [{ span: capacityAt('memory'), label: `parent '${parent.id}'` }],
+        });
+      }
+    }
+
+    /** Firecracker microVMs on an instance share what its enclave pool leaves (NITRO-FACTS §8.2: they can oversubscribe). */
+    function checkMicrovms(parent: InstanceNode, microvms: InstanceNode[]): void {
+      if (microvms.length === 0) return;
+      const related = guestLocations(microvms);
+      const pool = parent.enclavePool;
+      const poolCpus = pool && !isUnknown(pool.cpuCount) ? pool.cpuCount : 0;
+      const poolMemory = pool && !isUnknown(pool.memoryMiB) ? pool.memoryMiB : 0;
+      const cpuDemand = sum(microvms.map((m) => m.vcpus));
+      const memoryDemand = sum(microvms.map((m) => m.memoryMiB));
+      if (isUnknown(parent.vcpus) || isUnknown(cpuDemand)) {
+        undecided(parent, 'microVM vCPUs', (isUnknown(parent.vcpus) ? parent.vcpus : (cpuDemand as { reason: string })).reason);
+      } else if (cpuDemand > parent.vcpus - poolCpus) {
+        context.report({ messageId: 'microvmCpu', data: { parent: parent.id, demand: cpuDemand, capacity: parent.vcpus - poolCpus }, subject: parent, at: microvms[0]!.at.vcpus ?? microvms[0]!.source, property: 'microvm.vcpus', related });
+      }
+      if (!isUnknown(parent.memoryMiB) && !isUnknown(memoryDemand) && memoryDemand > parent.memoryMiB - poolMemory) {
+        context.report({ messageId: 'microvmMemory', data: { parent: parent.id, demand: memoryDemand, capacity: parent.memoryMiB - poolMemory }, subject: parent, at: microvms[0]!.at.memory ?? microvms[0]!.source, property: 'microvm.memory', related });
+      }
+    }
+
+    function undecided(subject: GraphNode, what: string, reason: string, at?: SourceSpan): void {
+      context.report({ messageId: 'undecided', data: { what, subject: subject.id, reason }, subject, severity: 'note', property: `capacity:${what}`, at });
     }
   },
 });

@@ -20,6 +20,8 @@ export default defineRule({
   fix: 'Enable memory scrubbing on the host (for example Linux init_on_free=1, Xen scrub-domheap) and declare memoryScrubbing: true.',
   messages: {
     notScrubbed: "Host '{{host}}' does not scrub memory before giving it to another guest.",
+    // Xen (HYPERVISOR-FACTS §3.3)
+    noBootScrub: "Host '{{host}}' does not scrub free memory at boot (bootscrub=false): pages left from before the reboot can reach the first guests.",
     undecided: "Cannot tell whether host '{{host}}' scrubs memory between guests: {{reason}}.",
   },
   check(graph, context) {
@@ -28,6 +30,9 @@ export default defineRule({
         context.report({ messageId: 'undecided', data: { host: host.id, reason: host.memoryScrubbing.reason }, subject: host, severity: 'note' });
       } else if (!host.memoryScrubbing) {
         context.report({ messageId: 'notScrubbed', data: { host: host.id }, subject: host, property: 'memoryScrubbing' });
+      }
+      if (host.bootScrub === false) {
+        context.report({ messageId: 'noBootScrub', data: { host: host.id }, subject: host, property: 'bootScrub', severity: 'warning' });
       }
     }
   },

@@ -24,6 +24,10 @@ export default defineRule({
     sharedVolume: "Volume '{{volume}}' is attached to guests of different tenants ({{tenants}}).",
     foreignVolume: "Volume '{{volume}}' of tenant '{{owner}}' is attached to '{{guest}}' of tenant '{{tenant}}'.",
     sharedNetwork: "Network '{{network}}' carries interfaces of different tenants ({{tenants}}).",
+    // Self-run hypervisors (HYPERVISOR-FACTS §1.2, §1.4, §3.3)
+    sharedBacking: "Disk '{{backing}}' is attached to guests of different tenants ({{tenants}}){{shareable}}.",
+    sharedMemory: "Shared memory '{{name}}' is mapped by guests of different tenants ({{tenants}}) on host '{{host}}'.",
+    smtSiblings: "Host '{{host}}' schedules single hardware threads (sched-gran=cpu with SMT on) for guests of different tenants ({{tenants}}): two tenants can share one core's siblings.",
     channel: "Channel between '{{from}}' (tenant '{{fromTenant}}') and '{{to}}' (tenant '{{toTenant}}') is not an authenticated API.",
   },
   check(graph, context) {
@@ -71,6 +75,54 @@ export default defineRule({
           subject: network,
           related: locations(nics),
         });
+      }
+    }
+
+    // --- self-run hypervisors: one backing device, shared memory or one core's SMT siblings across tenants
+    const byBacking = new Map<string, GraphNode[]>();
+    for (const volume of graph.nodes('volume')) {
+      if (volume.backing === undefined) continue;
+      const guest = graph.attachmentsOf(volume.id).find((n) => GUEST_KINDS.has(n.kind));
+      const host = guest ? graph.hostOf(guest.id) : undefined;
+      const key = `${host?.id ?? ''}\0${volume.backing}`;
+      const list = byBacking.get(key);
+      if (list) list.push(volume);
+      else byBacking.set(key, [volume]);
+    }
+    for (const volumes of byBacking.values()) {
+      if (volumes.length < 2) continue;
+      const guests = volumes.flatMap((v) => graph.attachmentsOf(v.id).filter((n) => GUEST_KINDS.has(n.kind)));
+      const tenants = [...new Set(guests.map(knownTenant).filter((t): t is string => t !== undefined))];
+      if (tenants.length < 2) continue;
+      const first = volumes[0]!;
+      const shareable = volumes.some((v) => v.kind === 'volume' && v.shareable);
+      context.report({
+        messageId: 'sharedBacking',
+        data: { backing: (first as { backing?: string }).backing ?? first.id, tenants: tenants.sort().join(', '), shareable: shareable ? ', marked shareable' : '' },
+        subject: first,
+        related: locations([...volumes.slice(1), ...guests]),
+      });
+    }
+    for (const host of graph.nodes('host')) {
+      const guests = graph.runningOnTransitively(host.id).filter((n) => GUEST_KINDS.has(n.kind));
+      const byName = new Map<string, GraphNode[]>();
+      for (const guest of guests) {
+        for (const region of (guest.kind === 'instance' ? guest.sharedMemory : undefined) ?? []) {
+          const list = byName.get(region.name);
+          if (list) list.push(guest);
+          else byName.set(region.name, [guest]);
+        }
+      }
+      for (const [name, sharing] of byName) {
+        const tenants = [...new Set(sharing.map(knownTenant).filter((t): t is string => t !== undefined))];
+        if (tenants.length < 2) continue;
+        context.report({ messageId: 'sharedMemory', data: { name, tenants: tenants.sort().join(', '), host: host.id }, subject: host, property: `sharedMemory:${name}`, at: sharing[0]!.kind === 'instance' ? sharing[0]!.sharedMemory?.find((r) => r.name === name)?.source : undefined, related: locations(sharing) });
+      }
+      if (host.schedulingGranularity === 'cpu' && host.smt === true) {
+        const tenants = [...new Set(guests.map(knownTenant).filter((t): t is string => t !== undefined))];
+        if (tenants.length > 1) {
+          context.report({ messageId: 'smtSiblings', data: { host: host.id, tenants: tenants.sort().join(', ') }, subject: host, property: 'schedulingGranularity', related: locations(guests) });
+        }
       }
     }
 

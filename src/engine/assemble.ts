@@ -1,6 +1,7 @@
 import type { GraphEdge, GraphFragment, GraphNode } from '../model/nodes.js';
 import { Graph } from '../model/graph.js';
 import type { SourceSpan } from '../model/source.js';
+import { linkHostConfigs } from './link-host-configs.js';
 
 export interface AssemblyProblem {
   message: string;
@@ -19,6 +20,8 @@ export function assembleGraph(fragments: GraphFragment[]): { graph: Graph; probl
     for (const node of fragment.nodes) {
       const earlier = nodes.get(node.id);
       if (earlier) {
+        // Built-in nodes (the `network` principal) may be declared by every input that needs them.
+        if (earlier.shared && node.shared && earlier.kind === node.kind) continue;
         problems.push({
           message: `duplicate id "${node.id}" (also declared at ${earlier.source.file}:${earlier.source.startLine})`,
           source: node.source,
@@ -28,11 +31,16 @@ export function assembleGraph(fragments: GraphFragment[]): { graph: Graph; probl
       nodes.set(node.id, node);
     }
   }
+  // Host-side config files (run configs, allocator.yaml, vsock-proxy, Firecracker) find their machine here.
+  const linked = linkHostConfigs(nodes, fragments);
+  for (const problem of linked.problems) problems.push(problem);
   const edges: GraphEdge[] = [];
   for (const fragment of fragments) {
-    for (const edge of fragment.edges) {
+    for (const original of fragment.edges) {
+      const edge = linked.rewrite(original);
       const missing = [edge.from, edge.to].find((id) => !nodes.has(id));
       if (missing !== undefined) {
+        if (edge.weak) continue;
         problems.push({ message: `"${missing}" is not declared in any input`, source: edge.source });
         continue;
       }

@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { InputError } from '../errors.js';
 import type { Graph } from '../model/graph.js';
 import type { ImageMeasurement, ImageNode } from '../model/nodes.js';
@@ -32,6 +32,8 @@ export async function measureImages(graph: Graph): Promise<void> {
           pcrs: { ...description.pcrs },
           crcOk: description.crc.ok,
           ...(description.signature ? { signatureValid: description.signature.ok } : {}),
+          // nitro-cli wants enclave memory of at least 4 × the EIF size (NITRO-FACTS §4.3).
+          fileBytes: statSync(path).size,
         };
       } catch (error) {
         const reason = error instanceof InputError ? error.format() : error instanceof Error ? error.message : String(error);

@@ -177,6 +177,10 @@ export interface Host {
   access?: Access[];
   instances?: Instance[];
   suppress?: Suppressions;
+  /**
+   * A layered host (a micro-hypervisor core with services, per-tenant VMMs and upper-layer platforms beside and above it). Components run on the host unless they say runsOn.
+   */
+  components?: Component[];
 }
 /**
  * This interface was referenced by `IsolintManifest`'s JSON-Schema
@@ -265,6 +269,10 @@ export interface Access {
    */
   mfa?: boolean;
   suppress?: Suppressions;
+  /**
+   * How an interactive login proves who it is. A password alone (without mfa) is refused by no-password-only-login.
+   */
+  login?: 'password' | 'key' | 'certificate';
 }
 /**
  * This interface was referenced by `IsolintManifest`'s JSON-Schema
@@ -287,6 +295,18 @@ export interface Instance {
   };
   enclaves?: Enclave[];
   suppress?: Suppressions;
+  /**
+   * An identifier unique in the scan: letters, digits and . _ : / @ -
+   */
+  runsOn?: string;
+  /**
+   * The guest is itself a platform that runs guests (nested virtualization is expected).
+   */
+  platform?: boolean;
+  /**
+   * Nested virtualization (VMX/SVM) is exposed to this guest.
+   */
+  nestedVirtualization?: boolean;
 }
 /**
  * This interface was referenced by `IsolintManifest`'s JSON-Schema
@@ -371,6 +391,64 @@ export interface Vsock {
    */
   to: 'parent' | number;
   port?: number;
+  suppress?: Suppressions;
+}
+/**
+ * This interface was referenced by `IsolintManifest`'s JSON-Schema
+ * via the `definition` "Component".
+ */
+export interface Component {
+  id: Id;
+  /**
+   * core: the micro-hypervisor core; lower-service: a user-space service beside it (drivers, storage, console…); vmm: a per-tenant VMM; upper-platform: a tenant's nested hypervisor or container platform; container: a container; service: a daemon on a machine.
+   */
+  layer: 'core' | 'lower-service' | 'vmm' | 'upper-platform' | 'container' | 'service';
+  /**
+   * What the component does; a core lists every duty it carries.
+   */
+  provides?: (
+    | 'scheduling'
+    | 'mmu'
+    | 'ipc'
+    | 'vmx-events'
+    | 'interrupts'
+    | 'device-driver'
+    | 'storage'
+    | 'block-storage'
+    | 'object-storage'
+    | 'checkpointing'
+    | 'admin-console'
+    | 'resource-multiplexing'
+    | 'data-protection'
+    | 'vmm'
+    | 'hypervisor'
+    | 'container-engine'
+    | 'ssh-daemon'
+    | 'other'
+  )[];
+  /**
+   * The tenant the component serves.
+   */
+  tenant?: string;
+  /**
+   * Principals that can change the component at run time (provider, administrator, a tenant).
+   */
+  controlledBy?: Id[];
+  /**
+   * The hardware root of trust that measures the component before it runs.
+   */
+  measuredBy?: 'tpm' | 'txt' | 'sgx' | 'sev' | 'tdx' | 'none';
+  /**
+   * An identifier unique in the scan: letters, digits and . _ : / @ -
+   */
+  runsOn?: string;
+  nestedVirtualization?: boolean;
+  /**
+   * For a platform: the vCPUs of the VM it is.
+   */
+  vcpus?: number;
+  memory?: Size;
+  access?: Access[];
   suppress?: Suppressions;
 }
 /**

@@ -1,5 +1,17 @@
 import type { Adapter } from './adapter.js';
 import { manifestAdapter } from './manifest.js';
+// --- self-run hypervisors (libvirt, Nova, Xen, Kata; HYPERVISOR-FACTS.md)
+import { hypervisorAdapters } from './hypervisor/index.js';
+// --- enclave host configs (nitro-cli run config, allocator.yaml, vsock-proxy allowlist, expected PCRs, Firecracker; NITRO-FACTS §4, §5, §8)
+import { enclaveHostAdapters } from './enclave-host.js';
+// --- AWS infrastructure as code (CloudFormation, Terraform .tf and plan JSON; NITRO-FACTS §7)
+import { awsAdapters } from './aws/index.js';
 
 /** Every input format isolint reads, in the order they are asked to claim a file. */
-export const adapters: readonly Adapter[] = [manifestAdapter];
+export const adapters: readonly Adapter[] = [
+  manifestAdapter,
+  // Before the key = value formats: a .tf file can look like an xl config (name = "…", type = "…").
+  ...awsAdapters,
+  ...hypervisorAdapters,
+  ...enclaveHostAdapters,
+];

@@ -76,6 +76,11 @@ export function setLocation(container: object, location: ContainerLocation): voi
   Object.defineProperty(container, LOCATION, { value: location, configurable: true });
 }
 
+/** Whether a container came from parsed text (values computed by an adapter have no location). */
+export function isLocated(container: object): boolean {
+  return locationOf(container) !== undefined;
+}
+
 function locationOf(container: object): ContainerLocation | undefined {
   return (container as { [LOCATION]?: ContainerLocation })[LOCATION];
 }

@@ -3,6 +3,7 @@ import { InputError } from '../errors.js';
 import type {
   Access,
   Channel,
+  Component,
   Enclave,
   Host,
   Instance,
@@ -91,6 +92,8 @@ class ManifestReader {
         id: INTERNET,
         principalKind: 'internet',
         mfa: false,
+        // Every manifest that mentions the internet declares it; the assembler keeps one.
+        shared: true,
         source: this.document.spanOf(m),
         at: NO_SPANS,
         suppressions: NO_SUPPRESSIONS,
@@ -251,7 +254,30 @@ class ManifestReader {
       this.addAccess(access, target);
     }
 
+    for (const component of host.components ?? []) this.readComponent(component, host.id);
     for (const instance of host.instances ?? []) this.readInstance(instance, host.id);
+  }
+
+  /** A component of a layered host (HYPERVISOR-FACTS §4): what it is, who controls it, how it is measured. */
+  private readComponent(component: Component, hostId: string): void {
+    const base = this.base(component);
+    this.add({
+      kind: 'component',
+      id: component.id,
+      layer: component.layer,
+      roles: component.provides ?? [],
+      tenant: this.maybe(component.tenant),
+      measuredBy: this.maybe(component.measuredBy),
+      nestedVirtualization: this.maybe(component.nestedVirtualization),
+      vcpus: this.maybe(component.vcpus),
+      memoryMiB: this.size(component.memory),
+      ...base,
+    });
+    this.edge('runsOn', component.id, component.runsOn ?? hostId, component.runsOn ? (base.at.runsOn ?? base.source) : base.source);
+    (component.controlledBy ?? []).forEach((principal, i) => {
+      this.edge('controls', principal, component.id, this.document.spanOfKey(component.controlledBy!, i));
+    });
+    for (const access of component.access ?? []) this.addAccess(access, component.id);
   }
 
   private readInstance(instance: Instance, hostId: string): void {
@@ -263,6 +289,8 @@ class ManifestReader {
       tenant: this.maybe(instance.tenant),
       vcpus: this.maybe(instance.vcpus),
       memoryMiB: this.size(instance.memory),
+      ...(instance.platform !== undefined ? { platform: instance.platform } : {}),
+      ...(instance.nestedVirtualization !== undefined ? { nestedVirtualization: instance.nestedVirtualization } : {}),
       enclavePool: pool
         ? {
             cpuCount: this.maybe(pool.cpuCount),
@@ -272,7 +300,8 @@ class ManifestReader {
         : undefined,
       ...base,
     });
-    this.edge('runsOn', instance.id, hostId, base.source);
+    // A guest of a layered host may run on a tenant's upper-layer platform instead of the host itself.
+    this.edge('runsOn', instance.id, instance.runsOn ?? hostId, instance.runsOn ? (base.at.runsOn ?? base.source) : base.source);
     this.readAttachments(instance, instance.id, instance.tenant);
     for (const access of instance.access ?? []) this.addAccess(access, instance.id);
     for (const enclave of instance.enclaves ?? []) this.readEnclave(enclave, instance);
@@ -420,6 +449,7 @@ class ManifestReader {
       authenticated: this.maybe(access.authenticated),
       audited: this.maybe(access.audited),
       mfa: this.maybe(access.mfa),
+      login: this.maybe(access.login),
       source: base.at.method ?? base.source,
       at: base.at,
       suppressions: base.suppressions,

@@ -32,6 +32,11 @@ interface NodeBase<K extends string> {
   suppressions: readonly InlineSuppression[];
   /** The tenant that owns this element, where the input says. */
   tenant?: Maybe<string>;
+  /**
+   * A built-in node that several inputs may each declare (the `network` principal of self-run hypervisor
+   * configs): the assembler keeps the first and accepts identical repeats instead of calling them duplicates.
+   */
+  shared?: true;
 }
 
 export interface HostNode extends NodeBase<'host'> {
@@ -43,6 +48,15 @@ export interface HostNode extends NodeBase<'host'> {
   memoryScrubbing: Maybe<boolean>;
   rootOfTrust: Maybe<'security-chip' | 'tpm' | 'none'>;
   controllerBoot: Maybe<'private-storage' | 'network' | 'shared-storage'>;
+  // --- Self-run hypervisor host properties (libvirt, Nova, Xen; HYPERVISOR-FACTS §2–§3). Absent when no input says.
+  /** Nova `*_allocation_ratio`: how far the scheduler oversubscribes this host (1.0 = not at all). */
+  allocationRatios?: { cpu: Maybe<number>; ram: Maybe<number>; disk: Maybe<number> };
+  /** Simultaneous multithreading on (Xen `smt=`, default true on x86). */
+  smt?: Maybe<boolean>;
+  /** Xen `sched-gran=`: cpu lets two domains share the SMT siblings of one core; core/socket do not. */
+  schedulingGranularity?: Maybe<'cpu' | 'core' | 'socket'>;
+  /** Xen `bootscrub=`: free memory zeroed at boot (default idle = in the background, before any allocation). */
+  bootScrub?: boolean;
 }
 
 export interface HypervisorNode extends NodeBase<'hypervisor'> {
@@ -69,8 +83,71 @@ export interface CardNode extends NodeBase<'card'> {
 export interface InstanceNode extends NodeBase<'instance'> {
   vcpus: Maybe<number>;
   memoryMiB: Maybe<number>;
+  // --- Layered hosts (HYPERVISOR-FACTS §4).
+  /** The guest is declared a platform (it runs guests of its own): nested virtualization is expected there. */
+  platform?: boolean;
+  /** Nested virtualization exposed to this guest (VMX/SVM passed through). */
+  nestedVirtualization?: Maybe<boolean>;
   /** Nitro Enclaves allocator pool (allocator.yaml) on this instance, when declared. */
-  enclavePool?: { cpuCount: Maybe<number>; memoryMiB: Maybe<number>; source: SourceSpan };
+  enclavePool?: {
+    cpuCount: Maybe<number>;
+    memoryMiB: Maybe<number>;
+    source: SourceSpan;
+    /** allocator.yaml `cpu_pool`: the CPU ids reserved, when listed. */
+    cpuIds?: number[];
+    /** Lines of the CPU and memory settings, when the input has them apart from the pool as a whole. */
+    cpuSource?: SourceSpan;
+    memorySource?: SourceSpan;
+  };
+  // --- AWS properties (CloudFormation / Terraform adapters; NITRO-FACTS §7). Absent when the input cannot say.
+  /** An EC2 instance, or a launch template / launch configuration that instances start from. */
+  awsKind?: 'instance' | 'launch-template' | 'launch-configuration';
+  /** IMDS `HttpTokens` / `http_tokens`: `required` means IMDSv2 only. */
+  metadataTokens?: Maybe<'required' | 'optional'>;
+  /** IMDS `HttpEndpoint` / `http_endpoint`. */
+  metadataEndpoint?: Maybe<'enabled' | 'disabled'>;
+  /** `EnclaveOptions.Enabled` / `enclave_options { enabled }`: the instance may run Nitro Enclaves. */
+  enclaveEnabled?: Maybe<boolean>;
+  /** `KeyName` / `key_name`: an SSH key pair installed at launch. */
+  keyName?: Maybe<string>;
+  /** `Tenancy` / `tenancy` (default, dedicated, host). */
+  tenancy?: Maybe<string>;
+  // --- Self-run hypervisor guest properties (libvirt, Xen, Kata; HYPERVISOR-FACTS §1, §3, §5).
+  /** A confidential guest (SEV, SEV-SNP, TDX, s390 PV, a Kata confidential sandbox) and whether its policy lets the host debug it. */
+  confidential?: { technology: string; debug: Maybe<boolean>; source: SourceSpan };
+  /** Guest memory the guest shares with other guests or the host (libvirt `<shmem>`, `memoryBacking/access mode='shared'`). */
+  sharedMemory?: Array<{ name: string; source: SourceSpan }>;
+  // --- Enclave host configs (nitro-cli run config, allocator.yaml, vsock-proxy, Firecracker; NITRO-FACTS §4, §5, §8).
+  /** EC2 instance type ("m5.xlarge"); capacity comes from src/model/ec2-instance-types.ts when vCPUs/memory are not declared. */
+  instanceType?: Maybe<string>;
+  /** Set on nodes a host-side config file stands in for: linked to the machine of its directory after assembly. */
+  placement?: HostPlacement;
+  /** A Firecracker microVM (this instance is its guest VM). */
+  microvm?: MicroVmConfig;
+}
+
+/**
+ * Host-side config files (run configs, allocator.yaml, vsock-proxy.yaml, Firecracker configs) sit on the
+ * machine they configure but do not name it: every such file in one directory belongs to one machine,
+ * found after assembly by src/engine/link-host-configs.ts.
+ */
+export interface HostPlacement {
+  /** Absolute directory of the file. */
+  directory: string;
+  /** The node only carries properties (an allocator pool) for the directory's machine and is merged into it. */
+  placeholder?: boolean;
+}
+
+/** Firecracker machine settings rules judge (NITRO-FACTS §8.1). */
+export interface MicroVmConfig {
+  /** What the config declares the guest to be (top-level `x-isolint.isolation`; Firecracker ignores unknown top-level keys). */
+  isolation: Maybe<'enclave' | 'vm'>;
+  /** Whether isolation from side channels is asked for (`x-isolint.sideChannels`, or implied by `enclave`). */
+  sideChannelIsolation: boolean;
+  /** machine-config.smt (guest-visible SMT; default false). */
+  smt: Maybe<boolean>;
+  /** vsock.uds_path, resolved against the config's directory: two guests sharing it share the host-side sockets. */
+  vsockUdsPath?: string;
 }
 
 export interface EnclaveNode extends NodeBase<'enclave'> {
@@ -80,12 +157,39 @@ export interface EnclaveNode extends NodeBase<'enclave'> {
   debug: Maybe<boolean>;
   /** production unless the input says otherwise: debug mode is only tolerated elsewhere. */
   environment: Maybe<string>;
+  // --- Enclave host configs (NITRO-FACTS §4).
+  /** The nitro-cli run config as written, for what nitro-cli and the driver refuse (NITRO-FACTS §4.2–§4.3). */
+  launch?: EnclaveLaunchConfig;
+}
+
+/** A nitro-cli run config's CPU choice as written (exactly one of the two is allowed). */
+export interface EnclaveLaunchConfig {
+  cpuCount?: number;
+  cpuIds?: number[];
+  /** `attach_console: true` (implies debug mode). */
+  attachConsole: boolean;
 }
 
 export interface VolumeNode extends NodeBase<'volume'> {
+  // --- Firecracker drives (NITRO-FACTS §8.1).
+  /** `is_read_only` (Firecracker default false). */
+  readOnly?: Maybe<boolean>;
+  /** `is_root_device`. */
+  rootDevice?: boolean;
   volumeKind: Maybe<string>;
   encrypted: Maybe<boolean>;
+  /**
+   * true when `encrypted` is false only because the input leaves it unset and the AWS default is
+   * unencrypted: EBS encryption by default declared anywhere in the scan (an `account` node) then
+   * encrypts it (NITRO-FACTS §7).
+   */
+  encryptionDefaulted?: boolean;
   wipe: Maybe<'on-release' | 'crypto-erase' | 'none'>;
+  // --- Self-run hypervisor disks (libvirt, Xen; HYPERVISOR-FACTS §1.4, §3.2).
+  /** The host-side backing (image file, block device, network volume): two guests naming it share the disk. */
+  backing?: string;
+  /** libvirt `<shareable/>`: the disk is meant to be attached to several domains at once. */
+  shareable?: boolean;
 }
 
 export type Protocol = 'tcp' | 'udp' | 'icmp' | 'all';
@@ -101,7 +205,13 @@ export interface IngressRule {
   suppressions: readonly InlineSuppression[];
 }
 
-export interface NicNode extends NodeBase<'nic'> {}
+export interface NicNode extends NodeBase<'nic'> {
+  // --- Self-run hypervisor interfaces (libvirt, Xen; HYPERVISOR-FACTS §1.5, §3.2). Absent for other inputs.
+  /** A per-interface filter on the host side (libvirt nwfilter `filterref`, Xen vif `ip=` antispoofing rules). */
+  hostFilter?: Maybe<boolean>;
+  /** false when the host cannot filter the interface at all (SR-IOV hostdev, vDPA, macvtap passthrough). */
+  filterable?: boolean;
+}
 
 export interface NetworkNode extends NodeBase<'network'> {}
 
@@ -109,9 +219,44 @@ export interface SecurityGroupNode extends NodeBase<'securityGroup'> {
   ingress: IngressRule[];
 }
 
-export interface KeyNode extends NodeBase<'key'> {}
+/** One condition of a key policy statement: `"StringEqualsIgnoreCase": {"kms:RecipientAttestation:PCR0": "…"}`. */
+export interface PolicyCondition {
+  operator: string;
+  key: string;
+  values: Array<{ value: Maybe<string>; source: SourceSpan }>;
+  /** The condition key's line. */
+  source: SourceSpan;
+  /** The operator's line (`StringEqualsIgnoreCase:`). */
+  operatorSource?: SourceSpan;
+}
 
-export interface RoleNode extends NodeBase<'role'> {}
+/** One statement of a KMS key policy, with the spans of what rules judge (NITRO-FACTS §3). */
+export interface PolicyStatement {
+  effect: Maybe<string>;
+  /** AWS principals as written (ARNs, account ids, `*`); unresolved ones are unknown. */
+  principals: Array<Maybe<string>>;
+  /** Role nodes the principals name (by reference or by ARN), resolved by the adapter. */
+  principalRoles: string[];
+  actions: Array<Maybe<string>>;
+  conditions: PolicyCondition[];
+  source: SourceSpan;
+  suppressions: readonly InlineSuppression[];
+}
+
+export interface KeyNode extends NodeBase<'key'> {
+  /** Key policy statements, when the input has a key policy (unknown when it cannot be read). */
+  policy?: Maybe<PolicyStatement[]>;
+}
+
+export interface RoleNode extends NodeBase<'role'> {
+  /** The role's name or ARN, when the input says, so literal ARNs in policies find it. */
+  roleName?: Maybe<string>;
+}
+
+/** Account- and region-wide settings an input declares (Terraform `aws_ebs_encryption_by_default`). */
+export interface AccountNode extends NodeBase<'account'> {
+  ebsEncryptionByDefault: Maybe<boolean>;
+}
 
 /** One expected PCR and where it was written, so a mismatch lands on that line. */
 export interface ExpectedPcr {
@@ -123,6 +268,8 @@ export interface ImageMeasurement {
   pcrs: Record<string, string>;
   crcOk: boolean;
   signatureValid?: boolean;
+  /** Size of the EIF file: nitro-cli wants at least 4 × this much enclave memory (NITRO-FACTS §4.3). */
+  fileBytes?: number;
 }
 
 export interface ImageNode extends NodeBase<'image'> {
@@ -131,6 +278,16 @@ export interface ImageNode extends NodeBase<'image'> {
   expectedPcrs: Record<string, ExpectedPcr>;
   /** Filled in by the engine before rules run, when the image file could be measured. */
   measurement?: Maybe<ImageMeasurement>;
+  /**
+   * Set on expected-PCR files found in a scan (no image of their own): their PCRs are merged into the image
+   * they describe after assembly (src/engine/link-host-configs.ts).
+   */
+  expectedFor?: {
+    /** Absolute path of the EIF named like the file (`signer.expected.json` → `signer.eif` beside it), if the name says. */
+    eifPath?: string;
+    /** Absolute directory of the file: a generically named file describes the one image used there. */
+    directory: string;
+  };
 }
 
 export type PrincipalKind =
@@ -140,7 +297,9 @@ export type PrincipalKind =
   | 'control-plane'
   | 'internet'
   | 'tenant'
-  | 'service';
+  | 'service'
+  /** Anyone who can reach the host's network (a listener bound beyond loopback): self-run hypervisor inputs. */
+  | 'network';
 
 export interface PrincipalNode extends NodeBase<'principal'> {
   principalKind: PrincipalKind;
@@ -151,6 +310,56 @@ export interface PrincipalNode extends NodeBase<'principal'> {
 export interface EndpointNode extends NodeBase<'endpoint'> {
   /** `vsock:<cid>`, `<host>:<port>`, a URL: what a reviewer would recognise. */
   address: string;
+}
+
+// --- Layered hosts (HYPERVISOR-FACTS §4): a micro-hypervisor core, lower-layer services and per-tenant
+// VMMs beside it, per-tenant upper-layer platforms above it, containers, and the services of a machine.
+
+/** Where a component sits in a layered host, bottom to top. */
+export type Layer = 'core' | 'lower-service' | 'vmm' | 'upper-platform' | 'container' | 'service';
+
+/** What a component does: the core's duties, the services beside it, what a platform runs. */
+export type ComponentRole =
+  | 'scheduling'
+  | 'mmu'
+  | 'ipc'
+  | 'vmx-events'
+  | 'interrupts'
+  | 'device-driver'
+  | 'storage'
+  | 'block-storage'
+  | 'object-storage'
+  | 'checkpointing'
+  | 'admin-console'
+  | 'resource-multiplexing'
+  | 'data-protection'
+  | 'vmm'
+  | 'hypervisor'
+  | 'container-engine'
+  | 'ssh-daemon'
+  | 'other';
+
+export interface ComponentNode extends NodeBase<'component'> {
+  layer: Layer;
+  /** What it does; a core lists every duty it carries. */
+  roles: ComponentRole[];
+  /** The hardware root of trust that measures it before it runs, if any. */
+  measuredBy: Maybe<'tpm' | 'txt' | 'sgx' | 'sev' | 'tdx' | 'none'>;
+  nestedVirtualization: Maybe<boolean>;
+  /** Capacity of an upper-layer platform (the VM it is), for the guests it runs. */
+  vcpus: Maybe<number>;
+  memoryMiB: Maybe<number>;
+  /** An SSH daemon's settings (sshd_config), for no-password-only-login. */
+  ssh?: SshSettings;
+}
+
+/** What sshd_config says about logging in (OpenSSH defaults when a key is absent). */
+export interface SshSettings {
+  passwordAuthentication: Maybe<boolean>;
+  keyboardInteractive: Maybe<boolean>;
+  permitRootLogin: Maybe<string>;
+  /** `AuthenticationMethods`: lists of methods that must all succeed, e.g. `publickey,password`. */
+  authenticationMethods: Maybe<string[]>;
 }
 
 export type GraphNode =
@@ -168,7 +377,9 @@ export type GraphNode =
   | RoleNode
   | ImageNode
   | PrincipalNode
-  | EndpointNode;
+  | EndpointNode
+  | AccountNode
+  | ComponentNode;
 
 export type NodeKind = GraphNode['kind'];
 export type NodeOfKind<K extends NodeKind> = Extract<GraphNode, { kind: K }>;
@@ -183,6 +394,11 @@ interface EdgeBase<K extends string> {
   source: SourceSpan;
   at: Readonly<Record<string, SourceSpan>>;
   suppressions: readonly InlineSuppression[];
+  /**
+   * Dropped silently when either end is not in the scan: a guest's tie to the host directory it sits in
+   * (HYPERVISOR-FACTS §7 layouts) holds only when that host's files are checked too.
+   */
+  weak?: true;
 }
 
 /** instance → host, enclave → parent instance, hypervisor/controller → host; chains of any depth. */
@@ -218,6 +434,12 @@ export interface AccessEdge extends EdgeBase<'access'> {
   authenticated: Maybe<boolean>;
   audited: Maybe<boolean>;
   mfa: Maybe<boolean>;
+  /** How an interactive login proves who it is (manifest `login`): a password alone is not enough. */
+  login?: Maybe<'password' | 'key' | 'certificate'>;
+  /** The address a listener binds or a console connects to, when the input names one (`0.0.0.0:5901`). */
+  address?: string;
+  /** Why the access may not exist after all (a templated listen address): rules report at most a note. */
+  undecided?: string;
 }
 
 /** A communication path between two components; `initiator` is the end that opens it. */
@@ -232,6 +454,8 @@ export interface ChannelEdge extends EdgeBase<'channel'> {
   encrypted: Maybe<boolean>;
   audited: Maybe<boolean>;
   memoryAccess: Maybe<boolean>;
+  /** `vsock-proxy`: the parent-side leg of a relay enclaves reach over vsock (an allowlist entry, NITRO-FACTS §5). */
+  relays?: 'vsock-proxy';
 }
 
 export type GraphEdge = RunsOnEdge | AttachesEdge | ManagesEdge | UsesEdge | ControlsEdge | AccessEdge | ChannelEdge;

@@ -66,7 +66,7 @@ describe('SARIF output', () => {
         expect(text.length).toBeGreaterThan(0);
       }
       expect(rule.fullDescription.text.length).toBeLessThanOrEqual(1024);
-      expect(rule.name).toMatch(/^[A-Z][A-Za-z]+$/);
+      expect(rule.name).toMatch(/^[A-Z][A-Za-z0-9]+$/);
       expect(rule.name).not.toBe(rule.id);
       const score = Number(rule.properties['security-severity']);
       expect(typeof rule.properties['security-severity']).toBe('string');

@@ -36,7 +36,8 @@ function expectations(path: string): Expected[] {
       .forEach((content, index) => {
         const match = /(?:#|\/\/|;|<!--)\s*expect:\s*([\w\-, ]+)/.exec(content);
         if (!match) return;
-        for (const id of match[1]!.split(',').map((s) => s.trim()).filter(Boolean)) {
+        // An XML comment's closing `-->` is not part of the ids.
+        for (const id of match[1]!.replace(/\s*-+\s*$/, '').split(',').map((s) => s.trim()).filter(Boolean)) {
           expected.push({ file: relative(REPO_ROOT, file).split('\\').join('/'), line: index + 1, messageId: id });
         }
       });

@@ -1,0 +1,61 @@
+import { defineRule } from '../src/engine/rule.js';
+import { MAX_RUNS_ON_DEPTH } from '../src/model/graph.js';
+import type { GraphNode } from '../src/model/nodes.js';
+import { isUnknown } from '../src/model/unknown.js';
+
+export default defineRule({
+  id: 'containers-inside-vm',
+  name: 'ContainersInsideVm',
+  title: "A tenant's containers run inside that tenant's VM, never on a shared host kernel",
+  severity: 'error',
+  securitySeverity: 8.0,
+  precision: 'high',
+  tags: ['security', 'isolation', 'layered-host', 'containers'],
+  since: '0.1.0',
+  sources: [
+    'HYPERVISOR-FACTS §4.2 candidate rule containers-inside-vm: tenant containers run inside an L1 VM of that tenant',
+    'HYPERVISOR-FACTS §5: Kata Containers run each pod inside its own VM',
+  ],
+  appliesTo: ['component', 'instance'],
+  rationale:
+    "Containers share the kernel they run on, and a kernel is a much larger attack surface than a hypervisor. A tenant's containers are isolated from other tenants only if that kernel is inside the tenant's own VM; on a host kernel, or in another tenant's VM, one container escape reaches everyone on that kernel.",
+  fix: "Run the container inside a VM of its tenant (a guest instance of that tenant, or a per-pod VM such as Kata Containers), not directly on the host or a shared platform.",
+  messages: {
+    sharedKernel: "Container '{{container}}' runs on {{kind}} '{{on}}' without a VM of its own tenant in between.",
+    foreignVm: "Container '{{container}}' of tenant '{{tenant}}' runs in VM '{{vm}}' of tenant '{{vmTenant}}'.",
+  },
+  check(graph, context) {
+    for (const container of graph.nodes('component')) {
+      if (container.layer !== 'container') continue;
+      const tenant = container.tenant !== undefined && !isUnknown(container.tenant) ? container.tenant : undefined;
+      let current: GraphNode | undefined = graph.runsOn(container.id);
+      let depth = 0;
+      while (current && depth++ < MAX_RUNS_ON_DEPTH) {
+        if (current.kind === 'instance' || current.kind === 'enclave') {
+          const vmTenant = current.tenant !== undefined && !isUnknown(current.tenant) ? current.tenant : undefined;
+          if (tenant && vmTenant && tenant !== vmTenant) {
+            context.report({
+              messageId: 'foreignVm',
+              data: { container: container.id, tenant, vm: current.id, vmTenant },
+              subject: container,
+              property: 'runsOn',
+              related: [{ span: current.source, label: `VM '${current.id}'` }],
+            });
+          }
+          break;
+        }
+        if (current.kind === 'host' || (current.kind === 'component' && current.layer !== 'container')) {
+          context.report({
+            messageId: 'sharedKernel',
+            data: { container: container.id, kind: current.kind === 'component' ? current.layer : current.kind, on: current.id },
+            subject: container,
+            property: 'runsOn',
+            related: [{ span: current.source, label: `${current.kind} '${current.id}'` }],
+          });
+          break;
+        }
+        current = graph.runsOn(current.id);
+      }
+    }
+  },
+});

@@ -1,0 +1,126 @@
+import { defineRule } from '../src/engine/rule.js';
+import type { EnclaveNode } from '../src/model/nodes.js';
+import { isUnknown } from '../src/model/unknown.js';
+
+/** NITRO-FACTS §4.3: driver limits and nitro-cli checks. */
+const RESERVED_CIDS = new Set([1, 2, 3]);
+const U32_MAX = 0xffffffff;
+const MIN_MEMORY_MIB = 64;
+const MEMORY_UNIT_MIB = 2;
+const MEMORY_PER_EIF_BYTE = 4;
+const MAX_ENCLAVES_PER_PARENT = 4;
+
+/**
+ * A separate rule, not part of the isolation rules: these are configurations nitro-cli or the Nitro Enclaves
+ * driver refuse, so the enclave never starts — an availability failure found before deployment, whose fix is
+ * in the same file. Folding them into enclave-vsock-parent-only (a CID) or no-oversubscription (memory units)
+ * would give those rules findings that are not about isolation and muddle their ids in SARIF.
+ */
+export default defineRule({
+  id: 'enclave-launch-config',
+  name: 'EnclaveLaunchConfig',
+  title: 'An enclave is configured as nitro-cli and the Nitro Enclaves driver accept it',
+  severity: 'error',
+  securitySeverity: 3.0,
+  precision: 'very-high',
+  tags: ['security', 'nitro-enclaves', 'availability', 'configuration'],
+  since: '0.1.0',
+  sources: [
+    'NITRO-FACTS §4.2 (run-enclave --config: exactly one of cpu_count and cpu_ids)',
+    'NITRO-FACTS §4.3 (CIDs 1–3 and U32_MAX rejected, 0 = auto; memory ≥ 64 MiB in 2 MiB units and ≥ 4 × EIF size; CPU 0 and its siblings never in the pool; up to four enclaves per parent)',
+  ],
+  appliesTo: ['enclave', 'instance', 'image'],
+  rationale:
+    'nitro-cli and the driver refuse an enclave whose CID is reserved (1 and 2 for the hypervisor and host, 3 for the parent), whose memory is under 64 MiB, not whole 2 MiB hugepages, or under four times the image size, whose CPUs are not given exactly one way, or that uses CPU 0. A deployment that cannot start its enclave fails closed at the worst time, and operators then reach for debug mode or a looser configuration to get it running.',
+  fix: 'Use a CID of 4 or more (or omit it and let nitro-cli pick one), memory_mib of at least 64 and a multiple of 2 (and at least four times the EIF size), exactly one of cpu_count and cpu_ids, CPUs from the allocator pool, and at most four enclaves per parent.',
+  messages: {
+    reservedCid: "Enclave '{{enclave}}' asks for CID {{cid}}, which is reserved (1, 2: hypervisor and host; 3: the parent); use 4 or more.",
+    cidRange: "Enclave '{{enclave}}' asks for CID {{cid}}; CIDs must be below 4294967295.",
+    memoryMin: "Enclave '{{enclave}}' has {{memory}} MiB of memory; the driver needs at least 64 MiB.",
+    memoryUnit: "Enclave '{{enclave}}' has {{memory}} MiB of memory; enclave memory comes in 2 MiB hugepages, so use a multiple of 2.",
+    memoryForImage: "Enclave '{{enclave}}' has {{memory}} MiB of memory, but its image is {{imageMiB}} MiB and nitro-cli wants at least 4 × that ({{needed}} MiB).",
+    cpuChoice: "Enclave '{{enclave}}' {{problem}}; nitro-cli needs exactly one of cpu_count and cpu_ids.",
+    cpuCountZero: "Enclave '{{enclave}}' asks for 0 CPUs.",
+    cpuZero: "Enclave '{{enclave}}' asks for CPU 0, which is never in the enclave CPU pool (the parent keeps CPU 0 and its siblings).",
+    cpuNotInPool: "Enclave '{{enclave}}' asks for CPU {{cpu}}, which is not in the allocator pool of '{{parent}}' ({{pool}}).",
+    tooMany: "Parent '{{parent}}' has {{count}} enclaves; a parent instance runs at most 4.",
+  },
+  check(graph, context) {
+    for (const enclave of graph.nodes('enclave')) checkEnclave(enclave);
+    for (const parent of graph.nodes('instance')) {
+      const enclaves = graph.runningOn(parent.id).filter((n) => n.kind === 'enclave');
+      if (enclaves.length > MAX_ENCLAVES_PER_PARENT) {
+        context.report({
+          messageId: 'tooMany',
+          data: { parent: parent.label ?? parent.id, count: enclaves.length },
+          subject: parent,
+          related: enclaves.slice(0, 20).map((e) => ({ span: e.source, label: `enclave '${e.label ?? e.id}'` })),
+        });
+      }
+    }
+
+    function checkEnclave(enclave: EnclaveNode): void {
+      const name = enclave.label ?? enclave.id;
+      if (!isUnknown(enclave.cid)) {
+        if (RESERVED_CIDS.has(enclave.cid)) {
+          context.report({ messageId: 'reservedCid', data: { enclave: name, cid: enclave.cid }, subject: enclave, property: 'cid' });
+        } else if (enclave.cid >= U32_MAX) {
+          context.report({ messageId: 'cidRange', data: { enclave: name, cid: enclave.cid }, subject: enclave, property: 'cid' });
+        }
+      }
+      if (!isUnknown(enclave.memoryMiB)) {
+        const memory = enclave.memoryMiB;
+        if (memory < MIN_MEMORY_MIB) {
+          context.report({ messageId: 'memoryMin', data: { enclave: name, memory }, subject: enclave, property: 'memory' });
+        } else if (memory % MEMORY_UNIT_MIB !== 0) {
+          context.report({ messageId: 'memoryUnit', data: { enclave: name, memory }, subject: enclave, property: 'memory' });
+        }
+        for (const use of graph.out(enclave.id, 'uses')) {
+          const image = graph.node(use.to);
+          const bytes = image?.kind === 'image' && image.measurement && !isUnknown(image.measurement) ? image.measurement.fileBytes : undefined;
+          if (bytes === undefined) continue;
+          const needed = Math.ceil((MEMORY_PER_EIF_BYTE * bytes) / 1048576);
+          if (memory < needed) {
+            context.report({
+              messageId: 'memoryForImage',
+              data: { enclave: name, memory, imageMiB: (bytes / 1048576).toFixed(1), needed },
+              subject: enclave,
+              property: 'memory',
+            });
+          }
+        }
+      }
+      const launch = enclave.launch;
+      if (!launch) return;
+      if ((launch.cpuCount === undefined) === (launch.cpuIds === undefined)) {
+        context.report({
+          messageId: 'cpuChoice',
+          data: { enclave: name, problem: launch.cpuCount === undefined ? 'sets neither cpu_count nor cpu_ids' : 'sets both cpu_count and cpu_ids' },
+          subject: enclave,
+          property: launch.cpuCount === undefined ? undefined : 'cpu_ids',
+        });
+        return;
+      }
+      if (launch.cpuCount === 0 || launch.cpuIds?.length === 0) {
+        context.report({ messageId: 'cpuCountZero', data: { enclave: name }, subject: enclave, property: 'vcpus' });
+      }
+      if (launch.cpuIds?.includes(0)) {
+        context.report({ messageId: 'cpuZero', data: { enclave: name }, subject: enclave, property: 'cpu_ids' });
+      }
+      const parent = graph.runsOn(enclave.id);
+      const poolIds = parent?.kind === 'instance' ? parent.enclavePool?.cpuIds : undefined;
+      if (parent && poolIds && launch.cpuIds) {
+        const outside = launch.cpuIds.find((cpu) => cpu !== 0 && !poolIds.includes(cpu));
+        if (outside !== undefined) {
+          context.report({
+            messageId: 'cpuNotInPool',
+            data: { enclave: name, cpu: outside, parent: parent.label ?? parent.id, pool: poolIds.join(',') },
+            subject: enclave,
+            property: 'cpu_ids',
+            related: parent.kind === 'instance' && parent.enclavePool ? [{ span: parent.enclavePool.source, label: 'allocator pool' }] : [],
+          });
+        }
+      }
+    }
+  },
+});

@@ -1,0 +1,43 @@
+import { defineRule } from '../src/engine/rule.js';
+import { isUnknown } from '../src/model/unknown.js';
+
+export default defineRule({
+  id: 'instance-metadata-v2',
+  name: 'InstanceMetadataV2',
+  title: 'Instances require IMDSv2 session tokens',
+  severity: 'error',
+  securitySeverity: 7.5,
+  precision: 'high',
+  tags: ['security', 'aws', 'credentials', 'external/cwe/cwe-918'],
+  since: '0.1.0',
+  sources: [
+    'NITRO-FACTS §7: MetadataOptions.HttpTokens / metadata_options.http_tokens (optional | required)',
+    'Checkov CKV_AWS_79 (Instance Metadata Service Version 1 is not enabled)',
+  ],
+  appliesTo: ['instance'],
+  rationale:
+    "With IMDSv1 a single GET to 169.254.169.254 returns the instance role's credentials, so any request an attacker can make the instance send (a server-side request forgery, an open proxy) carries those credentials out of the instance. IMDSv2 needs a session token obtained with a PUT, which such requests cannot make. For an enclave parent the role's credentials are what its KMS keys trust.",
+  fix: 'Set MetadataOptions.HttpTokens: required (CloudFormation) or metadata_options { http_tokens = "required" } (Terraform) on the instance or launch template, or disable the metadata endpoint (HttpEndpoint: disabled) when nothing needs it.',
+  messages: {
+    optional: "{{what}} '{{instance}}' accepts IMDSv1 requests: HttpTokens is 'optional', not 'required'.",
+    unset: "{{what}} '{{instance}}' does not set HttpTokens, which defaults to 'optional' (IMDSv1 accepted).",
+    undecided: "Cannot tell whether {{what}} '{{instance}}' requires IMDSv2: {{reason}}.",
+  },
+  check(graph, context) {
+    for (const instance of graph.nodes('instance')) {
+      const tokens = instance.metadataTokens;
+      if (tokens === undefined || tokens === 'required') continue;
+      if (instance.metadataEndpoint === 'disabled') continue;
+      const what = instance.awsKind === 'launch-template' ? 'Launch template' : instance.awsKind === 'launch-configuration' ? 'Launch configuration' : 'Instance';
+      const name = instance.label ?? instance.id;
+      const property = instance.at.metadataTokens ? 'metadataTokens' : undefined;
+      if (isUnknown(tokens)) {
+        context.report({ messageId: 'undecided', data: { what: what.toLowerCase(), instance: name, reason: tokens.reason }, subject: instance, property, severity: 'note' });
+      } else if (property) {
+        context.report({ messageId: 'optional', data: { what, instance: name }, subject: instance, property });
+      } else {
+        context.report({ messageId: 'unset', data: { what, instance: name }, subject: instance });
+      }
+    }
+  },
+});

@@ -1,0 +1,42 @@
+import { defineRule } from '../src/engine/rule.js';
+import { isUnknown } from '../src/model/unknown.js';
+
+export default defineRule({
+  id: 'nested-virt-scoped',
+  name: 'NestedVirtScoped',
+  title: 'Nested virtualization only for guests declared as platforms',
+  severity: 'warning',
+  securitySeverity: 5.0,
+  precision: 'high',
+  tags: ['security', 'isolation', 'layered-host', 'attack-surface'],
+  since: '0.1.0',
+  sources: [
+    'HYPERVISOR-FACTS §4.2 candidate rule nested-virt-scoped; §4.3 (kvm_intel nested=1, libvirt vmx/svm features, Xen nestedhvm)',
+  ],
+  appliesTo: ['instance', 'component'],
+  rationale:
+    "Exposing VMX/SVM to a guest hands it the hypervisor's most complex interface: nested VM exits, shadow page tables and their bugs. Platforms that run guests of their own need it; any other guest gets a larger attack surface on the host for nothing.",
+  fix: 'Turn nested virtualization off for the guest (no vmx/svm feature, nestedhvm=0), or declare it a platform (platform: true) if it really runs guests.',
+  messages: {
+    guest: "Guest '{{guest}}' has nested virtualization but is not declared a platform.",
+    component: "{{layer}} '{{component}}' has nested virtualization; only upper-layer platforms and VMMs run guests.",
+  },
+  check(graph, context) {
+    for (const instance of graph.nodes('instance')) {
+      const nested = instance.nestedVirtualization;
+      if (nested === undefined || isUnknown(nested) || !nested || instance.platform) continue;
+      // A guest others run on is a platform in fact, whatever it declares.
+      if (graph.runningOn(instance.id).some((node) => node.kind === 'instance')) continue;
+      context.report({ messageId: 'guest', data: { guest: instance.id }, subject: instance, property: 'nestedVirtualization' });
+    }
+    for (const component of graph.nodes('component')) {
+      if (component.nestedVirtualization !== true || component.layer === 'upper-platform' || component.layer === 'vmm') continue;
+      context.report({
+        messageId: 'component',
+        data: { layer: component.layer, component: component.id },
+        subject: component,
+        property: 'nestedVirtualization',
+      });
+    }
+  },
+});

@@ -1,0 +1,72 @@
+import { defineRule } from '../src/engine/rule.js';
+import { INTERACTIVE_METHODS } from '../src/model/nodes.js';
+import { isUnknown } from '../src/model/unknown.js';
+
+/** Authentication methods that prove possession of a key, not knowledge of a password. */
+const KEY_METHODS = new Set(['publickey', 'gssapi-with-mic', 'hostbased']);
+
+export default defineRule({
+  id: 'no-password-only-login',
+  name: 'NoPasswordOnlyLogin',
+  title: 'Guests never allow password-only login',
+  severity: 'error',
+  securitySeverity: 7.5,
+  precision: 'high',
+  tags: ['security', 'access', 'authentication', 'external/cwe/cwe-309'],
+  since: '0.1.0',
+  sources: [
+    'AWS hypervisor security whitepaper (EC2 guests): password-only login is disabled; access uses key pairs',
+    'OpenSSH sshd_config(5): PasswordAuthentication and KbdInteractiveAuthentication default to yes; PermitRootLogin defaults to prohibit-password; AuthenticationMethods',
+  ],
+  appliesTo: ['component', 'instance'],
+  rationale:
+    'A password can be guessed, phished or reused from another breach, and an SSH port on the internet is tried with millions of them a day. A login that needs a key (or a password plus a second factor) cannot be brute-forced; a guest that accepts a password alone can.',
+  fix: 'Use key pairs: PasswordAuthentication no and KbdInteractiveAuthentication no in sshd_config (or AuthenticationMethods publickey, or publickey,password to require both), and login: key on the access.',
+  messages: {
+    access: "'{{method}}' login to '{{target}}' by '{{principal}}' accepts a password alone.",
+    sshdPassword: "sshd accepts password login{{default}}: set PasswordAuthentication no or require a key as well (AuthenticationMethods).",
+    sshdKeyboard: "sshd accepts keyboard-interactive login{{default}}, which is a password prompt: set KbdInteractiveAuthentication no.",
+    sshdRootPassword: "sshd lets root log in with a password (PermitRootLogin yes).",
+    undecided: "Cannot tell whether sshd accepts password-only login: {{reason}}.",
+  },
+  check(graph, context) {
+    for (const access of graph.edges('access')) {
+      if (!INTERACTIVE_METHODS.has(access.method) || access.login === undefined || isUnknown(access.login)) continue;
+      if (access.login !== 'password' || access.mfa === true) continue;
+      context.report({
+        messageId: 'access',
+        data: { method: access.method, target: access.to, principal: access.from },
+        subject: access,
+        property: 'login',
+      });
+    }
+
+    for (const daemon of graph.nodes('component')) {
+      const ssh = daemon.ssh;
+      if (!ssh) continue;
+      const methods = ssh.authenticationMethods;
+      if (isUnknown(methods)) {
+        context.report({ messageId: 'undecided', data: { reason: methods.reason }, subject: daemon, severity: 'note' });
+        continue;
+      }
+      // AuthenticationMethods lists alternatives; each is a comma-separated set that must all succeed.
+      // Password-only is possible when some alternative has no key method in it.
+      const requiresKey = methods.length > 0 && methods.every((alternative) => alternative.split(',').some((m) => KEY_METHODS.has(m.split(':')[0]!)));
+      if (requiresKey) continue;
+      for (const [value, messageId, property] of [
+        [ssh.passwordAuthentication, 'sshdPassword', 'passwordauthentication'],
+        [ssh.keyboardInteractive, 'sshdKeyboard', 'kbdinteractiveauthentication'],
+      ] as const) {
+        if (isUnknown(value)) {
+          context.report({ messageId: 'undecided', data: { reason: value.reason }, subject: daemon, severity: 'note', property });
+        } else if (value) {
+          const declared = daemon.at[property] !== undefined;
+          context.report({ messageId, data: { default: declared ? '' : ' (OpenSSH default)' }, subject: daemon, property });
+        }
+      }
+      if (ssh.permitRootLogin === 'yes' && ssh.passwordAuthentication === true) {
+        context.report({ messageId: 'sshdRootPassword', data: {}, subject: daemon, property: 'permitrootlogin' });
+      }
+    }
+  },
+});

@@ -1,0 +1,321 @@
+import { InputError } from '../../errors.js';
+import type {
+  EdgeKind,
+  GraphEdge,
+  GraphFragment,
+  GraphNode,
+  IngressRule,
+  InlineSuppression,
+  PolicyCondition,
+  PolicyStatement,
+  Protocol,
+} from '../../model/nodes.js';
+import { NO_SPANS, NO_SUPPRESSIONS } from '../../model/nodes.js';
+import type { LineIndex, SourceSpan } from '../../model/source.js';
+import { isUnknown, unknown, type Maybe } from '../../model/unknown.js';
+import { isLocated, type LocatedDocument } from '../located.js';
+import { isRecord, isReference, toList, toNumber, toText } from './values.js';
+
+/**
+ * What the CloudFormation and Terraform adapters share: spans with fallbacks, a fragment that keeps
+ * only edges whose ends exist, ingress rules, key policies and comment suppressions. The formats differ
+ * in names and in how values are resolved; the graph they build is the same.
+ */
+
+/** Spans of a document's containers, falling back to a given span for computed values. */
+export class Spans {
+  constructor(readonly document: LocatedDocument) {}
+
+  /** The property's line when the container has it, else `fallback` (the resource's type line). */
+  key(container: unknown, key: string | number, fallback: SourceSpan): SourceSpan {
+    if (!container || typeof container !== 'object' || !isLocated(container)) return fallback;
+    if (typeof key === 'number') return Array.isArray(container) && key < container.length ? this.document.spanOfKey(container, key) : fallback;
+    return this.document.hasKey(container, key) ? this.document.spanOfKey(container, key) : fallback;
+  }
+
+  value(container: unknown, key: string | number, fallback: SourceSpan): SourceSpan {
+    if (!container || typeof container !== 'object' || !isLocated(container)) return fallback;
+    if (typeof key === 'string' && !this.document.hasKey(container, key)) return fallback;
+    return this.document.spanOfValue(container, key);
+  }
+
+  of(container: unknown, fallback: SourceSpan): SourceSpan {
+    return container && typeof container === 'object' && isLocated(container) ? this.document.spanOf(container) : fallback;
+  }
+}
+
+/** Nodes and edges of one input; edges to elements outside the scan are dropped, not reported. */
+export class AwsFragment {
+  readonly nodes: GraphNode[] = [];
+  private readonly edges: GraphEdge[] = [];
+  private readonly ids = new Map<string, SourceSpan>();
+
+  add<N extends GraphNode>(node: N): N {
+    const earlier = this.ids.get(node.id);
+    if (earlier) {
+      throw new InputError(`duplicate resource "${node.label ?? node.id}" (first declared on line ${earlier.startLine})`, {
+        file: node.source.file,
+        line: node.source.startLine,
+        column: node.source.startColumn,
+      });
+    }
+    this.ids.set(node.id, node.source);
+    this.nodes.push(node);
+    return node;
+  }
+
+  has(id: string): boolean {
+    return this.ids.has(id);
+  }
+
+  edge(kind: Exclude<EdgeKind, 'access' | 'channel'>, from: string, to: string, source: SourceSpan): void {
+    this.edges.push({ kind, from, to, source, at: NO_SPANS, suppressions: NO_SUPPRESSIONS } as GraphEdge);
+  }
+
+  /** The fragment, keeping edges whose ends are in this input or (for Terraform modules) in a sibling file. */
+  finish(existsElsewhere: (id: string) => boolean = () => false): GraphFragment {
+    const exists = (id: string) => this.ids.has(id) || existsElsewhere(id);
+    const seen = new Set<string>();
+    const edges = this.edges.filter((edge) => {
+      const key = `${edge.kind}\0${edge.from}\0${edge.to}`;
+      if (seen.has(key) || !exists(edge.from) || !exists(edge.to)) return false;
+      seen.add(key);
+      return true;
+    });
+    return { nodes: this.nodes, edges };
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Security-group ingress
+
+/**
+ * The protocol of a rule. `-1` and protocol numbers other than TCP/UDP/ICMP allow every port whatever
+ * the range says (NITRO-FACTS §7 notes, §10.8), so they count as `all`.
+ */
+export function protocolOf(value: unknown): Maybe<Protocol> {
+  const text = toText(value);
+  if (text === undefined) return unknown('no protocol given');
+  if (isUnknown(text)) return text;
+  const name = text.trim().toLowerCase();
+  if (name === 'tcp' || name === '6') return 'tcp';
+  if (name === 'udp' || name === '17') return 'udp';
+  if (name === 'icmp' || name === '1' || name === 'icmpv6' || name === '58') return 'icmp';
+  if (name === '-1' || name === 'all' || /^\d+$/.test(name)) return 'all';
+  return unknown(`unrecognised protocol "${text}"`);
+}
+
+export interface IngressSpec {
+  protocol: unknown;
+  fromPort: unknown;
+  toPort: unknown;
+  /** Each peer (a CIDR, a security group, a prefix list) with the span of the line that names it. */
+  peers: Array<{ value: unknown; source: SourceSpan }>;
+  source: SourceSpan;
+  suppressions: readonly InlineSuppression[];
+}
+
+/** One IngressRule per peer, so a finding lands on the CIDR that opens the port. */
+export function ingressRules(spec: IngressSpec): IngressRule[] {
+  const protocol = protocolOf(spec.protocol);
+  const port = (value: unknown, fallback: number): Maybe<number> => {
+    if (protocol === 'all') return fallback;
+    const number = toNumber(value);
+    if (number === undefined) return unknown('port range not given');
+    // -1 with ICMP means every type; for TCP/UDP a range is required.
+    return number;
+  };
+  const fromPort = port(spec.fromPort, 0);
+  const toPort = port(spec.toPort, 65535);
+  return spec.peers.map(({ value, source }) => {
+    const peer = toText(value);
+    return {
+      protocol,
+      fromPort,
+      toPort,
+      peer: peer === undefined ? unknown('no peer given') : peer,
+      source,
+      suppressions: spec.suppressions,
+    };
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Key policies (NITRO-FACTS §3)
+
+export interface PolicyContext {
+  spans: Spans;
+  /** Resolves a value read from the policy (CloudFormation intrinsics; identity for Terraform). */
+  resolve(value: unknown): unknown;
+  /** The role node a principal value names, if it is a role of the scan. */
+  roleOf(principal: unknown): string | undefined;
+  /** Where the policy property is, for values without positions. */
+  fallback: SourceSpan;
+  suppressions: readonly InlineSuppression[];
+}
+
+export function readPolicy(document: unknown, context: PolicyContext): Maybe<PolicyStatement[]> {
+  const { spans, resolve, fallback } = context;
+  const policy = resolve(document);
+  if (isUnknown(policy)) return policy;
+  if (!isRecord(policy)) return unknown('the key policy is not a JSON object');
+  const statementValue = resolve(policy.Statement);
+  if (isUnknown(statementValue)) return statementValue;
+  const statements: PolicyStatement[] = [];
+  const list = toList(statementValue);
+  list.forEach((raw, index) => {
+    const statement = resolve(raw);
+    const statementSpan = Array.isArray(statementValue) ? spans.key(statementValue, index, fallback) : spans.key(policy, 'Statement', fallback);
+    if (!isRecord(statement)) {
+      statements.push({
+        effect: unknown('statement cannot be read'),
+        principals: [unknown('statement cannot be read')],
+        principalRoles: [],
+        actions: [unknown('statement cannot be read')],
+        conditions: [],
+        source: statementSpan,
+        suppressions: context.suppressions,
+      });
+      return;
+    }
+    const effect = toText(resolve(statement.Effect));
+    const principals: Array<Maybe<string>> = [];
+    const principalRoles: string[] = [];
+    const principal = resolve(statement.Principal);
+    const addPrincipal = (value: unknown) => {
+      const resolved = resolve(value);
+      const role = context.roleOf(resolved);
+      if (role) principalRoles.push(role);
+      const text = toText(resolved);
+      principals.push(text === undefined ? unknown('empty principal') : text);
+    };
+    if (principal === '*') principals.push('*');
+    else if (isRecord(principal)) {
+      for (const [type, value] of Object.entries(principal)) {
+        const resolved = resolve(value);
+        for (const item of toList(resolved)) {
+          if (type === 'AWS') addPrincipal(item);
+          else principals.push(`${type}:${String(toText(resolve(item)) ?? '')}`);
+        }
+      }
+    } else if (principal !== undefined) principals.push(isUnknown(principal) ? principal : unknown('principal cannot be read'));
+    const actions = toList(resolve(statement.Action)).map((a) => {
+      const text = toText(resolve(a));
+      return text === undefined ? unknown('empty action') : text;
+    });
+    const conditions: PolicyCondition[] = [];
+    const conditionBlock = resolve(statement.Condition);
+    const conditionSpan = spans.key(statement, 'Condition', statementSpan);
+    if (isRecord(conditionBlock)) {
+      for (const [operator, rawKeys] of Object.entries(conditionBlock)) {
+        const keys = resolve(rawKeys);
+        const operatorSpan = spans.key(conditionBlock, operator, conditionSpan);
+        if (!isRecord(keys)) {
+          conditions.push({ operator, key: '?', values: [{ value: unknown('condition cannot be read'), source: operatorSpan }], source: operatorSpan, operatorSource: operatorSpan });
+          continue;
+        }
+        for (const [key, rawValues] of Object.entries(keys)) {
+          const keySpan = spans.key(keys, key, operatorSpan);
+          const resolvedValues = resolve(rawValues);
+          const values = Array.isArray(resolvedValues)
+            ? resolvedValues.map((v, i) => ({ value: textOrUnknown(resolve(v)), source: spans.value(resolvedValues, i, keySpan) }))
+            : [{ value: textOrUnknown(resolvedValues), source: spans.value(keys, key, keySpan) }];
+          conditions.push({ operator, key, values, source: keySpan, operatorSource: operatorSpan });
+        }
+      }
+    } else if (isUnknown(conditionBlock)) {
+      conditions.push({ operator: '?', key: '?', values: [{ value: conditionBlock, source: conditionSpan }], source: conditionSpan, operatorSource: conditionSpan });
+    }
+    statements.push({
+      effect: effect === undefined ? unknown('no Effect') : effect,
+      principals,
+      principalRoles,
+      actions,
+      conditions,
+      source: statementSpan,
+      suppressions: context.suppressions,
+    });
+  });
+  return statements;
+}
+
+function textOrUnknown(value: unknown): Maybe<string> {
+  const text = toText(value);
+  return text === undefined ? unknown('empty value') : text;
+}
+
+/** The role a principal names by ARN (`arn:aws:iam::123:role/path/name`), by its last path segment. */
+export function roleNameOfArn(value: unknown): string | undefined {
+  if (typeof value !== 'string') return undefined;
+  const match = /^arn:aws[\w-]*:iam::[^:]*:role\/(?:.*\/)?([^/]+)$/.exec(value);
+  return match?.[1];
+}
+
+export function referenceTarget(value: unknown): string | undefined {
+  return isReference(value) ? value.target : undefined;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Comment suppressions: `# isolint-suppress <rule-id> [expires=YYYY-MM-DD]: <reason>`
+
+const SUPPRESS_COMMENT = /(?:#|\/\/)\s*isolint-suppress\b(.*)$/;
+
+/**
+ * Suppression comments of a YAML or HCL file. A comment applies to the element it sits in, or to the
+ * element that starts on the next line that is not a comment. A missing reason is an input error: a
+ * suppression is a recorded decision (DESIGN.md "suppressions with a recorded reason").
+ */
+export class CommentSuppressions {
+  private readonly found: Array<{ line: number; suppression: InlineSuppression }> = [];
+  private readonly lineTexts: string[] = [];
+
+  constructor(file: string, text: string, lines: LineIndex) {
+    if (!text.includes('isolint-suppress')) return;
+    const pattern = /([^\r\n]*)(\r\n|\r|\n|$)/g;
+    let offset = 0;
+    for (let match = pattern.exec(text); match && offset <= text.length; match = pattern.exec(text)) {
+      const content = match[1]!;
+      this.lineTexts.push(content);
+      const line = this.lineTexts.length;
+      const comment = SUPPRESS_COMMENT.exec(content);
+      if (comment) {
+        const start = content.indexOf('isolint-suppress');
+        const parsed = /^([a-z0-9-]+)(?:\s+expires=(\d{4}-\d{2}-\d{2}))?\s*:\s*(.*)$/.exec(comment[1]!.trim());
+        if (!parsed || !parsed[3]!.trim()) {
+          throw new InputError('a suppression comment needs a rule id and a reason: "isolint-suppress <rule-id>: <reason>"', {
+            file,
+            line,
+            column: start + 1,
+          });
+        }
+        this.found.push({
+          line,
+          suppression: {
+            rule: parsed[1]!,
+            reason: parsed[3]!.trim(),
+            expires: parsed[2],
+            source: lines.lazySpan(file, offset + start, offset + content.length),
+          },
+        });
+      }
+      offset += match[0].length;
+      if (match[0].length === 0) break;
+    }
+  }
+
+  /** The suppressions that apply to an element spanning [startLine, endLine]. */
+  for(startLine: number, endLine: number): readonly InlineSuppression[] {
+    if (this.found.length === 0) return NO_SUPPRESSIONS;
+    const applying = this.found.filter(({ line }) => {
+      if (line >= startLine && line <= endLine) return true;
+      if (line >= startLine) return false;
+      for (let l = line + 1; l < startLine; l++) {
+        const content = this.lineTexts[l - 1]!.trim();
+        if (content && !content.startsWith('#') && !content.startsWith('//')) return false;
+      }
+      return true;
+    });
+    return applying.length ? applying.map(({ suppression }) => suppression) : NO_SUPPRESSIONS;
+  }
+}
+

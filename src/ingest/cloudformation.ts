@@ -1,0 +1,496 @@
+import { InputError } from '../errors.js';
+import type { GraphFragment, InlineSuppression, InstanceNode, SecurityGroupNode } from '../model/nodes.js';
+import { NO_SPANS, NO_SUPPRESSIONS } from '../model/nodes.js';
+import type { SourceSpan } from '../model/source.js';
+import { isUnknown, unknown, type Maybe } from '../model/unknown.js';
+import type { Adapter } from './adapter.js';
+import { cloudFormationTag, IntrinsicResolver, NO_VALUE } from './aws/cloudformation-intrinsics.js';
+import { AwsFragment, CommentSuppressions, ingressRules, readPolicy, roleNameOfArn, Spans, type IngressSpec } from './aws/fragment.js';
+import { isRecord, isReference, referencesIn, toBoolean, toText } from './aws/values.js';
+import { parseJson } from './json.js';
+import { parseYaml, type LocatedDocument } from './located.js';
+
+/**
+ * CloudFormation templates, JSON or YAML (short-form tags included), found by content: a `Resources`
+ * map whose entries have `Type: AWS::…`. Resources map onto the shared graph (NITRO-FACTS §7):
+ * instances, launch templates and configurations, volumes and device mappings, security groups and
+ * their ingress (inline and standalone), instance profiles and roles, KMS keys with their policies.
+ * Every node lands on the line of the property a rule reads, or on the resource's `Type` line.
+ */
+export const cloudFormationAdapter: Adapter = {
+  format: 'cloudformation',
+  extensions: ['.yaml', '.yml', '.json', '.template', '.cfn'],
+  claims: ({ text }) => /["']?Resources["']?\s*:/.test(text) && /["']?Type["']?\s*:\s*["']?AWS::[A-Za-z0-9]+::/.test(text),
+  load(input) {
+    const json = /^\s*[{[]/.test(input.text);
+    const documents = json ? [parseJson(input.file, input.text)] : parseYaml(input.file, input.text, { tagged: cloudFormationTag });
+    const fragment: GraphFragment = { nodes: [], edges: [] };
+    for (const document of documents) {
+      const template = document.value;
+      if (!isRecord(template) || !isRecord(template.Resources)) continue;
+      const built = new TemplateReader(document, json).read();
+      for (const node of built.nodes) fragment.nodes.push(node);
+      for (const edge of built.edges) fragment.edges.push(edge);
+    }
+    return fragment;
+  },
+};
+
+const INSTANCE_TYPES: Record<string, InstanceNode['awsKind']> = {
+  'AWS::EC2::Instance': 'instance',
+  'AWS::EC2::LaunchTemplate': 'launch-template',
+  'AWS::AutoScaling::LaunchConfiguration': 'launch-configuration',
+};
+
+interface Resource {
+  logicalId: string;
+  type: string;
+  raw: Record<string, unknown>;
+  properties: Record<string, unknown>;
+  /** The `Type` line: where findings about a missing property land. */
+  typeSpan: SourceSpan;
+  suppressions: readonly InlineSuppression[];
+}
+
+class TemplateReader {
+  private readonly fragment = new AwsFragment();
+  private readonly spans: Spans;
+  private readonly resolver: IntrinsicResolver;
+  private readonly template: Record<string, unknown>;
+  private readonly resources: Resource[] = [];
+  private readonly byId = new Map<string, Resource>();
+  private readonly comments: CommentSuppressions;
+
+  constructor(
+    private readonly document: LocatedDocument,
+    json: boolean,
+  ) {
+    this.spans = new Spans(document);
+    this.template = document.value as Record<string, unknown>;
+    const section = (name: string) => (isRecord(this.template[name]) ? (this.template[name] as Record<string, unknown>) : {});
+    this.resolver = new IntrinsicResolver({
+      parameters: section('Parameters'),
+      mappings: section('Mappings'),
+      conditions: section('Conditions'),
+      resources: section('Resources'),
+    });
+    this.comments = json ? new CommentSuppressions(document.file, '', document.lines) : new CommentSuppressions(document.file, document.text, document.lines);
+  }
+
+  private id(logicalId: string): string {
+    return `${this.document.file}#${logicalId}`;
+  }
+
+  /** A property's value with intrinsics resolved; undefined when absent or `AWS::NoValue`. */
+  private get(container: unknown, key: string): unknown {
+    if (!isRecord(container)) return undefined;
+    const value = this.resolver.resolve(container[key]);
+    return value === NO_VALUE ? undefined : value;
+  }
+
+  private list(container: unknown, key: string): unknown[] | ReturnType<typeof unknown> {
+    if (!isRecord(container)) return [];
+    return this.resolver.list(container[key]);
+  }
+
+  read(): GraphFragment {
+    const resources = this.template.Resources as Record<string, unknown>;
+    for (const [logicalId, raw] of Object.entries(resources)) {
+      if (!isRecord(raw)) continue;
+      const type = raw.Type;
+      if (typeof type !== 'string') {
+        const span = this.spans.key(resources, logicalId, this.spans.of(resources, this.spans.of(this.template, this.document.spanOf(this.template))));
+        throw new InputError(`resource ${logicalId} has no Type`, { file: span.file, line: span.startLine, column: span.startColumn });
+      }
+      // A resource whose condition is false is not created.
+      if (typeof raw.Condition === 'string' && this.resolver.condition(raw.Condition) === false) continue;
+      const properties = this.get(raw, 'Properties');
+      const typeSpan = this.spans.key(raw, 'Type', this.spans.key(resources, logicalId, this.document.spanOf(raw)));
+      const whole = this.document.spanOf(raw);
+      const resource: Resource = {
+        logicalId,
+        type,
+        raw,
+        properties: isRecord(properties) ? properties : {},
+        typeSpan,
+        suppressions: this.suppressionsOf(raw, this.spans.key(resources, logicalId, whole).startLine, whole.endLine),
+      };
+      this.resources.push(resource);
+      this.byId.set(logicalId, resource);
+    }
+    for (const resource of this.resources) this.readResource(resource);
+    const groups = new Map(this.fragment.nodes.filter((n): n is SecurityGroupNode => n.kind === 'securityGroup').map((n) => [n.id, n]));
+    for (const { groupId, rules } of this.pendingIngress) groups.get(groupId)?.ingress.push(...rules);
+    return this.fragment.finish();
+  }
+
+  /** `Metadata: {isolint: {suppress: [{rule, reason, expires}]}}` and `# isolint-suppress` comments. */
+  private suppressionsOf(raw: Record<string, unknown>, startLine: number, endLine: number): readonly InlineSuppression[] {
+    const found: InlineSuppression[] = [...this.comments.for(startLine, endLine)];
+    const metadata = raw.Metadata;
+    const isolint = isRecord(metadata) ? metadata.isolint : undefined;
+    const suppress = isRecord(isolint) ? isolint.suppress : undefined;
+    if (Array.isArray(suppress)) {
+      suppress.forEach((entry, index) => {
+        const span = this.spans.key(suppress, index, this.document.spanOf(raw));
+        if (!isRecord(entry) || typeof entry.rule !== 'string' || typeof entry.reason !== 'string' || !entry.reason.trim()) {
+          throw new InputError('each isolint suppression needs a rule and a reason', { file: span.file, line: span.startLine, column: span.startColumn });
+        }
+        found.push({ rule: entry.rule, reason: entry.reason, expires: typeof entry.expires === 'string' ? entry.expires : undefined, source: span });
+      });
+    }
+    return found.length ? found : NO_SUPPRESSIONS;
+  }
+
+  private readResource(resource: Resource): void {
+    const awsKind = INSTANCE_TYPES[resource.type];
+    if (awsKind) return this.readInstance(resource, awsKind);
+    switch (resource.type) {
+      case 'AWS::EC2::Volume':
+        return this.readVolume(resource);
+      case 'AWS::EC2::VolumeAttachment':
+        return this.readVolumeAttachment(resource);
+      case 'AWS::EC2::SecurityGroup':
+        return this.readSecurityGroup(resource);
+      case 'AWS::EC2::SecurityGroupIngress':
+        return this.readStandaloneIngress(resource);
+      case 'AWS::IAM::Role':
+        return this.readRole(resource);
+      case 'AWS::KMS::Key':
+        return this.readKey(resource);
+      default:
+        return;
+    }
+  }
+
+  // -- instances, launch templates, launch configurations ----------------------------------------
+
+  private readInstance(resource: Resource, awsKind: NonNullable<InstanceNode['awsKind']>): void {
+    const p = resource.properties;
+    const data = awsKind === 'launch-template' ? this.get(p, 'LaunchTemplateData') : p;
+    const settings = isRecord(data) ? data : {};
+    const id = this.id(resource.logicalId);
+    const fallback = resource.typeSpan;
+    const at: Record<string, SourceSpan> = {};
+
+    // An instance started from a launch template of this template takes what it leaves unset from it;
+    // the launch template is judged itself, so the instance does not repeat those findings.
+    const launchTemplate = awsKind === 'instance' ? this.launchTemplateOf(p) : undefined;
+    const inherits = launchTemplate !== undefined;
+
+    const metadata = this.get(settings, 'MetadataOptions');
+    let metadataTokens: Maybe<'required' | 'optional'> | undefined;
+    let metadataEndpoint: Maybe<'enabled' | 'disabled'> | undefined;
+    if (isRecord(metadata)) {
+      const tokens = toText(this.get(metadata, 'HttpTokens'));
+      metadataTokens = tokens === undefined ? NOT_DECLARED_TOKENS : isUnknown(tokens) ? tokens : tokens === 'required' ? 'required' : 'optional';
+      const endpoint = toText(this.get(metadata, 'HttpEndpoint'));
+      metadataEndpoint = endpoint === undefined ? 'enabled' : isUnknown(endpoint) ? endpoint : endpoint === 'disabled' ? 'disabled' : 'enabled';
+      at.metadataTokens = this.spans.key(metadata, 'HttpTokens', this.spans.key(settings, 'MetadataOptions', fallback));
+      at.metadataEndpoint = this.spans.key(metadata, 'HttpEndpoint', at.metadataTokens);
+    } else if (!inherits) {
+      metadataTokens = isUnknown(metadata) ? metadata : NOT_DECLARED_TOKENS;
+      metadataEndpoint = isUnknown(metadata) ? metadata : 'enabled';
+      if (isUnknown(metadata)) at.metadataTokens = this.spans.key(settings, 'MetadataOptions', fallback);
+    }
+
+    const enclave = this.get(settings, 'EnclaveOptions');
+    let enclaveEnabled: Maybe<boolean> | undefined = inherits ? undefined : false;
+    if (isRecord(enclave)) {
+      const enabled = toBoolean(this.get(enclave, 'Enabled'));
+      enclaveEnabled = enabled ?? false;
+      at.enclaveEnabled = this.spans.key(enclave, 'Enabled', this.spans.key(settings, 'EnclaveOptions', fallback));
+    } else if (isUnknown(enclave)) {
+      enclaveEnabled = enclave;
+      at.enclaveEnabled = this.spans.key(settings, 'EnclaveOptions', fallback);
+    }
+
+    const keyValue = this.get(settings, 'KeyName');
+    let keyName: Maybe<string> | undefined;
+    if (isReference(keyValue) && this.byId.get(keyValue.target)?.type === 'AWS::EC2::KeyPair') {
+      const pair = this.byId.get(keyValue.target)!;
+      const name = toText(this.get(pair.properties, 'KeyName'));
+      keyName = typeof name === 'string' ? name : pair.logicalId;
+    } else {
+      const text = toText(keyValue);
+      keyName = text === '' ? undefined : text;
+    }
+    if (keyName !== undefined) at.keyName = this.spans.key(settings, 'KeyName', fallback);
+
+    const placement = this.get(settings, 'Placement');
+    const tenancyValue = awsKind === 'launch-configuration' ? this.get(p, 'PlacementTenancy') : awsKind === 'launch-template' ? this.get(placement, 'Tenancy') : this.get(p, 'Tenancy');
+    let tenancy = toText(tenancyValue);
+    if (tenancy === undefined && awsKind === 'instance' && this.get(p, 'HostId') !== undefined) tenancy = 'host';
+
+    const node: InstanceNode = {
+      kind: 'instance',
+      id,
+      label: resource.logicalId,
+      awsKind,
+      vcpus: unknown('the instance type decides'),
+      memoryMiB: unknown('the instance type decides'),
+      metadataTokens,
+      metadataEndpoint,
+      enclaveEnabled,
+      keyName,
+      tenancy,
+      source: fallback,
+      at,
+      suppressions: resource.suppressions,
+    };
+    this.fragment.add(node);
+
+    this.readDeviceMappings(resource, settings, id);
+    if (awsKind === 'instance') {
+      for (const [index, attachment] of this.items(p, 'Volumes')) {
+        const volume = this.get(attachment, 'VolumeId');
+        if (isReference(volume)) this.fragment.edge('attaches', this.id(volume.target), id, this.spans.key(p.Volumes, index, fallback));
+      }
+    }
+    // Security groups: by id or name, directly or on network interfaces.
+    const groupLists: Array<[unknown, string]> = [
+      [settings, 'SecurityGroupIds'],
+      [settings, 'SecurityGroups'],
+    ];
+    for (const [, nic] of this.items(settings, 'NetworkInterfaces')) {
+      groupLists.push([nic, 'GroupSet'], [nic, 'Groups']);
+    }
+    for (const [container, key] of groupLists) {
+      const groups = this.list(container, key);
+      if (isUnknown(groups)) continue;
+      for (const group of groups) {
+        for (const ref of referencesIn(group)) {
+          this.fragment.edge('attaches', this.id(ref.target), id, this.spans.key(container, key, fallback));
+        }
+      }
+    }
+    // Instance profile → roles.
+    const profile = this.get(settings, 'IamInstanceProfile');
+    for (const ref of referencesIn(isRecord(profile) ? [this.get(profile, 'Arn'), this.get(profile, 'Name')] : profile)) {
+      const target = this.byId.get(ref.target);
+      if (target?.type !== 'AWS::IAM::InstanceProfile') continue;
+      const roles = this.list(target.properties, 'Roles');
+      if (isUnknown(roles)) continue;
+      for (const role of referencesIn(roles)) {
+        this.fragment.edge('uses', id, this.id(role.target), this.spans.key(settings, 'IamInstanceProfile', fallback));
+      }
+    }
+  }
+
+  private launchTemplateOf(properties: Record<string, unknown>): string | undefined {
+    const spec = this.get(properties, 'LaunchTemplate');
+    if (!isRecord(spec)) return undefined;
+    for (const key of ['LaunchTemplateId', 'LaunchTemplateName']) {
+      const value = this.get(spec, key);
+      if (isReference(value) && this.byId.get(value.target)?.type === 'AWS::EC2::LaunchTemplate') return value.target;
+    }
+    return undefined;
+  }
+
+  /** `BlockDeviceMappings[].Ebs`: each EBS mapping is a volume of the instance. */
+  private readDeviceMappings(resource: Resource, settings: Record<string, unknown>, instanceId: string): void {
+    const mappings = settings.BlockDeviceMappings;
+    for (const [index, mapping] of this.items(settings, 'BlockDeviceMappings')) {
+      const ebs = this.get(mapping, 'Ebs');
+      if (ebs === undefined) continue; // NoDevice or an instance-store VirtualName
+      const device = toText(this.get(mapping, 'DeviceName'));
+      const itemSpan = this.spans.key(mappings, index, resource.typeSpan);
+      const ebsSpan = this.spans.key(mapping, 'Ebs', itemSpan);
+      const volumeId = `${instanceId}/BlockDeviceMappings/${index}`;
+      const { encrypted, encryptionDefaulted, at } = this.encryption(ebs, ebsSpan);
+      this.fragment.add({
+        kind: 'volume',
+        id: volumeId,
+        label: `${resource.logicalId} ${typeof device === 'string' ? device : `mapping ${index}`}`,
+        volumeKind: 'ebs',
+        encrypted,
+        encryptionDefaulted,
+        wipe: EBS_WIPE,
+        source: ebsSpan,
+        at,
+        suppressions: resource.suppressions,
+      });
+      this.fragment.edge('attaches', volumeId, instanceId, ebsSpan);
+    }
+  }
+
+  /**
+   * `Encrypted` of a volume or mapping: unset means unencrypted (the AWS default) unless the volume is
+   * made from a snapshot, whose encryption it inherits (NITRO-FACTS §7).
+   */
+  private encryption(
+    container: unknown,
+    fallback: SourceSpan,
+  ): { encrypted: Maybe<boolean>; encryptionDefaulted?: boolean; at: Record<string, SourceSpan> } {
+    if (isUnknown(container)) return { encrypted: container, at: NO_SPANS };
+    const value = toBoolean(this.get(container, 'Encrypted'));
+    if (value !== undefined) return { encrypted: value, at: { encrypted: this.spans.key(container, 'Encrypted', fallback) } };
+    if (this.get(container, 'SnapshotId') !== undefined) {
+      return { encrypted: unknown('made from a snapshot, whose encryption it inherits'), at: NO_SPANS };
+    }
+    return { encrypted: false, encryptionDefaulted: true, at: NO_SPANS };
+  }
+
+  private readVolume(resource: Resource): void {
+    const { encrypted, encryptionDefaulted, at } = this.encryption(resource.properties, resource.typeSpan);
+    this.fragment.add({
+      kind: 'volume',
+      id: this.id(resource.logicalId),
+      label: resource.logicalId,
+      volumeKind: 'ebs',
+      encrypted,
+      encryptionDefaulted,
+      wipe: EBS_WIPE,
+      source: resource.typeSpan,
+      at,
+      suppressions: resource.suppressions,
+    });
+  }
+
+  private readVolumeAttachment(resource: Resource): void {
+    const volume = this.get(resource.properties, 'VolumeId');
+    const instance = this.get(resource.properties, 'InstanceId');
+    if (isReference(volume) && isReference(instance)) {
+      this.fragment.edge('attaches', this.id(volume.target), this.id(instance.target), resource.typeSpan);
+    }
+  }
+
+  // -- security groups ----------------------------------------------------------------------------
+
+  private ingressSpec(rule: unknown, fallback: SourceSpan, suppressions: readonly InlineSuppression[]): IngressSpec {
+    const peers: IngressSpec['peers'] = [];
+    for (const key of ['CidrIp', 'CidrIpv6', 'SourceSecurityGroupId', 'SourceSecurityGroupName', 'SourcePrefixListId']) {
+      const value = this.get(rule, key);
+      if (value !== undefined) peers.push({ value: isReference(value) ? `${value.target}` : value, source: this.spans.key(rule, key, fallback) });
+    }
+    if (peers.length === 0) peers.push({ value: unknown('the rule names no source'), source: fallback });
+    return {
+      protocol: this.get(rule, 'IpProtocol'),
+      fromPort: this.get(rule, 'FromPort'),
+      toPort: this.get(rule, 'ToPort'),
+      peers,
+      source: fallback,
+      suppressions,
+    };
+  }
+
+  private readSecurityGroup(resource: Resource): void {
+    const p = resource.properties;
+    const group: SecurityGroupNode = {
+      kind: 'securityGroup',
+      id: this.id(resource.logicalId),
+      label: resource.logicalId,
+      ingress: [],
+      source: resource.typeSpan,
+      at: NO_SPANS,
+      suppressions: resource.suppressions,
+    };
+    const rules = this.list(p, 'SecurityGroupIngress');
+    if (isUnknown(rules)) {
+      group.ingress.push(...ingressRules({ protocol: rules, fromPort: rules, toPort: rules, peers: [{ value: rules, source: this.spans.key(p, 'SecurityGroupIngress', resource.typeSpan) }], source: resource.typeSpan, suppressions: NO_SUPPRESSIONS }));
+    } else {
+      const raw = p.SecurityGroupIngress;
+      rules.forEach((rule, index) => {
+        const span = Array.isArray(raw) ? this.spans.key(raw, index, resource.typeSpan) : this.spans.key(p, 'SecurityGroupIngress', resource.typeSpan);
+        group.ingress.push(...ingressRules(this.ingressSpec(rule, span, NO_SUPPRESSIONS)));
+      });
+    }
+    this.fragment.add(group);
+  }
+
+  /** `AWS::EC2::SecurityGroupIngress` adds its rule to the group it names (trivy#6754 missed these). */
+  private readStandaloneIngress(resource: Resource): void {
+    const p = resource.properties;
+    const target = [this.get(p, 'GroupId'), this.get(p, 'GroupName')].find(isReference);
+    if (!target) return;
+    const rules = ingressRules(this.ingressSpec(p, resource.typeSpan, resource.suppressions));
+    this.pendingIngress.push({ groupId: this.id(target.target), rules });
+  }
+
+  private readonly pendingIngress: Array<{ groupId: string; rules: ReturnType<typeof ingressRules> }> = [];
+
+  // -- identity and keys --------------------------------------------------------------------------
+
+  private readRole(resource: Resource): void {
+    const name = toText(this.get(resource.properties, 'RoleName'));
+    this.fragment.add({
+      kind: 'role',
+      id: this.id(resource.logicalId),
+      label: resource.logicalId,
+      roleName: name ?? unknown('named by CloudFormation at deploy time'),
+      source: resource.typeSpan,
+      at: this.spans.key(resource.properties, 'RoleName', resource.typeSpan) === resource.typeSpan ? NO_SPANS : { roleName: this.spans.key(resource.properties, 'RoleName', resource.typeSpan) },
+      suppressions: resource.suppressions,
+    });
+  }
+
+  private roleOf(principal: unknown): string | undefined {
+    if (isReference(principal)) {
+      return this.byId.get(principal.target)?.type === 'AWS::IAM::Role' ? this.id(principal.target) : undefined;
+    }
+    const name = roleNameOfArn(principal);
+    if (!name) return undefined;
+    for (const resource of this.resources) {
+      if (resource.type === 'AWS::IAM::Role' && toText(this.get(resource.properties, 'RoleName')) === name) return this.id(resource.logicalId);
+    }
+    return undefined;
+  }
+
+  private readKey(resource: Resource): void {
+    const p = resource.properties;
+    const policySpan = this.spans.key(p, 'KeyPolicy', resource.typeSpan);
+    let policyValue = this.get(p, 'KeyPolicy');
+    if (typeof policyValue === 'string') {
+      try {
+        policyValue = JSON.parse(policyValue);
+      } catch {
+        policyValue = unknown('KeyPolicy is not valid JSON');
+      }
+    }
+    const policy =
+      policyValue === undefined
+        ? unknown('no KeyPolicy: the default key policy gives the account root full access')
+        : readPolicy(policyValue, {
+            spans: this.spans,
+            resolve: (value) => {
+              const resolved = this.resolver.resolve(value);
+              return resolved === NO_VALUE ? undefined : resolved;
+            },
+            roleOf: (value) => this.roleOf(value),
+            fallback: policySpan,
+            suppressions: resource.suppressions,
+          });
+    const id = this.id(resource.logicalId);
+    this.fragment.add({
+      kind: 'key',
+      id,
+      label: resource.logicalId,
+      policy,
+      source: resource.typeSpan,
+      at: { policy: policySpan },
+      suppressions: resource.suppressions,
+    });
+    if (!isUnknown(policy)) {
+      for (const statement of policy) for (const role of statement.principalRoles) this.fragment.edge('uses', role, id, statement.source);
+    }
+  }
+
+  /** Items of a list property with their index, intrinsics resolved, `AWS::NoValue` dropped. */
+  private items(container: unknown, key: string): Array<[number, unknown]> {
+    if (!isRecord(container)) return [];
+    const raw = this.resolver.resolve(container[key]);
+    if (!Array.isArray(raw)) return [];
+    const found: Array<[number, unknown]> = [];
+    raw.forEach((item, index) => {
+      const value = this.resolver.resolve(item);
+      if (value !== NO_VALUE && value !== undefined) found.push([index, value]);
+    });
+    return found;
+  }
+}
+
+/** Unset HttpTokens on CloudFormation: the default depends on the AMI and the account (NITRO-FACTS §7). */
+const NOT_DECLARED_TOKENS = unknown("HttpTokens is not set, so the AMI's ImdsSupport and the account's defaults decide");
+
+/** AWS hands out EBS blocks wiped ("wiped prior to being made available for use", AWS hypervisor security). */
+const EBS_WIPE = 'on-release' as const;

@@ -1,0 +1,49 @@
+import { basename, dirname, resolve } from 'node:path';
+import type { ImageNode } from '../model/nodes.js';
+import { NO_SUPPRESSIONS } from '../model/nodes.js';
+import { NOT_DECLARED } from '../model/unknown.js';
+import { EXPECTED_PCRS_SCHEMA } from '../eif/expected.js';
+import type { Adapter } from './adapter.js';
+import { parseJson } from './json.js';
+import { validateAgainstSchema } from './schema-validation.js';
+
+/** Names that say which image a file describes: `signer.expected.json`, `signer.pcrs.json`, `signer-measurements.json`. */
+const NAMED = /^(.+?)[.-](?:expected(?:[.-]pcrs)?|pcrs|measurements)\.json$/i;
+/** Names that describe whichever image their directory uses: `expected-pcrs.json`, `pcrs.json`, `measurements.json`. */
+const GENERIC = /^(?:expected[.-]?pcrs|pcrs|measurements|expected)\.json$/i;
+
+/**
+ * Expected-PCR files (schemas/expected-pcrs.schema.json, the format `isolint measure --expected` reads) found
+ * in a scan: an image node with no file of its own, whose PCRs src/engine/link-host-configs.ts merges into
+ * the EIF the file describes — `<name>.eif` beside `<name>.expected.json`, or for a generic name
+ * (`expected-pcrs.json`) the one image used in its directory.
+ */
+export const expectedPcrsAdapter: Adapter = {
+  format: 'expected-pcrs',
+  extensions: ['.json'],
+  claims: ({ text }) => /^\s*\{/.test(text) && /"PCR\d+"\s*:\s*"[0-9a-fA-F]/.test(text) && !/"(apiVersion|eif_path|AWSTemplateFormatVersion|Resources)"/.test(text),
+  load(input) {
+    const document = parseJson(input.file, input.text);
+    validateAgainstSchema(document, EXPECTED_PCRS_SCHEMA, 'expected-PCR file');
+    const root = document.value as Record<string, unknown>;
+    const set = (typeof root.Measurements === 'object' && root.Measurements !== null ? root.Measurements : root) as Record<string, unknown>;
+    const expectedPcrs: ImageNode['expectedPcrs'] = {};
+    for (const [name, value] of Object.entries(set)) {
+      if (/^PCR\d+$/.test(name) && typeof value === 'string') expectedPcrs[name] = { value, source: document.spanOfValue(set, name) };
+    }
+    const named = GENERIC.test(basename(input.file)) ? null : NAMED.exec(basename(input.file));
+    const directory = dirname(input.absolutePath);
+    const image: ImageNode = {
+      kind: 'image',
+      id: `${input.file}#expected`,
+      label: basename(input.file),
+      path: NOT_DECLARED,
+      expectedPcrs,
+      expectedFor: { directory, ...(named ? { eifPath: resolve(directory, `${named[1]}.eif`) } : {}) },
+      source: document.spanOf(set),
+      at: {},
+      suppressions: NO_SUPPRESSIONS,
+    };
+    return { nodes: [image], edges: [] };
+  },
+};

@@ -1,0 +1,413 @@
+import type { InlineSuppression, InstanceNode, SecurityGroupNode } from '../../model/nodes.js';
+import { NO_SPANS } from '../../model/nodes.js';
+import type { SourceSpan } from '../../model/source.js';
+import { isUnknown, unknown, type Maybe } from '../../model/unknown.js';
+import { AwsFragment, ingressRules, readPolicy, roleNameOfArn, Spans, type IngressSpec } from '../aws/fragment.js';
+import { isRecord, isReference, JsonText, referencesIn, toBoolean, toList, toText } from '../aws/values.js';
+import { parseJson } from '../json.js';
+import type { LocatedDocument } from '../located.js';
+
+/**
+ * Terraform resources (hashicorp/aws) onto the graph, shared by .tf files and plan JSON: both give
+ * values shaped like `terraform show -json` (nested blocks are lists of objects), with positions,
+ * Unknowns and References (NITRO-FACTS §7).
+ */
+export interface TfResource {
+  /** `aws_instance.web`, with `module.x.` in front inside modules of a plan. */
+  address: string;
+  type: string;
+  values: Record<string, unknown>;
+  /** The resource's first line: where findings about a missing property land. */
+  typeSpan: SourceSpan;
+  suppressions: readonly InlineSuppression[];
+  document: LocatedDocument;
+}
+
+export interface TfScope {
+  /** Node id of a resource address. */
+  idOf(address: string): string;
+  /** Any resource of the module or plan, for following references (instance profile → role). */
+  resource(address: string): TfResource | undefined;
+  /** All resources of the module or plan (roles by name). */
+  resources(): Iterable<TfResource>;
+}
+
+const INSTANCE_TYPES: Record<string, NonNullable<InstanceNode['awsKind']>> = {
+  aws_instance: 'instance',
+  aws_launch_template: 'launch-template',
+  aws_launch_configuration: 'launch-configuration',
+};
+
+export class TerraformMapper {
+  private readonly pendingIngress: Array<{ groupId: string; rules: ReturnType<typeof ingressRules> }> = [];
+
+  constructor(
+    private readonly fragment: AwsFragment,
+    private readonly scope: TfScope,
+  ) {}
+
+  map(resource: TfResource): void {
+    if (resource.values.count === 0) return;
+    const awsKind = INSTANCE_TYPES[resource.type];
+    if (awsKind) return this.instance(resource, awsKind);
+    switch (resource.type) {
+      case 'aws_ebs_volume':
+        return this.volume(resource);
+      case 'aws_volume_attachment': {
+        const volume = resource.values.volume_id;
+        const instance = resource.values.instance_id;
+        if (isReference(volume) && isReference(instance)) {
+          this.fragment.edge('attaches', this.scope.idOf(volume.target), this.scope.idOf(instance.target), resource.typeSpan);
+        }
+        return;
+      }
+      case 'aws_security_group':
+        return this.securityGroup(resource);
+      case 'aws_security_group_rule':
+      case 'aws_vpc_security_group_ingress_rule':
+        return this.standaloneIngress(resource);
+      case 'aws_iam_role':
+        return this.role(resource);
+      case 'aws_kms_key':
+        return this.key(resource, resource.values.policy, resource.address, 'policy');
+      case 'aws_ebs_encryption_by_default': {
+        const enabled = toBoolean(resource.values.enabled);
+        const spans = new Spans(resource.document);
+        this.fragment.add({
+          kind: 'account',
+          id: this.scope.idOf(resource.address),
+          label: resource.address,
+          // "enabled" defaults to true; removing the resource turns it off (NITRO-FACTS §7).
+          ebsEncryptionByDefault: enabled ?? true,
+          source: resource.typeSpan,
+          at: { ebsEncryptionByDefault: spans.key(resource.values, 'enabled', resource.typeSpan) },
+          suppressions: resource.suppressions,
+        });
+        return;
+      }
+      default:
+        return;
+    }
+  }
+
+  /** Standalone ingress rules join their group once every resource is read. */
+  finish(): void {
+    const groups = new Map(this.fragment.nodes.filter((n): n is SecurityGroupNode => n.kind === 'securityGroup').map((n) => [n.id, n]));
+    for (const { groupId, rules } of this.pendingIngress) groups.get(groupId)?.ingress.push(...rules);
+  }
+
+  pendingFor(): Array<{ groupId: string; rules: ReturnType<typeof ingressRules> }> {
+    return this.pendingIngress;
+  }
+
+  private first(value: unknown): unknown {
+    return Array.isArray(value) ? value[0] : value;
+  }
+
+  private instance(resource: TfResource, awsKind: NonNullable<InstanceNode['awsKind']>): void {
+    const v = resource.values;
+    const spans = new Spans(resource.document);
+    const id = this.scope.idOf(resource.address);
+    const fallback = resource.typeSpan;
+    const at: Record<string, SourceSpan> = {};
+    const inherits = awsKind === 'instance' && this.launchTemplateOf(v) !== undefined;
+
+    const metadata = this.first(v.metadata_options);
+    let metadataTokens: Maybe<'required' | 'optional'> | undefined;
+    let metadataEndpoint: Maybe<'enabled' | 'disabled'> | undefined;
+    // Unset http_tokens: "optional" for launch templates (provider docs); for instances the AMI and
+    // account defaults decide (NITRO-FACTS §7), so it stays unknown.
+    const unsetTokens: Maybe<'required' | 'optional'> =
+      awsKind === 'launch-template' ? 'optional' : unknown("http_tokens is not set, so the AMI's ImdsSupport and the account's defaults decide");
+    if (isRecord(metadata)) {
+      const tokens = toText(metadata.http_tokens);
+      metadataTokens = tokens === undefined ? unsetTokens : isUnknown(tokens) ? tokens : tokens === 'required' ? 'required' : 'optional';
+      const endpoint = toText(metadata.http_endpoint);
+      metadataEndpoint = endpoint === undefined ? 'enabled' : isUnknown(endpoint) ? endpoint : endpoint === 'disabled' ? 'disabled' : 'enabled';
+      const blockSpan = spans.key(v, 'metadata_options', fallback);
+      at.metadataTokens = spans.key(metadata, 'http_tokens', blockSpan);
+      at.metadataEndpoint = spans.key(metadata, 'http_endpoint', at.metadataTokens);
+    } else if (!inherits) {
+      metadataTokens = isUnknown(metadata) ? metadata : unsetTokens;
+      metadataEndpoint = isUnknown(metadata) ? metadata : 'enabled';
+    }
+
+    const enclave = this.first(v.enclave_options);
+    let enclaveEnabled: Maybe<boolean> | undefined = inherits ? undefined : false;
+    if (isRecord(enclave)) {
+      enclaveEnabled = toBoolean(enclave.enabled) ?? false;
+      at.enclaveEnabled = spans.key(enclave, 'enabled', spans.key(v, 'enclave_options', fallback));
+    } else if (isUnknown(enclave)) enclaveEnabled = enclave;
+
+    let keyName: Maybe<string> | undefined;
+    const keyValue = v.key_name;
+    if (isReference(keyValue)) {
+      const pair = this.scope.resource(keyValue.target);
+      const name = pair ? toText(pair.values.key_name) : undefined;
+      keyName = typeof name === 'string' ? name : keyValue.target;
+    } else {
+      const text = toText(keyValue);
+      keyName = text === '' ? undefined : text;
+    }
+    if (keyName !== undefined) at.keyName = spans.key(v, 'key_name', fallback);
+
+    const placement = this.first(v.placement);
+    let tenancy = toText(awsKind === 'launch-template' ? (isRecord(placement) ? placement.tenancy : undefined) : awsKind === 'launch-configuration' ? v.placement_tenancy : v.tenancy);
+    if (tenancy === undefined && v.host_id !== undefined && v.host_id !== null) tenancy = 'host';
+
+    this.fragment.add({
+      kind: 'instance',
+      id,
+      label: resource.address,
+      awsKind,
+      vcpus: unknown('the instance type decides'),
+      memoryMiB: unknown('the instance type decides'),
+      metadataTokens,
+      metadataEndpoint,
+      enclaveEnabled,
+      keyName,
+      tenancy,
+      source: fallback,
+      at,
+      suppressions: resource.suppressions,
+    });
+
+    // Block devices: root_block_device / ebs_block_device (instance, launch configuration),
+    // block_device_mappings[].ebs (launch template).
+    const devices: Array<{ key: string; index: number; source: SourceSpan; ebs: unknown }> = [];
+    for (const key of ['root_block_device', 'ebs_block_device']) {
+      toList(v[key]).forEach((device, index) =>
+        devices.push({ key, index, source: spans.key(v[key], index, spans.key(v, key, fallback)), ebs: device }),
+      );
+    }
+    toList(v.block_device_mappings).forEach((mapping, index) => {
+      const ebs = isRecord(mapping) ? this.first(mapping.ebs) : undefined;
+      const item = spans.key(v.block_device_mappings, index, spans.key(v, 'block_device_mappings', fallback));
+      if (ebs !== undefined) devices.push({ key: 'block_device_mappings', index, source: spans.key(mapping, 'ebs', item), ebs });
+    });
+    for (const { key, index, source, ebs } of devices) {
+      const volumeId = `${id}/${key}/${index}`;
+      const { encrypted, encryptionDefaulted, at: volumeAt } = this.encryption(ebs, spans, source);
+      const device = isRecord(ebs) ? toText(ebs.device_name) : undefined;
+      this.fragment.add({
+        kind: 'volume',
+        id: volumeId,
+        label: `${resource.address} ${typeof device === 'string' ? device : key}${index ? `[${index}]` : ''}`,
+        volumeKind: 'ebs',
+        encrypted,
+        encryptionDefaulted,
+        wipe: 'on-release',
+        source,
+        at: volumeAt,
+        suppressions: resource.suppressions,
+      });
+      this.fragment.edge('attaches', volumeId, id, source);
+    }
+
+    // Security groups, directly or on network interfaces.
+    const groupSources: Array<[unknown, string]> = [
+      [v, 'vpc_security_group_ids'],
+      [v, 'security_groups'],
+      [v, 'security_group_names'],
+    ];
+    for (const nic of toList(v.network_interfaces)) groupSources.push([nic, 'security_groups']);
+    for (const [container, key] of groupSources) {
+      if (!isRecord(container)) continue;
+      for (const ref of referencesIn(container[key])) {
+        this.fragment.edge('attaches', this.scope.idOf(ref.target), id, spans.key(container, key, fallback));
+      }
+    }
+
+    // Instance profile → its role.
+    const profileValue = awsKind === 'launch-template' ? this.first(v.iam_instance_profile) : v.iam_instance_profile;
+    for (const ref of referencesIn(profileValue)) {
+      const profile = this.scope.resource(ref.target);
+      if (profile?.type !== 'aws_iam_instance_profile') continue;
+      for (const role of referencesIn(profile.values.role)) {
+        this.fragment.edge('uses', id, this.scope.idOf(role.target), spans.key(v, 'iam_instance_profile', fallback));
+      }
+    }
+  }
+
+  private launchTemplateOf(values: Record<string, unknown>): string | undefined {
+    const spec = this.first(values.launch_template);
+    if (!isRecord(spec)) return undefined;
+    for (const ref of referencesIn([spec.id, spec.name])) {
+      if (this.scope.resource(ref.target)?.type === 'aws_launch_template') return ref.target;
+    }
+    return undefined;
+  }
+
+  /** Unset `encrypted` is false (the provider default) unless made from a snapshot (NITRO-FACTS §7). */
+  private encryption(container: unknown, spans: Spans, fallback: SourceSpan) {
+    if (isUnknown(container)) return { encrypted: container as Maybe<boolean>, at: NO_SPANS };
+    const record = isRecord(container) ? container : {};
+    const value = toBoolean(record.encrypted);
+    if (value !== undefined) return { encrypted: value as Maybe<boolean>, at: { encrypted: spans.key(record, 'encrypted', fallback) } };
+    const snapshot = record.snapshot_id;
+    if (snapshot !== undefined && snapshot !== null && snapshot !== '') {
+      return { encrypted: unknown('made from a snapshot, whose encryption it inherits') as Maybe<boolean>, at: NO_SPANS };
+    }
+    return { encrypted: false as Maybe<boolean>, encryptionDefaulted: true, at: NO_SPANS };
+  }
+
+  private volume(resource: TfResource): void {
+    const spans = new Spans(resource.document);
+    const { encrypted, encryptionDefaulted, at } = this.encryption(resource.values, spans, resource.typeSpan);
+    this.fragment.add({
+      kind: 'volume',
+      id: this.scope.idOf(resource.address),
+      label: resource.address,
+      volumeKind: 'ebs',
+      encrypted,
+      encryptionDefaulted,
+      wipe: 'on-release',
+      source: resource.typeSpan,
+      at,
+      suppressions: resource.suppressions,
+    });
+  }
+
+  private ingressSpec(rule: Record<string, unknown>, spans: Spans, fallback: SourceSpan, suppressions: readonly InlineSuppression[]): IngressSpec {
+    const peers: IngressSpec['peers'] = [];
+    for (const key of ['cidr_blocks', 'ipv6_cidr_blocks', 'cidr_ipv4', 'cidr_ipv6', 'prefix_list_ids', 'prefix_list_id', 'security_groups', 'source_security_group_id', 'referenced_security_group_id']) {
+      const value = rule[key];
+      if (value === undefined || value === null) continue;
+      if (Array.isArray(value)) {
+        value.forEach((item, index) => peers.push({ value: isReference(item) ? item.target : item, source: spans.key(value, index, spans.key(rule, key, fallback)) }));
+      } else {
+        peers.push({ value: isReference(value) ? value.target : value, source: spans.key(rule, key, fallback) });
+      }
+    }
+    if (rule.self === true) peers.push({ value: 'self', source: spans.key(rule, 'self', fallback) });
+    if (peers.length === 0) peers.push({ value: unknown('the rule names no source'), source: fallback });
+    return {
+      protocol: rule.ip_protocol ?? rule.protocol,
+      fromPort: rule.from_port,
+      toPort: rule.to_port,
+      peers,
+      source: fallback,
+      suppressions,
+    };
+  }
+
+  private securityGroup(resource: TfResource): void {
+    const spans = new Spans(resource.document);
+    const group: SecurityGroupNode = {
+      kind: 'securityGroup',
+      id: this.scope.idOf(resource.address),
+      label: resource.address,
+      ingress: [],
+      source: resource.typeSpan,
+      at: NO_SPANS,
+      suppressions: resource.suppressions,
+    };
+    const ingress = resource.values.ingress;
+    if (isUnknown(ingress)) {
+      group.ingress.push(...ingressRules({ protocol: ingress, fromPort: ingress, toPort: ingress, peers: [{ value: ingress, source: resource.typeSpan }], source: resource.typeSpan, suppressions: resource.suppressions }));
+    }
+    toList(ingress).forEach((rule, index) => {
+      if (!isRecord(rule)) return;
+      const span = spans.key(ingress, index, resource.typeSpan);
+      group.ingress.push(...ingressRules(this.ingressSpec(rule, spans, span, [])));
+    });
+    this.fragment.add(group);
+  }
+
+  /** aws_security_group_rule (type = "ingress") and aws_vpc_security_group_ingress_rule. */
+  private standaloneIngress(resource: TfResource): void {
+    const v = resource.values;
+    if (resource.type === 'aws_security_group_rule' && v.type !== 'ingress') return;
+    const target = v.security_group_id;
+    if (!isReference(target)) return;
+    const spans = new Spans(resource.document);
+    this.pendingIngress.push({
+      groupId: this.scope.idOf(target.target),
+      rules: ingressRules(this.ingressSpec(v, spans, resource.typeSpan, resource.suppressions)),
+    });
+  }
+
+  private role(resource: TfResource): void {
+    const spans = new Spans(resource.document);
+    const name = toText(resource.values.name);
+    this.fragment.add({
+      kind: 'role',
+      id: this.scope.idOf(resource.address),
+      label: resource.address,
+      roleName: name ?? unknown('named by Terraform at apply time'),
+      source: resource.typeSpan,
+      at: { roleName: spans.key(resource.values, 'name', resource.typeSpan) },
+      suppressions: resource.suppressions,
+    });
+  }
+
+  private roleOf(principal: unknown): string | undefined {
+    if (isReference(principal)) {
+      return this.scope.resource(principal.target)?.type === 'aws_iam_role' ? this.scope.idOf(principal.target) : undefined;
+    }
+    const name = roleNameOfArn(principal);
+    if (!name) return undefined;
+    for (const resource of this.scope.resources()) {
+      if (resource.type === 'aws_iam_role' && toText(resource.values.name) === name) return this.scope.idOf(resource.address);
+    }
+    return undefined;
+  }
+
+  private key(resource: TfResource, policyValue: unknown, address: string, property: string): void {
+    const spans = new Spans(resource.document);
+    const policySpan = spans.key(resource.values, property, resource.typeSpan);
+    const policy =
+      policyValue === undefined || policyValue === null
+        ? unknown('no key policy: the default key policy gives the account root full access')
+        : readPolicy(parsePolicy(policyValue, resource.document), {
+            spans: new Spans(resource.document),
+            resolve: (value) => value,
+            roleOf: (value) => this.roleOf(value),
+            fallback: policySpan,
+            suppressions: resource.suppressions,
+          });
+    const id = this.scope.idOf(address);
+    this.fragment.add({
+      kind: 'key',
+      id,
+      label: address,
+      policy,
+      source: resource.typeSpan,
+      at: { policy: policySpan },
+      suppressions: resource.suppressions,
+    });
+    if (!isUnknown(policy)) {
+      for (const statement of policy) for (const role of statement.principalRoles) this.fragment.edge('uses', role, id, statement.source);
+    }
+  }
+}
+
+/**
+ * A policy given as JSON text: parsed in place when the text is verbatim in the file (a heredoc), so
+ * statements keep their lines; otherwise parsed without positions (findings land on `policy`).
+ */
+export function parsePolicy(value: unknown, document: LocatedDocument): unknown {
+  if (value instanceof JsonText) {
+    if (value.offset !== undefined) {
+      const text = document.text;
+      const blank = (s: string) => s.replace(/[^\r\n]/g, ' ');
+      const padded = blank(text.slice(0, value.offset)) + value.text + blank(text.slice(value.offset + value.text.length));
+      try {
+        return parseJson(document.file, padded).value;
+      } catch {
+        return unknown('the policy is not valid JSON');
+      }
+    }
+    return parseLoose(value.text);
+  }
+  if (typeof value === 'string') return parseLoose(value);
+  return value;
+}
+
+function parseLoose(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return unknown('the policy is not valid JSON');
+  }
+}

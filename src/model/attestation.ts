@@ -1,0 +1,84 @@
+import type { Graph } from './graph.js';
+import type { EnclaveNode, GraphNode, KeyNode } from './nodes.js';
+import type { SourceSpan } from './source.js';
+import { isUnknown, type Maybe } from './unknown.js';
+
+/** `kms:RecipientAttestation:ImageSha384` (= PCR0) and `kms:RecipientAttestation:PCR<n>` (NITRO-FACTS §3). */
+const CONDITION_KEY = /^kms:RecipientAttestation:(ImageSha384|PCR(\d+))$/i;
+
+/** One PCR value a KMS key policy requires of the enclave asking for the key. */
+export interface AttestationPin {
+  key: KeyNode;
+  pcr: string;
+  value: Maybe<string>;
+  source: SourceSpan;
+  /** How the key was tied to the enclave, for the message (never a silent guess). */
+  link: string;
+}
+
+/**
+ * The PCRs that KMS key policies in the scan pin for an enclave. A key gates an enclave when a policy
+ * statement (Allow) names, as principal, a role tied to the enclave's parent instance (an edge between them,
+ * or through one intermediate such as an instance profile). When no key is tied that way and the scan holds
+ * exactly one measured enclave image, keys tied to no instance at all are taken to gate that image — and the
+ * link says so.
+ */
+export function attestationPins(graph: Graph, enclave: EnclaveNode, onlyImageInScan: boolean): AttestationPin[] {
+  const parent = graph.runsOn(enclave.id);
+  const roles = parent ? rolesOf(graph, parent) : new Set<string>();
+  const linked: AttestationPin[] = [];
+  const unlinked: AttestationPin[] = [];
+  for (const key of graph.nodes('key')) {
+    if (!key.policy || isUnknown(key.policy)) continue;
+    for (const statement of key.policy) {
+      if (!isUnknown(statement.effect) && statement.effect !== 'Allow') continue;
+      const role = statement.principalRoles.find((id) => roles.has(id));
+      const tiedToAnInstance = statement.principalRoles.some((id) => instancesOfRole(graph, id) > 0);
+      for (const condition of statement.conditions) {
+        const match = CONDITION_KEY.exec(condition.key);
+        if (!match) continue;
+        const pcr = match[2] === undefined ? 'PCR0' : `PCR${match[2]}`;
+        for (const { value, source } of condition.values) {
+          if (role !== undefined && parent) {
+            linked.push({ key, pcr, value, source, link: `its policy names role '${graph.node(role)?.label ?? role}' of parent '${parent.label ?? parent.id}'` });
+          } else if (!tiedToAnInstance) {
+            unlinked.push({ key, pcr, value, source, link: 'assumed: the only enclave image in the scan, and the policy names no role of any instance' });
+          }
+        }
+      }
+    }
+  }
+  if (linked.length > 0) return linked;
+  return onlyImageInScan ? unlinked : [];
+}
+
+const NOT_THROUGH = new Set(['instance', 'host', 'enclave', 'key', 'image', 'endpoint', 'principal']);
+
+/** Roles within two hops of an instance (instance → role, or instance → instance profile → role), any edge kind but runsOn and channels. */
+function rolesOf(graph: Graph, instance: GraphNode): Set<string> {
+  const roles = new Set<string>();
+  for (const first of neighbours(graph, instance.id)) {
+    if (first.kind === 'role') roles.add(first.id);
+    else if (!NOT_THROUGH.has(first.kind)) for (const second of neighbours(graph, first.id)) if (second.kind === 'role') roles.add(second.id);
+  }
+  return roles;
+}
+
+function instancesOfRole(graph: Graph, roleId: string): number {
+  let count = 0;
+  for (const first of neighbours(graph, roleId)) {
+    if (first.kind === 'instance') count++;
+    else if (!NOT_THROUGH.has(first.kind) && first.kind !== 'role') for (const second of neighbours(graph, first.id)) if (second.kind === 'instance') count++;
+  }
+  return count;
+}
+
+function neighbours(graph: Graph, id: string): GraphNode[] {
+  const found: GraphNode[] = [];
+  for (const edge of [...graph.out(id), ...graph.in(id)]) {
+    if (edge.kind === 'runsOn' || edge.kind === 'channel') continue;
+    const node = graph.node(edge.from === id ? edge.to : edge.from);
+    if (node) found.push(node);
+  }
+  return found;
+}

@@ -1,0 +1,141 @@
+import { mkdirSync, mkdtempSync, writeFileSync, copyFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { check } from '../../src/engine/check.js';
+import { defaultConfig } from '../../src/engine/config.js';
+import type { Adapter } from '../../src/ingest/adapter.js';
+import { NO_SPANS, NO_SUPPRESSIONS } from '../../src/model/nodes.js';
+import { REPO_ROOT } from '../helpers.js';
+
+const PCR0 = '8801f985457b2afdad54dea428a2bbff515ccddd90ba43be9ad74a65a5d6b3ceccc0709d0c6070941e92abf31cc4d6b1';
+const OTHER = 'ab'.repeat(48);
+
+function scratch(files: Record<string, string>): string {
+  const directory = mkdtempSync(join(tmpdir(), 'isolint-enclave-host-'));
+  for (const [name, text] of Object.entries(files)) {
+    mkdirSync(join(directory, name, '..'), { recursive: true });
+    writeFileSync(join(directory, name), text);
+  }
+  return directory;
+}
+
+async function run(directory: string, adapters: Adapter[] = []) {
+  return check({ paths: [directory], cwd: directory, root: directory, config: defaultConfig(directory), adapters, today: new Date('2026-11-01') });
+}
+
+const RUN_CONFIG = `{
+  "eif_path": "/opt/enclaves/signer.eif",
+  "memory_mib": 2048,
+  "cpu_count": 4,
+  "enclave_cid": 16
+}
+`;
+const ALLOCATOR = `---
+memory_mib: 1024
+cpu_count: 2
+`;
+
+/**
+ * Stands in for the CloudFormation adapter (being written beside this work): an enclave-enabled m5.2xlarge
+ * instance, its role, and a KMS key whose policy pins PCR0 for that role — the shapes of nodes.ts it fills.
+ */
+const cloudFormationStandIn: Adapter = {
+  format: 'cfn-stand-in',
+  extensions: ['.cfn'],
+  claims: ({ file }) => file.endsWith('.cfn'),
+  load({ file }) {
+    const line = (n: number) => ({ file, startLine: n, startColumn: 1, endLine: n, endColumn: 20 });
+    return {
+      nodes: [
+        { kind: 'instance', id: 'Parent', vcpus: { unknown: true, reason: 'not declared' }, memoryMiB: { unknown: true, reason: 'not declared' }, instanceType: 'm5.2xlarge', enclaveEnabled: true, awsKind: 'instance', source: line(2), at: { instanceType: line(3) }, suppressions: NO_SUPPRESSIONS },
+        { kind: 'role', id: 'ParentRole', source: line(5), at: NO_SPANS, suppressions: NO_SUPPRESSIONS },
+        {
+          kind: 'key',
+          id: 'DataKey',
+          source: line(7),
+          at: NO_SPANS,
+          suppressions: NO_SUPPRESSIONS,
+          policy: [
+            {
+              effect: 'Allow',
+              principals: ['arn:aws:iam::123456789012:role/parent'],
+              principalRoles: ['ParentRole'],
+              actions: ['kms:Decrypt'],
+              conditions: [{ operator: 'StringEqualsIgnoreCase', key: 'kms:RecipientAttestation:ImageSha384', values: [{ value: OTHER, source: line(12) }], source: line(11) }],
+              source: line(8),
+              suppressions: NO_SUPPRESSIONS,
+            },
+          ],
+        },
+      ],
+      edges: [
+        { kind: 'uses', from: 'Parent', to: 'ParentRole', source: line(4), at: NO_SPANS, suppressions: NO_SUPPRESSIONS },
+        { kind: 'uses', from: 'ParentRole', to: 'DataKey', source: line(9), at: NO_SPANS, suppressions: NO_SUPPRESSIONS },
+      ],
+    };
+  },
+};
+
+describe('enclave host configs, across files', () => {
+  it('finds the pool too small for the enclaves and the PCR pinned in KMS that differs from the image (parent from CloudFormation)', async () => {
+    const directory = scratch({ 'host/run-enclave.json': RUN_CONFIG, 'host/allocator.yaml': ALLOCATOR, 'host/template.cfn': 'stand-in\n' });
+    copyFileSync(join(REPO_ROOT, 'fixtures/rules/enclave-image-pcrs/signer.eif'), join(directory, 'host/signer.eif'));
+    writeFileSync(join(directory, 'host/signer.expected.json'), `{"PCR0": "${PCR0}"}\n`);
+    const result = await run(directory, [cloudFormationStandIn]);
+    expect(result.problems.filter((p) => p.level === 'error')).toEqual([]);
+    const seen = result.findings.map((f) => `${f.ruleId}/${f.messageId}@${f.location.file}:${f.location.startLine}`);
+    expect(seen).toContain('no-oversubscription/poolCpu@host/allocator.yaml:3');
+    expect(seen).toContain('no-oversubscription/poolMemory@host/allocator.yaml:2');
+    expect(seen).toContain('enclave-image-pcrs/kmsMismatch@host/template.cfn:12');
+    // The expected-PCR file matches the image: no mismatch from it. m5.2xlarge (8 vCPUs, SMT) lets 6 go to enclaves.
+    expect(seen.filter((s) => s.startsWith('enclave-image-pcrs/mismatch'))).toEqual([]);
+    expect(seen.filter((s) => s.startsWith('no-oversubscription/parentCpu'))).toEqual([]);
+    const pin = result.findings.find((f) => f.messageId === 'kmsMismatch')!;
+    expect(pin.message).toContain("role 'ParentRole' of parent 'Parent'");
+  });
+
+  it('uses a host manifest beside the files as the parent', async () => {
+    const directory = scratch({
+      'host/parent.yaml': 'apiVersion: isolint/v1\nhosts:\n  - id: h\n    instances:\n      - id: parent-1\n        vcpus: 4\n        memory: 8GiB\n',
+      'host/run-enclave.json': RUN_CONFIG,
+    });
+    const result = await run(directory);
+    const parentCpu = result.findings.find((f) => f.messageId === 'parentCpu');
+    expect(parentCpu?.location).toMatchObject({ file: 'host/parent.yaml', startLine: 6 });
+  });
+
+  it('says so in a note when the parent is ambiguous, and never guesses', async () => {
+    const manifest = (id: string) => `apiVersion: isolint/v1\nhosts:\n  - id: h-${id}\n    instances:\n      - id: ${id}\n        vcpus: 2\n        memory: 4GiB\n        allocator: { cpuCount: 2, memory: 1GiB }\n`;
+    const directory = scratch({ 'a.yaml': manifest('p1'), 'b.yaml': manifest('p2'), 'host/run-enclave.json': RUN_CONFIG });
+    const result = await run(directory);
+    const notes = result.findings.filter((f) => f.ruleId === 'no-oversubscription' && f.location.file === 'host/run-enclave.json');
+    expect(notes.map((f) => f.severity)).toEqual(['note']);
+    expect(notes[0]!.message).toContain('could belong to any of 2 enclave-enabled instances');
+    expect(result.findings.some((f) => f.messageId === 'parentCpu')).toBe(false);
+  });
+});
+
+describe('enclave host configs, bad files', () => {
+  const cases: Array<[string, string, RegExp]> = [
+    ['run.json', '{"eif_path": "a.eif", "memory_mib": "1G", "cpu_count": 2}', /^run\.json:1:\d+: invalid nitro-cli run config: "memory_mib" must be a whole number/],
+    ['run.json', '{"eif_path": "a.eif",\n "memory_mib": 64,\n "cpu_ids": [1, "x"]}', /^run\.json:3:\d+: invalid nitro-cli run config: "cpu_ids" must list CPU numbers/],
+    ['allocator.yaml', 'memory_mib: 512\ncpu_count: 2\ncpu_pool: 2,3\n', /^allocator\.yaml:3:1: invalid allocator\.yaml: use exactly one of cpu_count and cpu_pool/],
+    ['allocator.yaml', 'memory_mib: 512\ncpu_count: 2\nhugepages: 1\n', /^allocator\.yaml:3:1: invalid allocator\.yaml: unexpected key "hugepages"/],
+    ['allocator.yaml', 'memory_mib: 512\ncpu_pool: 2-x\n', /^allocator\.yaml:2:1: invalid allocator\.yaml: cpu_pool must list CPUs/],
+    ['vsock-proxy.yaml', 'allowlist:\n- {address: kms.us-east-1.amazonaws.com}\n', /^vsock-proxy\.yaml:2:\d+: invalid vsock-proxy allowlist: "port" is required/],
+    ['vm.json', '{"boot-source": {"kernel_image_path": "vmlinux"}, "machine-config": {"vcpu_count": 2}}', /^vm\.json:1:\d+: invalid Firecracker config: "mem_size_mib" is required/],
+    ['signer.expected.json', '{"PCR0": "1234"}', /^signer\.expected\.json:1:\d+: invalid expected-PCR file/],
+  ];
+  for (const [name, text, message] of cases) {
+    it(`${name}: ${message.source.slice(0, 60)}`, async () => {
+      const directory = scratch({ [name]: text });
+      const result = await run(directory);
+      const errors = result.problems.filter((p) => p.level === 'error');
+      expect(errors).toHaveLength(1);
+      const line = `${errors[0]!.file}:${errors[0]!.line}:${errors[0]!.column}: ${errors[0]!.message}`;
+      expect(line).toMatch(message);
+      expect(line).not.toMatch(/\n/);
+    });
+  }
+});
