@@ -22,6 +22,16 @@ import microvmEnclaveGuest from './microvm-enclave-guest.js';
 import instanceMetadataV2 from './instance-metadata-v2.js';
 import kmsEnclaveAttestation from './kms-enclave-attestation.js';
 
+// --- layered hosts and guest-side practices (HYPERVISOR-FACTS §4; AWS hypervisor security)
+import attestedTenantServices from './attested-tenant-services.js';
+import containersInsideVm from './containers-inside-vm.js';
+import minimalHypervisorCore from './minimal-hypervisor-core.js';
+import nestedVirtScoped from './nested-virt-scoped.js';
+import noPasswordOnlyLogin from './no-password-only-login.js';
+import noProviderGuestAccess from './no-provider-guest-access.js';
+import providerNoCoreControl from './provider-no-core-control.js';
+import tenantOwnedVmm from './tenant-owned-vmm.js';
+
 /** The built-in rules, in catalogue order (DESIGN.md "Rules"). */
 export const builtinRules: readonly Rule[] = [
   noInteractiveAccess,
@@ -46,4 +56,13 @@ export const builtinRules: readonly Rule[] = [
   // --- AWS inputs (CloudFormation / Terraform; NITRO-FACTS §3, §7)
   instanceMetadataV2,
   kmsEnclaveAttestation,
+  // --- layered hosts and guest-side practices
+  minimalHypervisorCore,
+  providerNoCoreControl,
+  tenantOwnedVmm,
+  attestedTenantServices,
+  containersInsideVm,
+  nestedVirtScoped,
+  noPasswordOnlyLogin,
+  noProviderGuestAccess,
 ];

@@ -6,6 +6,8 @@ import { hypervisorAdapters } from './hypervisor/index.js';
 import { enclaveHostAdapters } from './enclave-host.js';
 // --- AWS infrastructure as code (CloudFormation, Terraform .tf and plan JSON; NITRO-FACTS §7)
 import { awsAdapters } from './aws/index.js';
+// --- guest OS configuration (OpenSSH sshd_config)
+import { sshdConfigAdapter } from './sshd-config.js';
 
 /** Every input format isolint reads, in the order they are asked to claim a file. */
 export const adapters: readonly Adapter[] = [
@@ -14,4 +16,6 @@ export const adapters: readonly Adapter[] = [
   ...awsAdapters,
   ...hypervisorAdapters,
   ...enclaveHostAdapters,
+  sshdConfigAdapter,
 ];
+

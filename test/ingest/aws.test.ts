@@ -318,4 +318,13 @@ describe('real-world-shaped AWS inputs', () => {
       ['compute.tf:53 instance-metadata-v2 optional', 'network.tf:48 no-interactive-access openPort'].sort(),
     );
   });
+
+  it('records inline suppressions (CloudFormation Metadata, HCL comments) with their reasons', async () => {
+    const cfn = (await scan('fixtures/rules/no-interactive-access/pass-cloudformation.yaml')).findings.filter((f) => f.ruleId === 'no-interactive-access');
+    expect(cfn.map((f) => [f.location.startLine, f.suppression?.kind, f.suppression?.reason])).toEqual([
+      [22, 'inSource', 'break-glass bastion, closed by the on-call rotation'],
+    ]);
+    const tf = (await scan('fixtures/rules/no-interactive-access/pass-terraform')).findings.filter((f) => f.ruleId === 'no-interactive-access');
+    expect(tf.map((f) => [f.location.startLine, f.suppression?.kind, f.suppression?.expires])).toEqual([[22, 'inSource', '2099-01-01']]);
+  });
 });
