@@ -1,6 +1,6 @@
 import { defineRule, type RelatedLocation } from '../src/engine/rule.js';
 import type { EnclaveNode, GraphNode, HostNode, InstanceNode } from '../src/model/nodes.js';
-import { MAX_RELATED, hostComponents } from '../src/model/queries.js';
+import { MAX_RELATED, hostComponents, nameOf } from '../src/model/queries.js';
 import type { SourceSpan } from '../src/model/source.js';
 import { isUnknown, type Maybe } from '../src/model/unknown.js';
 import { instanceTypeSpec } from '../src/model/ec2-instance-types.js';
@@ -66,7 +66,7 @@ export default defineRule({
         if (isUnknown(value)) {
           undecided(host, option, value.reason, host.at[option]);
         } else if (value > 1) {
-          context.report({ messageId: 'allocationRatio', data: { host: host.id, ratio: value, resource, option }, subject: host, property: option });
+          context.report({ messageId: 'allocationRatio', data: { host: nameOf(host), ratio: value, resource, option }, subject: host, property: option });
         }
       }
     }
@@ -95,7 +95,7 @@ export default defineRule({
           const detail = `${cores} cores × ${threads} vCPU${threads > 1 ? 's' : ''} per core${reservedCores ? `, minus ${reservedCores} cores reserved by the hypervisor` : ''}`;
           context.report({
             messageId: 'hostCpu',
-            data: { host: host.id, demand: cpuDemand, capacity, detail },
+            data: { host: nameOf(host), demand: cpuDemand, capacity, detail },
             subject: host,
             property: 'cores',
             related,
@@ -116,7 +116,7 @@ export default defineRule({
           const detail = `${memory} MiB${reservedMemory ? `, minus ${reservedMemory} MiB reserved by the hypervisor` : ''}`;
           context.report({
             messageId: 'hostMemory',
-            data: { host: host.id, demand: memoryDemand, capacity, detail },
+            data: { host: nameOf(host), demand: memoryDemand, capacity, detail },
             subject: host,
             property: 'memory',
             related,
@@ -166,7 +166,7 @@ export default defineRule({
         if (vcpuDemand > capacity) {
           context.report({
             messageId: 'parentCpu',
-            data: { parent: parent.id, demand: vcpuDemand, capacity, total: parent.vcpus, keep },
+            data: { parent: nameOf(parent), demand: vcpuDemand, capacity, total: parent.vcpus, keep },
             subject: declared,
             at: capacityAt('vcpus'),
             property: 'vcpus',
@@ -183,7 +183,7 @@ export default defineRule({
         if (memoryDemand >= parent.memoryMiB) {
           context.report({
             messageId: 'parentMemory',
-            data: { parent: parent.id, demand: memoryDemand, capacity: parent.memoryMiB },
+            data: { parent: nameOf(parent), demand: memoryDemand, capacity: parent.memoryMiB },
             subject: declared,
             at: capacityAt('memory'),
             property: 'memory',
@@ -198,7 +198,7 @@ export default defineRule({
         if (!isUnknown(pool.cpuCount) && !isUnknown(vcpuDemand) && vcpuDemand > pool.cpuCount) {
           context.report({
             messageId: 'poolCpu',
-            data: { parent: parent.id, demand: vcpuDemand, capacity: pool.cpuCount },
+            data: { parent: nameOf(parent), demand: vcpuDemand, capacity: pool.cpuCount },
             subject: declared,
             at: pool.cpuSource ?? pool.source,
             property: 'allocator',
@@ -208,7 +208,7 @@ export default defineRule({
         if (!isUnknown(pool.memoryMiB) && !isUnknown(memoryDemand) && memoryDemand > pool.memoryMiB) {
           context.report({
             messageId: 'poolMemory',
-            data: { parent: parent.id, demand: memoryDemand, capacity: pool.memoryMiB },
+            data: { parent: nameOf(parent), demand: memoryDemand, capacity: pool.memoryMiB },
             subject: declared,
             at: pool.memorySource ?? pool.source,
             property: 'allocator.memory',
@@ -227,17 +227,17 @@ export default defineRule({
       const threads = host && !isUnknown(host.threadsPerCore) ? host.threadsPerCore : specThreads;
       const cpuAt = pool.cpuSource ?? pool.source;
       if (pool.cpuIds?.includes(0)) {
-        context.report({ messageId: 'poolCpuZero', data: { parent: parent.id }, subject: parent, at: cpuAt, property: 'allocator.cpu0' });
+        context.report({ messageId: 'poolCpuZero', data: { parent: nameOf(parent) }, subject: parent, at: cpuAt, property: 'allocator.cpu0' });
       }
       if (!isUnknown(pool.cpuCount)) {
         if (threads && threads > 1 && pool.cpuCount % threads !== 0) {
-          context.report({ messageId: 'poolPartialCores', data: { parent: parent.id, pool: pool.cpuCount, threads }, subject: parent, at: cpuAt, property: 'allocator.cores' });
+          context.report({ messageId: 'poolPartialCores', data: { parent: nameOf(parent), pool: pool.cpuCount, threads }, subject: parent, at: cpuAt, property: 'allocator.cores' });
         }
         if (!isUnknown(parent.vcpus)) {
           const keep = threads && threads > 1 ? PARENT_MIN_VCPUS_SMT : PARENT_MIN_VCPUS_NO_SMT;
           const capacity = Math.max(0, parent.vcpus - keep);
           if (pool.cpuCount > capacity) {
-            context.report({ messageId: 'poolParentCpu', data: { parent: parent.id, pool: pool.cpuCount, capacity, total: parent.vcpus, keep }, subject: parent, at: cpuAt, property: 'allocator.parentCpu', related });
+            context.report({ messageId: 'poolParentCpu', data: { parent: nameOf(parent), pool: pool.cpuCount, capacity, total: parent.vcpus, keep }, subject: parent, at: cpuAt, property: 'allocator.parentCpu', related });
           }
         } else {
           undecided(parent, 'the enclave pool against the parent', parent.vcpus.reason);
@@ -246,7 +246,7 @@ export default defineRule({
       if (!isUnknown(pool.memoryMiB) && !isUnknown(parent.memoryMiB) && pool.memoryMiB >= parent.memoryMiB) {
         context.report({
           messageId: 'poolParentMemory',
-          data: { parent: parent.id, pool: pool.memoryMiB, total: parent.memoryMiB },
+          data: { parent: nameOf(parent), pool: pool.memoryMiB, total: parent.memoryMiB },
           subject: parent,
           at: pool.memorySource ?? pool.source,
           property: 'allocator.parentMemory',
@@ -267,10 +267,10 @@ export default defineRule({
       if (isUnknown(parent.vcpus) || isUnknown(cpuDemand)) {
         undecided(parent, 'microVM vCPUs', (isUnknown(parent.vcpus) ? parent.vcpus : (cpuDemand as { reason: string })).reason);
       } else if (cpuDemand > parent.vcpus - poolCpus) {
-        context.report({ messageId: 'microvmCpu', data: { parent: parent.id, demand: cpuDemand, capacity: parent.vcpus - poolCpus }, subject: parent, at: microvms[0]!.at.vcpus ?? microvms[0]!.source, property: 'microvm.vcpus', related });
+        context.report({ messageId: 'microvmCpu', data: { parent: nameOf(parent), demand: cpuDemand, capacity: parent.vcpus - poolCpus }, subject: parent, at: microvms[0]!.at.vcpus ?? microvms[0]!.source, property: 'microvm.vcpus', related });
       }
       if (!isUnknown(parent.memoryMiB) && !isUnknown(memoryDemand) && memoryDemand > parent.memoryMiB - poolMemory) {
-        context.report({ messageId: 'microvmMemory', data: { parent: parent.id, demand: memoryDemand, capacity: parent.memoryMiB - poolMemory }, subject: parent, at: microvms[0]!.at.memory ?? microvms[0]!.source, property: 'microvm.memory', related });
+        context.report({ messageId: 'microvmMemory', data: { parent: nameOf(parent), demand: memoryDemand, capacity: parent.memoryMiB - poolMemory }, subject: parent, at: microvms[0]!.at.memory ?? microvms[0]!.source, property: 'microvm.memory', related });
       }
     }
 

@@ -222,11 +222,16 @@ class TemplateReader {
     let tenancy = toText(tenancyValue);
     if (tenancy === undefined && awsKind === 'instance' && this.get(p, 'HostId') !== undefined) tenancy = 'host';
 
+    // The type gives capacity (src/model/ec2-instance-types.ts) for checking enclaves against their parent.
+    const instanceType = toText(this.get(settings, 'InstanceType'));
+    if (instanceType !== undefined) at.instanceType = this.spans.key(settings, 'InstanceType', fallback);
+
     const node: InstanceNode = {
       kind: 'instance',
       id,
       label: resource.logicalId,
       awsKind,
+      ...(instanceType !== undefined ? { instanceType } : {}),
       vcpus: unknown('the instance type decides'),
       memoryMiB: unknown('the instance type decides'),
       metadataTokens,

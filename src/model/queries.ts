@@ -66,5 +66,13 @@ export function ruleAdmitsTcpPort(rule: IngressRule, port: number): Maybe<boolea
   return rule.fromPort <= port && port <= rule.toPort;
 }
 
+/**
+ * What messages call an element: its id, unless the id is qualified by its file (`<file>#<logical id>`, as
+ * the CloudFormation and Terraform adapters make them), then the input's own short name for it.
+ */
+export function nameOf(node: GraphNode): string {
+  return node.id.includes('#') && node.label ? node.label : node.id;
+}
+
 /** Shorten long lists of related locations: SARIF viewers show only so many. */
 export const MAX_RELATED = 20;

@@ -38,6 +38,24 @@ const INSTANCE_TYPES: Record<string, NonNullable<InstanceNode['awsKind']>> = {
   aws_launch_configuration: 'launch-configuration',
 };
 
+// --- Resource types mapped outside this AWS mapper (OpenStack flavors in src/ingest/hypervisor/nova-flavor.ts;
+// the libvirt provider may follow). .tf files and plan JSON both reach them through `map`, so the HCL parser
+// and the plan reader are not duplicated. A registration is a module side effect: src/ingest/index.ts imports
+// every registering module before any file is read.
+export interface TfResourceContext {
+  fragment: AwsFragment;
+  scope: TfScope;
+  spans: Spans;
+}
+export type TfResourceMapper = (resource: TfResource, context: TfResourceContext) => void;
+const externalMappers = new Map<string, TfResourceMapper>();
+
+/** Maps resources of `type` (one not in hashicorp/aws) with `mapper`; the last registration wins. */
+export function registerTerraformResourceType(type: string, mapper: TfResourceMapper): void {
+  externalMappers.set(type, mapper);
+}
+// --- end of external resource types
+
 export class TerraformMapper {
   private readonly pendingIngress: Array<{ groupId: string; rules: ReturnType<typeof ingressRules> }> = [];
 
@@ -85,8 +103,11 @@ export class TerraformMapper {
         });
         return;
       }
-      default:
+      default: {
+        const external = externalMappers.get(resource.type);
+        if (external) external(resource, { fragment: this.fragment, scope: this.scope, spans: new Spans(resource.document) });
         return;
+      }
     }
   }
 
@@ -155,11 +176,16 @@ export class TerraformMapper {
     let tenancy = toText(awsKind === 'launch-template' ? (isRecord(placement) ? placement.tenancy : undefined) : awsKind === 'launch-configuration' ? v.placement_tenancy : v.tenancy);
     if (tenancy === undefined && v.host_id !== undefined && v.host_id !== null) tenancy = 'host';
 
+    // The type gives capacity (src/model/ec2-instance-types.ts) for checking enclaves against their parent.
+    const instanceType = toText(v.instance_type);
+    if (instanceType !== undefined) at.instanceType = spans.key(v, 'instance_type', fallback);
+
     this.fragment.add({
       kind: 'instance',
       id,
       label: resource.address,
       awsKind,
+      ...(instanceType !== undefined ? { instanceType } : {}),
       vcpus: unknown('the instance type decides'),
       memoryMiB: unknown('the instance type decides'),
       metadataTokens,
