@@ -16,17 +16,22 @@ export default defineRule({
   appliesTo: ['instance', 'component'],
   rationale:
     "Exposing VMX/SVM to a guest hands it the hypervisor's most complex interface: nested VM exits, shadow page tables and their bugs. Platforms that run guests of their own need it; any other guest gets a larger attack surface on the host for nothing.",
-  fix: 'Turn nested virtualization off for the guest (no vmx/svm feature, nestedhvm=0), or declare it a platform (platform: true) if it really runs guests.',
+  fix: "Turn nested virtualization off for the guest (no vmx/svm feature, a CPU mode other than host-passthrough, nestedhvm=0), or declare it a platform if it really runs guests: platform: true in the manifest, <isolint:platform xmlns:isolint=\"https://isolint.dev/xmlns/domain/1\">true</isolint:platform> in a libvirt domain's <metadata>, a '# platform: true' comment in an xl.cfg. On hosts that run no platforms, leave KVM's nested module option off (options kvm_intel nested=0).",
   messages: {
     guest: "Guest '{{guest}}' has nested virtualization but is not declared a platform.",
+    undecided: "Cannot tell whether guest '{{guest}}' gets nested virtualization: {{reason}}.",
     component: "{{layer}} '{{component}}' has nested virtualization; only upper-layer platforms and VMMs run guests.",
   },
   check(graph, context) {
     for (const instance of graph.nodes('instance')) {
       const nested = instance.nestedVirtualization;
-      if (nested === undefined || isUnknown(nested) || !nested || instance.platform) continue;
+      if (nested === undefined || nested === false || instance.platform) continue;
       // A guest others run on is a platform in fact, whatever it declares.
       if (graph.runningOn(instance.id).some((node) => node.kind === 'instance')) continue;
+      if (isUnknown(nested)) {
+        context.report({ messageId: 'undecided', data: { guest: instance.id, reason: nested.reason }, subject: instance, property: 'nestedVirtualization', severity: 'note' });
+        continue;
+      }
       context.report({ messageId: 'guest', data: { guest: instance.id }, subject: instance, property: 'nestedVirtualization' });
     }
     for (const component of graph.nodes('component')) {

@@ -25,6 +25,7 @@ export default defineRule({
     'Oracle Cloud Gen2: no resource oversubscription (1 OCPU = 1 physical core)',
     'NITRO-FACTS §4.3–§4.4 (enclave CPU and memory rules, allocator pool)',
     'Firecracker design.md: microVMs can oversubscribe host CPU and memory',
+    'HYPERVISOR-FACTS §2.3: Nova hw:cpu_policy shared (the default) "can be overallocated"',
   ],
   appliesTo: ['host', 'hypervisor', 'instance', 'enclave'],
   rationale:
@@ -46,6 +47,8 @@ export default defineRule({
     oddVcpus: "Enclave '{{enclave}}' has {{vcpus}} vCPUs on a parent with {{threads}} threads per core: an enclave takes whole cores, so use a multiple of {{threads}}.",
     // Nova allocation ratios (HYPERVISOR-FACTS §2)
     allocationRatio: "Host '{{host}}' lets the scheduler promise {{ratio}}× its {{resource}} ({{option}} = {{ratio}}).",
+    // OpenStack flavors (HYPERVISOR-FACTS §2.3)
+    sharedCpuPolicy: "Flavor '{{flavor}}' has hw:cpu_policy = {{policy}}{{defaulted}}: its vCPUs float over host CPUs that can be overcommitted, but {{hosts}} ask{{s}} for dedicated cores (countHyperthreads: false).",
     undecided: "Cannot check {{what}} of '{{subject}}': {{reason}}.",
   },
   check(graph, context) {
@@ -71,6 +74,32 @@ export default defineRule({
       }
     }
     for (const instance of graph.nodes('instance')) checkParent(instance);
+
+    // --- OpenStack flavors: a host that counts a vCPU as a whole core (countHyperthreads: false, "1 OCPU = 1
+    // core") asks for dedicated cores. A flavor with hw:cpu_policy shared (Nova's default) or mixed gets
+    // floating vCPUs that "can be overallocated" (§2.3); a flavor can land on any compute host of the scan.
+    const dedicatedHosts = graph.nodes('host').filter((host) => host.countHyperthreads === false);
+    if (dedicatedHosts.length > 0) {
+      const hostRelated: RelatedLocation[] = dedicatedHosts.slice(0, MAX_RELATED).map((host) => ({ span: host.source, label: `host '${host.id}' asks for dedicated cores` }));
+      for (const flavorNode of graph.nodes('instance')) {
+        const policy = flavorNode.flavor?.cpuPolicy;
+        if (policy === undefined || policy === 'dedicated') continue;
+        const name = flavorNode.label ?? flavorNode.id;
+        if (isUnknown(policy)) {
+          undecided(flavorNode, 'the CPU policy', policy.reason, flavorNode.at.cpuPolicy);
+          continue;
+        }
+        const names = dedicatedHosts.slice(0, 3).map((host) => `host '${host.id}'`).join(', ') + (dedicatedHosts.length > 3 ? ` and ${dedicatedHosts.length - 3} more` : '');
+        const written = flavorNode.at.cpuPolicy !== undefined && flavorNode.at.cpuPolicy !== flavorNode.at.extraSpecs;
+        context.report({
+          messageId: 'sharedCpuPolicy',
+          data: { flavor: name, policy, defaulted: written ? '' : ' (Nova\'s default)', hosts: names, s: dedicatedHosts.length === 1 ? 's' : '' },
+          subject: flavorNode,
+          property: 'cpuPolicy',
+          related: hostRelated,
+        });
+      }
+    }
 
     function checkHost(host: HostNode): void {
       const guests = graph.runningOn(host.id).filter((n): n is InstanceNode => n.kind === 'instance');

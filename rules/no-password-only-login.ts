@@ -16,6 +16,7 @@ export default defineRule({
   since: '0.1.0',
   sources: [
     'AWS hypervisor security whitepaper (EC2 guests): password-only login is disabled; access uses key pairs',
+    'cloud-init cc_set_passwords: ssh_pwauth, chpasswd (list/users, expire), users[].lock_passwd with passwd',
     'OpenSSH sshd_config(5): PasswordAuthentication and KbdInteractiveAuthentication default to yes; PermitRootLogin defaults to prohibit-password; AuthenticationMethods',
   ],
   appliesTo: ['component', 'instance'],
@@ -28,6 +29,9 @@ export default defineRule({
     sshdKeyboard: "sshd accepts keyboard-interactive login{{default}}, which is a password prompt: set KbdInteractiveAuthentication no.",
     sshdRootPassword: "sshd lets root log in with a password (PermitRootLogin yes).",
     undecided: "Cannot tell whether sshd accepts password-only login: {{reason}}.",
+    // cloud-init user data in templates (CloudFormation UserData, Terraform user_data)
+    cloudInit: "Instance '{{instance}}' accepts password login: its cloud-init user data {{what}}.",
+    undecidedCloudInit: "Cannot tell whether the user data of '{{instance}}' allows password login: {{reason}}.",
   },
   check(graph, context) {
     for (const access of graph.edges('access')) {
@@ -39,6 +43,20 @@ export default defineRule({
         subject: access,
         property: 'login',
       });
+    }
+
+    // --- cloud-init: ssh_pwauth, chpasswd without expiry, unlocked users with passwords (cloud-init.ts)
+    for (const instance of graph.nodes('instance')) {
+      const cloudInit = instance.cloudInit;
+      if (!cloudInit) continue;
+      const name = instance.label ?? instance.id;
+      if (isUnknown(cloudInit.passwordLogin)) {
+        context.report({ messageId: 'undecidedCloudInit', data: { instance: name, reason: cloudInit.passwordLogin.reason }, subject: instance, at: cloudInit.source, property: 'userData', severity: 'note' });
+        continue;
+      }
+      for (const { what, source } of cloudInit.passwordLogin) {
+        context.report({ messageId: 'cloudInit', data: { instance: name, what }, subject: instance, at: source, property: `userData:${what.split(' ')[0]}` });
+      }
     }
 
     for (const daemon of graph.nodes('component')) {

@@ -13,8 +13,9 @@ export default defineRule({
   sources: [
     'AWS hypervisor security whitepaper: memory is scrubbed (set to zero) before it is allocated to a guest',
     'NITRO-FACTS §9: Linux init_on_free / init_on_alloc, Xen scrub-domheap',
+    'HYPERVISOR-FACTS §2.3: Nova hw:mem_encryption (AMD SEV) encrypts guest memory with a per-guest key',
   ],
-  appliesTo: ['host'],
+  appliesTo: ['host', 'instance'],
   rationale:
     'A guest\'s memory holds its keys and data. If a host hands freed pages to the next guest without zeroing them, that guest can read what the previous one left behind.',
   fix: 'Enable memory scrubbing on the host (for example Linux init_on_free=1, Xen scrub-domheap) and declare memoryScrubbing: true.',
@@ -23,6 +24,9 @@ export default defineRule({
     // Xen (HYPERVISOR-FACTS §3.3)
     noBootScrub: "Host '{{host}}' does not scrub free memory at boot (bootscrub=false): pages left from before the reboot can reach the first guests.",
     undecided: "Cannot tell whether host '{{host}}' scrubs memory between guests: {{reason}}.",
+    // OpenStack flavors (HYPERVISOR-FACTS §2.3 hw:mem_encryption)
+    flavorUnprotected: "Guests of flavor '{{flavor}}' get neither encrypted memory (hw:mem_encryption){{defaulted}} nor scrubbed pages: {{hosts}} do{{es}} not scrub memory.",
+    undecidedFlavor: "Cannot tell whether guests of flavor '{{flavor}}' have encrypted memory where {{hosts}} do{{es}} not scrub it: {{reason}}.",
   },
   check(graph, context) {
     for (const host of graph.nodes('host')) {
@@ -33,6 +37,28 @@ export default defineRule({
       }
       if (host.bootScrub === false) {
         context.report({ messageId: 'noBootScrub', data: { host: host.id }, subject: host, property: 'bootScrub', severity: 'warning' });
+      }
+    }
+
+    // --- OpenStack flavors: hw:mem_encryption (AMD SEV) encrypts a guest's memory with a key of its own, so the
+    // pages it leaves behind are ciphertext to the next guest — the evidence issue 10 accepts in place of
+    // scrubbing (SEV/SNP/TDX). Where a host of the scan is known not to scrub, a flavor without it exposes its
+    // guests' leftovers (a flavor can land on any compute host of the scan).
+    const unscrubbed = graph.nodes('host').filter((host) => host.memoryScrubbing === false);
+    if (unscrubbed.length > 0) {
+      const hosts = unscrubbed.slice(0, 3).map((host) => `host '${host.id}'`).join(', ') + (unscrubbed.length > 3 ? ` and ${unscrubbed.length - 3} more` : '');
+      const es = unscrubbed.length === 1 ? 'es' : '';
+      const related = unscrubbed.slice(0, 20).map((host) => ({ span: host.at.memoryScrubbing ?? host.source, label: `host '${host.id}' does not scrub memory` }));
+      for (const flavorNode of graph.nodes('instance')) {
+        const encryption = flavorNode.flavor?.memoryEncryption;
+        if (encryption === undefined || encryption === true) continue;
+        const flavor = flavorNode.label ?? flavorNode.id;
+        if (isUnknown(encryption)) {
+          context.report({ messageId: 'undecidedFlavor', data: { flavor, hosts, es, reason: encryption.reason }, subject: flavorNode, property: 'memoryEncryption', severity: 'note' });
+        } else {
+          const written = flavorNode.at.memoryEncryption !== flavorNode.at.extraSpecs;
+          context.report({ messageId: 'flavorUnprotected', data: { flavor, hosts, es, defaulted: written ? '' : ", Nova's default is off" }, subject: flavorNode, property: 'memoryEncryption', related });
+        }
       }
     }
   },

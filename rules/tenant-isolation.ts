@@ -15,6 +15,7 @@ export default defineRule({
   sources: [
     'AWS hypervisor security whitepaper: instances of different customers are isolated from one another',
     'Oracle Cloud Gen2: isolated network virtualization',
+    'HYPERVISOR-FACTS §2.3: Nova hw:cpu_policy / hw:cpu_thread_policy (prefer, isolate, require)',
   ],
   appliesTo: ['instance', 'enclave', 'volume', 'nic', 'network'],
   rationale:
@@ -28,6 +29,10 @@ export default defineRule({
     sharedBacking: "Disk '{{backing}}' is attached to guests of different tenants ({{tenants}}){{shareable}}.",
     sharedMemory: "Shared memory '{{name}}' is mapped by guests of different tenants ({{tenants}}) on host '{{host}}'.",
     smtSiblings: "Host '{{host}}' schedules single hardware threads (sched-gran=cpu with SMT on) for guests of different tenants ({{tenants}}): two tenants can share one core's siblings.",
+    // OpenStack flavors (HYPERVISOR-FACTS §2.3)
+    flavorThreadPolicy: "Flavor '{{flavor}}' pins its vCPUs to dedicated host CPUs with hw:cpu_thread_policy = prefer{{defaulted}}: Nova may give the other hardware thread of a core to another tenant's guest. Use isolate, or require with an even vCPU count.",
+    flavorOddRequire: "Flavor '{{flavor}}' has hw:cpu_thread_policy = require with {{vcpus}} vCPUs: the other thread of its last core stays free for another tenant's guest. Use an even vCPU count.",
+    undecidedFlavor: "Cannot tell whether flavor '{{flavor}}' keeps a core's hardware threads to one guest: {{reason}}.",
     channel: "Channel between '{{from}}' (tenant '{{fromTenant}}') and '{{to}}' (tenant '{{toTenant}}') is not an authenticated API.",
   },
   check(graph, context) {
@@ -123,6 +128,27 @@ export default defineRule({
         if (tenants.length > 1) {
           context.report({ messageId: 'smtSiblings', data: { host: host.id, tenants: tenants.sort().join(', ') }, subject: host, property: 'schedulingGranularity', related: locations(guests) });
         }
+      }
+    }
+
+    // --- OpenStack flavors: dedicated (pinned) vCPUs share a core's SMT siblings with other guests unless the
+    // thread policy keeps the core to one guest: isolate leaves the sibling unused, require fills both siblings
+    // (§2.3; "1 OCPU = 1 core" ≈ dedicated + require with an even vCPU count, or isolate). Shared-policy vCPUs
+    // float anyway (no-oversubscription's concern), so their thread policy is not judged here.
+    for (const flavorNode of graph.nodes('instance')) {
+      const flavor = flavorNode.flavor;
+      if (!flavor) continue;
+      const name = flavorNode.label ?? flavorNode.id;
+      const { cpuPolicy, cpuThreadPolicy } = flavor;
+      if (cpuPolicy === 'shared' || cpuThreadPolicy === 'isolate') continue;
+      if (isUnknown(cpuPolicy) || isUnknown(cpuThreadPolicy)) {
+        const reason = (isUnknown(cpuThreadPolicy) ? cpuThreadPolicy : (cpuPolicy as { reason: string })).reason;
+        context.report({ messageId: 'undecidedFlavor', data: { flavor: name, reason }, subject: flavorNode, property: 'cpuThreadPolicy', severity: 'note' });
+      } else if (cpuThreadPolicy === 'prefer') {
+        const written = flavorNode.at.cpuThreadPolicy !== flavorNode.at.extraSpecs;
+        context.report({ messageId: 'flavorThreadPolicy', data: { flavor: name, defaulted: written ? '' : " (Nova's default)" }, subject: flavorNode, property: 'cpuThreadPolicy' });
+      } else if (cpuThreadPolicy === 'require' && typeof flavorNode.vcpus === 'number' && flavorNode.vcpus % 2 === 1) {
+        context.report({ messageId: 'flavorOddRequire', data: { flavor: name, vcpus: flavorNode.vcpus }, subject: flavorNode, property: 'cpuThreadPolicy', severity: 'warning', related: flavorNode.at.vcpus ? [{ span: flavorNode.at.vcpus, label: 'vCPUs' }] : [] });
       }
     }
 

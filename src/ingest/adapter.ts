@@ -24,5 +24,12 @@ export interface Adapter {
    * loading a WebAssembly parser). Called again for later files: keep it idempotent and cheap then.
    */
   prepare?(): Promise<void>;
+  // --- inputs made of several files (a CDK cloud assembly; src/cdk/)
+  /**
+   * Optional: the other files (absolute paths) this file brings in and reads itself, given its path
+   * (e.g. a cloud assembly's manifest.json: its templates). A directory scan then skips them as inputs
+   * of their own. Called for every discovered file: return [] quickly for names it does not own.
+   */
+  owns?(absolutePath: string): readonly string[];
   load(input: AdapterInput): GraphFragment;
 }

@@ -9,6 +9,7 @@ import { AwsFragment, CommentSuppressions, ingressRules, readPolicy, roleNameOfA
 import { isRecord, isReference, referencesIn, toBoolean, toText } from './aws/values.js';
 import { parseJson } from './json.js';
 import { parseYaml, type LocatedDocument } from './located.js';
+import { cloudInitLogin } from './cloud-init.js';
 
 /**
  * CloudFormation templates, JSON or YAML (short-form tags included), found by content: a `Resources`
@@ -165,6 +166,25 @@ class TemplateReader {
 
   // -- instances, launch templates, launch configurations ----------------------------------------
 
+  /** The text of `UserData`: through `Fn::Base64` and the body of `Fn::Sub`; anything else as the resolver decides. */
+  private userDataText(raw: unknown, depth = 0): unknown {
+    if (depth > 8) return unknown('user data nested too deeply');
+    if (isRecord(raw) && Object.keys(raw).length === 1) {
+      if ('Fn::Base64' in raw) return this.userDataText(raw['Fn::Base64'], depth + 1);
+      if ('Fn::Sub' in raw) {
+        const body = Array.isArray(raw['Fn::Sub']) ? raw['Fn::Sub'][0] : raw['Fn::Sub'];
+        if (typeof body === 'string') return body;
+      }
+    }
+    if (typeof raw === 'string' && !raw.includes('\n') && /^[A-Za-z0-9+/=\s]{16,}$/.test(raw)) {
+      // Already base64 (LaunchTemplateData.UserData must be): decoded, without positions.
+      const decoded = Buffer.from(raw, 'base64').toString('utf8');
+      return decoded.startsWith('#cloud-config') ? decoded : raw;
+    }
+    const value = this.resolver.resolve(raw);
+    return value === NO_VALUE ? undefined : value;
+  }
+
   private readInstance(resource: Resource, awsKind: NonNullable<InstanceNode['awsKind']>): void {
     const p = resource.properties;
     const data = awsKind === 'launch-template' ? this.get(p, 'LaunchTemplateData') : p;
@@ -243,6 +263,14 @@ class TemplateReader {
       at,
       suppressions: resource.suppressions,
     };
+    // --- cloud-init user data (no-password-only-login): read from the raw property, so a literal
+    // `Fn::Base64`/`!Sub` body keeps its lines.
+    const rawProperties = isRecord(resource.raw.Properties) ? resource.raw.Properties : {};
+    const rawSettings = awsKind === 'launch-template' ? rawProperties.LaunchTemplateData : rawProperties;
+    if (isRecord(rawSettings) && rawSettings.UserData !== undefined) {
+      const login = cloudInitLogin(this.userDataText(rawSettings.UserData), this.document, this.spans.key(rawSettings, 'UserData', fallback));
+      if (login) node.cloudInit = login;
+    }
     this.fragment.add(node);
 
     this.readDeviceMappings(resource, settings, id);

@@ -86,19 +86,27 @@ function locationOf(container: object): ContainerLocation | undefined {
 }
 
 export class LocatedDocument {
+  /** Spans are made from the text alone, so what holds spans never keeps the parsed values alive. */
+  private readonly spans: TextSpans;
+
   constructor(
     readonly file: string,
     readonly text: string,
     readonly value: unknown,
     readonly lines: LineIndex,
-  ) {}
+  ) {
+    this.spans = new TextSpans(file, text, lines);
+  }
 
   /**
    * Spans of objects' properties by name, computed when first asked for (most elements never get a
-   * finding). With several containers, a later container's key wins, as when spreading them.
+   * finding). With several containers, a later container's key wins, as when spreading them. Holds
+   * only the containers' locations, not the containers: a large input's parsed values can be freed
+   * once its graph nodes are built.
    */
   lazySpans(...containers: Array<object | undefined>): Record<string, SourceSpan> {
-    return new Proxy(new LazySpans(this, containers), LAZY_SPANS_HANDLER) as unknown as Record<string, SourceSpan>;
+    const locations = containers.map((container) => (container ? locationOf(container) : undefined));
+    return new Proxy(new LazySpans(this.spans, locations), LAZY_SPANS_HANDLER) as unknown as Record<string, SourceSpan>;
   }
 
   /** JSON pointer of a container (object or array) in this document. */
@@ -108,9 +116,7 @@ export class LocatedDocument {
 
   /** The span of a whole object or array, trimmed to where its text ends. */
   spanOf(container: object): SourceSpan {
-    const where = locationOf(container);
-    if (!where) return this.lines.span(this.file, 0, 0);
-    return this.rangeSpan(where.start, where.end, () => where.pointer);
+    return this.spans.whole(locationOf(container));
   }
 
   /**
@@ -119,7 +125,33 @@ export class LocatedDocument {
    * For an array, the first line of the item at `key`. Falls back to the container when the key is absent.
    */
   spanOfKey(container: object, key: string | number): SourceSpan {
-    const where = locationOf(container);
+    return this.spans.key(locationOf(container), key);
+  }
+
+  /** The span of a property's value only (e.g. a PCR hex string), its first line. */
+  spanOfValue(container: object, key: string | number): SourceSpan {
+    return this.spans.value(locationOf(container), key);
+  }
+
+  hasKey(container: object, key: string): boolean {
+    return locationOf(container)?.keyOffset(key) !== undefined;
+  }
+}
+
+/** Spans of one text, from container locations. */
+class TextSpans {
+  constructor(
+    readonly file: string,
+    readonly text: string,
+    readonly lines: LineIndex,
+  ) {}
+
+  whole(where: ContainerLocation | undefined): SourceSpan {
+    if (!where) return this.lines.span(this.file, 0, 0);
+    return this.rangeSpan(where.start, where.end, () => where.pointer);
+  }
+
+  key(where: ContainerLocation | undefined, key: string | number): SourceSpan {
     if (!where) return this.lines.span(this.file, 0, 0);
     const pointer = () => `${where.pointer}/${escapePointerToken(key)}`;
     if (typeof key === 'number' && !where.keys) {
@@ -136,19 +168,13 @@ export class LocatedDocument {
     return this.lines.lazySpan(this.file, keyStart, sameLine ? end : offsets[at + 1]!, pointer);
   }
 
-  /** The span of a property's value only (e.g. a PCR hex string), its first line. */
-  spanOfValue(container: object, key: string | number): SourceSpan {
-    const where = locationOf(container);
+  value(where: ContainerLocation | undefined, key: string | number): SourceSpan {
     if (!where) return this.lines.span(this.file, 0, 0);
+    if (typeof key === 'number' && !where.keys) return this.key(where, key);
     const pointer = () => `${where.pointer}/${escapePointerToken(key)}`;
-    if (typeof key === 'number' && !where.keys) return this.spanOfKey(container, key);
     const at = where.keyOffset(String(key));
     if (at === undefined) return this.rangeSpan(where.start, where.end, () => where.pointer);
     return this.rangeSpan(where.offsets[at + 2]!, where.offsets[at + 3]!, pointer, true);
-  }
-
-  hasKey(container: object, key: string): boolean {
-    return locationOf(container)?.keyOffset(key) !== undefined;
   }
 
   private rangeSpan(start: number, end: number, pointer: () => string, firstLineOnly = false): SourceSpan {
@@ -173,14 +199,14 @@ class LazySpans {
   cache: Map<string, SourceSpan | undefined> | undefined;
 
   constructor(
-    readonly document: LocatedDocument,
-    readonly containers: Array<object | undefined>,
+    readonly spans: TextSpans,
+    readonly locations: Array<ContainerLocation | undefined>,
   ) {}
 
-  owner(key: string): object | undefined {
-    for (let i = this.containers.length - 1; i >= 0; i--) {
-      const container = this.containers[i];
-      if (container && this.document.hasKey(container, key)) return container;
+  owner(key: string): ContainerLocation | undefined {
+    for (let i = this.locations.length - 1; i >= 0; i--) {
+      const location = this.locations[i];
+      if (location && location.keyOffset(key) !== undefined) return location;
     }
     return undefined;
   }
@@ -188,14 +214,14 @@ class LazySpans {
   span(key: string): SourceSpan | undefined {
     this.cache ??= new Map();
     if (!this.cache.has(key)) {
-      const container = this.owner(key);
-      this.cache.set(key, container ? this.document.spanOfKey(container, key) : undefined);
+      const location = this.owner(key);
+      this.cache.set(key, location ? this.spans.key(location, key) : undefined);
     }
     return this.cache.get(key);
   }
 
   keys(): string[] {
-    return [...new Set(this.containers.flatMap((c) => (c ? (locationOf(c)?.keys ?? []) : [])))];
+    return [...new Set(this.locations.flatMap((location) => location?.keys ?? []))];
   }
 }
 
@@ -256,6 +282,8 @@ function buildYamlDocument(
     throw new InputError(`invalid YAML: ${firstSentence(error.message)}`, { file, line, column });
   }
   const built = new Map<YamlNode, unknown>();
+  /** Collections being built: an alias to one of them is a cycle. */
+  const open = new Set<YamlNode>();
   const expandedSize = new Map<YamlNode, number>();
   let expanded = 0;
   const fail = (message: string, offset: number) => {
@@ -269,6 +297,8 @@ function buildYamlDocument(
     if (isAlias(node)) {
       const target = node.resolve(document);
       if (!target) throw fail(`alias *${node.source} has no anchor`, node.range?.[0] ?? 0);
+      // `&a [1, *a]`: the value would contain itself, and every walker after this one would loop.
+      if (open.has(target)) throw fail(`alias *${node.source} is inside its own anchor (a cycle)`, node.range?.[0] ?? 0);
       // An alias shares the anchored value; count what it would expand to so alias bombs stay refused.
       expanded += sizeOf(target);
       if (expanded > MAX_EXPANDED_NODES) throw fail(`aliases expand to more than ${MAX_EXPANDED_NODES} nodes`, node.range?.[0] ?? 0);
@@ -282,6 +312,7 @@ function buildYamlDocument(
       const location = new ContainerLocation(parent, token, start);
       location.end = end;
       built.set(node, object);
+      open.add(node);
       for (const pair of node.items) {
         const keyNode = pair.key as YamlNode | null;
         if (!isScalar(keyNode)) throw fail('only plain keys are supported (not lists or maps as keys)', keyNode?.range?.[0] ?? start);
@@ -292,6 +323,7 @@ function buildYamlDocument(
         location.addKey(key, keyStart, keyEnd, valueNode?.range?.[0] ?? keyStart, valueNode?.range?.[1] ?? keyEnd);
         setOwn(object, key, build(valueNode, location, key, depth + 1));
       }
+      open.delete(node);
       setLocation(object, location);
       value = object;
     } else if (isSeq(node)) {
@@ -299,11 +331,13 @@ function buildYamlDocument(
       const location = new ContainerLocation(parent, token, start);
       location.end = end;
       built.set(node, array);
+      open.add(node);
       node.items.forEach((item, i) => {
         const itemNode = item as YamlNode | null;
         location.addItem(itemNode?.range?.[0] ?? start, itemNode?.range?.[1] ?? end);
         array.push(build(itemNode, location, i, depth + 1));
       });
+      open.delete(node);
       setLocation(array, location);
       value = array;
     } else if (isScalar(node)) {

@@ -53,16 +53,26 @@ export const nitroAllocatorAdapter: Adapter = {
   },
 };
 
+/**
+ * CPU numbers above this are refused: Linux's NR_CPUS tops out at 8192, and a bound keeps hostile
+ * lists cheap (2^53 + 1 as a JavaScript number never advances in a loop; found by the input fuzzer).
+ */
+const MAX_CPU_ID = 65_535;
+
 /** "2,3,6-9" (the allocator's cpu_pool, as for Linux cpulists) as CPU numbers; throws on anything else. */
 export function parseCpuList(text: string, fail: () => Error): number[] {
-  const ids: number[] = [];
+  const ids = new Set<number>();
+  let expanded = 0;
   for (const part of text.split(',').map((p) => p.trim())) {
     const match = /^(\d+)(?:-(\d+))?$/.exec(part);
     if (!match) throw fail();
     const from = Number(match[1]);
     const to = match[2] === undefined ? from : Number(match[2]);
-    if (to < from || to - from > 4096) throw fail();
-    for (let id = from; id <= to; id++) ids.push(id);
+    if (to < from || to > MAX_CPU_ID) throw fail();
+    // Overlapping ranges are legal but must not multiply the work: at most MAX_CPU_ID + 1 steps in all.
+    expanded += to - from + 1;
+    if (expanded > MAX_CPU_ID + 1) throw fail();
+    for (let id = from; id <= to; id++) ids.add(id);
   }
-  return [...new Set(ids)];
+  return [...ids];
 }

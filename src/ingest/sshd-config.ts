@@ -5,6 +5,7 @@ import { NO_SUPPRESSIONS } from '../model/nodes.js';
 import { LineIndex, type SourceSpan } from '../model/source.js';
 import { NOT_DECLARED, type Maybe } from '../model/unknown.js';
 import type { Adapter } from './adapter.js';
+import { setOwn } from './located.js';
 
 /**
  * OpenSSH's sshd_config (and drop-ins in sshd_config.d/): the SSH daemon of a guest, as a `service`
@@ -61,7 +62,8 @@ export const sshdConfigAdapter: Adapter = {
       const key = keyword === 'challengeresponseauthentication' ? 'kbdinteractiveauthentication' : keyword;
       if (values.has(key)) continue; // the first value obtained wins
       values.set(key, value);
-      at[key] = lines.span(file, lineStart + indent, lineStart + line.length, `/${match[1]}`);
+      // setOwn: a `__proto__` line is data, not the prototype of this record (hostile-input issue).
+      setOwn(at, key, lines.span(file, lineStart + indent, lineStart + line.length, `/${match[1]}`));
     }
     const yesNo = (key: 'passwordauthentication' | 'kbdinteractiveauthentication'): Maybe<boolean> => {
       const value = values.get(key);

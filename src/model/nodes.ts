@@ -57,6 +57,9 @@ export interface HostNode extends NodeBase<'host'> {
   schedulingGranularity?: Maybe<'cpu' | 'core' | 'socket'>;
   /** Xen `bootscrub=`: free memory zeroed at boot (default idle = in the background, before any allocation). */
   bootScrub?: boolean;
+  // --- Layered hosts (HYPERVISOR-FACTS §4.3): KVM's `nested` module option in /etc/modprobe.d/*.conf.
+  /** The host offers nested virtualization (VMX/SVM) to guests that ask for it (`options kvm_intel nested=1`). */
+  nestedVirtualization?: Maybe<boolean>;
 }
 
 export interface HypervisorNode extends NodeBase<'hypervisor'> {
@@ -124,6 +127,30 @@ export interface InstanceNode extends NodeBase<'instance'> {
   placement?: HostPlacement;
   /** A Firecracker microVM (this instance is its guest VM). */
   microvm?: MicroVmConfig;
+  // --- cloud-init user data given literally in a template (CloudFormation UserData, Terraform user_data).
+  cloudInit?: CloudInitLogin;
+  // --- OpenStack flavors (Terraform openstack_compute_flavor_v2, Heat OS::Nova::Flavor; HYPERVISOR-FACTS §2.3).
+  /** Set on the template node a Nova flavor is: every instance started from it gets these extra specs. */
+  flavor?: NovaFlavorSettings;
+}
+
+/** What a `#cloud-config` makes of logging in: each setting that lets a password alone in, or why it cannot be told. */
+export interface CloudInitLogin {
+  passwordLogin: Maybe<Array<{ what: string; source: SourceSpan }>>;
+  /** The user data property. */
+  source: SourceSpan;
+}
+
+/** A flavor's extra specs that rules judge, with Nova's defaults when a key is absent (HYPERVISOR-FACTS §2.3). */
+export interface NovaFlavorSettings {
+  /** `hw:cpu_policy`: shared (default) floats vCPUs over overcommittable host CPUs; dedicated pins each to its own. */
+  cpuPolicy: Maybe<'shared' | 'dedicated' | 'mixed'>;
+  /** `hw:cpu_thread_policy` (applies to dedicated vCPUs): prefer (default) may give a core's other sibling to another guest. */
+  cpuThreadPolicy: Maybe<'prefer' | 'isolate' | 'require'>;
+  /** `hw:mem_encryption` (AMD SEV): guest memory encrypted with a per-guest key. */
+  memoryEncryption: Maybe<boolean>;
+  /** `hw:mem_page_size` as written (large, small, any, 2MB…), when set. */
+  memoryPageSize?: Maybe<string>;
 }
 
 /**

@@ -10,6 +10,11 @@ export interface SourceSpan {
   readonly endColumn: number;
   /** JSON pointer (or the input's own path notation) of the element inside its file. */
   readonly pointer?: string;
+  // --- inputs generated from a program (a CDK app's cloud assembly; src/cdk/)
+  /** The element's name in the program that generated the input (a CDK construct path): SARIF `logicalLocations`. */
+  readonly logicalLocation?: { readonly name: string; readonly fullyQualifiedName: string; readonly kind: string };
+  /** Why the span is not where the reader would look (no source line found: the generated file's line instead). */
+  readonly locationNote?: string;
 }
 
 /**

@@ -194,8 +194,14 @@ function sarifResult(
     ruleId: finding.ruleId,
     ruleIndex,
     level: finding.severity,
-    message: { text: `${finding.message}${links}` },
-    locations: [{ physicalLocation: physicalLocation(finding.location, snippet) }],
+    // --- inputs generated from a program (CDK, src/cdk/): the construct path, and why a line is only approximate
+    message: { text: `${finding.message}${finding.location.locationNote ? ` (${finding.location.locationNote}.)` : ''}${links}` },
+    locations: [
+      {
+        physicalLocation: physicalLocation(finding.location, snippet),
+        ...(finding.location.logicalLocation ? { logicalLocations: [{ ...finding.location.logicalLocation }] } : {}),
+      },
+    ],
     partialFingerprints: {
       ...(lineHash ? { primaryLocationLineHash: lineHash } : {}),
       'isolint/v1': finding.fingerprint,

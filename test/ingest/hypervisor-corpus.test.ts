@@ -63,6 +63,17 @@ describe('the hypervisor corpus', () => {
     expect(findingsIn('xen/xlexample.pvhlinux').filter((f) => f.startsWith('no-interactive-access'))).toEqual([]);
   });
 
+  it('reads the Terraform flavors: pinned with require on an even count passes, specs from a missing locals.tf stay unknown', () => {
+    const flavorNotes = (name: string) => result.findings.filter((f) => f.location.file.endsWith(name)).map((f) => `${f.ruleId}:${f.messageId}:${f.severity}@${f.location.startLine}`);
+    // p3: merge(local…, {"hw:cpu_thread_policy" = "require", "hw:cpu_policy" = "dedicated"}) with 24 vCPUs.
+    expect(flavorNotes('nova/p3.24core-60ram-500edisk-pin-smt-flavor.tf')).toEqual([]);
+    // c2: extra_specs = local.ostack_flavor_c2_extra_specs from a locals.tf outside the corpus: a note, never an error.
+    expect(flavorNotes('nova/c2.1core-2ram-flavor.tf')).toEqual(['tenant-isolation:undecidedFlavor:note@7']);
+    const read = result.files.map((f) => f.file.split('/corpus/')[1]);
+    expect(read).toContain('nova/c2.1core-2ram-flavor.tf');
+    expect(read).toContain('nova/p3.24core-60ram-500edisk-pin-smt-flavor.tf');
+  });
+
   it('keeps Kata template placeholders unknown: no errors, at most notes', () => {
     expect(findingsIn('kata/configuration-qemu.toml.in')).toEqual([]);
     expect(findingsIn('kata/configuration-qemu-snp.toml.in')).toEqual([]);

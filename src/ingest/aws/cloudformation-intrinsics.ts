@@ -114,7 +114,7 @@ export class IntrinsicResolver {
   condition(name: string): boolean | Unknown {
     const known = this.conditionValues.get(name);
     if (known !== undefined) return known;
-    if (!(name in this.template.conditions)) return unknown(`condition ${name} is not declared`);
+    if (!Object.hasOwn(this.template.conditions, name)) return unknown(`condition ${name} is not declared`);
     if (this.evaluating.has(name)) return unknown(`condition ${name} refers to itself`);
     this.evaluating.add(name);
     const result = this.booleanOf(this.template.conditions[name], 0);
@@ -163,7 +163,7 @@ export class IntrinsicResolver {
     if (typeof name !== 'string') return unknown('Ref of something other than a name');
     if (name === 'AWS::NoValue') return NO_VALUE;
     if (PSEUDO_PARAMETERS.has(name)) return unknown(`pseudo parameter ${name} is decided at deploy time`);
-    const parameter = this.template.parameters[name];
+    const parameter = Object.hasOwn(this.template.parameters, name) ? this.template.parameters[name] : undefined;
     if (parameter !== undefined) {
       if (!isRecord(parameter) || !('Default' in parameter)) return unknown(`parameter ${name} has no default`);
       const type = typeof parameter.Type === 'string' ? parameter.Type : 'String';
@@ -173,14 +173,14 @@ export class IntrinsicResolver {
       }
       return value;
     }
-    if (name in this.template.resources) return reference(name);
+    if (Object.hasOwn(this.template.resources, name)) return reference(name);
     return unknown(`Ref to ${name}, which the template does not declare`);
   }
 
   private getAtt(argument: unknown, depth: number): unknown {
     const parts = typeof argument === 'string' ? argument.split('.') : Array.isArray(argument) ? argument : [];
     const [resource, ...attribute] = parts.map((part) => this.resolve(part, depth + 1));
-    if (typeof resource !== 'string' || !(resource in this.template.resources)) return unknown('Fn::GetAtt of a resource the template does not declare');
+    if (typeof resource !== 'string' || !Object.hasOwn(this.template.resources, resource)) return unknown('Fn::GetAtt of a resource the template does not declare');
     const name = attribute.every((a) => typeof a === 'string') ? attribute.join('.') : undefined;
     return reference(resource, name);
   }
@@ -195,7 +195,7 @@ export class IntrinsicResolver {
       if (literal) return `\${${name}}`;
       const trimmed = name.trim();
       let value: unknown;
-      if (trimmed in vars) value = this.resolve(vars[trimmed], depth + 1);
+      if (Object.hasOwn(vars, trimmed)) value = this.resolve(vars[trimmed], depth + 1);
       else if (trimmed.includes('.') && !trimmed.startsWith('AWS::')) value = this.getAtt(trimmed, depth + 1);
       else value = this.ref(trimmed);
       if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') return String(value);
@@ -245,9 +245,10 @@ export class IntrinsicResolver {
       if (fallback !== undefined) return unknown('Fn::FindInMap with an unresolved key');
       return asUnknown([mapName, topKey, secondKey].find(isUnknown), 'Fn::FindInMap with an unresolved key');
     }
-    const map = this.template.mappings[mapName];
-    const top = isRecord(map) ? map[topKey] : undefined;
-    const found = isRecord(top) ? top[secondKey] : undefined;
+    // Own keys only: `!FindInMap [M, constructor, valueOf]` must not find Object.prototype's members.
+    const map = Object.hasOwn(this.template.mappings, mapName) ? this.template.mappings[mapName] : undefined;
+    const top = isRecord(map) && Object.hasOwn(map, topKey) ? map[topKey] : undefined;
+    const found = isRecord(top) && Object.hasOwn(top, secondKey) ? top[secondKey] : undefined;
     if (found !== undefined) return found;
     if (fallback !== undefined) return fallback;
     return unknown(`mapping ${mapName} has no ${topKey}/${secondKey}`);

@@ -77,3 +77,18 @@ export function toList(value: unknown): unknown[] {
   if (value === undefined || value === null) return [];
   return Array.isArray(value) ? value : [value];
 }
+
+// --- Partly known maps (Terraform `merge(local.x, { … })`, used for OpenStack flavor extra specs): the
+// literal keys are known, any other key may come from the part the scan cannot read.
+const UNKNOWN_KEYS = Symbol.for('isolint.unknownKeys');
+
+/** Marks a map whose keys beyond those present are undecided, with the reason. */
+export function withUnknownKeys<T extends object>(value: T, reason: Unknown): T {
+  Object.defineProperty(value, UNKNOWN_KEYS, { value: reason, enumerable: false, configurable: true });
+  return value;
+}
+
+/** Why keys absent from a map may still exist, when it was merged with something unknown. */
+export function unknownKeysOf(value: object): Unknown | undefined {
+  return (value as { [UNKNOWN_KEYS]?: Unknown })[UNKNOWN_KEYS];
+}

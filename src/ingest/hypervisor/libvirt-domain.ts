@@ -78,6 +78,13 @@ class DomainReader {
     };
     const confidential = this.launchSecurity();
     if (confidential) instance.confidential = confidential;
+    // --- nested virtualization (HYPERVISOR-FACTS §4.3) and the platform declaration in <metadata>
+    const nested = this.nestedVirtualization();
+    if (nested) {
+      instance.nestedVirtualization = nested.value;
+      (instance.at as Record<string, SourceSpan>).nestedVirtualization = nested.source;
+    }
+    if (this.declaredPlatform()) instance.platform = true;
     const shared = this.sharedMemory(devices);
     if (shared.length > 0) instance.sharedMemory = shared;
     this.nodes.push(instance);
@@ -118,6 +125,38 @@ class DomainReader {
       if (project) return attribute(project, 'uuid') ?? textOf(project) ?? NOT_DECLARED;
     }
     return NOT_DECLARED;
+  }
+
+  /**
+   * Whether the guest gets VMX/SVM (§4.3): `<feature policy='require'|'force' name='vmx'|'svm'/>` asks for it,
+   * `disable`/`forbid` refuses it; `<cpu mode='host-passthrough'|'maximum'>` passes it through when the host's
+   * KVM module offers nested virtualization (modprobe.d `nested=1`), which the host directory may show.
+   */
+  private nestedVirtualization(): { value: Maybe<boolean>; source: SourceSpan } | undefined {
+    const cpu = child(this.root, 'cpu');
+    if (!cpu) return undefined;
+    const offered = this.host?.modprobe ? (this.host.modprobe.setting?.offered ?? undefined) : undefined;
+    for (const feature of children(cpu, 'feature')) {
+      if (!['vmx', 'svm'].includes(attribute(feature, 'name') ?? '')) continue;
+      const policy = attribute(feature, 'policy') ?? 'require';
+      if (policy === 'disable' || policy === 'forbid') return { value: false, source: this.span(feature) };
+      if (policy === 'require' || policy === 'force') return { value: offered !== false, source: this.span(feature) };
+    }
+    const mode = attribute(cpu, 'mode');
+    if (mode !== 'host-passthrough' && mode !== 'maximum') return undefined;
+    const value: Maybe<boolean> =
+      offered ?? unknown(`<cpu mode='${mode}'> passes VMX/SVM through only when the host's kvm_intel/kvm_amd module has nested enabled, which the scan does not show`);
+    return { value, source: this.span(cpu) };
+  }
+
+  /**
+   * A guest declared a platform (it runs guests of its own): an element named `platform` in `<metadata>` with
+   * true/yes/1, in any namespace — `<isolint:platform xmlns:isolint="https://isolint.dev/xmlns/domain/1">true</isolint:platform>`.
+   */
+  private declaredPlatform(): boolean {
+    const metadata = child(this.root, 'metadata');
+    if (!metadata) return false;
+    return children(metadata).some((entry) => entry.localName === 'platform' && configBoolean(textOf(entry) ?? '') === true);
   }
 
   private number(element: Element | undefined): Maybe<number> | undefined {

@@ -9,6 +9,7 @@ import type { Adapter, AdapterInput } from '../adapter.js';
 import { accessEdge, libvirtSizeInMiB, networkPrincipal, NETWORK_PRINCIPAL } from './common.js';
 import { configBoolean, parseKeyValueConfig, type KeyValueConfig } from './key-value.js';
 import { attribute, child, children, elementSpan, parseXml, rootElementName } from './xml.js';
+import { modprobeOfHostDirectory, nestedOffered, type KvmNestedSetting } from './modprobe.js';
 
 /**
  * A libvirt host is a directory, laid out like /etc/libvirt (HYPERVISOR-FACTS §7): `qemu.conf` and
@@ -20,7 +21,7 @@ import { attribute, child, children, elementSpan, parseXml, rootElementName } fr
 
 export const DAEMON_FILES = ['qemu.conf', 'libvirtd.conf'] as const;
 export const CAPABILITIES_FILE = 'capabilities.xml';
-const HOST_FILES = [CAPABILITIES_FILE, ...DAEMON_FILES];
+export const HOST_FILES = [CAPABILITIES_FILE, ...DAEMON_FILES];
 
 export interface LibvirtHostContext {
   /** Graph id of the host: `libvirt-host:<directory as displayed>`. */
@@ -30,6 +31,8 @@ export interface LibvirtHostContext {
   capabilities?: { root: Element; file: string };
   /** The first host file, where the host node is located. */
   primaryFile: string;
+  /** KVM's `nested` module option from modprobe.d beside the host files (HYPERVISOR-FACTS §4.3; modprobe.ts). */
+  modprobe?: { setting?: KvmNestedSetting };
 }
 
 const cache = new Map<string, { stamp: string; context: LibvirtHostContext | undefined }>();
@@ -47,7 +50,8 @@ export function libvirtHostContext(displayDirectory: string, absoluteDirectory: 
       return '';
     }
   });
-  const stamp = stamps.join('|');
+  const modprobe = modprobeOfHostDirectory(displayDirectory, absoluteDirectory);
+  const stamp = stamps.join('|') + `|${modprobe?.stamp ?? ''}`;
   const cached = cache.get(absoluteDirectory);
   if (cached && cached.stamp === stamp) return cached.context;
   let context: LibvirtHostContext | undefined;
@@ -56,6 +60,7 @@ export function libvirtHostContext(displayDirectory: string, absoluteDirectory: 
     const read = (name: string) => readFileSync(join(absoluteDirectory, name), 'utf8');
     const present = HOST_FILES.filter((_, i) => stamps[i]);
     context = { hostId: `libvirt-host:${displayDirectory}`, primaryFile: display(present[0]!) };
+    if (modprobe) context.modprobe = modprobe;
     if (present.includes('qemu.conf')) context.qemu = parseKeyValueConfig(display('qemu.conf'), read('qemu.conf'));
     if (present.includes('libvirtd.conf')) context.libvirtd = parseKeyValueConfig(display('libvirtd.conf'), read('libvirtd.conf'));
     if (present.includes(CAPABILITIES_FILE)) {
@@ -120,8 +125,9 @@ export function libvirtHostNode(context: LibvirtHostContext): HostNode {
     rootOfTrust: NOT_DECLARED,
     controllerBoot: NOT_DECLARED,
     shared: true,
+    ...(context.modprobe ? { nestedVirtualization: nestedOffered(context.modprobe) } : {}),
     source,
-    at,
+    at: context.modprobe?.setting ? { ...at, nestedVirtualization: context.modprobe.setting.source } : at,
     suppressions: NO_SUPPRESSIONS,
   };
 }

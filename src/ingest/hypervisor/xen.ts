@@ -189,6 +189,13 @@ class XlReader {
       at,
       suppressions: NO_SUPPRESSIONS,
     };
+    // --- nested virtualization (§3.2 `nestedhvm`, HVM only, disabled by default) and a `# platform: true` comment
+    const nestedhvm = configBoolean(this.conf.scalar('nestedhvm'));
+    if (nestedhvm !== undefined && this.type === 'hvm') {
+      instance.nestedVirtualization = nestedhvm;
+      at.nestedVirtualization = this.span('nestedhvm');
+    }
+    if (/^\s*#\s*platform\s*:\s*(true|yes)\b/im.test(this.input.text)) instance.platform = true;
     this.nodes.push(instance);
     const hostId = hostIdForGuest(this.input);
     if (hostId) this.edges.push({ kind: 'runsOn', from: this.id, to: hostId, source: instance.source, at: NO_SPANS, suppressions: NO_SUPPRESSIONS, weak: true });

@@ -4,7 +4,7 @@ import type { GraphFragment } from '../../model/nodes.js';
 import { isUnknown, unknown } from '../../model/unknown.js';
 import type { Adapter, AdapterInput } from '../adapter.js';
 import { AwsFragment, CommentSuppressions } from '../aws/fragment.js';
-import { JsonText } from '../aws/values.js';
+import { JsonText, unknownKeysOf, withUnknownKeys } from '../aws/values.js';
 import { attributesOf, Evaluator, parseHcl, prepareHclParser, type HclBlock, type HclFile, type Scope } from './hcl.js';
 import { TerraformMapper, type TfResource, type TfScope } from './resources.js';
 
@@ -60,6 +60,9 @@ interface Declared {
   file: HclFile;
   block: HclBlock;
 }
+
+/** Locals and variables that refer to each other deeper than this are left unknown (hostile-input issue). */
+const MAX_REFERENCE_CHAIN = 128;
 
 class TerraformModule implements Scope {
   readonly files = new Map<string, HclFile | Error>();
@@ -128,6 +131,8 @@ class TerraformModule implements Scope {
   /** A value evaluated in another place: positions would point into the wrong file, so they are dropped. */
   private detached(name: string, file: HclFile, expression: import('web-tree-sitter').Node): unknown {
     if (this.evaluating.has(name)) return unknown(`${name} refers to itself`);
+    // A long chain (local.a = local.b, local.b = local.c, …) recurses once per link: bound it.
+    if (this.evaluating.size >= MAX_REFERENCE_CHAIN) return unknown(`${name}: a chain of more than ${MAX_REFERENCE_CHAIN} references`);
     this.evaluating.add(name);
     const value = new Evaluator(file.text, this).expression(expression, undefined, undefined);
     this.evaluating.delete(name);
@@ -209,7 +214,9 @@ function plain(value: unknown, depth = 0): unknown {
   if (value instanceof JsonText) return value.text;
   if (Array.isArray(value)) return value.map((item) => plain(item, depth + 1));
   if (value && typeof value === 'object' && !isUnknown(value)) {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, plain(v, depth + 1)]));
+    const copy = Object.fromEntries(Object.entries(value).map(([k, v]) => [k, plain(v, depth + 1)]));
+    const partial = unknownKeysOf(value); // merge(local.x, {…}) stays partly known
+    return partial ? withUnknownKeys(copy, partial) : copy;
   }
   return value;
 }

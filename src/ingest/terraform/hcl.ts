@@ -3,8 +3,8 @@ import type { Node as SyntaxNode, Parser as TreeSitterParser } from 'web-tree-si
 import { InputError } from '../../errors.js';
 import { LineIndex } from '../../model/source.js';
 import { isUnknown, unknown, type Unknown } from '../../model/unknown.js';
-import { reference, JsonText } from '../aws/values.js';
-import { ContainerLocation, LocatedDocument, setLocation, setOwn } from '../located.js';
+import { reference, JsonText, withUnknownKeys } from '../aws/values.js';
+import { ContainerLocation, LocatedDocument, MAX_DEPTH, setLocation, setOwn } from '../located.js';
 
 /**
  * Terraform's HCL through tree-sitter (web-tree-sitter with the terraform grammar that
@@ -130,6 +130,11 @@ export class Evaluator {
 
   /** A block body: attributes and nested blocks (as lists), with key positions. */
   body(block: SyntaxNode, body: SyntaxNode | undefined, parent: ContainerLocation | undefined, token: string | number | undefined, depth = 0): Record<string, unknown> {
+    // Nested blocks recurse: bound them like the other parsers (located.ts MAX_DEPTH; hostile-input issue).
+    if (depth > MAX_DEPTH) {
+      const { line, column } = new LineIndex(this.text).position(block.startIndex);
+      throw new InputError(`blocks nested deeper than ${MAX_DEPTH} levels`, { line, column });
+    }
     const object: Record<string, unknown> = {};
     const location = new ContainerLocation(parent, token, block.startIndex);
     location.end = block.endIndex;
@@ -345,7 +350,25 @@ export class Evaluator {
       const undecided = lists.find((list) => !Array.isArray(list));
       return undecided === undefined ? lists.flat() : isUnknown(undecided) ? undecided : unknown('concat of a non-list');
     }
+    // --- merge(a, b, …): later maps win, so the keys of literal maps after the last unknown argument are
+    // known even when an earlier argument (a local of another file) is not (OpenStack flavor extra_specs).
+    if (name === 'merge' && args.length > 0) return this.merge(args, parent, token, depth);
     return unknown(`${name}(…) is not evaluated`);
+  }
+
+  private merge(args: SyntaxNode[], parent: ContainerLocation | undefined, token: string | number | undefined, depth: number): unknown {
+    const values = args.map((arg) => this.expression(arg, undefined, undefined, depth + 1));
+    if (values.some((value) => value !== null && !isUnknown(value) && (typeof value !== 'object' || Array.isArray(value)))) return unknown('merge of a non-map');
+    const lastUnknown = values.findLastIndex((value) => isUnknown(value));
+    if (lastUnknown === values.length - 1) return values[lastUnknown];
+    const known = args.slice(lastUnknown + 1).filter((_, i) => values[lastUnknown + 1 + i] !== null);
+    // One literal map keeps its positions; several are merged without them (findings land on the attribute).
+    const merged: Record<string, unknown> =
+      known.length === 1
+        ? (this.expression(known[0]!, parent, token, depth + 1) as Record<string, unknown>)
+        : Object.assign({}, ...values.slice(lastUnknown + 1).filter((v) => v !== null));
+    if (lastUnknown >= 0) withUnknownKeys(merged, values[lastUnknown] as Unknown);
+    return merged;
   }
 
   /** Operands are not wrapped in `expression`: `var.a == "x"` is variable_expr, get_attr, "==", literal_value. */

@@ -5,6 +5,7 @@ import { isUnknown, unknown, type Maybe } from '../../model/unknown.js';
 import { AwsFragment, ingressRules, readPolicy, roleNameOfArn, Spans, type IngressSpec } from '../aws/fragment.js';
 import { isRecord, isReference, JsonText, referencesIn, toBoolean, toList, toText } from '../aws/values.js';
 import { parseJson } from '../json.js';
+import { cloudInitLogin } from '../cloud-init.js';
 import type { LocatedDocument } from '../located.js';
 
 /**
@@ -193,6 +194,10 @@ export class TerraformMapper {
       enclaveEnabled,
       keyName,
       tenancy,
+      // cloud-init user data (no-password-only-login); `user_data_base64` and computed values are not read.
+      ...(v.user_data !== undefined && v.user_data !== null
+        ? { cloudInit: cloudInitLogin(v.user_data instanceof JsonText ? v.user_data.text : v.user_data, resource.document, spans.key(v, 'user_data', fallback)) }
+        : {}),
       source: fallback,
       at,
       suppressions: resource.suppressions,

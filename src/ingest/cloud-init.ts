@@ -1,0 +1,79 @@
+import type { CloudInitLogin } from '../model/nodes.js';
+import type { SourceSpan } from '../model/source.js';
+import { isUnknown, unknown } from '../model/unknown.js';
+import { isRecord } from './aws/values.js';
+import { parseYaml, type LocatedDocument } from './located.js';
+
+/**
+ * cloud-init user data (`#cloud-config`) given literally in a template (CloudFormation `UserData`, Terraform
+ * `user_data`): what makes the instance accept a password alone (issue 11, no-password-only-login):
+ * `ssh_pwauth: true`; `chpasswd` with passwords that do not expire (`expire: false`); a user with
+ * `lock_passwd: false` and a password (`passwd`, `hashed_passwd`, `plain_text_passwd`). Shell-script user
+ * data and anything computed (`base64encode(…)`, `templatefile`, `Fn::Join`) is not judged.
+ *
+ * Findings land inside the user data when its text sits verbatim in the template (a YAML block scalar, a
+ * heredoc), else on the property.
+ */
+export function cloudInitLogin(value: unknown, template: LocatedDocument, property: SourceSpan): CloudInitLogin | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (isUnknown(value)) return { passwordLogin: unknown(`the user data is computed (${value.reason})`), source: property };
+  if (typeof value !== 'string') return { passwordLogin: unknown('the user data is not literal text'), source: property };
+  if (!/^#cloud-config[ \t]*\r?$/m.test(value.split('\n', 1)[0] ?? '') && !value.startsWith('#cloud-config')) return undefined;
+  let documents: LocatedDocument[];
+  try {
+    documents = parseYaml(template.file, value);
+  } catch {
+    return { passwordLogin: unknown('the #cloud-config user data is not valid YAML'), source: property };
+  }
+  const config = documents[0]?.value;
+  if (!isRecord(config)) return undefined;
+  const inner = documents[0]!;
+  const shift = lineShift(value, template, property);
+  const at = (container: object, key: string | number): SourceSpan => {
+    if (shift === undefined) return property;
+    const span = inner.spanOfKey(container, key);
+    return { ...span, file: template.file, startLine: span.startLine + shift, endLine: span.startLine + shift, endColumn: span.startLine === span.endLine ? span.endColumn : 200 };
+  };
+  const found: Array<{ what: string; source: SourceSpan }> = [];
+  if (isTrue(config.ssh_pwauth)) found.push({ what: 'ssh_pwauth: true turns on SSH password authentication', source: at(config, 'ssh_pwauth') });
+  const chpasswd = config.chpasswd;
+  if (isRecord(chpasswd) && chpasswd.expire !== undefined && !isTrue(chpasswd.expire) && hasPasswords(chpasswd)) {
+    found.push({ what: 'chpasswd sets passwords that never have to be changed (expire: false)', source: at(chpasswd, 'expire') });
+  }
+  if (Array.isArray(config.users)) {
+    for (const user of config.users) {
+      if (!isRecord(user) || user.lock_passwd === undefined || isTrue(user.lock_passwd)) continue;
+      if (!['passwd', 'hashed_passwd', 'plain_text_passwd'].some((key) => typeof user[key] === 'string' && user[key] !== '')) continue;
+      found.push({ what: `user ${typeof user.name === 'string' ? user.name : '?'} has a password and lock_passwd: false`, source: at(user, 'lock_passwd') });
+    }
+  }
+  return { passwordLogin: found, source: property };
+}
+
+function isTrue(value: unknown): boolean {
+  return value === true || (typeof value === 'string' && /^(true|yes|on|1)$/i.test(value.trim()));
+}
+
+/** `chpasswd: { list: … }` (older), `users: [{ name, password }]` (cloud-init 22.3+). */
+function hasPasswords(chpasswd: Record<string, unknown>): boolean {
+  const list = chpasswd.list;
+  if (typeof list === 'string' && /\S+:\S+/.test(list)) return true;
+  if (Array.isArray(list) && list.length > 0) return true;
+  return Array.isArray(chpasswd.users) && chpasswd.users.some((user) => isRecord(user) && user.password !== undefined);
+}
+
+/**
+ * How many lines the user data starts below line 1 of the template, when its lines sit there verbatim
+ * (indentation aside); undefined when they do not (an escaped JSON string, a computed value).
+ */
+function lineShift(value: string, template: LocatedDocument, property: SourceSpan): number | undefined {
+  const lines = template.text.split('\n');
+  const inner = value.split('\n').map((line) => line.trim());
+  for (let line = property.startLine; line <= Math.min(lines.length, property.startLine + 3); line++) {
+    if (!(lines[line - 1] ?? '').includes('#cloud-config')) continue;
+    const shift = line - 1;
+    const checked = inner.slice(0, 200).every((text, index) => text === '' || (lines[shift + index] ?? '').trim() === text);
+    return checked ? shift : undefined;
+  }
+  return undefined;
+}

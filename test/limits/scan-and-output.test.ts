@@ -1,0 +1,129 @@
+/**
+ * Directory scans and outputs under hostile conditions (the hostile-input issue, "Limits" and "Outputs"):
+ * symlink loops, dependency and VCS directories, oversized files, and reports that are written whole or
+ * not at all, even when the run is killed mid-write.
+ */
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import ts from 'typescript';
+import { afterAll, describe, expect, it } from 'vitest';
+import { check, MAX_INPUT_BYTES } from '../../src/engine/check.js';
+import { defaultConfig } from '../../src/engine/config.js';
+import { REPO_ROOT } from '../helpers.js';
+import { runIsolint } from '../cli/run.js';
+
+const work = mkdtempSync(join(tmpdir(), 'isolint-limits-'));
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+const MANIFEST = 'apiVersion: isolint/v1\nmetadata:\n  name: scan\nhosts:\n  - id: h1\n';
+
+async function scan(directory: string) {
+  return check({ paths: [directory], cwd: directory, root: directory, config: defaultConfig(directory), measureImages: false });
+}
+
+describe('directory scans', () => {
+  it('skips symlink loops, node_modules and .git, and reads each real file once', async () => {
+    const root = join(work, 'loops');
+    mkdirSync(join(root, 'a', 'b'), { recursive: true });
+    mkdirSync(join(root, 'node_modules', 'pkg'), { recursive: true });
+    mkdirSync(join(root, '.git'), { recursive: true });
+    writeFileSync(join(root, 'a', 'b', 'hosts.yaml'), MANIFEST);
+    // Anything in these would be a duplicate id if it were read.
+    writeFileSync(join(root, 'node_modules', 'pkg', 'hosts.yaml'), MANIFEST);
+    writeFileSync(join(root, '.git', 'hosts.yaml'), MANIFEST);
+    symlinkSync(join(root, 'a'), join(root, 'a', 'b', 'up')); // a/b/up → a: a loop
+    symlinkSync(root, join(root, 'a', 'root')); // a/root → the scan root itself
+    symlinkSync(join(root, 'a', 'b', 'hosts.yaml'), join(root, 'alias.yaml')); // the same file by another name
+    symlinkSync(join(root, 'missing'), join(root, 'dangling.yaml'));
+    const result = await scan(root);
+    expect(result.files.map((f) => f.file)).toEqual(['a/b/hosts.yaml']);
+    expect(result.problems.filter((p) => p.level === 'error')).toEqual([]);
+  });
+
+  it('refuses a file over the size cap with a clear one-line message, and still checks the others', async () => {
+    const root = join(work, 'huge');
+    mkdirSync(root);
+    writeFileSync(join(root, 'hosts.yaml'), MANIFEST);
+    const huge = join(root, 'huge.json');
+    writeFileSync(huge, '');
+    truncateSync(huge, MAX_INPUT_BYTES + 1); // sparse: costs no disk, and the size check must not read it
+    const result = await scan(root);
+    expect(result.files.map((f) => f.file)).toEqual(['hosts.yaml']);
+    expect(result.problems).toEqual([
+      expect.objectContaining({ file: 'huge.json', level: 'error', message: `file is 64 MiB, over the ${MAX_INPUT_BYTES / 1048576} MiB limit for inputs` }),
+    ]);
+  });
+
+  it('exits 2 with one line per problem for an oversized file on the command line', async () => {
+    const root = join(work, 'huge-cli');
+    mkdirSync(root);
+    const huge = join(root, 'big.yaml');
+    writeFileSync(huge, '');
+    truncateSync(huge, MAX_INPUT_BYTES * 2);
+    const { code, stdout } = await runIsolint(['check', huge, '--format', 'json'], { cwd: root });
+    expect(code).toBe(2);
+    const problems = JSON.parse(stdout).problems as Array<{ message: string }>;
+    expect(problems.map((p) => p.message)).toEqual(['file is 128 MiB, over the 64 MiB limit for inputs']);
+  });
+});
+
+describe('outputs', () => {
+  it('--output - writes the report to stdout', async () => {
+    const { code, stdout } = await runIsolint(['check', 'examples', '--format', 'sarif', '--output', '-']);
+    expect(code).toBe(1);
+    expect(JSON.parse(stdout).version).toBe('2.1.0');
+  });
+
+  it('a report that cannot be written is exit 2 with one line, and leaves no temporary file', async () => {
+    const directory = join(work, 'read-only');
+    mkdirSync(directory);
+    // A directory where the report should go: the rename fails after the temporary file was written.
+    mkdirSync(join(directory, 'report.sarif'));
+    const { code, stderr } = await runIsolint(['check', 'examples', '--output', join(directory, 'report.sarif')]);
+    expect(code).toBe(2);
+    expect(stderr.trim().split('\n')).toHaveLength(1);
+    expect(stderr).toMatch(/cannot write .*report\.sarif/);
+    expect(readdirSync(directory)).toEqual(['report.sarif']);
+  });
+
+  it('a run killed while writing leaves the previous report or the whole new one, never half of one', async () => {
+    // The CLI's writer, compiled on the fly (type-stripped) so a child process can run it and be killed.
+    const compiled = join(work, 'compiled');
+    mkdirSync(compiled);
+    for (const [from, to] of [['src/cli/output.ts', 'output.js'], ['src/errors.ts', 'errors.js']] as const) {
+      const source = readFileSync(join(REPO_ROOT, from), 'utf8').replace("'../errors.js'", "'./errors.js'");
+      writeFileSync(join(compiled, to), ts.transpileModule(source, { compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 } }).outputText);
+    }
+    const child = join(compiled, 'write-big.mjs');
+    const size = 64 * 1048576;
+    writeFileSync(
+      child,
+      `import { writeOutput } from './output.js';\n` +
+        `const text = '{"version":"2.1.0","pad":"' + 'x'.repeat(${size}) + '"}';\n` +
+        `process.stdout.write('ready\\n');\n` +
+        `writeOutput({ cwd: process.argv[2], stdout: process.stdout }, 'report.sarif', text);\n`,
+    );
+    const target = join(work, 'report.sarif');
+    const previous = '{"version":"2.1.0","previous":true}';
+    let killedMidWrite = 0;
+    for (let attempt = 0; attempt < 3; attempt++) {
+      writeFileSync(target, previous);
+      const process_ = spawn(process.execPath, [child, work], { stdio: ['ignore', 'pipe', 'inherit'] });
+      await new Promise<void>((resolve) => process_.stdout.once('data', () => resolve()));
+      // Kill as soon as the temporary file shows up (the write is under way), or after a short wait.
+      const deadline = Date.now() + 2000;
+      while (Date.now() < deadline && !readdirSync(work).some((n) => n.endsWith('.tmp'))) await new Promise((r) => setTimeout(r, 1));
+      process_.kill('SIGKILL');
+      await new Promise((resolve) => process_.once('exit', resolve));
+      const text = readFileSync(target, 'utf8');
+      if (text === previous) killedMidWrite++;
+      else expect(text.length).toBe(size + '{"version":"2.1.0","pad":""}'.length);
+      // SIGKILL cannot be caught: a hidden temporary file may stay behind; the report itself is whole.
+      for (const name of readdirSync(work).filter((n) => n.endsWith('.tmp'))) rmSync(join(work, name));
+    }
+    expect(existsSync(target)).toBe(true);
+    expect(killedMidWrite).toBeGreaterThan(0);
+  }, 60_000);
+});
