@@ -1,5 +1,6 @@
 import { defineRule } from '../src/engine/rule.js';
 import { isUnknown } from '../src/model/unknown.js';
+import { nameOf } from '../src/model/queries.js';
 
 /** Hardware that can measure a component before it runs (TPM with TXT, SGX, SEV, TDX). */
 const HARDWARE_ROOTS = new Set(['tpm', 'txt', 'sgx', 'sev', 'tdx']);
@@ -32,7 +33,7 @@ export default defineRule({
       const tenant = component.tenant !== undefined && !isUnknown(component.tenant) ? component.tenant : tenantController?.id;
       if (!tenantController && component.layer === 'lower-service') continue; // a provider service: hardware-root-of-trust covers the host
       if (tenant === undefined) continue;
-      const data = { layer: component.layer === 'vmm' ? 'VMM' : 'Service', component: component.id, tenant };
+      const data = { layer: component.layer === 'vmm' ? 'VMM' : 'Service', component: nameOf(component), tenant };
       if (isUnknown(component.measuredBy)) {
         context.report({ messageId: 'undecided', data: { ...data, reason: component.measuredBy.reason }, subject: component, severity: 'note' });
       } else if (!HARDWARE_ROOTS.has(component.measuredBy)) {

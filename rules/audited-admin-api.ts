@@ -1,5 +1,6 @@
 import { defineRule } from '../src/engine/rule.js';
 import { isUnknown } from '../src/model/unknown.js';
+import { nameOf, nodeName } from '../src/model/queries.js';
 
 /** Methods that are administration through a mediated API rather than a login. */
 const API_METHODS = new Set(['api', 'ssm']);
@@ -37,8 +38,8 @@ export default defineRule({
       if (!API_METHODS.has(access.method)) continue;
       const target = graph.node(access.to);
       if (!target || !ADMINISTERED_KINDS.has(target.kind)) continue;
-      const data = { method: access.method, kind: target.kind, target: target.id, principal: access.from };
-      const related = [{ span: target.source, label: `${target.kind} '${target.id}'` }];
+      const data = { method: access.method, kind: target.kind, target: nameOf(target), principal: nodeName(graph.node(access.from), access.from) };
+      const related = [{ span: target.source, label: `${target.kind} '${nameOf(target)}'` }];
 
       for (const [what, property, value, messageId] of [
         ['authenticated', 'authenticated', access.authenticated, 'unauthenticated'],
@@ -60,16 +61,16 @@ export default defineRule({
           data: { ...data, what: 'protected by MFA', reason: mfa.reason },
           subject: access,
           severity: 'note',
-          related: [...related, { span: principal.source, label: `principal '${principal.id}'` }],
+          related: [...related, { span: principal.source, label: `principal '${nameOf(principal)}'` }],
         });
       } else if (!mfa) {
         context.report({
           messageId: 'noMfa',
-          data: { principal: principal.id, kind: target.kind, target: target.id },
+          data: { principal: nameOf(principal), kind: target.kind, target: nameOf(target) },
           subject: access,
           property: access.at.mfa ? 'mfa' : undefined,
           severity: 'warning',
-          related: [...related, { span: principal.source, label: `principal '${principal.id}'` }],
+          related: [...related, { span: principal.source, label: `principal '${nameOf(principal)}'` }],
         });
       }
     }

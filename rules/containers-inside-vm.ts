@@ -2,6 +2,7 @@ import { defineRule } from '../src/engine/rule.js';
 import { MAX_RUNS_ON_DEPTH } from '../src/model/graph.js';
 import type { GraphNode } from '../src/model/nodes.js';
 import { isUnknown } from '../src/model/unknown.js';
+import { nameOf } from '../src/model/queries.js';
 
 export default defineRule({
   id: 'containers-inside-vm',
@@ -36,10 +37,10 @@ export default defineRule({
           if (tenant && vmTenant && tenant !== vmTenant) {
             context.report({
               messageId: 'foreignVm',
-              data: { container: container.id, tenant, vm: current.id, vmTenant },
+              data: { container: nameOf(container), tenant, vm: nameOf(current), vmTenant },
               subject: container,
               property: 'runsOn',
-              related: [{ span: current.source, label: `VM '${current.id}'` }],
+              related: [{ span: current.source, label: `VM '${nameOf(current)}'` }],
             });
           }
           break;
@@ -47,10 +48,10 @@ export default defineRule({
         if (current.kind === 'host' || (current.kind === 'component' && current.layer !== 'container')) {
           context.report({
             messageId: 'sharedKernel',
-            data: { container: container.id, kind: current.kind === 'component' ? current.layer : current.kind, on: current.id },
+            data: { container: nameOf(container), kind: current.kind === 'component' ? current.layer : current.kind, on: nameOf(current) },
             subject: container,
             property: 'runsOn',
-            related: [{ span: current.source, label: `${current.kind} '${current.id}'` }],
+            related: [{ span: current.source, label: `${current.kind} '${nameOf(current)}'` }],
           });
           break;
         }

@@ -1,6 +1,7 @@
 import { defineRule } from '../src/engine/rule.js';
 import { isUnknown } from '../src/model/unknown.js';
 import { attestationPins } from '../src/model/attestation.js';
+import { nameOf } from '../src/model/queries.js';
 
 /** PCRs an image file determines; PCR3/PCR4 are set at run time from the parent (NITRO-FACTS §2). */
 const IMAGE_PCRS = new Set(['PCR0', 'PCR1', 'PCR2', 'PCR8']);
@@ -54,7 +55,7 @@ export default defineRule({
         if (image?.kind !== 'image') continue;
         const expected = Object.entries(image.expectedPcrs);
         if (expected.length === 0 && pins.length === 0) {
-          context.report({ messageId: 'noExpected', data: { enclave: enclave.id }, subject: image, severity: 'warning' });
+          context.report({ messageId: 'noExpected', data: { enclave: nameOf(enclave) }, subject: image, severity: 'warning' });
           continue;
         }
         const name = isUnknown(image.path) ? image.id : (image.path.split(/[\\/]/).pop() ?? image.id);
@@ -91,7 +92,7 @@ export default defineRule({
               subject: pin.key,
               at: pin.source,
               property: `pin:${pin.pcr}`,
-              related: [{ span: image.source, label: `image '${name}'` }, { span: enclave.source, label: `enclave '${enclave.label ?? enclave.id}'` }],
+              related: [{ span: image.source, label: `image '${name}'` }, { span: enclave.source, label: `enclave '${nameOf(enclave)}'` }],
             });
           }
         }

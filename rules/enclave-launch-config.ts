@@ -1,6 +1,7 @@
 import { defineRule } from '../src/engine/rule.js';
 import type { EnclaveNode } from '../src/model/nodes.js';
 import { isUnknown } from '../src/model/unknown.js';
+import { nameOf } from '../src/model/queries.js';
 
 /** NITRO-FACTS §4.3: driver limits and nitro-cli checks. */
 const RESERVED_CIDS = new Set([1, 2, 3]);
@@ -52,15 +53,15 @@ export default defineRule({
       if (enclaves.length > MAX_ENCLAVES_PER_PARENT) {
         context.report({
           messageId: 'tooMany',
-          data: { parent: parent.label ?? parent.id, count: enclaves.length },
+          data: { parent: nameOf(parent), count: enclaves.length },
           subject: parent,
-          related: enclaves.slice(0, 20).map((e) => ({ span: e.source, label: `enclave '${e.label ?? e.id}'` })),
+          related: enclaves.slice(0, 20).map((e) => ({ span: e.source, label: `enclave '${nameOf(e)}'` })),
         });
       }
     }
 
     function checkEnclave(enclave: EnclaveNode): void {
-      const name = enclave.label ?? enclave.id;
+      const name = nameOf(enclave);
       if (!isUnknown(enclave.cid)) {
         if (RESERVED_CIDS.has(enclave.cid)) {
           context.report({ messageId: 'reservedCid', data: { enclave: name, cid: enclave.cid }, subject: enclave, property: 'cid' });
@@ -114,7 +115,7 @@ export default defineRule({
         if (outside !== undefined) {
           context.report({
             messageId: 'cpuNotInPool',
-            data: { enclave: name, cpu: outside, parent: parent.label ?? parent.id, pool: poolIds.join(',') },
+            data: { enclave: name, cpu: outside, parent: nameOf(parent), pool: poolIds.join(',') },
             subject: enclave,
             property: 'cpu_ids',
             related: parent.kind === 'instance' && parent.enclavePool ? [{ span: parent.enclavePool.source, label: 'allocator pool' }] : [],

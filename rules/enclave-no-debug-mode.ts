@@ -1,5 +1,6 @@
 import { defineRule } from '../src/engine/rule.js';
 import { isUnknown } from '../src/model/unknown.js';
+import { nameOf } from '../src/model/queries.js';
 
 /** Environments where a debug-mode enclave is tolerated. */
 const NON_PRODUCTION = new Set(['development', 'test']);
@@ -24,6 +25,7 @@ export default defineRule({
   fix: 'Run the enclave without --debug-mode / debug_mode: true (and without --attach-console, which implies it). Keep debug mode for development manifests (metadata.environment: development).',
   messages: {
     debug: "Enclave '{{enclave}}' runs in debug mode in a {{environment}} environment: its console is readable and its attestation PCRs are zeros.",
+    debugUndeclared: "Enclave '{{enclave}}' runs in debug mode and no environment is declared (taken as production): its console is readable and its attestation PCRs are zeros.",
     // Confidential guests (SEV, SEV-SNP, TDX, Kata confidential sandboxes; HYPERVISOR-FACTS §1.6, §5.2)
     confidentialDebug: "Confidential guest '{{guest}}' ({{technology}}) allows debugging: the host can read and change its memory, so its attestation proves nothing.",
     undecidedConfidential: "Cannot tell whether confidential guest '{{guest}}' ({{technology}}) allows debugging: {{reason}}.",
@@ -34,16 +36,18 @@ export default defineRule({
       const environment = isUnknown(enclave.environment) ? 'production' : enclave.environment;
       if (NON_PRODUCTION.has(environment)) continue;
       if (isUnknown(enclave.debug)) {
-        context.report({ messageId: 'undecided', data: { enclave: enclave.id, reason: enclave.debug.reason }, subject: enclave, severity: 'note' });
+        context.report({ messageId: 'undecided', data: { enclave: nameOf(enclave), reason: enclave.debug.reason }, subject: enclave, severity: 'note' });
+      } else if (enclave.debug && isUnknown(enclave.environment)) {
+        context.report({ messageId: 'debugUndeclared', data: { enclave: nameOf(enclave) }, subject: enclave, property: 'debug' });
       } else if (enclave.debug) {
-        context.report({ messageId: 'debug', data: { enclave: enclave.id, environment }, subject: enclave, property: 'debug' });
+        context.report({ messageId: 'debug', data: { enclave: nameOf(enclave), environment }, subject: enclave, property: 'debug' });
       }
     }
     // --- confidential guests: a debug policy bit undoes memory encryption against the host
     for (const guest of graph.nodes('instance')) {
       const confidential = guest.confidential;
       if (!confidential) continue;
-      const data = { guest: guest.id, technology: confidential.technology };
+      const data = { guest: nameOf(guest), technology: confidential.technology };
       if (isUnknown(confidential.debug)) {
         context.report({ messageId: 'undecidedConfidential', data: { ...data, reason: confidential.debug.reason }, subject: guest, at: confidential.source, severity: 'note' });
       } else if (confidential.debug) {

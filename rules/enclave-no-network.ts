@@ -1,6 +1,7 @@
 import { defineRule } from '../src/engine/rule.js';
 import type { ChannelEdge, GraphNode } from '../src/model/nodes.js';
 import { isUnknown } from '../src/model/unknown.js';
+import { nameOf } from '../src/model/queries.js';
 
 // --- vsock-proxy allowlists (NITRO-FACTS §5): what an allowlist entry lets the parent forward for its enclaves.
 /** Ports that carry plain HTTP: a proxied connection there is readable and alterable on the way. */
@@ -43,16 +44,16 @@ export default defineRule({
       if (channel.relays === 'vsock-proxy') checkAllowlistEntry(channel);
     }
     for (const enclave of graph.nodes('enclave')) {
-      const related = [{ span: enclave.source, label: `enclave '${enclave.id}'` }];
+      const related = [{ span: enclave.source, label: `enclave '${nameOf(enclave)}'` }];
       for (const nic of graph.attachedTo(enclave.id, 'nic')) {
-        context.report({ messageId: 'nic', data: { enclave: enclave.id, nic: nic.id }, subject: nic, related });
+        context.report({ messageId: 'nic', data: { enclave: nameOf(enclave), nic: nameOf(nic) }, subject: nic, related });
       }
       for (const channel of graph.channelsOf(enclave.id)) {
         const peer = channel.from === enclave.id ? channel.to : channel.from;
         if (isUnknown(channel.protocol)) {
           context.report({
             messageId: 'undecidedChannel',
-            data: { enclave: enclave.id, peer, reason: channel.protocol.reason },
+            data: { enclave: nameOf(enclave), peer, reason: channel.protocol.reason },
             subject: channel,
             severity: 'note',
             related,
@@ -60,7 +61,7 @@ export default defineRule({
         } else if (channel.protocol !== 'vsock') {
           context.report({
             messageId: 'channel',
-            data: { enclave: enclave.id, protocol: channel.protocol, peer },
+            data: { enclave: nameOf(enclave), protocol: channel.protocol, peer },
             subject: channel,
             property: channel.at.protocol ? 'protocol' : undefined,
             related,
@@ -73,12 +74,12 @@ export default defineRule({
       const parent = graph.node(channel.from);
       const endpoint = graph.node(channel.to);
       if (!parent || endpoint?.kind !== 'endpoint') return;
-      const parentName = parent.label ?? parent.id;
+      const parentName = nameOf(parent);
       const enclaves = graph.runningOn(parent.id).filter((n: GraphNode) => n.kind === 'enclave');
-      const names = enclaves.length === 0 ? 'its enclaves' : enclaves.map((e) => `'${e.label ?? e.id}'`).join(', ');
+      const names = enclaves.length === 0 ? 'its enclaves' : enclaves.map((e) => `'${nameOf(e)}'`).join(', ');
       const related = [
         { span: parent.source, label: `parent '${parentName}'` },
-        ...enclaves.slice(0, 10).map((e) => ({ span: e.source, label: `enclave '${e.label ?? e.id}'` })),
+        ...enclaves.slice(0, 10).map((e) => ({ span: e.source, label: `enclave '${nameOf(e)}'` })),
       ];
       const address = endpoint.address;
       const host = address.replace(/:\d+$/, '').toLowerCase();

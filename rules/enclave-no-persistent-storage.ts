@@ -1,4 +1,5 @@
 import { defineRule } from '../src/engine/rule.js';
+import { nameOf } from '../src/model/queries.js';
 
 export default defineRule({
   id: 'enclave-no-persistent-storage',
@@ -22,9 +23,9 @@ export default defineRule({
       for (const volume of graph.attachedTo(enclave.id, 'volume')) {
         context.report({
           messageId: 'volume',
-          data: { enclave: enclave.id, volume: volume.id },
+          data: { enclave: nameOf(enclave), volume: nameOf(volume) },
           subject: volume,
-          related: [{ span: enclave.source, label: `enclave '${enclave.id}'` }],
+          related: [{ span: enclave.source, label: `enclave '${nameOf(enclave)}'` }],
         });
       }
     }

@@ -1,5 +1,6 @@
 import { defineRule } from '../src/engine/rule.js';
 import { isUnknown } from '../src/model/unknown.js';
+import { nameOf } from '../src/model/queries.js';
 
 /** The parent instance's vsock CID, always 3 (NITRO-FACTS §5: VMADDR_CID_PARENT). */
 const PARENT_CID = 3;
@@ -31,10 +32,10 @@ export default defineRule({
       // Judge the channel from its enclave end (the first one, if both ends are enclaves): one finding per channel.
       const enclave = [graph.node(channel.from), graph.node(channel.to)].find((node) => node?.kind === 'enclave');
       if (!enclave) continue;
-      const related = [{ span: enclave.source, label: `enclave '${enclave.id}'` }];
+      const related = [{ span: enclave.source, label: `enclave '${nameOf(enclave)}'` }];
       const cid = channel.peerCid;
       if (cid !== undefined && !isUnknown(cid) && cid !== PARENT_CID) {
-        context.report({ messageId: 'otherCid', data: { enclave: enclave.id, cid }, subject: channel, related });
+        context.report({ messageId: 'otherCid', data: { enclave: nameOf(enclave), cid }, subject: channel, related });
         continue;
       }
       const parent = graph.runsOn(enclave.id);
@@ -42,9 +43,9 @@ export default defineRule({
       if (parent && peer !== parent.id) {
         context.report({
           messageId: 'otherPeer',
-          data: { enclave: enclave.id, peer, parent: parent.id },
+          data: { enclave: nameOf(enclave), peer, parent: nameOf(parent) },
           subject: channel,
-          related: [...related, { span: parent.source, label: `parent '${parent.id}'` }],
+          related: [...related, { span: parent.source, label: `parent '${nameOf(parent)}'` }],
         });
       }
     }

@@ -1,5 +1,6 @@
 import { defineRule } from '../src/engine/rule.js';
 import { isUnknown } from '../src/model/unknown.js';
+import { nameOf } from '../src/model/queries.js';
 
 export default defineRule({
   id: 'encrypted-block-storage',
@@ -31,17 +32,17 @@ export default defineRule({
       if (volume.encryptionDefaulted && volume.encrypted === false) {
         if (byDefault === true) continue;
         if (isUnknown(byDefault)) {
-          context.report({ messageId: 'undecided', data: { volume: volume.label ?? volume.id, reason: `encryption by default ${byDefault.reason}` }, subject: volume, severity: 'note' });
+          context.report({ messageId: 'undecided', data: { volume: nameOf(volume), reason: `encryption by default ${byDefault.reason}` }, subject: volume, severity: 'note' });
         } else {
-          context.report({ messageId: 'unencryptedByDefault', data: { volume: volume.label ?? volume.id }, subject: volume });
+          context.report({ messageId: 'unencryptedByDefault', data: { volume: nameOf(volume) }, subject: volume });
         }
         continue;
       }
       if (isUnknown(volume.encrypted)) {
         const property = volume.at.encrypted ? 'encrypted' : undefined;
-        context.report({ messageId: 'undecided', data: { volume: volume.label ?? volume.id, reason: volume.encrypted.reason }, subject: volume, property, severity: 'note' });
+        context.report({ messageId: 'undecided', data: { volume: nameOf(volume), reason: volume.encrypted.reason }, subject: volume, property, severity: 'note' });
       } else if (!volume.encrypted) {
-        context.report({ messageId: 'unencrypted', data: { volume: volume.label ?? volume.id }, subject: volume, property: 'encrypted' });
+        context.report({ messageId: 'unencrypted', data: { volume: nameOf(volume) }, subject: volume, property: 'encrypted' });
       }
     }
   },

@@ -1,5 +1,6 @@
 import { defineRule } from '../src/engine/rule.js';
 import { isUnknown } from '../src/model/unknown.js';
+import { nameOf } from '../src/model/queries.js';
 
 export default defineRule({
   id: 'hardware-root-of-trust',
@@ -23,14 +24,14 @@ export default defineRule({
   check(graph, context) {
     for (const host of graph.nodes('host')) {
       if (isUnknown(host.rootOfTrust)) {
-        context.report({ messageId: 'undecided', data: { host: host.id, reason: host.rootOfTrust.reason }, subject: host, severity: 'note' });
+        context.report({ messageId: 'undecided', data: { host: nameOf(host), reason: host.rootOfTrust.reason }, subject: host, severity: 'note' });
       } else if (host.rootOfTrust === 'none') {
-        context.report({ messageId: 'none', data: { host: host.id }, subject: host, property: 'kind' });
+        context.report({ messageId: 'none', data: { host: nameOf(host) }, subject: host, property: 'kind' });
       }
       if (!isUnknown(host.controllerBoot) && host.controllerBoot !== 'private-storage') {
         context.report({
           messageId: 'controllerBoot',
-          data: { host: host.id, boot: host.controllerBoot },
+          data: { host: nameOf(host), boot: host.controllerBoot },
           subject: host,
           property: 'controllerBoot',
           severity: 'warning',

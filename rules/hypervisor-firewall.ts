@@ -1,5 +1,5 @@
 import { defineRule } from '../src/engine/rule.js';
-import { hostComponents } from '../src/model/queries.js';
+import { hostComponents, nameOf } from '../src/model/queries.js';
 import { isUnknown } from '../src/model/unknown.js';
 
 export default defineRule({
@@ -41,12 +41,12 @@ export default defineRule({
             })()
           : [];
         if (hostFirewall.some((value) => value === true)) continue;
-        const data = { nic: nic.id, guest: guest.id };
-        const related = [{ span: guest.source, label: `instance '${guest.id}'` }];
+        const data = { nic: nameOf(nic), guest: nameOf(guest) };
+        const related = [{ span: guest.source, label: `instance '${nameOf(guest)}'` }];
         if (nic.filterable === false) {
           context.report({ messageId: 'unfilterable', data, subject: nic, severity: 'warning', related });
         } else if (nic.hostFilter !== undefined && isUnknown(nic.hostFilter)) {
-          context.report({ messageId: 'undecided', data: { ...data, host: guestHost?.id ?? '?', reason: nic.hostFilter.reason }, subject: nic, severity: 'note', related });
+          context.report({ messageId: 'undecided', data: { ...data, host: guestHost ? nameOf(guestHost) : '?', reason: nic.hostFilter.reason }, subject: nic, severity: 'note', related });
         } else if (nic.hostFilter === false) {
           context.report({ messageId: 'noHostFilter', data, subject: nic, related });
         }
@@ -59,10 +59,10 @@ export default defineRule({
       const { hypervisors, cards } = components;
       const filters = [...hypervisors.map((h) => h.firewall), ...cards.filter((c) => c.cardKind === 'vpc').map((c) => c.firewall)];
       if (filters.some((value) => value === true)) continue;
-      const data = { nic: nic.id, guest: guest.id, host: host.id };
+      const data = { nic: nameOf(nic), guest: nameOf(guest), host: nameOf(host) };
       const related = [
-        { span: host.source, label: `host '${host.id}'` },
-        ...hypervisors.map((h) => ({ span: h.at.firewall ?? h.source, label: `hypervisor '${h.id}'` })),
+        { span: host.source, label: `host '${nameOf(host)}'` },
+        ...hypervisors.map((h) => ({ span: h.at.firewall ?? h.source, label: `hypervisor '${nameOf(h)}'` })),
       ];
       const undecided = filters.find(isUnknown);
       if (filters.length === 0 || undecided) {

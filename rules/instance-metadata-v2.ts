@@ -1,5 +1,6 @@
 import { defineRule } from '../src/engine/rule.js';
 import { isUnknown } from '../src/model/unknown.js';
+import { nameOf } from '../src/model/queries.js';
 
 export default defineRule({
   id: 'instance-metadata-v2',
@@ -29,7 +30,7 @@ export default defineRule({
       if (tokens === undefined || tokens === 'required') continue;
       if (instance.metadataEndpoint === 'disabled') continue;
       const what = instance.awsKind === 'launch-template' ? 'Launch template' : instance.awsKind === 'launch-configuration' ? 'Launch configuration' : 'Instance';
-      const name = instance.label ?? instance.id;
+      const name = nameOf(instance);
       const property = instance.at.metadataTokens ? 'metadataTokens' : undefined;
       if (isUnknown(tokens)) {
         context.report({ messageId: 'undecided', data: { what: what.toLowerCase(), instance: name, reason: tokens.reason }, subject: instance, property, severity: 'note' });

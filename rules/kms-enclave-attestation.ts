@@ -1,6 +1,7 @@
 import { defineRule } from '../src/engine/rule.js';
 import type { KeyNode, PolicyStatement, RoleNode } from '../src/model/nodes.js';
 import { isUnknown } from '../src/model/unknown.js';
+import { nameOf } from '../src/model/queries.js';
 
 /** SHA-384 PCRs are 48 bytes: 96 hex digits (NITRO-FACTS §2, §3). */
 const PCR_HEX = /^[0-9a-fA-F]{96}$/;
@@ -54,10 +55,10 @@ export default defineRule({
     for (const key of graph.nodes('key')) {
       const policy = key.policy;
       if (policy === undefined) continue;
-      const keyName = key.label ?? key.id;
+      const keyName = nameOf(key);
       if (isUnknown(policy)) {
         const [role] = rolesUsing(key);
-        if (role) context.report({ messageId: 'undecided', data: { key: keyName, role: role.label ?? role.id, reason: policy.reason }, subject: key, property: 'policy', severity: 'note' });
+        if (role) context.report({ messageId: 'undecided', data: { key: keyName, role: nameOf(role), reason: policy.reason }, subject: key, property: 'policy', severity: 'note' });
         continue;
       }
       for (const statement of policy) checkStatement(key, keyName, statement);
@@ -77,7 +78,7 @@ export default defineRule({
       const roles = statement.principalRoles.map((id) => parentRoles.get(id)).filter((r): r is RoleNode => r !== undefined);
       if (roles.length === 0 && statement.principals.includes('*')) roles.push(...parentRoles.values());
       if (roles.length === 0) return;
-      const role = roles[0]!.label ?? roles[0]!.id;
+      const role = nameOf(roles[0]!);
       const base = { subject: key, suppressions: statement.suppressions } as const;
 
       const undecided = statement.conditions.find((c) => c.key === '?');

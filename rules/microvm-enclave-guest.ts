@@ -1,6 +1,7 @@
 import { defineRule } from '../src/engine/rule.js';
 import type { InstanceNode } from '../src/model/nodes.js';
 import { isUnknown } from '../src/model/unknown.js';
+import { nameOf } from '../src/model/queries.js';
 
 /**
  * A separate rule from the enclave-* ones: those judge Nitro Enclaves (parent CID 3, debug mode, EIF PCRs);
@@ -40,17 +41,17 @@ export default defineRule({
     }
     for (const guest of guests) {
       const microvm = guest.microvm!;
-      const name = guest.label ?? guest.id;
+      const name = nameOf(guest);
       if (microvm.sideChannelIsolation && !isUnknown(microvm.smt) && microvm.smt) {
         context.report({ messageId: 'smt', data: { guest: name }, subject: guest, property: 'smt', severity: 'note' });
       }
       if (isUnknown(microvm.isolation) || microvm.isolation !== 'enclave') continue;
       const related = [{ span: guest.at.isolation ?? guest.source, label: `microVM '${name}' declared an enclave` }];
       for (const nic of graph.attachedTo(guest.id, 'nic')) {
-        context.report({ messageId: 'nic', data: { guest: name, nic: nic.label ?? nic.id }, subject: nic, related });
+        context.report({ messageId: 'nic', data: { guest: name, nic: nameOf(nic) }, subject: nic, related });
       }
       for (const drive of graph.attachedTo(guest.id, 'volume')) {
-        const driveName = drive.label ?? drive.id;
+        const driveName = nameOf(drive);
         if (!drive.rootDevice) {
           context.report({ messageId: 'extraDrive', data: { guest: name, drive: driveName }, subject: drive, related });
         } else if (drive.readOnly !== undefined && !isUnknown(drive.readOnly) && !drive.readOnly) {
@@ -62,10 +63,10 @@ export default defineRule({
         const channel = graph.out(guest.id, 'channel').find((c) => c.protocol === 'vsock');
         context.report({
           messageId: 'sharedVsock',
-          data: { guest: name, path: microvm.vsockUdsPath!, other: sharing.map((g) => g.label ?? g.id).join("', '") },
+          data: { guest: name, path: microvm.vsockUdsPath!, other: sharing.map((g) => nameOf(g)).join("', '") },
           subject: channel ?? guest,
           property: channel ? 'uds_path' : undefined,
-          related: sharing.map((g) => ({ span: g.source, label: `microVM '${g.label ?? g.id}'` })),
+          related: sharing.map((g) => ({ span: g.source, label: `microVM '${nameOf(g)}'` })),
         });
       }
     }

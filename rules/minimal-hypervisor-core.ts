@@ -1,4 +1,5 @@
 import { defineRule } from '../src/engine/rule.js';
+import { nameOf } from '../src/model/queries.js';
 
 /** What a micro-hypervisor core does, and nothing else (HYPERVISOR-FACTS §4.1). */
 const CORE_DUTIES = new Set(['scheduling', 'mmu', 'ipc', 'vmx-events', 'interrupts']);
@@ -28,7 +29,7 @@ export default defineRule({
       if (core.layer !== 'core') continue;
       for (const duty of core.roles) {
         if (CORE_DUTIES.has(duty)) continue;
-        context.report({ messageId: 'extraDuty', data: { core: core.id, duty }, subject: core, property: 'provides' });
+        context.report({ messageId: 'extraDuty', data: { core: nameOf(core), duty }, subject: core, property: 'provides' });
       }
     }
   },

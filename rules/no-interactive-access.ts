@@ -1,6 +1,6 @@
 import { defineRule } from '../src/engine/rule.js';
-import { INTERACTIVE_METHODS } from '../src/model/nodes.js';
-import { peerIsEverywhere, ruleAdmitsTcpPort, securityGroupsOf } from '../src/model/queries.js';
+import { INTERACTIVE_METHODS, type GraphNode } from '../src/model/nodes.js';
+import { peerIsEverywhere, ruleAdmitsTcpPort, securityGroupsOf, nameOf, nodeName } from '../src/model/queries.js';
 import { isUnknown } from '../src/model/unknown.js';
 
 /** Ports of interactive logins that must never be open to everyone. */
@@ -21,6 +21,21 @@ const LISTENER_NAMES: Record<string, string> = {
   'serial-console': 'The TCP serial console',
   console: 'The console',
 };
+
+/**
+ * What messages call a guest: an AWS launch template or launch configuration is not an instance, though
+ * the graph models it as one (its `awsKind`).
+ */
+function kindName(node: GraphNode): string {
+  if (node.kind !== 'instance') return node.kind;
+  if (node.awsKind === 'launch-template') return 'launch template';
+  if (node.awsKind === 'launch-configuration') return 'launch configuration';
+  return 'instance';
+}
+
+function capitalized(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
 
 export default defineRule({
   id: 'no-interactive-access',
@@ -44,17 +59,17 @@ export default defineRule({
     'Remove the interactive access method and administer through an authenticated, audited API (or SSM Session Manager for instances). For instances, restrict the ingress rule to the addresses that need it, or close port 22/3389 and use a bastion-free path such as SSM.',
   messages: {
     componentLogin: "'{{method}}' access to {{kind}} '{{target}}' by '{{principal}}': no interactive login may reach a {{kind}}.",
-    internetLogin: "'{{method}}' access to instance '{{target}}' is open to the internet.",
-    openPort: "Ingress rule opens {{service}} (port {{port}}) to '{{peer}}' on instance '{{instance}}'.",
+    internetLogin: "'{{method}}' access to {{kind}} '{{target}}' is open to the internet.",
+    openPort: "Ingress rule opens {{service}} (port {{port}}) to '{{peer}}' on {{kind}} '{{instance}}'.",
     // Self-run hypervisors (HYPERVISOR-FACTS §1.3, §1.7, §3.2, §5.2)
     networkListener: "{{what}} of '{{target}}' listens on {{address}}, beyond loopback: anyone on the network can reach it{{auth}}.",
     undecidedListener: "Cannot tell whether the {{method}} listener of '{{target}}' is reachable beyond loopback: {{reason}}.",
     hostConsole: "'{{method}}' into guest '{{target}}' from the host ('{{principal}}'): a host operator gets a shell in the guest without logging in.",
-    undecidedPort: "Cannot tell whether this ingress rule opens {{service}} (port {{port}}) to everyone on instance '{{instance}}': {{reason}}.",
+    undecidedPort: "Cannot tell whether this ingress rule opens {{service}} (port {{port}}) to everyone on {{kind}} '{{instance}}': {{reason}}.",
     // AWS inputs (CloudFormation / Terraform; NITRO-FACTS §7)
     enclaveKeyPair:
-      "Instance '{{instance}}' runs Nitro Enclaves and installs the SSH key pair '{{key}}': an interactive login on an enclave's parent reaches everything the enclave exchanges with it.",
-    undecidedKeyPair: "Cannot tell whether enclave parent '{{instance}}' installs an SSH key pair: {{reason}}.",
+      "{{Kind}} '{{instance}}' runs Nitro Enclaves and installs the SSH key pair '{{key}}': an interactive login on an enclave's parent reaches everything the enclave exchanges with it.",
+    undecidedKeyPair: "Cannot tell whether enclave parent {{kind}} '{{instance}}' installs an SSH key pair: {{reason}}.",
   },
   check(graph, context) {
     for (const access of graph.edges('access')) {
@@ -64,7 +79,7 @@ export default defineRule({
       if (!target) continue;
       // --- self-run hypervisors: listeners bound beyond loopback, consoles opened from the host
       if (access.undecided !== undefined) {
-        context.report({ messageId: 'undecidedListener', data: { method: access.method, target: target.id, reason: access.undecided }, subject: access, severity: 'note' });
+        context.report({ messageId: 'undecidedListener', data: { method: access.method, target: nameOf(target), reason: access.undecided }, subject: access, severity: 'note' });
         continue;
       }
       if (target.kind === 'instance' && principal?.kind === 'principal' && principal.principalKind === 'network') {
@@ -72,12 +87,12 @@ export default defineRule({
           messageId: 'networkListener',
           data: {
             what: LISTENER_NAMES[access.method] ?? `'${access.method}' access`,
-            target: target.id,
+            target: nameOf(target),
             address: access.address ?? 'a non-loopback address',
             auth: access.authenticated === false ? (access.method === 'telnet' ? ', in clear text and without authentication' : ', without a password') : '',
           },
           subject: access,
-          related: [{ span: target.source, label: `instance '${target.id}'` }],
+          related: [{ span: target.source, label: `instance '${nameOf(target)}'` }],
         });
         continue;
       }
@@ -85,27 +100,27 @@ export default defineRule({
         const confidential = (target as { confidential?: unknown }).confidential !== undefined;
         context.report({
           messageId: 'hostConsole',
-          data: { method: access.method, target: target.id, principal: access.from },
+          data: { method: access.method, target: nameOf(target), principal: nodeName(graph.node(access.from), access.from) },
           subject: access,
           // A confidential guest must hold against its host; an ordinary one only loses defence in depth.
           severity: confidential ? 'error' : 'warning',
-          related: [{ span: target.source, label: `instance '${target.id}'` }],
+          related: [{ span: target.source, label: `instance '${nameOf(target)}'` }],
         });
         continue;
       }
       if (NO_LOGIN_KINDS.has(target.kind)) {
         context.report({
           messageId: 'componentLogin',
-          data: { method: access.method, kind: target.kind, target: target.id, principal: access.from },
+          data: { method: access.method, kind: target.kind, target: nameOf(target), principal: nodeName(graph.node(access.from), access.from) },
           subject: access,
-          related: [{ span: target.source, label: `${target.kind} '${target.id}'` }],
+          related: [{ span: target.source, label: `${target.kind} '${nameOf(target)}'` }],
         });
       } else if (target.kind === 'instance' && principal?.kind === 'principal' && principal.principalKind === 'internet') {
         context.report({
           messageId: 'internetLogin',
-          data: { method: access.method, target: target.id },
+          data: { method: access.method, kind: kindName(target), target: nameOf(target) },
           subject: access,
-          related: [{ span: target.source, label: `instance '${target.id}'` }],
+          related: [{ span: target.source, label: `${kindName(target)} '${nameOf(target)}'` }],
         });
       }
     }
@@ -118,14 +133,14 @@ export default defineRule({
             const admits = ruleAdmitsTcpPort(rule, port);
             if (everywhere === false || admits === false) continue;
             const related = [
-              { span: instance.source, label: `instance '${instance.id}'` },
-              { span: group.source, label: `security group '${group.id}'` },
+              { span: instance.source, label: `${kindName(instance)} '${nameOf(instance)}'` },
+              { span: group.source, label: `security group '${nameOf(group)}'` },
             ];
             if (isUnknown(everywhere) || isUnknown(admits)) {
               const reason = isUnknown(everywhere) ? everywhere.reason : (admits as { reason: string }).reason;
               context.report({
                 messageId: 'undecidedPort',
-                data: { service, port, instance: instance.id, reason },
+                data: { service, port, kind: kindName(instance), instance: nameOf(instance), reason },
                 subject: group,
                 at: rule.source,
                 severity: 'note',
@@ -136,7 +151,7 @@ export default defineRule({
             }
             context.report({
               messageId: 'openPort',
-              data: { service, port, peer: String(rule.peer), instance: instance.id },
+              data: { service, port, peer: String(rule.peer), kind: kindName(instance), instance: nameOf(instance) },
               subject: group,
               property: `ingress:${port}`,
               at: rule.source,
@@ -151,13 +166,13 @@ export default defineRule({
     // --- AWS inputs: a key pair on an enclave-enabled instance (a warning: the parent is not the enclave)
     for (const instance of graph.nodes('instance')) {
       if (instance.enclaveEnabled !== true || instance.keyName === undefined) continue;
-      const name = instance.label ?? instance.id;
+      const name = nameOf(instance);
       if (isUnknown(instance.keyName)) {
-        context.report({ messageId: 'undecidedKeyPair', data: { instance: name, reason: instance.keyName.reason }, subject: instance, property: 'keyName', severity: 'note' });
+        context.report({ messageId: 'undecidedKeyPair', data: { kind: kindName(instance), instance: name, reason: instance.keyName.reason }, subject: instance, property: 'keyName', severity: 'note' });
       } else {
         context.report({
           messageId: 'enclaveKeyPair',
-          data: { instance: name, key: instance.keyName },
+          data: { Kind: capitalized(kindName(instance)), instance: name, key: instance.keyName },
           subject: instance,
           property: 'keyName',
           severity: 'warning',

@@ -1,5 +1,6 @@
 import { defineRule } from '../src/engine/rule.js';
 import { isUnknown } from '../src/model/unknown.js';
+import { nameOf, nodeName } from '../src/model/queries.js';
 
 export default defineRule({
   id: 'no-memory-access-api',
@@ -23,7 +24,7 @@ export default defineRule({
   check(graph, context) {
     for (const component of [...graph.nodes('hypervisor'), ...graph.nodes('controller')]) {
       const value = component.memoryAccessApi;
-      const data = { kind: component.kind, component: component.id };
+      const data = { kind: component.kind, component: nameOf(component) };
       if (isUnknown(value)) {
         context.report({ messageId: 'undecided', data: { ...data, reason: value.reason }, subject: component, severity: 'note' });
       } else if (value) {
@@ -32,7 +33,7 @@ export default defineRule({
     }
     for (const channel of graph.edges('channel')) {
       if (channel.memoryAccess === true) {
-        context.report({ messageId: 'channel', data: { from: channel.from, to: channel.to }, subject: channel, property: 'memoryAccess' });
+        context.report({ messageId: 'channel', data: { from: nodeName(graph.node(channel.from), channel.from), to: nodeName(graph.node(channel.to), channel.to) }, subject: channel, property: 'memoryAccess' });
       }
     }
   },

@@ -4,6 +4,7 @@ import { MAX_RELATED, hostComponents, nameOf } from '../src/model/queries.js';
 import type { SourceSpan } from '../src/model/source.js';
 import { isUnknown, type Maybe } from '../src/model/unknown.js';
 import { instanceTypeSpec } from '../src/model/ec2-instance-types.js';
+import { directoryOfMachineId } from '../src/model/host-placement.js';
 
 /**
  * Nitro Enclaves: the parent keeps at least 2 vCPUs when it has SMT, 1 without (NITRO-FACTS §4.3), and an
@@ -165,6 +166,8 @@ export default defineRule({
         vcpus: isUnknown(declared.vcpus) && spec ? spec.vcpus : declared.vcpus,
         memoryMiB: isUnknown(declared.memoryMiB) && spec ? spec.memoryMiB : declared.memoryMiB,
       };
+      // The stand-in for a directory's machine has no lines of its own: its notes land on the files' lines.
+      const standIn = directoryOfMachineId(declared.id) !== undefined;
       const capacityAt = (property: 'vcpus' | 'memory') =>
         declared.at[property] ?? (spec ? declared.at.instanceType : undefined) ?? declared.source;
       checkPoolAgainstParent(parent, spec?.threadsPerCore, capacityAt);
@@ -181,7 +184,7 @@ export default defineRule({
           if (!isUnknown(enclave.vcpus) && enclave.vcpus % threadsPerCore !== 0) {
             context.report({
               messageId: 'oddVcpus',
-              data: { enclave: enclave.id, vcpus: enclave.vcpus, threads: threadsPerCore },
+              data: { enclave: nameOf(enclave), vcpus: enclave.vcpus, threads: threadsPerCore },
               subject: enclave,
               property: 'vcpus',
             });
@@ -203,10 +206,18 @@ export default defineRule({
           });
         }
       } else if (isUnknown(parent.vcpus) || isUnknown(vcpuDemand)) {
-        const missing = isUnknown(parent.vcpus) ? parent.vcpus : (vcpuDemand as { reason: string });
-        undecided(declared, 'enclave vCPUs against the parent', missing.reason);
+        // An enclave without a vCPU count: at that enclave. A directory's stand-in machine (no lines of its
+        // own, src/engine/link-host-configs.ts): at the enclave's cpu_count.
+        const unsized = enclaves.find((e) => isUnknown(e.vcpus));
+        const missing = isUnknown(vcpuDemand) ? vcpuDemand : (parent.vcpus as { reason: string });
+        const at = unsized ? unsized.source : standIn ? (enclaves[0]!.at.vcpus ?? enclaves[0]!.source) : undefined;
+        undecided(declared, 'enclave vCPUs against the parent', missing.reason, at);
       }
 
+      if (isUnknown(parent.memoryMiB) && !isUnknown(parent.vcpus)) {
+        // (When the vCPUs are unknown too, the note above already says why.)
+        undecided(declared, 'enclave memory against the parent', parent.memoryMiB.reason, standIn ? (enclaves[0]!.at.memory ?? enclaves[0]!.source) : undefined);
+      }
       if (!isUnknown(parent.memoryMiB) && !isUnknown(memoryDemand)) {
         // The parent's own OS and workload need memory too: enclaves may not take all of it.
         if (memoryDemand >= parent.memoryMiB) {
@@ -223,7 +234,7 @@ export default defineRule({
 
       const pool = parent.enclavePool;
       if (pool) {
-        const poolRelated: RelatedLocation[] = [{ span: pool.source, label: `enclave pool of '${parent.id}'` }, ...related];
+        const poolRelated: RelatedLocation[] = [{ span: pool.source, label: `enclave pool of '${nameOf(parent)}'` }, ...related];
         if (!isUnknown(pool.cpuCount) && !isUnknown(vcpuDemand) && vcpuDemand > pool.cpuCount) {
           context.report({
             messageId: 'poolCpu',
@@ -251,7 +262,7 @@ export default defineRule({
     function checkPoolAgainstParent(parent: InstanceNode, specThreads: number | undefined, capacityAt: (p: 'vcpus' | 'memory') => SourceSpan): void {
       const pool = parent.enclavePool;
       if (!pool) return;
-      const related: RelatedLocation[] = [{ span: capacityAt('vcpus'), label: `parent '${parent.id}'` }];
+      const related: RelatedLocation[] = [{ span: capacityAt('vcpus'), label: `parent '${nameOf(parent)}'` }];
       const host = graph.hostOf(parent.id);
       const threads = host && !isUnknown(host.threadsPerCore) ? host.threadsPerCore : specThreads;
       const cpuAt = pool.cpuSource ?? pool.source;
@@ -269,7 +280,7 @@ export default defineRule({
             context.report({ messageId: 'poolParentCpu', data: { parent: nameOf(parent), pool: pool.cpuCount, capacity, total: parent.vcpus, keep }, subject: parent, at: cpuAt, property: 'allocator.parentCpu', related });
           }
         } else {
-          undecided(parent, 'the enclave pool against the parent', parent.vcpus.reason);
+          undecided(parent, 'the enclave pool against the parent', parent.vcpus.reason, directoryOfMachineId(parent.id) !== undefined ? cpuAt : undefined);
         }
       }
       if (!isUnknown(pool.memoryMiB) && !isUnknown(parent.memoryMiB) && pool.memoryMiB >= parent.memoryMiB) {
@@ -279,7 +290,7 @@ export default defineRule({
           subject: parent,
           at: pool.memorySource ?? pool.source,
           property: 'allocator.parentMemory',
-          related: [{ span: capacityAt('memory'), label: `parent '${parent.id}'` }],
+          related: [{ span: capacityAt('memory'), label: `parent '${nameOf(parent)}'` }],
         });
       }
     }
@@ -294,7 +305,8 @@ export default defineRule({
       const cpuDemand = sum(microvms.map((m) => m.vcpus));
       const memoryDemand = sum(microvms.map((m) => m.memoryMiB));
       if (isUnknown(parent.vcpus) || isUnknown(cpuDemand)) {
-        undecided(parent, 'microVM vCPUs', (isUnknown(parent.vcpus) ? parent.vcpus : (cpuDemand as { reason: string })).reason);
+        const at = directoryOfMachineId(parent.id) !== undefined ? (microvms[0]!.at.vcpus ?? microvms[0]!.source) : undefined;
+        undecided(parent, 'microVM vCPUs', (isUnknown(parent.vcpus) ? parent.vcpus : (cpuDemand as { reason: string })).reason, at);
       } else if (cpuDemand > parent.vcpus - poolCpus) {
         context.report({ messageId: 'microvmCpu', data: { parent: nameOf(parent), demand: cpuDemand, capacity: parent.vcpus - poolCpus }, subject: parent, at: microvms[0]!.at.vcpus ?? microvms[0]!.source, property: 'microvm.vcpus', related });
       }
@@ -304,7 +316,7 @@ export default defineRule({
     }
 
     function undecided(subject: GraphNode, what: string, reason: string, at?: SourceSpan): void {
-      context.report({ messageId: 'undecided', data: { what, subject: subject.id, reason }, subject, severity: 'note', property: `capacity:${what}`, at });
+      context.report({ messageId: 'undecided', data: { what, subject: nameOf(subject), reason }, subject, severity: 'note', property: `capacity:${what}`, at });
     }
   },
 });
@@ -320,5 +332,5 @@ function sum(values: Maybe<number>[]): Maybe<number> {
 }
 
 function guestLocations(guests: GraphNode[]): RelatedLocation[] {
-  return guests.slice(0, MAX_RELATED).map((guest) => ({ span: guest.source, label: `${guest.kind} '${guest.id}'` }));
+  return guests.slice(0, MAX_RELATED).map((guest) => ({ span: guest.source, label: `${guest.kind} '${nameOf(guest)}'` }));
 }

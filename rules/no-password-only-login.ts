@@ -1,9 +1,19 @@
 import { defineRule } from '../src/engine/rule.js';
 import { INTERACTIVE_METHODS } from '../src/model/nodes.js';
-import { isUnknown } from '../src/model/unknown.js';
+import { nameOf, nodeName } from '../src/model/queries.js';
+import { isUnknown, type Maybe } from '../src/model/unknown.js';
 
 /** Authentication methods that prove possession of a key, not knowledge of a password. */
 const KEY_METHODS = new Set(['publickey', 'gssapi-with-mic', 'hostbased']);
+
+/**
+ * AuthenticationMethods lists alternatives; each is a comma-separated set that must all succeed.
+ * Password-only is possible when some alternative has no key method in it (or none is listed).
+ */
+function requiresKey(methods: Maybe<string[]>): boolean {
+  if (isUnknown(methods)) return false;
+  return methods.length > 0 && methods.every((alternative) => alternative.split(',').some((m) => KEY_METHODS.has(m.split(':')[0]!)));
+}
 
 export default defineRule({
   id: 'no-password-only-login',
@@ -29,6 +39,8 @@ export default defineRule({
     sshdKeyboard: "sshd accepts keyboard-interactive login{{default}}, which is a password prompt: set KbdInteractiveAuthentication no.",
     sshdRootPassword: "sshd lets root log in with a password (PermitRootLogin yes).",
     undecided: "Cannot tell whether sshd accepts password-only login: {{reason}}.",
+    // sshd Match blocks (src/ingest/sshd-config.ts): some connections only, hence a warning
+    sshdMatchPassword: "sshd accepts {{method}} login for connections matching '{{match}}': set it to no in this Match block or require a key as well (AuthenticationMethods).",
     // cloud-init user data in templates (CloudFormation UserData, Terraform user_data)
     cloudInit: "Instance '{{instance}}' accepts password login: its cloud-init user data {{what}}.",
     undecidedCloudInit: "Cannot tell whether the user data of '{{instance}}' allows password login: {{reason}}.",
@@ -39,7 +51,7 @@ export default defineRule({
       if (access.login !== 'password' || access.mfa === true) continue;
       context.report({
         messageId: 'access',
-        data: { method: access.method, target: access.to, principal: access.from },
+        data: { method: access.method, target: nodeName(graph.node(access.to), access.to), principal: nodeName(graph.node(access.from), access.from) },
         subject: access,
         property: 'login',
       });
@@ -49,7 +61,7 @@ export default defineRule({
     for (const instance of graph.nodes('instance')) {
       const cloudInit = instance.cloudInit;
       if (!cloudInit) continue;
-      const name = instance.label ?? instance.id;
+      const name = nameOf(instance);
       if (isUnknown(cloudInit.passwordLogin)) {
         context.report({ messageId: 'undecidedCloudInit', data: { instance: name, reason: cloudInit.passwordLogin.reason }, subject: instance, at: cloudInit.source, property: 'userData', severity: 'note' });
         continue;
@@ -62,27 +74,30 @@ export default defineRule({
     for (const daemon of graph.nodes('component')) {
       const ssh = daemon.ssh;
       if (!ssh) continue;
-      const methods = ssh.authenticationMethods;
-      if (isUnknown(methods)) {
-        context.report({ messageId: 'undecided', data: { reason: methods.reason }, subject: daemon, severity: 'note' });
-        continue;
+      // --- Match blocks: a password method on for some connections (warning, on the line inside the Match)
+      for (const setting of ssh.conditional ?? []) {
+        const globalValue = setting.method === 'password' ? ssh.passwordAuthentication : ssh.keyboardInteractive;
+        if (globalValue === true && !isUnknown(ssh.authenticationMethods) && !requiresKey(ssh.authenticationMethods)) continue; // the global finding covers it
+        if (isUnknown(setting.authenticationMethods) || requiresKey(setting.authenticationMethods)) continue;
+        context.report({ messageId: 'sshdMatchPassword', data: { method: setting.method, match: setting.match }, subject: daemon, property: setting.property, severity: 'warning' });
       }
-      // AuthenticationMethods lists alternatives; each is a comma-separated set that must all succeed.
-      // Password-only is possible when some alternative has no key method in it.
-      const requiresKey = methods.length > 0 && methods.every((alternative) => alternative.split(',').some((m) => KEY_METHODS.has(m.split(':')[0]!)));
-      if (requiresKey) continue;
+      const methods = ssh.authenticationMethods;
+      if (requiresKey(methods)) continue;
       for (const [value, messageId, property] of [
         [ssh.passwordAuthentication, 'sshdPassword', 'passwordauthentication'],
         [ssh.keyboardInteractive, 'sshdKeyboard', 'kbdinteractiveauthentication'],
       ] as const) {
         if (isUnknown(value)) {
           context.report({ messageId: 'undecided', data: { reason: value.reason }, subject: daemon, severity: 'note', property });
+        } else if (value && isUnknown(methods)) {
+          // An unknown AuthenticationMethods may still require a key: a note, never an error.
+          context.report({ messageId: 'undecided', data: { reason: methods.reason }, subject: daemon, severity: 'note', property });
         } else if (value) {
           const declared = daemon.at[property] !== undefined;
           context.report({ messageId, data: { default: declared ? '' : ' (OpenSSH default)' }, subject: daemon, property });
         }
       }
-      if (ssh.permitRootLogin === 'yes' && ssh.passwordAuthentication === true) {
+      if (ssh.permitRootLogin === 'yes' && ssh.passwordAuthentication === true && !isUnknown(methods)) {
         context.report({ messageId: 'sshdRootPassword', data: {}, subject: daemon, property: 'permitrootlogin' });
       }
     }

@@ -1,4 +1,5 @@
 import { defineRule } from '../src/engine/rule.js';
+import { nameOf } from '../src/model/queries.js';
 
 /** The provider's own people and systems. */
 const PROVIDER_PRINCIPALS = new Set(['provider', 'operator', 'administrator']);
@@ -32,9 +33,9 @@ export default defineRule({
       const kind = principal.principalKind.charAt(0).toUpperCase() + principal.principalKind.slice(1);
       context.report({
         messageId: 'access',
-        data: { kind, principal: principal.id, method: access.method, target: guest.kind === 'component' ? guest.layer : guest.kind, guest: guest.id },
+        data: { kind, principal: nameOf(principal), method: access.method, target: guest.kind === 'component' ? guest.layer : guest.kind, guest: nameOf(guest) },
         subject: access,
-        related: [{ span: guest.source, label: `${guest.kind} '${guest.id}'` }],
+        related: [{ span: guest.source, label: `${guest.kind} '${nameOf(guest)}'` }],
       });
     }
   },

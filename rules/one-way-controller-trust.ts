@@ -1,5 +1,6 @@
 import { defineRule } from '../src/engine/rule.js';
 import { isUnknown } from '../src/model/unknown.js';
+import { nameOf } from '../src/model/queries.js';
 
 export default defineRule({
   id: 'one-way-controller-trust',
@@ -38,11 +39,11 @@ export default defineRule({
       for (const channel of graph.channelsOf(controller.id)) {
         const peer = channel.from === controller.id ? channel.to : channel.from;
         if (manages(controller.id, peer)) continue;
-        const related = [{ span: controller.source, label: `controller '${controller.id}'` }];
+        const related = [{ span: controller.source, label: `controller '${nameOf(controller)}'` }];
         if (channel.initiator === controller.id) {
           context.report({
             messageId: 'controllerInitiates',
-            data: { controller: controller.id, peer },
+            data: { controller: nameOf(controller), peer },
             subject: channel,
             property: channel.at.initiator ? 'initiator' : channel.from === controller.id ? 'from' : 'to',
             related,
@@ -54,13 +55,13 @@ export default defineRule({
           if (isUnknown(value)) {
             context.report({
               messageId: 'undecided',
-              data: { peer, controller: controller.id, what, reason: value.reason },
+              data: { peer, controller: nameOf(controller), what, reason: value.reason },
               subject: channel,
               severity: 'note',
               related,
             });
           } else if (!value) {
-            context.report({ messageId: 'unprotected', data: { peer, controller: controller.id, what }, subject: channel, property: what, related });
+            context.report({ messageId: 'unprotected', data: { peer, controller: nameOf(controller), what }, subject: channel, property: what, related });
           }
         }
       }
@@ -74,9 +75,9 @@ export default defineRule({
         if (initiatorNode?.kind === 'controller' && manages(initiator, hypervisor.id)) continue;
         context.report({
           messageId: 'hypervisorAccepts',
-          data: { hypervisor: hypervisor.id, peer: initiator },
+          data: { hypervisor: nameOf(hypervisor), peer: initiator },
           subject: channel,
-          related: [{ span: hypervisor.source, label: `hypervisor '${hypervisor.id}'` }],
+          related: [{ span: hypervisor.source, label: `hypervisor '${nameOf(hypervisor)}'` }],
         });
       }
     }

@@ -1,4 +1,5 @@
 import { defineRule } from '../src/engine/rule.js';
+import { nameOf } from '../src/model/queries.js';
 
 export default defineRule({
   id: 'provider-no-core-control',
@@ -28,9 +29,9 @@ export default defineRule({
         const kind = controller?.kind === 'principal' ? controller.principalKind : (controller?.kind ?? 'element');
         context.report({
           messageId: 'control',
-          data: { kind: kind.charAt(0).toUpperCase() + kind.slice(1), principal: edge.from, core: core.id },
+          data: { kind: kind.charAt(0).toUpperCase() + kind.slice(1), principal: edge.from, core: nameOf(core) },
           subject: edge,
-          related: [{ span: core.source, label: `core '${core.id}'` }],
+          related: [{ span: core.source, label: `core '${nameOf(core)}'` }],
         });
       }
     }

@@ -1,5 +1,6 @@
 import { defineRule } from '../src/engine/rule.js';
 import { isUnknown } from '../src/model/unknown.js';
+import { nameOf } from '../src/model/queries.js';
 
 export default defineRule({
   id: 'scrubbed-memory',
@@ -31,12 +32,12 @@ export default defineRule({
   check(graph, context) {
     for (const host of graph.nodes('host')) {
       if (isUnknown(host.memoryScrubbing)) {
-        context.report({ messageId: 'undecided', data: { host: host.id, reason: host.memoryScrubbing.reason }, subject: host, severity: 'note' });
+        context.report({ messageId: 'undecided', data: { host: nameOf(host), reason: host.memoryScrubbing.reason }, subject: host, severity: 'note' });
       } else if (!host.memoryScrubbing) {
-        context.report({ messageId: 'notScrubbed', data: { host: host.id }, subject: host, property: 'memoryScrubbing' });
+        context.report({ messageId: 'notScrubbed', data: { host: nameOf(host) }, subject: host, property: 'memoryScrubbing' });
       }
       if (host.bootScrub === false) {
-        context.report({ messageId: 'noBootScrub', data: { host: host.id }, subject: host, property: 'bootScrub', severity: 'warning' });
+        context.report({ messageId: 'noBootScrub', data: { host: nameOf(host) }, subject: host, property: 'bootScrub', severity: 'warning' });
       }
     }
 
@@ -46,13 +47,13 @@ export default defineRule({
     // guests' leftovers (a flavor can land on any compute host of the scan).
     const unscrubbed = graph.nodes('host').filter((host) => host.memoryScrubbing === false);
     if (unscrubbed.length > 0) {
-      const hosts = unscrubbed.slice(0, 3).map((host) => `host '${host.id}'`).join(', ') + (unscrubbed.length > 3 ? ` and ${unscrubbed.length - 3} more` : '');
+      const hosts = unscrubbed.slice(0, 3).map((host) => `host '${nameOf(host)}'`).join(', ') + (unscrubbed.length > 3 ? ` and ${unscrubbed.length - 3} more` : '');
       const es = unscrubbed.length === 1 ? 'es' : '';
-      const related = unscrubbed.slice(0, 20).map((host) => ({ span: host.at.memoryScrubbing ?? host.source, label: `host '${host.id}' does not scrub memory` }));
+      const related = unscrubbed.slice(0, 20).map((host) => ({ span: host.at.memoryScrubbing ?? host.source, label: `host '${nameOf(host)}' does not scrub memory` }));
       for (const flavorNode of graph.nodes('instance')) {
         const encryption = flavorNode.flavor?.memoryEncryption;
         if (encryption === undefined || encryption === true) continue;
-        const flavor = flavorNode.label ?? flavorNode.id;
+        const flavor = nameOf(flavorNode);
         if (isUnknown(encryption)) {
           context.report({ messageId: 'undecidedFlavor', data: { flavor, hosts, es, reason: encryption.reason }, subject: flavorNode, property: 'memoryEncryption', severity: 'note' });
         } else {

@@ -1,5 +1,6 @@
 import { defineRule } from '../src/engine/rule.js';
 import { isUnknown } from '../src/model/unknown.js';
+import { nameOf } from '../src/model/queries.js';
 
 export default defineRule({
   id: 'storage-wiped-before-reuse',
@@ -22,9 +23,9 @@ export default defineRule({
   check(graph, context) {
     for (const volume of graph.nodes('volume')) {
       if (isUnknown(volume.wipe)) {
-        context.report({ messageId: 'undecided', data: { volume: volume.id, reason: volume.wipe.reason }, subject: volume, severity: 'note' });
+        context.report({ messageId: 'undecided', data: { volume: nameOf(volume), reason: volume.wipe.reason }, subject: volume, severity: 'note' });
       } else if (volume.wipe === 'none') {
-        context.report({ messageId: 'notWiped', data: { volume: volume.id }, subject: volume, property: 'wipe' });
+        context.report({ messageId: 'notWiped', data: { volume: nameOf(volume) }, subject: volume, property: 'wipe' });
       }
     }
   },

@@ -1,6 +1,6 @@
 import { defineRule, type RelatedLocation } from '../src/engine/rule.js';
 import type { GraphNode } from '../src/model/nodes.js';
-import { GUEST_KINDS, MAX_RELATED, tenantOf } from '../src/model/queries.js';
+import { GUEST_KINDS, MAX_RELATED, tenantOf, nameOf } from '../src/model/queries.js';
 import { isUnknown } from '../src/model/unknown.js';
 
 export default defineRule({
@@ -41,7 +41,7 @@ export default defineRule({
       return tenant === undefined || isUnknown(tenant) ? undefined : tenant;
     };
     const locations = (nodes: GraphNode[]): RelatedLocation[] =>
-      nodes.slice(0, MAX_RELATED).map((n) => ({ span: n.source, label: `${n.kind} '${n.id}' (tenant '${knownTenant(n) ?? '?'}')` }));
+      nodes.slice(0, MAX_RELATED).map((n) => ({ span: n.source, label: `${n.kind} '${nameOf(n)}' (tenant '${knownTenant(n) ?? '?'}')` }));
 
     for (const volume of graph.nodes('volume')) {
       const guests = graph.attachmentsOf(volume.id).filter((n) => GUEST_KINDS.has(n.kind));
@@ -49,7 +49,7 @@ export default defineRule({
       if (tenants.length > 1) {
         context.report({
           messageId: 'sharedVolume',
-          data: { volume: volume.id, tenants: tenants.sort().join(', ') },
+          data: { volume: nameOf(volume), tenants: tenants.sort().join(', ') },
           subject: volume,
           related: locations(guests),
         });
@@ -61,7 +61,7 @@ export default defineRule({
         if (owner && tenant && owner !== tenant) {
           context.report({
             messageId: 'foreignVolume',
-            data: { volume: volume.id, owner, guest: guest.id, tenant },
+            data: { volume: nameOf(volume), owner, guest: nameOf(guest), tenant },
             subject: volume,
             related: locations([guest]),
           });
@@ -76,7 +76,7 @@ export default defineRule({
       if (tenants.length > 1) {
         context.report({
           messageId: 'sharedNetwork',
-          data: { network: network.id, tenants: tenants.sort().join(', ') },
+          data: { network: nameOf(network), tenants: tenants.sort().join(', ') },
           subject: network,
           related: locations(nics),
         });
@@ -121,12 +121,12 @@ export default defineRule({
       for (const [name, sharing] of byName) {
         const tenants = [...new Set(sharing.map(knownTenant).filter((t): t is string => t !== undefined))];
         if (tenants.length < 2) continue;
-        context.report({ messageId: 'sharedMemory', data: { name, tenants: tenants.sort().join(', '), host: host.id }, subject: host, property: `sharedMemory:${name}`, at: sharing[0]!.kind === 'instance' ? sharing[0]!.sharedMemory?.find((r) => r.name === name)?.source : undefined, related: locations(sharing) });
+        context.report({ messageId: 'sharedMemory', data: { name, tenants: tenants.sort().join(', '), host: nameOf(host) }, subject: host, property: `sharedMemory:${name}`, at: sharing[0]!.kind === 'instance' ? sharing[0]!.sharedMemory?.find((r) => r.name === name)?.source : undefined, related: locations(sharing) });
       }
       if (host.schedulingGranularity === 'cpu' && host.smt === true) {
         const tenants = [...new Set(guests.map(knownTenant).filter((t): t is string => t !== undefined))];
         if (tenants.length > 1) {
-          context.report({ messageId: 'smtSiblings', data: { host: host.id, tenants: tenants.sort().join(', ') }, subject: host, property: 'schedulingGranularity', related: locations(guests) });
+          context.report({ messageId: 'smtSiblings', data: { host: nameOf(host), tenants: tenants.sort().join(', ') }, subject: host, property: 'schedulingGranularity', related: locations(guests) });
         }
       }
     }
@@ -138,7 +138,7 @@ export default defineRule({
     for (const flavorNode of graph.nodes('instance')) {
       const flavor = flavorNode.flavor;
       if (!flavor) continue;
-      const name = flavorNode.label ?? flavorNode.id;
+      const name = nameOf(flavorNode);
       const { cpuPolicy, cpuThreadPolicy } = flavor;
       if (cpuPolicy === 'shared' || cpuThreadPolicy === 'isolate') continue;
       if (isUnknown(cpuPolicy) || isUnknown(cpuThreadPolicy)) {

@@ -1,6 +1,6 @@
 import { defineRule } from '../src/engine/rule.js';
 import type { ComponentNode, GraphNode } from '../src/model/nodes.js';
-import { MAX_RELATED } from '../src/model/queries.js';
+import { MAX_RELATED, nameOf } from '../src/model/queries.js';
 import { isUnknown } from '../src/model/unknown.js';
 
 /** Per-tenant layers: each instance of them belongs to exactly one tenant (HYPERVISOR-FACTS §4.1). */
@@ -44,14 +44,14 @@ export default defineRule({
       const served = new Set<string>();
       if (component.tenant !== undefined && !isUnknown(component.tenant)) served.add(component.tenant);
       for (const guest of guests) if (guest.tenant !== undefined && !isUnknown(guest.tenant)) served.add(guest.tenant);
-      const related = guests.slice(0, MAX_RELATED).map((guest) => ({ span: guest.source, label: `${guest.kind} '${guest.id}'` }));
+      const related = guests.slice(0, MAX_RELATED).map((guest) => ({ span: guest.source, label: `${guest.kind} '${nameOf(guest)}'` }));
 
       if (served.size > 1) {
-        context.report({ messageId: 'serves', data: { layer, component: component.id, tenants: [...served].sort().join(', ') }, subject: component, related });
+        context.report({ messageId: 'serves', data: { layer, component: nameOf(component), tenants: [...served].sort().join(', ') }, subject: component, related });
       } else if (served.size === 0 && controllingTenants.length === 0) {
         context.report({
           messageId: 'undecided',
-          data: { layer, component: component.id, reason: 'it declares no tenant and runs no guest that does' },
+          data: { layer, component: nameOf(component), reason: 'it declares no tenant and runs no guest that does' },
           subject: component,
           severity: 'note',
         });
@@ -59,7 +59,7 @@ export default defineRule({
       if (controllingTenants.length > 1) {
         context.report({
           messageId: 'controlled',
-          data: { layer, component: component.id, tenants: controllingTenants.sort().join(', ') },
+          data: { layer, component: nameOf(component), tenants: controllingTenants.sort().join(', ') },
           subject: component,
           property: 'controlledBy',
         });

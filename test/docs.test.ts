@@ -2,7 +2,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { builtinRules } from '../rules/index.js';
-import { ruleDocs } from '../src/docs/rule-docs.js';
+import { ruleDocs, withReadmeRules } from '../src/docs/rule-docs.js';
 import { ruleHelpUri } from '../src/version.js';
 import { REPO_ROOT } from './helpers.js';
 
@@ -15,6 +15,8 @@ describe('rule docs', () => {
       expect(readFileSync(join(REPO_ROOT, path), 'utf8'), path).toBe(text);
     }
     expect(readdirSync(join(REPO_ROOT, 'docs', 'rules')).sort()).toEqual([...pages.keys()].map((p) => p.slice('docs/rules/'.length)).sort());
+    const readme = readFileSync(join(REPO_ROOT, 'README.md'), 'utf8');
+    expect(readme, 'README.md rule table').toBe(withReadmeRules(readme, builtinRules));
   });
 
   it('show for each rule its rationale, sources, a failing and a passing example and how to fix', () => {

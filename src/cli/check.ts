@@ -1,4 +1,4 @@
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { Option, type Command } from 'commander';
 import type { FailOn } from '../engine/config.js';
 import { isOpen, severityRank } from '../engine/finding.js';
@@ -50,7 +50,7 @@ export function registerCheckCommand(program: Command, ctx: CliContext): void {
     .option('--rules-dir <dir>', "load the team's own rules from this directory (repeatable; .js or .ts)", collect, [])
     .action(async (paths: string[], flags: CheckFlags) => {
       // Loaded here, not at start-up: `isolint measure` and `pcr` never pay for the rules and parsers.
-      const [{ check }, { resolveConfig }, { render }, { readBaseline, toBaseline }] = await Promise.all([
+      const [{ check, findGitRoot }, { resolveConfig }, { render }, { readBaseline, toBaseline }] = await Promise.all([
         import('../engine/check.js'),
         import('../engine/config.js'),
         import('../report/index.js'),
@@ -60,9 +60,14 @@ export function registerCheckCommand(program: Command, ctx: CliContext): void {
       const baseline = flags.baseline ? readBaseline(resolve(ctx.cwd, flags.baseline), flags.baseline) : undefined;
       const extraRules = flags.rulesDir.length ? await loadRulesDirs(flags.rulesDir, ctx.cwd) : undefined;
       if (!flags.inlineSuppressions) config.allowInlineSuppressions = false;
+      // Paths (and so fingerprints) are relative to the repository; outside one, to the baseline's directory,
+      // so a baseline matches however the scan was started.
+      const baselineFile = flags.baseline ?? flags.writeBaseline;
+      const root = findGitRoot(ctx.cwd) ?? (baselineFile ? dirname(resolve(ctx.cwd, baselineFile)) : undefined);
       const result = await check({
         paths: paths.length ? paths : ['.'],
         cwd: ctx.cwd,
+        root,
         config,
         onlyRules: flags.rule,
         skipRules: flags.skipRule,

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { builtinRules } from '../../rules/index.js';
-import { InputError } from '../errors.js';
+import { InputError, UsageError } from '../errors.js';
 import type { Adapter } from '../ingest/adapter.js';
 import { adapters as builtinAdapters } from '../ingest/index.js';
 import type { Graph } from '../model/graph.js';
@@ -79,14 +79,20 @@ export interface CheckResult {
   absent?: BaselineEntry[];
 }
 
-export function findRepositoryRoot(from: string): string {
+/** The git repository around a directory, if any. */
+export function findGitRoot(from: string): string | undefined {
   let directory = resolve(from);
   for (;;) {
     if (existsSync(join(directory, '.git'))) return directory;
     const parent = dirname(directory);
-    if (parent === directory) return resolve(from);
+    if (parent === directory) return undefined;
     directory = parent;
   }
+}
+
+/** What finding paths are relative to: the git repository around a directory, else the directory itself. */
+export function findRepositoryRoot(from: string): string {
+  return findGitRoot(from) ?? resolve(from);
 }
 
 /** A path as people and SARIF see it: relative to the root with `/`, or absolute when outside it. */
@@ -177,7 +183,14 @@ export function toProblem(error: unknown, file?: string): InputProblem {
 function selectRules(config: ResolvedConfig, options: CheckOptions, problems: InputProblem[]): Rule[] {
   const available = [...builtinRules, ...(options.extraRules ?? [])];
   const known = new Set(available.map((rule) => rule.id));
-  for (const id of [...(options.onlyRules ?? []), ...(options.skipRules ?? []), ...Object.keys(config.rules)]) {
+  // A mistyped --rule would make a CI gate pass with nothing checked: that is a usage error, not a warning.
+  for (const id of [...(options.onlyRules ?? []), ...(options.skipRules ?? [])]) {
+    if (!known.has(id)) {
+      const near = available.map((rule) => rule.id).find((candidate) => candidate.startsWith(id.slice(0, 6)));
+      throw new UsageError(`unknown rule id "${id}"${near ? ` (did you mean "${near}"?)` : ''}; isolint rules lists them`);
+    }
+  }
+  for (const id of Object.keys(config.rules)) {
     if (!known.has(id)) problems.push({ file: config.file, message: `unknown rule id "${id}"`, level: 'warning' });
   }
   return available.filter(

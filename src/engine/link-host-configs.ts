@@ -16,9 +16,18 @@ import type { AssemblyProblem } from './assemble.js';
  *      `enclaveEnabled: false` (or, for a directory holding only Firecracker configs, a host or an
  *      instance) — that is the machine.
  *   2. Otherwise, for Nitro files, if the whole scan has exactly one enclave parent (an instance with
- *      `enclaveEnabled: true`, an allocator pool or enclaves), that is the machine.
- *   3. Otherwise a stand-in instance with id `host-directory:<dir>` whose vCPUs and memory are unknown,
- *      with the reason (none found, or which candidates made it ambiguous): rules report notes, never guesses.
+ *      `enclaveEnabled: true`, an allocator pool or enclaves), it is taken only when linking cannot change
+ *      what another input declared: the parent declares no enclave pool and no enclaves of its own, no
+ *      files beside it configure it, and no other directory's files would be guessed onto it too. A guess
+ *      that would override a pool, or add enclaves to a parent that has its own, is a conflict: the files
+ *      get a stand-in (3) whose reason says so, and rules report it as a note.
+ *   3. Otherwise a stand-in instance with id `host-directory:<dir>`, named "the machine of <dir>/" (the
+ *      directory relative to the scan root; outside it, its last segment: never an absolute path in a
+ *      message), whose vCPUs and memory are unknown, with the reason (none found, which candidates made it
+ *      ambiguous, or the conflict): rules report notes at the enclave's and allocator.yaml's lines, never
+ *      guesses.
+ * There is no explicit link from a file to a machine declared elsewhere: put the files beside the manifest
+ * or template that declares their machine.
  * Expected-PCR files are merged into the EIF they describe (by name beside it, or the one image of their
  * directory); one that describes nothing in the scan stays apart and enclave-image-pcrs notes it.
  */
@@ -30,6 +39,7 @@ export interface LinkResult {
 export function linkHostConfigs(nodes: Map<string, GraphNode>, fragments: GraphFragment[]): LinkResult {
   const problems: AssemblyProblem[] = [];
   const directories = new Map<string, { nitro: boolean; source: SourceSpan }>();
+  // Parents whose enclaves another input declares (a host manifest's `enclaves:`), not a directory's run configs.
   const enclaveParents = new Set<string>();
   const note = (directory: string, nitro: boolean, source: SourceSpan) => {
     const known = directories.get(directory);
@@ -52,32 +62,44 @@ export function linkHostConfigs(nodes: Map<string, GraphNode>, fragments: GraphF
     const directory = node.placement.directory;
     note(directory, true, node.source);
     if (pools.has(directory)) {
-      problems.push({ message: `a second allocator.yaml in ${directory} (the first is ${pools.get(directory)!.source.file}); one parent has one pool`, source: node.source });
+      problems.push({ message: `a second allocator.yaml in ${readableDirectory(directory)} (the first is ${readableFile(pools.get(directory)!.source.file)}); one parent has one pool`, source: node.source });
     } else {
       pools.set(directory, node);
     }
   }
 
+  // First the directories whose machine is declared beside them; then the scan-wide guesses, which must
+  // not land on a machine those directories (or another guess) already configure.
   const machines = new Map<string, string>();
-  for (const [directory, { nitro, source }] of directories) {
+  const reasons = new Map<string, string>();
+  const guesses = new Map<string, GraphNode>();
+  for (const [directory, { nitro }] of directories) {
     const chosen = chooseMachine(nodes, directory, nitro, enclaveParents);
-    if (typeof chosen === 'string') {
-      machines.set(directory, chosen);
-    } else {
-      const id = `host-directory:${directory}`;
-      const stand: InstanceNode = {
-        kind: 'instance',
-        id,
-        label: `the machine of ${directory}/`,
-        vcpus: unknown(chosen.reason),
-        memoryMiB: unknown(chosen.reason),
-        source,
-        at: NO_SPANS,
-        suppressions: NO_SUPPRESSIONS,
-      };
-      nodes.set(id, stand);
-      machines.set(directory, id);
-    }
+    if ('machine' in chosen) machines.set(directory, chosen.machine);
+    else if ('guess' in chosen) guesses.set(directory, chosen.guess);
+    else reasons.set(directory, chosen.reason);
+  }
+  const configuredBeside = new Map([...machines].map(([directory, machine]) => [machine, directory]));
+  for (const [directory, guess] of guesses) {
+    const conflict = guessConflict(guess, directory, guesses, configuredBeside, enclaveParents);
+    if (conflict === undefined) machines.set(directory, guess.id);
+    else reasons.set(directory, conflict);
+  }
+  for (const [directory, reason] of reasons) {
+    const id = `host-directory:${directory}`;
+    const stand: InstanceNode = {
+      kind: 'instance',
+      id,
+      label: `the machine of ${readableDirectory(directory)}`,
+      vcpus: unknown(reason),
+      memoryMiB: unknown(reason),
+      // Rules place their notes on the files' own lines (the enclave's cpu_count, allocator.yaml's keys).
+      source: directories.get(directory)!.source,
+      at: NO_SPANS,
+      suppressions: NO_SUPPRESSIONS,
+    };
+    nodes.set(id, stand);
+    machines.set(directory, id);
   }
   for (const [directory, pool] of pools) {
     nodes.delete(pool.id);
@@ -104,12 +126,29 @@ export function linkHostConfigs(nodes: Map<string, GraphNode>, fragments: GraphF
   };
 }
 
+/** A directory as messages show it: relative to the scan root, or only its last segment when outside it. */
+export function readableDirectory(directory: string): string {
+  if (directory === '.' || directory === '') return './';
+  return `${readableFile(directory)}/`;
+}
+
+/** Display paths outside the scan root are absolute: messages show only the last segment. */
+function readableFile(file: string): string {
+  return /^(?:[A-Za-z]:)?\//.test(file) ? `…/${basename(file)}` : file;
+}
+
+function describeNodes(list: GraphNode[]): string {
+  return list.slice(0, 5).map((n) => `'${n.label ?? n.id}' (${readableFile(n.source.file)}:${n.source.startLine})`).join(', ') + (list.length > 5 ? ', …' : '');
+}
+
+type Choice = { machine: string } | { guess: GraphNode } | { reason: string };
+
 function chooseMachine(
   nodes: Map<string, GraphNode>,
   directory: string,
   nitro: boolean,
   enclaveParents: Set<string>,
-): string | { reason: string } {
+): Choice {
   const eligible = (node: GraphNode): boolean =>
     (node.kind === 'instance' && !node.microvm && !node.placement && node.enclaveEnabled !== false) ||
     (!nitro && node.kind === 'host');
@@ -126,19 +165,42 @@ function chooseMachine(
       global.push(node);
     }
   }
-  if (local.length === 1) return local[0]!.id;
-  const describe = (list: GraphNode[]) =>
-    list.slice(0, 5).map((n) => `'${n.label ?? n.id}' (${n.source.file}:${n.source.startLine})`).join(', ') + (list.length > 5 ? ', …' : '');
+  const here = readableDirectory(directory);
+  if (local.length === 1) return { machine: local[0]!.id };
   if (local.length > 1) {
-    return { reason: `the files in ${directory}/ could belong to any of ${local.length} machines declared beside them: ${describe(local)}` };
+    return { reason: `the files in ${here} could belong to any of ${local.length} machines declared beside them: ${describeNodes(local)}` };
   }
-  if (global.length === 1) return global[0]!.id;
+  if (global.length === 1) return { guess: global[0]! };
   if (global.length > 1) {
-    return { reason: `the files in ${directory}/ could belong to any of ${global.length} enclave-enabled instances in the scan: ${describe(global)}; put them beside the one they configure` };
+    return { reason: `the files in ${here} could belong to any of ${global.length} enclave-enabled instances in the scan: ${describeNodes(global)}; put them beside the one they configure` };
   }
   return {
-    reason: `the machine the files in ${directory}/ sit on is not in the scan (add a host manifest, or the CloudFormation/Terraform instance, beside them)`,
+    reason: `the machine the files in ${here} sit on is not in the scan (add a host manifest, or the CloudFormation/Terraform instance, beside them)`,
   };
+}
+
+/**
+ * Why the scan's only enclave parent may not be taken for a directory's machine: linking must not change
+ * what another input declared (its pool, its enclaves) nor merge two directories' files on a guess.
+ */
+function guessConflict(
+  guess: GraphNode,
+  directory: string,
+  guesses: Map<string, GraphNode>,
+  configuredBeside: Map<string, string>,
+  enclaveParents: Set<string>,
+): string | undefined {
+  const only = `the only enclave parent in the scan, ${describeNodes([guess])}, is declared in another directory`;
+  const fix = `put the files in ${readableDirectory(directory)} beside the manifest or template of the machine they configure`;
+  if (guess.kind === 'instance' && guess.enclavePool !== undefined) {
+    return `${only} with its own enclave pool, which these files would replace; ${fix}`;
+  }
+  if (enclaveParents.has(guess.id)) return `${only} with enclaves of its own, which these files would add to; ${fix}`;
+  const beside = configuredBeside.get(guess.id);
+  if (beside !== undefined) return `${only} and the files in ${readableDirectory(beside)} configure it; ${fix}`;
+  const others = [...guesses].filter(([other, node]) => other !== directory && node.id === guess.id).map(([other]) => readableDirectory(other));
+  if (others.length > 0) return `${only} and the files in ${others.join(', ')} would be put on it too; ${fix}`;
+  return undefined;
 }
 
 function mergeExpectedPcrs(nodes: Map<string, GraphNode>): void {

@@ -6,22 +6,17 @@
  * This interface was referenced by `ExpectedPcrs`'s JSON-Schema
  * via the `definition` "pcrValue".
  *
- * This interface was referenced by `PcrSet`'s JSON-Schema definition
+ * This interface was referenced by `undefined`'s JSON-Schema definition
  * via the `patternProperty` "^PCR([0-9]|[12][0-9]|3[01])$".
  */
 export type PcrValue = string;
-
 /**
- * Expected PCR values of an enclave image, for `isolint measure --expected`. Either the PCRs at the top level ({"PCR0": "..."}), or the output of `nitro-cli build-enclave` / `describe-eif` saved as it is ({"Measurements": {...}}, other keys ignored). Values are SHA-384 in hex (96 digits, any case).
- */
-export interface ExpectedPcrs {}
-/**
- * PCR0 ... PCR31 by name; HashAlgorithm as nitro-cli prints it is allowed and ignored.
+ * PCR0 ... PCR31 by name. Other keys (HashAlgorithm as nitro-cli prints it, a tool's own fields such as crc_ok or arch) are ignored.
  *
  * This interface was referenced by `ExpectedPcrs`'s JSON-Schema
  * via the `definition` "pcrSet".
  */
-export interface PcrSet {
+export type PcrSet = PcrSet1 & {
   HashAlgorithm?: string;
   /**
    * Hash of the whole image: kernel, cmdline and every ramdisk.
@@ -47,5 +42,13 @@ export interface PcrSet {
    * The signing certificate of a signed image.
    */
   PCR8?: string;
-  [k: string]: PcrValue | undefined;
-}
+  [k: string]: unknown;
+};
+export type PcrSet1 = {
+  [k: string]: unknown;
+};
+
+/**
+ * Expected PCR values of an enclave image, for `isolint measure --expected`. Either the PCRs at the top level ({"PCR0": "..."}), or the output of `nitro-cli build-enclave` / `describe-eif` saved as it is ({"Measurements": {...}}, other keys ignored). Values are SHA-384 in hex (96 digits, any case).
+ */
+export interface ExpectedPcrs {}

@@ -3,10 +3,10 @@ import type { ChannelEdge, GraphEdge, GraphFragment, GraphNode, InstanceNode, Mi
 import { NO_SUPPRESSIONS } from '../model/nodes.js';
 import { directoryMachineId, directoryOf } from '../model/host-placement.js';
 import type { SourceSpan } from '../model/source.js';
-import { NOT_DECLARED, unknown } from '../model/unknown.js';
+import { NOT_DECLARED, isUnknown, unknown } from '../model/unknown.js';
 import type { Adapter } from './adapter.js';
 import { parseJson } from './json.js';
-import { TypedReader } from './typed-values.js';
+import { TypedReader, templated } from './typed-values.js';
 
 /** Firecracker's host end of every vsock device (HOST_CID, NITRO-FACTS §8.1). */
 const HOST_CID = 2;
@@ -45,7 +45,8 @@ export const firecrackerAdapter: Adapter = {
 
     const declared = config['x-isolint'] === undefined ? undefined : read.object(config['x-isolint'], '"x-isolint"', config, 'x-isolint');
     const isolation = declared ? read.string(declared, 'isolation') : undefined;
-    if (isolation !== undefined && isolation !== 'enclave' && isolation !== 'vm') {
+    const isolationTemplated = templated(isolation);
+    if (isolation !== undefined && !isolationTemplated && isolation !== 'enclave' && isolation !== 'vm') {
       throw read.fail(`"isolation" must be "enclave" or "vm", not ${JSON.stringify(isolation)}`, declared, 'isolation');
     }
     if (declared) at.isolation = document.spanOfKey(declared, declared.isolation !== undefined ? 'isolation' : 'sideChannels');
@@ -56,8 +57,9 @@ export const firecrackerAdapter: Adapter = {
     if (vsock) read.integer(vsock, 'guest_cid', true);
 
     const microvm: MicroVmConfig = {
-      isolation: isolation === undefined ? NOT_DECLARED : (isolation as 'enclave' | 'vm'),
-      sideChannelIsolation: sideChannels ?? isolation === 'enclave',
+      isolation: isolation === undefined ? NOT_DECLARED : (isolationTemplated ?? (isolation as 'enclave' | 'vm')),
+      // A templated sideChannels falls back to the default, as when it is absent.
+      sideChannelIsolation: sideChannels === undefined || isUnknown(sideChannels) ? isolation === 'enclave' : sideChannels,
       smt: smt ?? (machine ? false : NOT_DECLARED),
       ...(udsPath ? { vsockUdsPath: posix.resolve('/', directoryOf(input.file), udsPath) } : {}),
     };
@@ -94,7 +96,7 @@ export const firecrackerAdapter: Adapter = {
         wipe: NOT_DECLARED,
         // is_read_only is an Option<bool> that defaults to false (NITRO-FACTS §8.1).
         readOnly: readOnly ?? false,
-        rootDevice: root,
+        rootDevice: root === true,
         source: document.spanOfKey(drive, 'drive_id'),
         at: {
           readOnly: document.hasKey(drive, 'is_read_only') ? document.spanOfKey(drive, 'is_read_only') : document.spanOfKey(drives, i),

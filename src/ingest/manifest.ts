@@ -190,7 +190,8 @@ class ManifestReader {
       id: host.id,
       label: host.name,
       cores: this.maybe(host.cores),
-      threadsPerCore: host.threadsPerCore ?? (host.cores === undefined ? NOT_DECLARED : 1),
+      // Left out, it is unknown (SMT hosts have 2): a capacity check then says it cannot tell, never guesses 1.
+      threadsPerCore: this.maybe(host.threadsPerCore),
       countHyperthreads: host.countHyperthreads ?? true,
       memoryMiB: this.size(host.memory),
       memoryScrubbing: this.maybe(host.memoryScrubbing),

@@ -4,7 +4,7 @@ import { directoryOf } from '../model/host-placement.js';
 import { unknown } from '../model/unknown.js';
 import type { Adapter } from './adapter.js';
 import { parseYaml } from './located.js';
-import { TypedReader } from './typed-values.js';
+import { TypedReader, templated } from './typed-values.js';
 
 /** The keys the allocator service accepts; any other is an error ("unexpected: <key>", NITRO-FACTS §4.4). */
 const KEYS = new Set(['memory_mib', 'cpu_count', 'cpu_pool']);
@@ -33,8 +33,9 @@ export const nitroAllocatorAdapter: Adapter = {
     if (hasCount === hasPool) {
       throw read.fail(hasCount ? 'use exactly one of cpu_count and cpu_pool, not both' : 'cpu_count or cpu_pool is required', config, hasCount ? 'cpu_pool' : undefined);
     }
-    const cpuIds = hasPool ? parseCpuList(String(config.cpu_pool), () => read.fail(`cpu_pool must list CPUs as in "2,3,6-9", not ${JSON.stringify(config.cpu_pool)}`, config, 'cpu_pool')) : undefined;
-    const cpuCount = cpuIds ? cpuIds.length : read.integer(config, 'cpu_count')!;
+    const poolTemplated = hasPool ? templated(config.cpu_pool) : undefined;
+    const cpuIds = hasPool && !poolTemplated ? parseCpuList(String(config.cpu_pool), () => read.fail(`cpu_pool must list CPUs as in "2,3,6-9", not ${JSON.stringify(config.cpu_pool)}`, config, 'cpu_pool')) : undefined;
+    const cpuCount = poolTemplated ?? (cpuIds ? cpuIds.length : read.integer(config, 'cpu_count')!);
     const source = document.spanOf(config);
     const cpuSource = document.spanOfKey(config, hasPool ? 'cpu_pool' : 'cpu_count');
     const memorySource = document.spanOfKey(config, 'memory_mib');

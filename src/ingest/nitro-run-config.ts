@@ -4,10 +4,10 @@ import type { EnclaveNode, GraphFragment, ImageNode } from '../model/nodes.js';
 import { NO_SUPPRESSIONS } from '../model/nodes.js';
 import { directoryMachineId } from '../model/host-placement.js';
 import type { SourceSpan } from '../model/source.js';
-import { unknown } from '../model/unknown.js';
+import { isUnknown, unknown } from '../model/unknown.js';
 import type { Adapter } from './adapter.js';
 import { parseJson } from './json.js';
-import { TypedReader } from './typed-values.js';
+import { TypedReader, templated } from './typed-values.js';
 
 /**
  * The JSON given to `nitro-cli run-enclave --config` (NITRO-FACTS §4.2: serde, snake_case keys, unknown keys
@@ -24,16 +24,22 @@ export const nitroRunConfigAdapter: Adapter = {
     const read = new TypedReader(document, 'nitro-cli run config');
     const config = read.object(document.value, 'the run config');
     const eifPath = read.string(config, 'eif_path', true)!;
+    const eifTemplated = templated(eifPath);
     const memoryMiB = read.integer(config, 'memory_mib', true)!;
     const cpuCount = read.integer(config, 'cpu_count');
     const cpuIdList = read.array(config, 'cpu_ids');
-    const cpuIds = cpuIdList?.map((id, i) => {
+    // A templated CPU number leaves which CPUs unknown, but not how many.
+    const cpuIdsTemplated = cpuIdList?.some((id) => templated(id) !== undefined) ?? false;
+    const cpuIds = cpuIdsTemplated ? undefined : cpuIdList?.map((id, i) => {
       if (typeof id !== 'number' || !Number.isInteger(id) || id < 0) throw read.fail(`"cpu_ids" must list CPU numbers, not ${JSON.stringify(id)}`, cpuIdList, i);
       return id;
     });
+    const launchCount = cpuCount ?? (cpuIdsTemplated ? cpuIdList!.length : undefined);
     const cid = read.integer(config, 'enclave_cid');
     const debugMode = read.boolean(config, 'debug_mode') ?? false;
     const attachConsole = read.boolean(config, 'attach_console') ?? false;
+    // Either one on is debug mode; otherwise a templated one leaves it unknown.
+    const debug = debugMode === true || attachConsole === true ? true : isUnknown(debugMode) ? debugMode : attachConsole;
     // nitro-cli's default name: the EIF file name without .eif (NITRO-FACTS §4.1).
     const name = read.string(config, 'enclave_name') ?? basename(eifPath).replace(/\.eif$/i, '');
 
@@ -54,7 +60,7 @@ export const nitroRunConfigAdapter: Adapter = {
     put('memory', 'memory_mib');
     put('cid', 'enclave_cid');
     // attach_console implies debug mode: the finding lands on whichever of the two turns it on.
-    put('debug', ...(debugMode ? ['debug_mode'] : attachConsole ? ['attach_console'] : ['debug_mode']));
+    put('debug', ...(debugMode === true ? ['debug_mode'] : attachConsole === true || isUnknown(attachConsole) ? ['attach_console'] : ['debug_mode']));
     put('image', 'eif_path');
 
     const id = `${input.file}#${name}`;
@@ -63,13 +69,14 @@ export const nitroRunConfigAdapter: Adapter = {
       kind: 'enclave',
       id,
       label: name,
-      vcpus: cpuIds ? cpuIds.length : (cpuCount ?? unknown('the run config sets neither cpu_count nor cpu_ids')),
+      vcpus: cpuIdList && (cpuIds || cpuCount === undefined) ? cpuIdList.length : (cpuCount ?? unknown('the run config sets neither cpu_count nor cpu_ids')),
       memoryMiB,
       // 0 (or no CID) lets the driver pick one (NITRO-FACTS §4.3).
       cid: cid === undefined || cid === 0 ? unknown('assigned by nitro-cli at launch') : cid,
-      debug: debugMode || attachConsole,
+      debug,
       environment: unknown('a nitro-cli run config does not say'),
-      launch: { ...(cpuCount !== undefined ? { cpuCount } : {}), ...(cpuIds ? { cpuIds } : {}), attachConsole },
+      // Templated cpu_ids still say how many CPUs (the CPU ids themselves are left unknown).
+      launch: { ...(launchCount !== undefined ? { cpuCount: launchCount } : {}), ...(cpuIds ? { cpuIds } : {}), attachConsole: attachConsole === true },
       source,
       at,
       suppressions: NO_SUPPRESSIONS,
@@ -79,7 +86,7 @@ export const nitroRunConfigAdapter: Adapter = {
       kind: 'image',
       id: `${id}/image`,
       label: basename(eifPath),
-      path: localImagePath(input.absolutePath, eifPath),
+      path: eifTemplated ?? localImagePath(input.absolutePath, eifPath),
       expectedPcrs: {},
       source: imageSpan,
       at: {},

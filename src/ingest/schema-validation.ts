@@ -120,6 +120,8 @@ function show(value: unknown): string {
 }
 
 function describe(error: ErrorObject, root: unknown): string {
+  // An error inside `propertyNames` is about a key itself (a misspelt PCR name, say), not its value.
+  if (error.propertyName !== undefined) return `unknown property "${error.propertyName}"`;
   const where = nameOf(error.instancePath);
   const value = valueAt(root, error.instancePath);
   const params = error.params as Record<string, unknown>;

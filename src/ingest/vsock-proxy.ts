@@ -27,14 +27,16 @@ export const vsockProxyAdapter: Adapter = {
       const entry = read.object(raw, 'an allowlist entry', entries, i);
       const address = read.string(entry, 'address', true)!.trim();
       const port = read.integer(entry, 'port', true)!;
-      if (port > 65535) throw read.fail(`port ${port} is not a TCP port`, entry, 'port');
+      if (typeof port === 'number' && port > 65535) throw read.fail(`port ${port} is not a TCP port`, entry, 'port');
+      const shown = typeof port === 'number' ? String(port) : String(entry.port).trim();
       const source = document.spanOfKey(entries, i);
       const at = { address: document.spanOfKey(entry, 'address'), port: document.spanOfKey(entry, 'port') };
       const endpoint: EndpointNode = {
         kind: 'endpoint',
         id: `${input.file}#allowlist/${i}`,
-        label: `${address}:${port}`,
-        address: `${address}:${port}`,
+        // A templated port is shown as written ("{{ port }}") and is unknown on the channel.
+        label: `${address}:${shown}`,
+        address: `${address}:${shown}`,
         source,
         at,
         suppressions: NO_SUPPRESSIONS,

@@ -191,7 +191,8 @@ export interface EnclaveNode extends NodeBase<'enclave'> {
 
 /** A nitro-cli run config's CPU choice as written (exactly one of the two is allowed). */
 export interface EnclaveLaunchConfig {
-  cpuCount?: number;
+  /** Unknown when templated (`"{{ cpus }}"`, src/ingest/typed-values.ts). */
+  cpuCount?: Maybe<number>;
   cpuIds?: number[];
   /** `attach_console: true` (implies debug mode). */
   attachConsole: boolean;
@@ -386,6 +387,19 @@ export interface SshSettings {
   keyboardInteractive: Maybe<boolean>;
   permitRootLogin: Maybe<string>;
   /** `AuthenticationMethods`: lists of methods that must all succeed, e.g. `publickey,password`. */
+  authenticationMethods: Maybe<string[]>;
+  // --- sshd Match blocks (src/ingest/sshd-config.ts)
+  /** Password methods a `Match` block turns on for some connections only. */
+  conditional?: SshMatchSetting[];
+}
+
+/** A password method enabled inside one sshd `Match` block; `property` keys the line in the node's `at`. */
+export interface SshMatchSetting {
+  method: 'password' | 'keyboard-interactive';
+  /** The Match criteria, e.g. `Address 10.0.0.0/8`. */
+  match: string;
+  property: string;
+  /** What applies inside the block: its own AuthenticationMethods, else the global one. */
   authenticationMethods: Maybe<string[]>;
 }
 

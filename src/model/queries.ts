@@ -10,6 +10,7 @@ import type {
   SecurityGroupNode,
 } from './nodes.js';
 import { isUnknown, type Maybe } from './unknown.js';
+import { directoryOfMachineId } from './host-placement.js';
 
 /** Graph questions more than one rule asks. Rules never reach into one another; they share these. */
 
@@ -71,7 +72,21 @@ export function ruleAdmitsTcpPort(rule: IngressRule, port: number): Maybe<boolea
  * the CloudFormation and Terraform adapters make them), then the input's own short name for it.
  */
 export function nameOf(node: GraphNode): string {
-  return node.id.includes('#') && node.label ? node.label : node.id;
+  // --- host-side config files: a directory's stand-in machine (`host-directory:<dir>`) is called by its
+  // label, "the machine of <dir>/" (src/engine/link-host-configs.ts), never by a path-bearing id.
+  if (directoryOfMachineId(node.id) !== undefined && node.label) return node.label;
+  // --- names without paths (findings never show absolute paths or the scan root): an id carrying a path
+  // (`<file>#<logical id>`, any `/` or `\\`) gives way to the label, else to the part after the last `#`.
+  const id = node.id;
+  if (!id.includes('#') && !id.includes('/') && !id.includes('\\')) return id;
+  if (node.label) return node.label;
+  const hash = id.lastIndexOf('#');
+  return hash >= 0 ? id.slice(hash + 1) : id;
+}
+
+/** `nameOf` for an edge end that may not be in the graph (an edge to an id no input declares). */
+export function nodeName(node: GraphNode | undefined, id: string): string {
+  return node ? nameOf(node) : nameOf({ id } as GraphNode);
 }
 
 /** Shorten long lists of related locations: SARIF viewers show only so many. */

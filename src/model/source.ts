@@ -134,10 +134,6 @@ export class LineIndex {
   }
 }
 
-/** A span covering a whole file's first line, for inputs that have no finer position. */
-export function fileSpan(file: string): SourceSpan {
-  return { file, startLine: 1, startColumn: 1, endLine: 1, endColumn: 1 };
-}
 
 export function escapePointerToken(token: string | number): string {
   const text = String(token);

@@ -23,9 +23,5 @@ export function isKnown<T>(value: Maybe<T>): value is T {
   return !isUnknown(value);
 }
 
-/** The value when known, else the fallback. */
-export function knownOr<T, F>(value: Maybe<T>, fallback: F): T | F {
-  return isUnknown(value) ? fallback : value;
-}
 
 export const NOT_DECLARED: Unknown = unknown('not declared');

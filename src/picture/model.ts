@@ -35,7 +35,8 @@ export interface PictureArrow {
   from: string;
   to: string;
   label: string;
-  kind: 'channel' | 'access' | 'uses' | 'manages';
+  /** `attaches`: from each owner to a part that several own (drawn beside them, not inside one). */
+  kind: 'channel' | 'access' | 'uses' | 'manages' | 'attaches';
 }
 
 export interface Picture {
@@ -96,10 +97,22 @@ export function buildPicture(result: Pick<CheckResult, 'graph' | 'findings'>): P
       const user = graph.in(node.id, 'uses')[0];
       return user ? graph.node(user.from) : undefined;
     }
-    // A NIC's first attachment is its guest (its network comes after); a group goes inside its NIC.
-    return graph.attachmentsOf(node.id).find((owner) => owner.kind !== 'network');
+    // A NIC is drawn inside its guest (its network is not an owner); a group inside its NIC or instance, but
+    // only when it has exactly one owner: one shared by an instance and a launch template goes beside them.
+    const owners = ownersOf(node);
+    return owners.length === 1 ? owners[0] : undefined;
   };
-  const parentOf = (node: GraphNode): GraphNode | undefined => graph.runsOn(node.id) ?? attachedOwner(node);
+  const ownersOf = (node: GraphNode): GraphNode[] => [...new Set(graph.attachmentsOf(node.id).filter((owner) => owner.kind !== 'network'))];
+  /** Where a part several own goes: beside its owners (in their common parent), or at the top. */
+  const besideOwners = (node: GraphNode): GraphNode | undefined => {
+    if (!ATTACHED_KINDS.has(node.kind) || node.kind === 'image') return undefined;
+    const owners = ownersOf(node);
+    if (owners.length < 2) return undefined;
+    const parents = new Set(owners.map((owner) => (graph.runsOn(owner.id) ?? attachedOwner(owner))?.id));
+    const [only] = parents;
+    return parents.size === 1 && only !== undefined && only !== node.id ? graph.node(only) : undefined;
+  };
+  const parentOf = (node: GraphNode): GraphNode | undefined => graph.runsOn(node.id) ?? attachedOwner(node) ?? besideOwners(node);
 
   // Parents before children: walk from the nodes that have no parent down.
   const childrenOf = new Map<string, GraphNode[]>();
@@ -133,6 +146,14 @@ export function buildPicture(result: Pick<CheckResult, 'graph' | 'findings'>): P
   }
   for (const access of graph.edges('access')) arrows.push({ from: access.from, to: access.to, label: access.method, kind: 'access' });
   for (const manages of graph.edges('manages')) arrows.push({ from: manages.from, to: manages.to, label: 'manages', kind: 'manages' });
+  // --- parts with several owners (a security group shared by an instance and a launch template): an
+  // arrow from each owner, since the part is drawn beside them rather than inside one.
+  for (const node of graph.allNodes()) {
+    if (!ATTACHED_KINDS.has(node.kind) || node.kind === 'image') continue;
+    const owners = ownersOf(node);
+    if (owners.length < 2) continue;
+    for (const owner of owners) arrows.push({ from: owner.id, to: node.id, label: 'attaches', kind: 'attaches' });
+  }
   return { roots: order(roots), arrows: arrows.filter((a) => drawn.has(a.from) && drawn.has(a.to)), loose };
 }
 

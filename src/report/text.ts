@@ -47,10 +47,11 @@ export function toText(result: Pick<CheckResult, 'findings' | 'problems' | 'root
   }
 
   const summary = summarize(result.findings, result.absent);
+  const inputErrors = result.problems.filter((p) => p.level === 'error').length;
   const files = plural(result.files.length, 'file');
   lines.push(
     paint('bold', `${summaryLine(summary)} in ${files}`) +
-      (result.problems.length ? `; ${plural(result.problems.filter((p) => p.level === 'error').length, 'input error')}` : ''),
+      (inputErrors ? `; ${plural(inputErrors, 'input error')}` : ''),
   );
   return `${lines.join('\n')}\n`;
 }

@@ -59,3 +59,17 @@ describe('baselines', () => {
     expect(stderr).toBe('isolint: bad.json:2:3: invalid baseline: "version" must be 1, not 2\n');
   });
 });
+
+describe('baselines outside a git repository', () => {
+  it('match however the scan is started: from the parent directory or from inside it', async () => {
+    const directory = copyOfExamples();
+    const first = await runIsolint(['check', 'examples', '--write-baseline', 'baseline.json'], { cwd: directory });
+    expect(first.code).toBe(1);
+    const inside = await runIsolint(['check', '.', '--baseline', '../baseline.json', '--format', 'json'], { cwd: join(directory, 'examples') });
+    expect(inside.code).toBe(0);
+    const report = JSON.parse(inside.stdout);
+    expect(report.summary.fixed).toBe(0);
+    expect(report.summary.unchanged).toBeGreaterThan(0);
+    expect(report.findings[0].location.file).toMatch(/^examples\//);
+  });
+});

@@ -49,10 +49,14 @@ describe('suppressions', () => {
     expect(result.findings.find((f) => f.subject === 'host-2')!.suppression).toEqual({ kind: 'external', reason: 'Decommissioned next week', expires: undefined });
   });
 
-  it('warns about rule ids it does not know', async () => {
+  it('warns about rule ids in the config it does not know, and refuses them on the command line', async () => {
     const directory = workspace(MANIFEST);
-    const result = await check({ paths: ['.'], cwd: directory, root: directory, config: defaultConfig(directory), onlyRules: ['scrubbed-memroy'] });
+    const config = { ...defaultConfig(directory), rules: { 'scrubbed-memroy': 'off' as const } };
+    const result = await check({ paths: ['.'], cwd: directory, root: directory, config });
     expect(result.problems).toContainEqual(expect.objectContaining({ level: 'warning', message: 'unknown rule id "scrubbed-memroy"' }));
+    await expect(check({ paths: ['.'], cwd: directory, root: directory, config: defaultConfig(directory), onlyRules: ['scrubbed-memroy'] })).rejects.toThrow(
+      'unknown rule id "scrubbed-memroy" (did you mean "scrubbed-memory"?)',
+    );
   });
 
   it('keeps fingerprints when unrelated lines are inserted above a finding', async () => {

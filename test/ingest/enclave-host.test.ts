@@ -116,6 +116,85 @@ describe('enclave host configs, across files', () => {
   });
 });
 
+describe('enclave host configs, linked only where it cannot change another input', () => {
+  // Regression: the one enclave parent of the scan (examples/deployment.yaml, with its own allocator pool of
+  // 4 vCPUs / 8 GiB) got the pool and the enclave of files in an unrelated directory: two false errors.
+  it('does not put files of an unrelated directory on the scan\'s only enclave parent when it has its own pool', async () => {
+    const directory = scratch({});
+    const here = join(directory, 'sc');
+    mkdirSync(here);
+    for (const name of ['run-enclave.json', 'allocator.yaml']) copyFileSync(join(REPO_ROOT, 'fixtures/scenarios/enclave-parent-cloudformation', name), join(here, name));
+    const result = await check({ paths: ['examples/deployment.yaml', here], cwd: REPO_ROOT, root: REPO_ROOT, config: defaultConfig(REPO_ROOT), today: new Date('2026-11-01') });
+    expect(result.problems.filter((p) => p.level === 'error')).toEqual([]);
+    const capacity = result.findings.filter((f) => f.ruleId === 'no-oversubscription');
+    // Nothing about acme-signer-parent: its pool and enclaves are its manifest's alone.
+    expect(capacity.filter((f) => f.location.file === 'examples/deployment.yaml' && f.message.includes('acme-signer-parent'))).toEqual([]);
+    const notes = capacity.filter((f) => f.severity === 'note').map((f) => `${f.location.file.replace(directory, '<tmp>')}:${f.location.startLine}`);
+    expect(notes).toEqual(['<tmp>/sc/allocator.yaml:3', '<tmp>/sc/run-enclave.json:5']);
+    for (const finding of capacity.filter((f) => f.location.file.startsWith(directory))) {
+      expect(finding.message).toContain("'the machine of …/sc/'");
+      expect(finding.message).not.toContain(directory);
+    }
+    expect(capacity.find((f) => f.severity === 'note')!.message).toContain('with its own enclave pool, which these files would replace');
+  });
+
+  it('still takes the only enclave parent when nothing else configures it', async () => {
+    const directory = scratch({ 'infra/template.cfn': 'stand-in\n', 'host/run-enclave.json': RUN_CONFIG });
+    const result = await run(directory, [cloudFormationStandIn]);
+    const enclave = result.graph.nodes('enclave')[0]!;
+    expect(result.graph.runsOn(enclave.id)?.id).toBe('Parent');
+  });
+
+  it('does not guess two directories onto one parent', async () => {
+    const directory = scratch({ 'infra/template.cfn': 'stand-in\n', 'a/run-enclave.json': RUN_CONFIG, 'b/run-enclave.json': RUN_CONFIG });
+    const result = await run(directory, [cloudFormationStandIn]);
+    expect(result.graph.nodes('enclave').map((e) => result.graph.runsOn(e.id)?.id).sort()).toEqual(['host-directory:a', 'host-directory:b']);
+    const notes = result.findings.filter((f) => f.ruleId === 'no-oversubscription' && f.severity === 'note');
+    expect(notes.map((f) => `${f.location.file}:${f.location.startLine}`).sort()).toEqual(['a/run-enclave.json:4', 'b/run-enclave.json:4']);
+    expect(notes[0]!.message).toMatch(/the files in [ab]\/ would be put on it too/);
+  });
+
+  it('places the notes about a directory\'s stand-in machine on the enclave\'s and allocator.yaml\'s lines', async () => {
+    const directory = scratch({ 'host/run.json': RUN_CONFIG, 'host/allocator.yaml': ALLOCATOR });
+    const result = await run(directory);
+    const notes = result.findings.filter((f) => f.ruleId === 'no-oversubscription' && f.severity === 'note');
+    expect(notes.map((f) => `${f.location.file}:${f.location.startLine}`).sort()).toEqual(['host/allocator.yaml:3', 'host/run.json:4']);
+    for (const note of notes) {
+      expect(note.message).toMatch(/^Cannot check .* of 'the machine of host\/': the machine the files in host\/ sit on is not in the scan/);
+    }
+  });
+});
+
+describe('enclave host configs, templated values', () => {
+  it('treats a templated value as unknown, and still checks every other entry', async () => {
+    const directory = scratch({
+      'host/vsock-proxy.yaml': 'allowlist:\n- {address: example.com, port: "{{ port }}"}\n- {address: kms.eu-west-1.amazonaws.com, port: 443}\n',
+      'host/run.json': '{\n  "eif_path": "signer.eif",\n  "memory_mib": "{{ enclave_memory }}",\n  "cpu_count": "${CPUS}",\n  "debug_mode": "@DEBUG@"\n}\n',
+      'host/allocator.yaml': 'memory_mib: "{{ pool_memory }}"\ncpu_pool: "{{ pool_cpus }}"\n',
+      'vm/vm.json': '{"boot-source": {"kernel_image_path": "vmlinux"}, "machine-config": {"vcpu_count": "{{ vcpus }}", "mem_size_mib": 512, "smt": "{{ smt }}"}}\n',
+      'host/signer.expected.json': `{"PCR0": "${PCR0}", "PCR1": "{{ pcr1 }}"}\n`,
+    });
+    const result = await run(directory);
+    expect(result.problems.filter((p) => p.level === 'error')).toEqual([]);
+    expect(result.files.map((f) => f.format).sort()).toEqual(['expected-pcrs', 'firecracker-config', 'nitro-cli-run-config', 'nitro-enclaves-allocator', 'vsock-proxy-allowlist']);
+    expect(result.findings.filter((f) => f.severity === 'error' && f.location.file.startsWith('host/run.json'))).toEqual([]);
+    const endpoints = result.graph.nodes('endpoint').map((e) => e.address).sort();
+    expect(endpoints).toEqual(['example.com:{{ port }}', 'kms.eu-west-1.amazonaws.com:443']);
+    const channel = result.graph.edges('channel').find((e) => e.id?.endsWith('allowlist/0/channel'));
+    expect(channel?.port).toEqual({ unknown: true, reason: 'templated value {{ port }} is filled in at build or deploy time' });
+    const enclave = result.graph.nodes('enclave')[0]!;
+    expect(enclave.memoryMiB).toMatchObject({ unknown: true, reason: expect.stringContaining('{{ enclave_memory }}') });
+    expect(enclave.vcpus).toMatchObject({ unknown: true, reason: expect.stringContaining('${CPUS}') });
+    expect(enclave.debug).toMatchObject({ unknown: true, reason: expect.stringContaining('@DEBUG@') });
+    const microvm = result.graph.nodes('instance').find((n) => n.microvm)!;
+    expect(microvm.vcpus).toMatchObject({ unknown: true });
+    expect(microvm.memoryMiB).toBe(512);
+    // The templated PCR is left out; the real one is still compared.
+    const image = result.graph.nodes('image').find((n) => n.expectedPcrs.PCR0);
+    expect(image && Object.keys(image.expectedPcrs)).toEqual(['PCR0']);
+  });
+});
+
 describe('enclave host configs, bad files', () => {
   const cases: Array<[string, string, RegExp]> = [
     ['run.json', '{"eif_path": "a.eif", "memory_mib": "1G", "cpu_count": 2}', /^run\.json:1:\d+: invalid nitro-cli run config: "memory_mib" must be a whole number/],
@@ -124,6 +203,8 @@ describe('enclave host configs, bad files', () => {
     ['allocator.yaml', 'memory_mib: 512\ncpu_count: 2\nhugepages: 1\n', /^allocator\.yaml:3:1: invalid allocator\.yaml: unexpected key "hugepages"/],
     ['allocator.yaml', 'memory_mib: 512\ncpu_pool: 2-x\n', /^allocator\.yaml:2:1: invalid allocator\.yaml: cpu_pool must list CPUs/],
     ['vsock-proxy.yaml', 'allowlist:\n- {address: kms.us-east-1.amazonaws.com}\n', /^vsock-proxy\.yaml:2:\d+: invalid vsock-proxy allowlist: "port" is required/],
+    // Text around a placeholder is not a template left to fill in: still a wrong value.
+    ['vsock-proxy.yaml', 'allowlist:\n- {address: example.com, port: "80{{ x }}"}\n', /^vsock-proxy\.yaml:2:\d+: invalid vsock-proxy allowlist: "port" must be a whole number/],
     ['vm.json', '{"boot-source": {"kernel_image_path": "vmlinux"}, "machine-config": {"vcpu_count": 2}}', /^vm\.json:1:\d+: invalid Firecracker config: "mem_size_mib" is required/],
     ['signer.expected.json', '{"PCR0": "1234"}', /^signer\.expected\.json:1:\d+: invalid expected-PCR file/],
   ];

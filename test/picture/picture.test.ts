@@ -109,3 +109,52 @@ describe('the graph picture', () => {
     await page.close();
   });
 });
+
+describe('parts with several owners', () => {
+  it('draws a security group shared by an instance and a launch template beside both, with an arrow from each', async () => {
+    const directory = join(OUTPUT, 'picture-shared-group');
+    mkdirSync(directory, { recursive: true });
+    writeFileSync(
+      join(directory, 'template.yaml'),
+      [
+        'AWSTemplateFormatVersion: "2010-09-09"',
+        'Resources:',
+        '  AppGroup:',
+        '    Type: AWS::EC2::SecurityGroup',
+        '    Properties:',
+        '      GroupDescription: app',
+        '  OnlyMine:',
+        '    Type: AWS::EC2::SecurityGroup',
+        '    Properties:',
+        '      GroupDescription: only the instance',
+        '  App:',
+        '    Type: AWS::EC2::Instance',
+        '    Properties:',
+        '      ImageId: ami-12345678',
+        '      InstanceType: m5.xlarge',
+        '      SecurityGroupIds: [!Ref AppGroup, !Ref OnlyMine]',
+        '  AppTemplate:',
+        '    Type: AWS::EC2::LaunchTemplate',
+        '    Properties:',
+        '      LaunchTemplateData:',
+        '        ImageId: ami-12345678',
+        '        InstanceType: m5.xlarge',
+        '        SecurityGroupIds: [!Ref AppGroup]',
+        '',
+      ].join('\n'),
+    );
+    const shared = buildPicture(await check({ paths: [directory], cwd: REPO_ROOT, root: REPO_ROOT, config: defaultConfig(REPO_ROOT) }));
+    const all = flatten(shared.roots);
+    const byName = (suffix: string) => all.find((node) => node.id.endsWith(`#${suffix}`))!;
+    const [app, template, group, onlyMine] = [byName('App'), byName('AppTemplate'), byName('AppGroup'), byName('OnlyMine')];
+    // The shared group is in neither owner; the one only the instance uses stays inside it.
+    expect(app.children.map((node) => node.id)).not.toContain(group.id);
+    expect(template.children.map((node) => node.id)).not.toContain(group.id);
+    expect(app.children.map((node) => node.id)).toContain(onlyMine.id);
+    expect(shared.roots.map((node) => node.id)).toContain(group.id);
+    expect(shared.arrows).toContainEqual({ from: app.id, to: group.id, label: 'attaches', kind: 'attaches' });
+    expect(shared.arrows).toContainEqual({ from: template.id, to: group.id, label: 'attaches', kind: 'attaches' });
+    expect(shared.arrows.filter((arrow) => arrow.to === onlyMine.id)).toEqual([]);
+    expect(toDot(shared)).toContain(`-> "${group.id}" [label="attaches"`);
+  });
+});

@@ -300,13 +300,17 @@ class DomainReader {
     const qemu = this.host?.qemu;
     let address: string | undefined;
     let where: SourceSpan = this.span(element);
+    let networkListen: string | undefined;
     const listens = children(element, 'listen');
     const listen = listens[0];
     if (listen) {
       const listenType = attribute(listen, 'type') ?? 'address';
       if (listenType === 'socket' || listenType === 'none') return;
       if (listenType === 'network') {
-        address = `network:${attribute(listen, 'network') ?? '?'}`;
+        // The address comes from a libvirt network's definition (§1.3), which no input in the scan
+        // describes: whether it is loopback is unknown, a note (the edge's `undecided`), never an error.
+        networkListen = attribute(listen, 'network') ?? '?';
+        address = `network:${networkListen}`;
         where = this.span(listen);
       } else if (attribute(listen, 'address') !== undefined) {
         address = attribute(listen, 'address');
@@ -333,23 +337,25 @@ class DomainReader {
     const edge: AccessEdge = accessEdge(NETWORK_PRINCIPAL, this.id, type as AccessMethod, where, authenticated, address);
     // A templated address cannot be judged: the rule says so in a note.
     if (placeholder) edge.undecided = placeholderUnknown(placeholder).reason;
+    else if (networkListen !== undefined) edge.undecided = `it listens on an address of libvirt network '${networkListen}', whose definition is not in the scan`;
     this.edges.push(edge);
   }
 
   /**
    * Serial ports and consoles on TCP or UDP (§1.3): a bind on a non-loopback (or omitted) host accepts
-   * connections from the network; a connect to a non-loopback host sends the console there. pty, unix,
-   * file and the rest stay on the host.
+   * connections from the network. With mode='connect' (the default) QEMU dials out to host:service and
+   * nothing listens, so no access edge. pty, unix, file and the rest stay on the host.
    */
   private characterDevice(element: Element): void {
     const type = attribute(element, 'type');
     if (type !== 'tcp' && type !== 'udp') return;
     const protocol = attribute(child(element, 'protocol'), 'type') ?? 'raw';
     for (const source of children(element, 'source')) {
-      const mode = attribute(source, 'mode') ?? (type === 'udp' ? 'connect' : 'connect');
+      // libvirt's default mode is connect, for tcp and udp alike (a udp source pair is connect + bind).
+      const mode = attribute(source, 'mode') ?? 'connect';
+      if (mode !== 'bind') continue;
       const host = attribute(source, 'host');
       if (host !== undefined && isLoopback(host)) continue;
-      if (host === undefined && mode === 'connect') continue;
       const address = `${host ?? '0.0.0.0'}:${attribute(source, 'service') ?? '?'}`;
       const method: AccessMethod = protocol === 'telnet' ? 'telnet' : 'serial-console';
       const tls = attribute(element, 'tls') === 'yes' || protocol === 'telnets' || protocol === 'tls' || configBoolean(this.host?.qemu?.scalar('chardev_tls')) === true;
