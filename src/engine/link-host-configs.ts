@@ -105,6 +105,15 @@ export function linkHostConfigs(nodes: Map<string, GraphNode>, fragments: GraphF
     nodes.delete(pool.id);
     const machineId = machines.get(directory)!;
     const machine = nodes.get(machineId) as InstanceNode;
+    if (machine.enclavePool && pool.enclavePool) {
+      // The parent's own input declares a pool too: two answers to one question. allocator.yaml is what
+      // the allocator service reads, so it is kept, and the conflict is reported rather than resolved silently.
+      const declared = machine.enclavePool.source;
+      problems.push({
+        message: `the enclave pool of '${machine.label ?? machine.id}' is declared twice: here and at ${declared.file}:${declared.startLine}; keep one (this allocator.yaml is what the allocator service reads)`,
+        source: pool.enclavePool.source,
+      });
+    }
     nodes.set(machineId, { ...machine, enclavePool: pool.enclavePool });
   }
   mergeExpectedPcrs(nodes);
