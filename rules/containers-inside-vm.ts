@@ -24,10 +24,24 @@ export default defineRule({
   messages: {
     sharedKernel: "Container '{{container}}' runs on {{kind}} '{{on}}' without a VM of its own tenant in between.",
     foreignVm: "Container '{{container}}' of tenant '{{tenant}}' runs in VM '{{vm}}' of tenant '{{vmTenant}}'.",
+    // --- Kata RuntimeClass link (HYPERVISOR-FACTS §5.3; src/engine/link-runtime-classes.ts)
+    noKataConfig: "Cannot tell which VM the pods of '{{container}}' get: handler '{{handler}}' selects {{config}}, and {{reason}}.",
   },
   check(graph, context) {
     for (const container of graph.nodes('component')) {
       if (container.layer !== 'container') continue;
+      // --- Kata RuntimeClass link: a class whose Kata configuration is not in the scan is a note, not a guess.
+      const sandbox = container.runtimeClass?.sandbox;
+      if (container.runtimeClass && isUnknown(sandbox)) {
+        context.report({
+          messageId: 'noKataConfig',
+          data: { container: nameOf(container), handler: container.runtimeClass.handler, config: container.runtimeClass.configFile, reason: sandbox.reason },
+          subject: container,
+          property: 'handler',
+          severity: 'note',
+        });
+        continue;
+      }
       const tenant = container.tenant !== undefined && !isUnknown(container.tenant) ? container.tenant : undefined;
       let current: GraphNode | undefined = graph.runsOn(container.id);
       let depth = 0;

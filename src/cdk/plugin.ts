@@ -4,8 +4,11 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 // Types only: aws-cdk-lib is the user's dependency (a peer of isolint/cdk), never loaded by isolint itself.
 import type {
+  IPolicyValidationContext,
   IPolicyValidationContextBeta1,
+  IPolicyValidationPlugin,
   IPolicyValidationPluginBeta1,
+  PolicyValidationPluginReport,
   PolicyValidationPluginReportBeta1,
   PolicyViolationBeta1,
 } from 'aws-cdk-lib';
@@ -35,19 +38,26 @@ interface JsonFinding {
 const RANK = { note: 1, warning: 2, error: 3, none: 4 } as const;
 
 /**
- * isolint as a CDK policy-validation plugin (aws-cdk-lib `IPolicyValidationPluginBeta1`): after
- * `cdk synth` writes the templates, isolint's rules run on them and their findings come back as
- * violations with the resource's logical id and the property path; CDK adds the construct path and,
- * from the construct's creation stack, the app's `file.ts:line:col` to its validation report.
+ * isolint as a CDK policy-validation plugin: after `cdk synth` writes the templates, isolint's rules run
+ * on them and their findings come back as violations with the resource's logical id and the property
+ * path; CDK adds the construct path and, from the construct's creation stack, the app's `file.ts:line:col`
+ * to its validation report.
  *
+ * One class serves both registrations aws-cdk-lib has had: `IPolicyValidationPlugin` (current releases)
+ * and the deprecated `IPolicyValidationPluginBeta1` (older ones). The two differ only in what the context
+ * carries beyond `templatePaths` (which is all isolint reads) and in the new report's optional resource
+ * fields, so a Beta1 report is a valid report of either kind.
+ *
+ *     import { Validations } from 'aws-cdk-lib';
  *     import { IsolintValidator } from 'isolint/cdk';
- *     const app = new App({ policyValidationBeta1: [new IsolintValidator()] });
+ *     Validations.of(app).addPlugins(new IsolintValidator());
+ *     // older aws-cdk-lib: new App({ policyValidationBeta1: [new IsolintValidator()] })
  *
  * CDK calls `validate` synchronously, and isolint's checks are asynchronous, so the plugin runs the
  * isolint CLI of this package in a child process (the same way CDK's own CloudFormation Validate
  * plugin runs its tool) and reads its JSON report.
  */
-export class IsolintValidator implements IPolicyValidationPluginBeta1 {
+export class IsolintValidator implements IPolicyValidationPlugin, IPolicyValidationPluginBeta1 {
   readonly name = 'isolint';
   readonly version = VERSION;
   readonly ruleIds: string[];
@@ -58,7 +68,7 @@ export class IsolintValidator implements IPolicyValidationPluginBeta1 {
       .filter((id) => (!options.rules?.length || options.rules.includes(id)) && !options.skipRules?.includes(id));
   }
 
-  validate(context: IPolicyValidationContextBeta1): PolicyValidationPluginReportBeta1 {
+  validate(context: IPolicyValidationContext | IPolicyValidationContextBeta1): PolicyValidationPluginReport & PolicyValidationPluginReportBeta1 {
     const templates = withNestedTemplates(context.templatePaths.map((path) => resolve(path)));
     if (templates.length === 0) return { success: true, violations: [], pluginVersion: VERSION };
     const args = [isolintBin(), 'check', '--format', 'json', '--fail-on', 'none'];

@@ -35,7 +35,9 @@ export function ruleExamples(root: string, ruleId: string): { failing: RuleExamp
   const directory = join(root, 'fixtures', 'rules', ruleId);
   const entries = existsSync(directory) ? readdirSync(directory).sort() : [];
   const pick = (prefix: string): RuleExample[] => {
-    const entry = entries.find((name) => new RegExp(`^${prefix}([-.]|$)`).test(name) && !BINARY.test(name));
+    // The rule's own first example (trigger.yaml / pass.yaml) when it has one; format-specific ones after.
+    const candidates = entries.filter((name) => new RegExp(`^${prefix}([-.]|$)`).test(name) && !BINARY.test(name));
+    const entry = candidates.find((name) => /^[a-z]+\.yaml$/.test(name)) ?? candidates[0];
     if (!entry) return [];
     const path = join(directory, entry);
     const files = statSync(path).isDirectory()

@@ -2,6 +2,7 @@ import type { GraphEdge, GraphFragment, GraphNode } from '../model/nodes.js';
 import { Graph } from '../model/graph.js';
 import type { SourceSpan } from '../model/source.js';
 import { linkHostConfigs } from './link-host-configs.js';
+import { linkRuntimeClasses } from './link-runtime-classes.js';
 
 export interface AssemblyProblem {
   message: string;
@@ -47,5 +48,7 @@ export function assembleGraph(fragments: GraphFragment[]): { graph: Graph; probl
       edges.push(edge);
     }
   }
+  // --- Kata RuntimeClass link (HYPERVISOR-FACTS §5.3): a class's pods run on the sandbox its handler selects.
+  edges.push(...linkRuntimeClasses(nodes));
   return { graph: new Graph(nodes, edges), problems };
 }

@@ -16,7 +16,7 @@ import { discoverFiles } from './discover.js';
 import { compareFindings, type AppliedSuppression, type Finding } from './finding.js';
 import { globToRegExp } from './glob.js';
 import { measureImages } from './measure-images.js';
-import { renderMessage, type ReportDescriptor, type Rule, type Severity } from './rule.js';
+import { renderMessage, type RelatedLocation, type ReportDescriptor, type Rule, type Severity } from './rule.js';
 
 /** Inputs larger than this are refused with a message, not read (hostile or accidental giant files). */
 export const MAX_INPUT_BYTES = 64 * 1024 * 1024;
@@ -216,6 +216,18 @@ function elementOf(subject: GraphNode | GraphEdge, graph: Graph): string | undef
   return graph.node(subject.to) ? subject.to : undefined;
 }
 
+// --- Kata RuntimeClass link (HYPERVISOR-FACTS §5.3; src/engine/link-runtime-classes.ts): a finding on a Kata
+// sandbox names the RuntimeClasses that select it, as related locations, whatever rule reports it.
+function withSelectingRuntimeClasses(related: RelatedLocation[], element: string | undefined, graph: Graph): RelatedLocation[] {
+  const node = element === undefined ? undefined : graph.node(element);
+  const selectedBy = node?.kind === 'instance' ? node.kataSandbox?.selectedBy : undefined;
+  if (!selectedBy?.length) return related;
+  const extra = selectedBy
+    .filter((entry) => !related.some((location) => location.span === entry.source))
+    .map((entry) => ({ span: entry.source, label: `RuntimeClass '${entry.name}'` }));
+  return [...related, ...extra];
+}
+
 function runRules(rules: Rule[], graph: Graph, config: ResolvedConfig, today: Date, problems: InputProblem[]): Finding[] {
   const findings: Finding[] = [];
   const todayText = today.toISOString().slice(0, 10);
@@ -227,6 +239,7 @@ function runRules(rules: Rule[], graph: Graph, config: ResolvedConfig, today: Da
       report: (descriptor: ReportDescriptor<Record<string, string>, string>) => {
         const template = rule.messages[descriptor.messageId] ?? descriptor.messageId;
         const subject = subjectId(descriptor.subject);
+        const element = elementOf(descriptor.subject, graph);
         const location: SourceSpan =
           descriptor.at ?? (descriptor.property ? descriptor.subject.at[descriptor.property] : undefined) ?? descriptor.subject.source;
         let severity: Severity = descriptor.severity ?? rule.severity;
@@ -238,9 +251,9 @@ function runRules(rules: Rule[], graph: Graph, config: ResolvedConfig, today: Da
           data: descriptor.data,
           severity,
           location,
-          related: descriptor.related ?? [],
+          related: withSelectingRuntimeClasses(descriptor.related ?? [], element, graph),
           subject,
-          element: elementOf(descriptor.subject, graph),
+          element,
           property: descriptor.property,
           fingerprint: '',
         };

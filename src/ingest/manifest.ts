@@ -18,7 +18,6 @@ import type {
   AccessEdge,
   ChannelEdge,
   EdgeKind,
-  GraphEdge,
   GraphFragment,
   GraphNode,
   IngressRule,
@@ -28,6 +27,7 @@ import { NO_SPANS, NO_SUPPRESSIONS } from '../model/nodes.js';
 import type { SourceSpan } from '../model/source.js';
 import { NOT_DECLARED, type Maybe } from '../model/unknown.js';
 import type { Adapter, AdapterInput } from './adapter.js';
+import { FragmentBuilder } from './fragment-builder.js';
 import { parseJson } from './json.js';
 import { parseYaml, type LocatedDocument } from './located.js';
 import { validateAgainstSchema } from './schema-validation.js';
@@ -68,12 +68,10 @@ export function sizeInMiB(size: Size): number {
 export const INTERNET = 'internet';
 
 class ManifestReader {
-  private readonly nodes: GraphNode[] = [];
-  private readonly edges: GraphEdge[] = [];
+  private readonly fragment = new FragmentBuilder();
   private readonly manifest: IsolintManifest;
   private readonly environment: string;
   private readonly sharedVolumes = new Map<string, Volume>();
-  private readonly ids = new Map<string, SourceSpan>();
 
   constructor(
     private readonly document: LocatedDocument,
@@ -86,7 +84,7 @@ class ManifestReader {
   read(): GraphFragment {
     const m = this.manifest;
     for (const principal of m.principals ?? []) this.readPrincipal(principal);
-    if (!this.ids.has(INTERNET) && this.mentionsInternet()) {
+    if (!this.fragment.has(INTERNET) && this.mentionsInternet()) {
       this.add({
         kind: 'principal',
         id: INTERNET,
@@ -108,7 +106,7 @@ class ManifestReader {
     }
     for (const host of m.hosts ?? []) this.readHost(host);
     for (const channel of m.channels ?? []) this.readChannel(channel);
-    return { nodes: this.nodes, edges: this.edges };
+    return this.fragment.fragment();
   }
 
   // -- helpers ---------------------------------------------------------------------------------
@@ -135,26 +133,11 @@ class ManifestReader {
   }
 
   private add<N extends GraphNode>(node: N): N {
-    const earlier = this.ids.get(node.id);
-    if (earlier) {
-      throw new InputError(`duplicate id "${node.id}" (first declared on line ${earlier.startLine})`, {
-        file: node.source.file,
-        line: node.source.startLine,
-        column: node.source.startColumn,
-      });
-    }
-    this.ids.set(node.id, node.source);
-    this.nodes.push(node);
-    return node;
+    return this.fragment.add(node);
   }
 
-  private edge<K extends Exclude<EdgeKind, 'access' | 'channel'>>(
-    kind: K,
-    from: string,
-    to: string,
-    source: SourceSpan,
-  ): void {
-    this.edges.push({ kind, from, to, source, at: NO_SPANS, suppressions: NO_SUPPRESSIONS } as GraphEdge);
+  private edge(kind: Exclude<EdgeKind, 'access' | 'channel'>, from: string, to: string, source: SourceSpan): void {
+    this.fragment.edge(kind, from, to, source);
   }
 
   private maybe<T>(value: T | undefined): Maybe<T> {
@@ -416,7 +399,7 @@ class ManifestReader {
       let to = parent.id;
       if (!toParent) {
         to = `vsock:${String(vsock.to)}`;
-        if (!this.ids.has(to)) {
+        if (!this.fragment.has(to)) {
           this.add({ kind: 'endpoint', id: to, address: to, source: span, at: NO_SPANS, suppressions: NO_SUPPRESSIONS });
         }
       }
@@ -436,7 +419,7 @@ class ManifestReader {
         at: this.base(vsock).at,
         suppressions: this.suppressions(vsock),
       };
-      this.edges.push(channel);
+      this.fragment.edges.push(channel);
     });
   }
 
@@ -455,7 +438,7 @@ class ManifestReader {
       at: base.at,
       suppressions: base.suppressions,
     };
-    this.edges.push(edge);
+    this.fragment.edges.push(edge);
   }
 
   private readChannel(channel: Channel): void {
@@ -484,7 +467,7 @@ class ManifestReader {
         column: span.startColumn,
       });
     }
-    this.edges.push(edge);
+    this.fragment.edges.push(edge);
   }
 }
 

@@ -132,6 +132,9 @@ export interface InstanceNode extends NodeBase<'instance'> {
   // --- OpenStack flavors (Terraform openstack_compute_flavor_v2, Heat OS::Nova::Flavor; HYPERVISOR-FACTS §2.3).
   /** Set on the template node a Nova flavor is: every instance started from it gets these extra specs. */
   flavor?: NovaFlavorSettings;
+  // --- Kata RuntimeClass link (HYPERVISOR-FACTS §5.3; src/engine/link-runtime-classes.ts).
+  /** Set on the sandbox VM of a Kata configuration.toml; `selectedBy` lists the RuntimeClasses whose handler selects it. */
+  kataSandbox?: { selectedBy: Array<{ name: string; source: SourceSpan }> };
 }
 
 /** What a `#cloud-config` makes of logging in: each setting that lets a password alone in, or why it cannot be told. */
@@ -379,6 +382,13 @@ export interface ComponentNode extends NodeBase<'component'> {
   memoryMiB: Maybe<number>;
   /** An SSH daemon's settings (sshd_config), for no-password-only-login. */
   ssh?: SshSettings;
+  // --- Kata RuntimeClass link (HYPERVISOR-FACTS §5.3; src/engine/link-runtime-classes.ts).
+  /**
+   * The pods of a Kubernetes RuntimeClass with a Kata handler: `configFile` is the configuration its handler
+   * selects (`kata-qemu` → `configuration-qemu.toml`); `sandbox` the Kata sandbox linked after assembly, or
+   * unknown when no such config is in the scan.
+   */
+  runtimeClass?: { name: string; handler: string; configFile: string; sandbox?: Maybe<string[]> };
 }
 
 /** What sshd_config says about logging in (OpenSSH defaults when a key is absent). */

@@ -26,7 +26,20 @@ function lineOf(file: string, text: string): number {
   return readFileSync(join(REPO_ROOT, file), 'utf8').split('\n').findIndex((line) => line.includes(text)) + 1;
 }
 
-describe.skipIf(!BIN_BUILT)('IsolintValidator inside cdk synth (policyValidationBeta1)', () => {
+// The same plugin both ways aws-cdk-lib registers one: `Validations.of(app).addPlugins` (IPolicyValidationPlugin,
+// current) and the deprecated `new App({ policyValidationBeta1 })` (IPolicyValidationPluginBeta1).
+const REGISTRATIONS = [
+  {
+    name: 'Validations.of(app).addPlugins',
+    options: { creationStacks: true, plugins: [new IsolintValidator()], props: { context: { '@aws-cdk/core:validationReportJson': true } } },
+  },
+  {
+    name: 'policyValidationBeta1',
+    options: { creationStacks: true, props: { policyValidationBeta1: [new IsolintValidator()], context: { '@aws-cdk/core:validationReportJson': true } } },
+  },
+];
+
+describe.skipIf(!BIN_BUILT).each(REGISTRATIONS)('IsolintValidator inside cdk synth ($name)', ({ options }) => {
   let report: Report;
   let synthError: unknown;
 
@@ -35,10 +48,7 @@ describe.skipIf(!BIN_BUILT)('IsolintValidator inside cdk synth (policyValidation
   beforeAll(async () => {
     const project = scratchDirectory('plugin');
     try {
-      await synthesize(project, {
-        creationStacks: true,
-        props: { policyValidationBeta1: [new IsolintValidator()], context: { '@aws-cdk/core:validationReportJson': true } },
-      });
+      await synthesize(project, options);
     } catch (error) {
       synthError = error;
     }

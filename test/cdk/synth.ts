@@ -1,7 +1,7 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { App, AppProps } from 'aws-cdk-lib';
+import { Validations, type App, type AppProps, type IPolicyValidationPlugin } from 'aws-cdk-lib';
 import { REPO_ROOT } from '../helpers.js';
 
 /** The fixture app's sources, read in place. */
@@ -31,7 +31,10 @@ export function removeScratch(): void {
  * Synthesizes the fixture app in-process with aws-cdk-lib into `<project>/cdk.out`, and writes a cdk.json
  * beside it whose `app` names the fixture's entry (as `cdk synth` would run it), so isolint finds the sources.
  */
-export async function synthesize(project: string, options: { creationStacks: boolean; props?: AppProps; cdkJson?: boolean }): Promise<string> {
+export async function synthesize(
+  project: string,
+  options: { creationStacks: boolean; props?: AppProps; cdkJson?: boolean; /** Registered with `Validations.of(app).addPlugins`. */ plugins?: IPolicyValidationPlugin[] },
+): Promise<string> {
   const outdir = join(project, 'cdk.out');
   // Loaded by URL: the fixture is the app's own TypeScript (CommonJS-style imports), compiled by vitest, not by our tsc.
   const { buildApp } = (await import(pathToFileURL(join(APP_DIR, 'lib', 'build-app.ts')).href)) as { buildApp(props: AppProps): App };
@@ -45,6 +48,7 @@ export async function synthesize(project: string, options: { creationStacks: boo
       ...(options.props?.context ?? {}),
     },
   });
+  if (options.plugins?.length) Validations.of(app).addPlugins(...options.plugins);
   app.synth();
   if (options.cdkJson !== false) {
     writeFileSync(join(project, 'cdk.json'), JSON.stringify({ app: `npx ts-node --prefer-ts-exts ${join(APP_DIR, 'bin', 'app.ts')}`, output: 'cdk.out' }, null, 2));

@@ -1,18 +1,16 @@
 import { InputError } from '../../errors.js';
 import type {
-  EdgeKind,
-  GraphEdge,
   GraphFragment,
-  GraphNode,
   IngressRule,
   InlineSuppression,
   PolicyCondition,
   PolicyStatement,
   Protocol,
 } from '../../model/nodes.js';
-import { NO_SPANS, NO_SUPPRESSIONS } from '../../model/nodes.js';
+import { NO_SUPPRESSIONS } from '../../model/nodes.js';
 import type { LineIndex, SourceSpan } from '../../model/source.js';
 import { isUnknown, unknown, type Maybe } from '../../model/unknown.js';
+import { FragmentBuilder } from '../fragment-builder.js';
 import { isLocated, type LocatedDocument } from '../located.js';
 import { isRecord, isReference, toList, toNumber, toText } from './values.js';
 
@@ -45,31 +43,9 @@ export class Spans {
 }
 
 /** Nodes and edges of one input; edges to elements outside the scan are dropped, not reported. */
-export class AwsFragment {
-  readonly nodes: GraphNode[] = [];
-  private readonly edges: GraphEdge[] = [];
-  private readonly ids = new Map<string, SourceSpan>();
-
-  add<N extends GraphNode>(node: N): N {
-    const earlier = this.ids.get(node.id);
-    if (earlier) {
-      throw new InputError(`duplicate resource "${node.label ?? node.id}" (first declared on line ${earlier.startLine})`, {
-        file: node.source.file,
-        line: node.source.startLine,
-        column: node.source.startColumn,
-      });
-    }
-    this.ids.set(node.id, node.source);
-    this.nodes.push(node);
-    return node;
-  }
-
-  has(id: string): boolean {
-    return this.ids.has(id);
-  }
-
-  edge(kind: Exclude<EdgeKind, 'access' | 'channel'>, from: string, to: string, source: SourceSpan): void {
-    this.edges.push({ kind, from, to, source, at: NO_SPANS, suppressions: NO_SUPPRESSIONS } as GraphEdge);
+export class AwsFragment extends FragmentBuilder {
+  constructor() {
+    super((node) => `resource "${node.label ?? node.id}"`);
   }
 
   /** The fragment, keeping edges whose ends are in this input or (for Terraform modules) in a sibling file. */

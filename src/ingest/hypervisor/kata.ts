@@ -136,6 +136,8 @@ class KataReader {
       label: `Kata sandbox VM (${this.hypervisor})`,
       vcpus: this.number(vcpus, 1),
       memoryMiB: this.number(memory, 2048),
+      // RuntimeClasses that select this file are added after assembly (src/engine/link-runtime-classes.ts).
+      kataSandbox: { selectedBy: [] },
       source,
       at,
       suppressions: NO_SUPPRESSIONS,
