@@ -39,7 +39,7 @@ export function assembleGraph(fragments: GraphFragment[]): { graph: Graph; probl
   for (const fragment of fragments) {
     for (const original of fragment.edges) {
       const edge = linked.rewrite(original);
-      const missing = [edge.from, edge.to].find((id) => !nodes.has(id));
+      const missing = !nodes.has(edge.from) ? edge.from : !nodes.has(edge.to) ? edge.to : undefined;
       if (missing !== undefined) {
         if (edge.weak) continue;
         problems.push({ message: `"${missing}" is not declared in any input`, source: edge.source });
