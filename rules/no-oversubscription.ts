@@ -50,6 +50,7 @@ export default defineRule({
     allocationRatio: "Host '{{host}}' lets the scheduler promise {{ratio}}× its {{resource}} ({{option}} = {{ratio}}).",
     // OpenStack flavors (HYPERVISOR-FACTS §2.3)
     sharedCpuPolicy: "Flavor '{{flavor}}' has hw:cpu_policy = {{policy}}{{defaulted}}: its vCPUs float over host CPUs that can be overcommitted, but {{hosts}} ask{{s}} for dedicated cores (countHyperthreads: false).",
+    preferThreadPolicy: "Flavor '{{flavor}}' pins its vCPUs with hw:cpu_thread_policy = prefer{{defaulted}}: Nova may place them on single hardware threads, but {{hosts}} sell{{s}} one vCPU as one whole core (countHyperthreads: false). Use isolate, or require with an even vCPU count.",
     undecided: "Cannot check {{what}} of '{{subject}}': {{reason}}.",
   },
   check(graph, context) {
@@ -84,8 +85,27 @@ export default defineRule({
       const hostRelated: RelatedLocation[] = dedicatedHosts.slice(0, MAX_RELATED).map((host) => ({ span: host.source, label: `host '${host.id}' asks for dedicated cores` }));
       for (const flavorNode of graph.nodes('instance')) {
         const policy = flavorNode.flavor?.cpuPolicy;
-        if (policy === undefined || policy === 'dedicated') continue;
+        if (policy === undefined) continue;
         const name = flavorNode.label ?? flavorNode.id;
+        if (policy === 'dedicated') {
+          // Dedicated vCPUs still take single threads under `prefer` (§2.3): "1 OCPU = 1 core" needs isolate,
+          // or require with an even vCPU count (the fact sheet's mapping: prefer where the 1-core rule applies).
+          const threads = flavorNode.flavor!.cpuThreadPolicy;
+          if (isUnknown(threads)) {
+            undecided(flavorNode, 'the CPU thread policy', threads.reason, flavorNode.at.cpuThreadPolicy);
+          } else if (threads === 'prefer') {
+            const names = dedicatedHosts.slice(0, 3).map((host) => `host '${host.id}'`).join(', ') + (dedicatedHosts.length > 3 ? ` and ${dedicatedHosts.length - 3} more` : '');
+            const written = flavorNode.at.cpuThreadPolicy !== undefined && flavorNode.at.cpuThreadPolicy !== flavorNode.at.extraSpecs;
+            context.report({
+              messageId: 'preferThreadPolicy',
+              data: { flavor: name, defaulted: written ? '' : " (Nova's default)", hosts: names, s: dedicatedHosts.length === 1 ? 's' : '' },
+              subject: flavorNode,
+              property: 'cpuThreadPolicy',
+              related: hostRelated,
+            });
+          }
+          continue;
+        }
         if (isUnknown(policy)) {
           undecided(flavorNode, 'the CPU policy', policy.reason, flavorNode.at.cpuPolicy);
           continue;
