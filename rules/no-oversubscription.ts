@@ -83,6 +83,10 @@ export default defineRule({
     const dedicatedHosts = graph.nodes('host').filter((host) => host.countHyperthreads === false);
     if (dedicatedHosts.length > 0) {
       const hostRelated: RelatedLocation[] = dedicatedHosts.slice(0, MAX_RELATED).map((host) => ({ span: host.source, label: `host '${host.id}' asks for dedicated cores` }));
+      const hostNames = dedicatedHosts.slice(0, 3).map((host) => `host '${host.id}'`).join(', ') + (dedicatedHosts.length > 3 ? ` and ${dedicatedHosts.length - 3} more` : '');
+      const hostsAsk = { hosts: hostNames, s: dedicatedHosts.length === 1 ? 's' : '' };
+      // Written in extra_specs, or Nova's default when the key is absent (its span is then extra_specs itself).
+      const defaulted = (span: SourceSpan | undefined, all: SourceSpan | undefined) => (span !== undefined && span !== all ? '' : " (Nova's default)");
       for (const flavorNode of graph.nodes('instance')) {
         const policy = flavorNode.flavor?.cpuPolicy;
         if (policy === undefined) continue;
@@ -94,11 +98,9 @@ export default defineRule({
           if (isUnknown(threads)) {
             undecided(flavorNode, 'the CPU thread policy', threads.reason, flavorNode.at.cpuThreadPolicy);
           } else if (threads === 'prefer') {
-            const names = dedicatedHosts.slice(0, 3).map((host) => `host '${host.id}'`).join(', ') + (dedicatedHosts.length > 3 ? ` and ${dedicatedHosts.length - 3} more` : '');
-            const written = flavorNode.at.cpuThreadPolicy !== undefined && flavorNode.at.cpuThreadPolicy !== flavorNode.at.extraSpecs;
             context.report({
               messageId: 'preferThreadPolicy',
-              data: { flavor: name, defaulted: written ? '' : " (Nova's default)", hosts: names, s: dedicatedHosts.length === 1 ? 's' : '' },
+              data: { flavor: name, defaulted: defaulted(flavorNode.at.cpuThreadPolicy, flavorNode.at.extraSpecs), ...hostsAsk },
               subject: flavorNode,
               property: 'cpuThreadPolicy',
               related: hostRelated,
@@ -110,11 +112,9 @@ export default defineRule({
           undecided(flavorNode, 'the CPU policy', policy.reason, flavorNode.at.cpuPolicy);
           continue;
         }
-        const names = dedicatedHosts.slice(0, 3).map((host) => `host '${host.id}'`).join(', ') + (dedicatedHosts.length > 3 ? ` and ${dedicatedHosts.length - 3} more` : '');
-        const written = flavorNode.at.cpuPolicy !== undefined && flavorNode.at.cpuPolicy !== flavorNode.at.extraSpecs;
         context.report({
           messageId: 'sharedCpuPolicy',
-          data: { flavor: name, policy, defaulted: written ? '' : ' (Nova\'s default)', hosts: names, s: dedicatedHosts.length === 1 ? 's' : '' },
+          data: { flavor: name, policy, defaulted: defaulted(flavorNode.at.cpuPolicy, flavorNode.at.extraSpecs), ...hostsAsk },
           subject: flavorNode,
           property: 'cpuPolicy',
           related: hostRelated,

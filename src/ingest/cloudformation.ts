@@ -5,7 +5,7 @@ import type { SourceSpan } from '../model/source.js';
 import { isUnknown, unknown, type Maybe } from '../model/unknown.js';
 import type { Adapter } from './adapter.js';
 import { cloudFormationTag, IntrinsicResolver, NO_VALUE } from './aws/cloudformation-intrinsics.js';
-import { AwsFragment, CommentSuppressions, ingressRules, readPolicy, roleNameOfArn, Spans, type IngressSpec } from './aws/fragment.js';
+import { AwsFragment, CommentSuppressions, ec2InstanceNode, ingressRules, readPolicy, roleNameOfArn, Spans, type IngressSpec } from './aws/fragment.js';
 import { isRecord, isReference, referencesIn, toBoolean, toText } from './aws/values.js';
 import { parseJson } from './json.js';
 import { parseYaml, type LocatedDocument } from './located.js';
@@ -246,14 +246,11 @@ class TemplateReader {
     const instanceType = toText(this.get(settings, 'InstanceType'));
     if (instanceType !== undefined) at.instanceType = this.spans.key(settings, 'InstanceType', fallback);
 
-    const node: InstanceNode = {
-      kind: 'instance',
+    const node = ec2InstanceNode({
       id,
       label: resource.logicalId,
       awsKind,
-      ...(instanceType !== undefined ? { instanceType } : {}),
-      vcpus: unknown('the instance type decides'),
-      memoryMiB: unknown('the instance type decides'),
+      instanceType,
       metadataTokens,
       metadataEndpoint,
       enclaveEnabled,
@@ -262,7 +259,7 @@ class TemplateReader {
       source: fallback,
       at,
       suppressions: resource.suppressions,
-    };
+    });
     // --- cloud-init user data (no-password-only-login): read from the raw property, so a literal
     // `Fn::Base64`/`!Sub` body keeps its lines.
     const rawProperties = isRecord(resource.raw.Properties) ? resource.raw.Properties : {};

@@ -1,3 +1,4 @@
+import type { Component } from '../generated/manifest.js';
 import type { SourceSpan } from './source.js';
 import type { Maybe } from './unknown.js';
 
@@ -346,29 +347,12 @@ export interface EndpointNode extends NodeBase<'endpoint'> {
 // --- Layered hosts (HYPERVISOR-FACTS §4): a micro-hypervisor core, lower-layer services and per-tenant
 // VMMs beside it, per-tenant upper-layer platforms above it, containers, and the services of a machine.
 
-/** Where a component sits in a layered host, bottom to top. */
-export type Layer = 'core' | 'lower-service' | 'vmm' | 'upper-platform' | 'container' | 'service';
-
-/** What a component does: the core's duties, the services beside it, what a platform runs. */
-export type ComponentRole =
-  | 'scheduling'
-  | 'mmu'
-  | 'ipc'
-  | 'vmx-events'
-  | 'interrupts'
-  | 'device-driver'
-  | 'storage'
-  | 'block-storage'
-  | 'object-storage'
-  | 'checkpointing'
-  | 'admin-console'
-  | 'resource-multiplexing'
-  | 'data-protection'
-  | 'vmm'
-  | 'hypervisor'
-  | 'container-engine'
-  | 'ssh-daemon'
-  | 'other';
+/**
+ * Where a component sits in a layered host (bottom to top) and what it does: the manifest schema's own
+ * enums, so the two are never written twice (STYLE.md §11).
+ */
+export type Layer = Component['layer'];
+export type ComponentRole = NonNullable<Component['provides']>[number];
 
 export interface ComponentNode extends NodeBase<'component'> {
   layer: Layer;

@@ -9,21 +9,11 @@ import { InputError } from '../../src/errors.js';
 import { measureEifBytes } from '../../src/eif/index.js';
 import { buildEif, defaultSections, patternBytes, withCorrectCrc } from './build-eif.js';
 import { VECTORS, vectorBytes } from './helpers.js';
+import { random } from '../fuzz/random.js';
 
 const CASES = Number(process.env.FUZZ_CASES ?? 10_000);
 const SEED = Number(process.env.FUZZ_SEED ?? 20_261_123);
 
-/** Small, seedable PRNG (mulberry32) so a failing case can be replayed from its number. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const INTERESTING_U64 = [0n, 1n, 12n, 547n, 548n, 549n, 4096n, 2n ** 31n, 2n ** 32n - 1n, 2n ** 32n, 2n ** 53n, 2n ** 53n + 1n, 2n ** 63n, 2n ** 64n - 1n];
 const INTERESTING_U16 = [0, 1, 2, 3, 5, 6, 7, 31, 32, 33, 0x7fff, 0xffff];

@@ -13,18 +13,10 @@ import { InputError } from '../../src/errors.js';
 import type { Adapter } from '../../src/ingest/adapter.js';
 import { adapters } from '../../src/ingest/index.js';
 import { REPO_ROOT, SHARED } from '../helpers.js';
+import { random } from './random.js';
 
-/** Small, seedable PRNG (mulberry32, as in the EIF fuzzer) so a failing case replays from its number. */
-export function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { random };
+
 
 const pick = <T>(list: readonly T[], next: () => number): T => list[Math.floor(next() * list.length)]!;
 const index = (length: number, next: () => number) => Math.floor(next() * Math.max(1, length));

@@ -2,6 +2,7 @@ import { InputError } from '../../errors.js';
 import type {
   GraphFragment,
   IngressRule,
+  InstanceNode,
   InlineSuppression,
   PolicyCondition,
   PolicyStatement,
@@ -60,6 +61,25 @@ export class AwsFragment extends FragmentBuilder {
     });
     return { nodes: this.nodes, edges };
   }
+}
+
+/** What a CloudFormation or Terraform resource says about an EC2 instance, launch template or configuration. */
+export type Ec2InstanceParts = Pick<
+  InstanceNode,
+  'id' | 'label' | 'awsKind' | 'instanceType' | 'metadataTokens' | 'metadataEndpoint' | 'enclaveEnabled' | 'keyName' | 'tenancy' | 'cloudInit' | 'source' | 'at' | 'suppressions'
+>;
+
+/** The instance node both AWS formats build: capacity comes from the instance type (src/model/ec2-instance-types.ts). */
+export function ec2InstanceNode(parts: Ec2InstanceParts): InstanceNode {
+  const node: InstanceNode = {
+    kind: 'instance',
+    ...parts,
+    vcpus: unknown('the instance type decides'),
+    memoryMiB: unknown('the instance type decides'),
+  };
+  // Optional properties the resource does not set stay absent rather than present and undefined.
+  for (const key of ['instanceType', 'cloudInit'] as const) if (node[key] === undefined) delete node[key];
+  return node;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -2,7 +2,7 @@ import type { InlineSuppression, InstanceNode, SecurityGroupNode } from '../../m
 import { NO_SPANS } from '../../model/nodes.js';
 import type { SourceSpan } from '../../model/source.js';
 import { isUnknown, unknown, type Maybe } from '../../model/unknown.js';
-import { AwsFragment, ingressRules, readPolicy, roleNameOfArn, Spans, type IngressSpec } from '../aws/fragment.js';
+import { AwsFragment, ec2InstanceNode, ingressRules, readPolicy, roleNameOfArn, Spans, type IngressSpec } from '../aws/fragment.js';
 import { isRecord, isReference, JsonText, referencesIn, toBoolean, toList, toText } from '../aws/values.js';
 import { parseJson } from '../json.js';
 import { cloudInitLogin } from '../cloud-init.js';
@@ -181,27 +181,27 @@ export class TerraformMapper {
     const instanceType = toText(v.instance_type);
     if (instanceType !== undefined) at.instanceType = spans.key(v, 'instance_type', fallback);
 
-    this.fragment.add({
-      kind: 'instance',
-      id,
-      label: resource.address,
-      awsKind,
-      ...(instanceType !== undefined ? { instanceType } : {}),
-      vcpus: unknown('the instance type decides'),
-      memoryMiB: unknown('the instance type decides'),
-      metadataTokens,
-      metadataEndpoint,
-      enclaveEnabled,
-      keyName,
-      tenancy,
-      // cloud-init user data (no-password-only-login); `user_data_base64` and computed values are not read.
-      ...(v.user_data !== undefined && v.user_data !== null
-        ? { cloudInit: cloudInitLogin(v.user_data instanceof JsonText ? v.user_data.text : v.user_data, resource.document, spans.key(v, 'user_data', fallback)) }
-        : {}),
-      source: fallback,
-      at,
-      suppressions: resource.suppressions,
-    });
+    this.fragment.add(
+      ec2InstanceNode({
+        id,
+        label: resource.address,
+        awsKind,
+        instanceType,
+        metadataTokens,
+        metadataEndpoint,
+        enclaveEnabled,
+        keyName,
+        tenancy,
+        // cloud-init user data (no-password-only-login); `user_data_base64` and computed values are not read.
+        cloudInit:
+          v.user_data !== undefined && v.user_data !== null
+            ? cloudInitLogin(v.user_data instanceof JsonText ? v.user_data.text : v.user_data, resource.document, spans.key(v, 'user_data', fallback))
+            : undefined,
+        source: fallback,
+        at,
+        suppressions: resource.suppressions,
+      }),
+    );
 
     // Block devices: root_block_device / ebs_block_device (instance, launch configuration),
     // block_device_mappings[].ebs (launch template).
