@@ -1,6 +1,7 @@
 import { isAlias, isMap, isScalar, isSeq, parseAllDocuments, type Document, type Node as YamlNode } from 'yaml';
 import { InputError } from '../errors.js';
 import { LineIndex, escapePointerToken, type SourceSpan } from '../model/source.js';
+import type { JsonStructure } from './json-structure.js';
 
 /**
  * A parsed YAML or JSON document as plain JavaScript values, plus where every object, key and array
@@ -76,27 +77,48 @@ export function setLocation(container: object, location: ContainerLocation): voi
   Object.defineProperty(container, LOCATION, { value: location, configurable: true });
 }
 
-/** Whether a container came from parsed text (values computed by an adapter have no location). */
-export function isLocated(container: object): boolean {
-  return locationOf(container) !== undefined;
-}
-
 function locationOf(container: object): ContainerLocation | undefined {
   return (container as { [LOCATION]?: ContainerLocation })[LOCATION];
+}
+
+/** Where a container's positions are: recorded with it, or an index into a JSON text's structure. */
+type LocationRef = ContainerLocation | number | undefined;
+
+/** How a text's JSON structure is attached to a document read by the native JSON parser (json.ts). */
+export interface JsonIndex {
+  structure: JsonStructure;
+  containers: Map<object, number>;
 }
 
 export class LocatedDocument {
   /** Spans are made from the text alone, so what holds spans never keeps the parsed values alive. */
   private readonly spans: TextSpans;
+  private readonly containers: Map<object, number> | undefined;
 
   constructor(
     readonly file: string,
     readonly text: string,
     readonly value: unknown,
     readonly lines: LineIndex,
+    json?: JsonIndex,
   ) {
-    this.spans = new TextSpans(file, text, lines);
+    this.spans = new TextSpans(file, text, lines, json?.structure);
+    this.containers = json?.containers;
   }
+
+  private ref(container: object | undefined): LocationRef {
+    if (!container) return undefined;
+    // An adapter asks several spans of one element in a row (its id, its properties, whether a key is there).
+    if (container === this.lastContainer) return this.lastRef;
+    // A document read by JSON.parse has no recorded locations: one map lookup, no symbol lookup up the prototype chain.
+    const ref = this.containers ? this.containers.get(container) : locationOf(container);
+    this.lastContainer = container;
+    this.lastRef = ref;
+    return ref;
+  }
+
+  private lastContainer: object | undefined;
+  private lastRef: LocationRef;
 
   /**
    * Spans of objects' properties by name, computed when first asked for (most elements never get a
@@ -105,18 +127,18 @@ export class LocatedDocument {
    * once its graph nodes are built.
    */
   lazySpans(...containers: Array<object | undefined>): Record<string, SourceSpan> {
-    const locations = containers.map((container) => (container ? locationOf(container) : undefined));
-    return new Proxy(new LazySpans(this.spans, locations), LAZY_SPANS_HANDLER) as unknown as Record<string, SourceSpan>;
+    const refs = containers.map((container) => this.ref(container));
+    return new Proxy(new LazySpans(this.spans, refs), LAZY_SPANS_HANDLER) as unknown as Record<string, SourceSpan>;
   }
 
   /** JSON pointer of a container (object or array) in this document. */
   pointerOf(container: object): string {
-    return locationOf(container)?.pointer ?? '';
+    return this.spans.resolve(this.ref(container))?.pointer ?? '';
   }
 
   /** The span of a whole object or array, trimmed to where its text ends. */
   spanOf(container: object): SourceSpan {
-    return this.spans.whole(locationOf(container));
+    return new DeferredSpan(this.spans, this.ref(container), WHOLE, undefined);
   }
 
   /**
@@ -125,16 +147,81 @@ export class LocatedDocument {
    * For an array, the first line of the item at `key`. Falls back to the container when the key is absent.
    */
   spanOfKey(container: object, key: string | number): SourceSpan {
-    return this.spans.key(locationOf(container), key);
+    return new DeferredSpan(this.spans, this.ref(container), KEY, key);
   }
 
   /** The span of a property's value only (e.g. a PCR hex string), its first line. */
   spanOfValue(container: object, key: string | number): SourceSpan {
-    return this.spans.value(locationOf(container), key);
+    return new DeferredSpan(this.spans, this.ref(container), VALUE, key);
+  }
+
+  /** Whether a container came from this document's text (values computed by an adapter have no location). */
+  locates(container: object): boolean {
+    return this.ref(container) !== undefined;
   }
 
   hasKey(container: object, key: string): boolean {
-    return locationOf(container)?.keyOffset(key) !== undefined;
+    const ref = this.ref(container);
+    // A container JSON.parse built has exactly the keys of its text (duplicates send the text to the full parser).
+    if (typeof ref === 'number') return Object.prototype.hasOwnProperty.call(container, key);
+    return ref?.keyOffset(key) !== undefined;
+  }
+}
+
+const WHOLE = 0;
+const KEY = 1;
+const VALUE = 2;
+
+/**
+ * A span worked out only when first read: every graph element has a few, few are ever shown, and
+ * offsets, lines and pointers computed up front were a measurable share of reading a large estate.
+ */
+class DeferredSpan implements SourceSpan {
+  private resolved: SourceSpan | undefined;
+
+  constructor(
+    private readonly spans: TextSpans,
+    private readonly ref: LocationRef,
+    private readonly part: typeof WHOLE | typeof KEY | typeof VALUE,
+    private readonly key: string | number | undefined,
+  ) {}
+
+  get file(): string {
+    return this.spans.file;
+  }
+
+  private get span(): SourceSpan {
+    if (!this.resolved) {
+      const where = this.spans.resolve(this.ref);
+      this.resolved =
+        this.part === WHOLE ? this.spans.whole(where) : this.part === KEY ? this.spans.key(where, this.key!) : this.spans.value(where, this.key!);
+    }
+    return this.resolved;
+  }
+
+  get startLine(): number {
+    return this.span.startLine;
+  }
+
+  get startColumn(): number {
+    return this.span.startColumn;
+  }
+
+  get endLine(): number {
+    return this.span.endLine;
+  }
+
+  get endColumn(): number {
+    return this.span.endColumn;
+  }
+
+  get pointer(): string | undefined {
+    return this.span.pointer;
+  }
+
+  toJSON(): SourceSpan {
+    const { file, startLine, startColumn, endLine, endColumn, pointer } = this.span;
+    return pointer === undefined ? { file, startLine, startColumn, endLine, endColumn } : { file, startLine, startColumn, endLine, endColumn, pointer };
   }
 }
 
@@ -144,7 +231,12 @@ class TextSpans {
     readonly file: string,
     readonly text: string,
     readonly lines: LineIndex,
+    private readonly structure: JsonStructure | undefined,
   ) {}
+
+  resolve(ref: LocationRef): ContainerLocation | undefined {
+    return typeof ref === 'number' ? this.structure!.location(ref) : ref;
+  }
 
   whole(where: ContainerLocation | undefined): SourceSpan {
     if (!where) return this.lines.span(this.file, 0, 0);
@@ -165,7 +257,7 @@ class TextSpans {
     const keyStart = offsets[at]!;
     const end = this.trimEnd(offsets[at + 2]!, offsets[at + 3]!);
     const sameLine = !/[\r\n]/.test(this.text.slice(keyStart, end));
-    return this.lines.lazySpan(this.file, keyStart, sameLine ? end : offsets[at + 1]!, pointer);
+    return this.lines.span(this.file, keyStart, sameLine ? end : offsets[at + 1]!, pointer);
   }
 
   value(where: ContainerLocation | undefined, key: string | number): SourceSpan {
@@ -183,7 +275,7 @@ class TextSpans {
       const lineEnd = this.text.slice(start, last).search(/[\r\n]/);
       if (lineEnd >= 0) last = this.trimEnd(start, start + lineEnd);
     }
-    return this.lines.lazySpan(this.file, start, last, pointer);
+    return this.lines.span(this.file, start, last, pointer);
   }
 
   /** Parser ranges include trailing blanks and newlines; a span should end at its last character. */
@@ -200,12 +292,12 @@ class LazySpans {
 
   constructor(
     readonly spans: TextSpans,
-    readonly locations: Array<ContainerLocation | undefined>,
+    readonly refs: LocationRef[],
   ) {}
 
   owner(key: string): ContainerLocation | undefined {
-    for (let i = this.locations.length - 1; i >= 0; i--) {
-      const location = this.locations[i];
+    for (let i = this.refs.length - 1; i >= 0; i--) {
+      const location = this.spans.resolve(this.refs[i]);
       if (location && location.keyOffset(key) !== undefined) return location;
     }
     return undefined;
@@ -221,7 +313,7 @@ class LazySpans {
   }
 
   keys(): string[] {
-    return [...new Set(this.locations.flatMap((location) => location?.keys ?? []))];
+    return [...new Set(this.refs.flatMap((ref) => this.spans.resolve(ref)?.keys ?? []))];
   }
 }
 

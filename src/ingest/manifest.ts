@@ -117,9 +117,12 @@ class ManifestReader {
     at: Readonly<Record<string, SourceSpan>>;
     suppressions: readonly InlineSuppression[];
   } {
-    const at = this.document.lazySpans(object);
-    const source = this.document.hasKey(object, 'id') ? this.document.spanOfKey(object, 'id') : this.document.spanOf(object);
-    return { source, at, suppressions: this.suppressions(object) };
+    return { source: this.sourceOf(object), at: this.document.lazySpans(object), suppressions: this.suppressions(object) };
+  }
+
+  /** Where an element is named: its `id` line, else the whole object. */
+  private sourceOf(object: object): SourceSpan {
+    return this.document.hasKey(object, 'id') ? this.document.spanOfKey(object, 'id') : this.document.spanOf(object);
   }
 
   private suppressions(object: { suppress?: Suppressions }): readonly InlineSuppression[] {
@@ -257,7 +260,7 @@ class ManifestReader {
       memoryMiB: this.size(component.memory),
       ...base,
     });
-    this.edge('runsOn', component.id, component.runsOn ?? hostId, component.runsOn ? (base.at.runsOn ?? base.source) : base.source);
+    this.edge('runsOn', component.id, component.runsOn ?? hostId, component.runsOn ? this.document.spanOfKey(component, 'runsOn') : base.source);
     (component.controlledBy ?? []).forEach((principal, i) => {
       this.edge('controls', principal, component.id, this.document.spanOfKey(component.controlledBy!, i));
     });
@@ -285,7 +288,7 @@ class ManifestReader {
       ...base,
     });
     // A guest of a layered host may run on a tenant's upper-layer platform instead of the host itself.
-    this.edge('runsOn', instance.id, instance.runsOn ?? hostId, instance.runsOn ? (base.at.runsOn ?? base.source) : base.source);
+    this.edge('runsOn', instance.id, instance.runsOn ?? hostId, instance.runsOn ? this.document.spanOfKey(instance, 'runsOn') : base.source);
     this.readAttachments(instance, instance.id, instance.tenant);
     for (const access of instance.access ?? []) this.addAccess(access, instance.id);
     for (const enclave of instance.enclaves ?? []) this.readEnclave(enclave, instance);
@@ -306,7 +309,7 @@ class ManifestReader {
         this.edge('attaches', volume, ownerId, span);
       } else {
         this.addVolume(volume, tenant);
-        this.edge('attaches', volume.id, ownerId, this.base(volume).source);
+        this.edge('attaches', volume.id, ownerId, this.sourceOf(volume));
       }
     });
     for (const nic of owner.nics ?? []) this.addNic(nic, ownerId, tenant);
@@ -328,8 +331,9 @@ class ManifestReader {
     const base = this.base(nic);
     this.add({ kind: 'nic', id: nic.id, tenant: this.maybe(tenant), ...base });
     this.edge('attaches', nic.id, ownerId, base.source);
-    if (nic.network) this.edge('attaches', nic.id, nic.network, base.at.network ?? base.source);
+    if (nic.network) this.edge('attaches', nic.id, nic.network, this.document.spanOfKey(nic, 'network'));
     if (nic.ingress) {
+      const ingressSpan = this.document.spanOfKey(nic, 'ingress');
       const groupId = `${nic.id}/ingress`;
       const ingress: IngressRule[] = nic.ingress.map((rule) => {
         const { fromPort, toPort } = portRange(rule.ports);
@@ -348,10 +352,10 @@ class ManifestReader {
         ingress,
         tenant: this.maybe(tenant),
         ...base,
-        source: base.at.ingress ?? base.source,
+        source: ingressSpan,
         suppressions: NO_SUPPRESSIONS,
       });
-      this.edge('attaches', groupId, nic.id, base.at.ingress ?? base.source);
+      this.edge('attaches', groupId, nic.id, ingressSpan);
     }
   }
 
@@ -434,7 +438,8 @@ class ManifestReader {
       audited: this.maybe(access.audited),
       mfa: this.maybe(access.mfa),
       login: this.maybe(access.login),
-      source: base.at.method ?? base.source,
+      // `method` is required by the schema: its line is where an access finding belongs.
+      source: this.document.spanOfKey(access, 'method'),
       at: base.at,
       suppressions: base.suppressions,
     };

@@ -86,23 +86,17 @@ class OffsetSpan implements SourceSpan {
   }
 }
 
-/** Maps character offsets of one text to lines and columns; built once per file. */
+/**
+ * Maps character offsets of one text to lines and columns. The line starts are found on first use (a
+ * run without findings never needs them) and kept in a typed array (a large estate has millions of lines).
+ */
 export class LineIndex {
-  private readonly starts: number[];
+  private lineStarts: Uint32Array | undefined;
 
-  constructor(text: string) {
-    const starts = [0];
-    if (!text.includes('\r')) {
-      // The common case, found by indexOf (native) rather than a loop over every character.
-      for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
-    } else {
-      for (let i = 0; i < text.length; i++) {
-        const c = text.charCodeAt(i);
-        if (c === 10) starts.push(i + 1);
-        else if (c === 13 && text.charCodeAt(i + 1) !== 10) starts.push(i + 1);
-      }
-    }
-    this.starts = starts;
+  constructor(private readonly text: string) {}
+
+  private get starts(): Uint32Array {
+    return (this.lineStarts ??= lineStarts(this.text));
   }
 
   get lineCount(): number {
@@ -111,14 +105,15 @@ export class LineIndex {
 
   /** 1-based line and column of a character offset. */
   position(offset: number): { line: number; column: number } {
+    const starts = this.starts;
     let low = 0;
-    let high = this.starts.length - 1;
+    let high = starts.length - 1;
     while (low < high) {
       const mid = (low + high + 1) >> 1;
-      if (this.starts[mid]! <= offset) low = mid;
+      if (starts[mid]! <= offset) low = mid;
       else high = mid - 1;
     }
-    return { line: low + 1, column: offset - this.starts[low]! + 1 };
+    return { line: low + 1, column: offset - starts[low]! + 1 };
   }
 
   /** Like `span`, but lines and columns are worked out only when first read. */
@@ -134,6 +129,24 @@ export class LineIndex {
   }
 }
 
+function lineStarts(text: string): Uint32Array {
+  if (!text.includes('\r')) {
+    // The common case, found by indexOf (native) rather than a loop over every character.
+    let count = 1;
+    for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) count++;
+    const starts = new Uint32Array(count);
+    let line = 1;
+    for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) starts[line++] = i + 1;
+    return starts;
+  }
+  const starts = [0];
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 10) starts.push(i + 1);
+    else if (c === 13 && text.charCodeAt(i + 1) !== 10) starts.push(i + 1);
+  }
+  return Uint32Array.from(starts);
+}
 
 export function escapePointerToken(token: string | number): string {
   const text = String(token);

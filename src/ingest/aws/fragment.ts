@@ -12,7 +12,7 @@ import { NO_SUPPRESSIONS } from '../../model/nodes.js';
 import type { LineIndex, SourceSpan } from '../../model/source.js';
 import { isUnknown, unknown, type Maybe } from '../../model/unknown.js';
 import { FragmentBuilder } from '../fragment-builder.js';
-import { isLocated, type LocatedDocument } from '../located.js';
+import type { LocatedDocument } from '../located.js';
 import { isRecord, isReference, toList, toNumber, toText } from './values.js';
 
 /**
@@ -27,19 +27,19 @@ export class Spans {
 
   /** The property's line when the container has it, else `fallback` (the resource's type line). */
   key(container: unknown, key: string | number, fallback: SourceSpan): SourceSpan {
-    if (!container || typeof container !== 'object' || !isLocated(container)) return fallback;
+    if (!container || typeof container !== 'object' || !this.document.locates(container)) return fallback;
     if (typeof key === 'number') return Array.isArray(container) && key < container.length ? this.document.spanOfKey(container, key) : fallback;
     return this.document.hasKey(container, key) ? this.document.spanOfKey(container, key) : fallback;
   }
 
   value(container: unknown, key: string | number, fallback: SourceSpan): SourceSpan {
-    if (!container || typeof container !== 'object' || !isLocated(container)) return fallback;
+    if (!container || typeof container !== 'object' || !this.document.locates(container)) return fallback;
     if (typeof key === 'string' && !this.document.hasKey(container, key)) return fallback;
     return this.document.spanOfValue(container, key);
   }
 
   of(container: unknown, fallback: SourceSpan): SourceSpan {
-    return container && typeof container === 'object' && isLocated(container) ? this.document.spanOf(container) : fallback;
+    return container && typeof container === 'object' && this.document.locates(container) ? this.document.spanOf(container) : fallback;
   }
 }
 
