@@ -16,8 +16,12 @@ export interface AssemblyProblem {
  */
 export function assembleGraph(fragments: GraphFragment[]): { graph: Graph; problems: AssemblyProblem[] } {
   const problems: AssemblyProblem[] = [];
-  const nodes = new Map<string, GraphNode>();
+  // The first input's own id map, when it has one, is taken over rather than rebuilt.
+  const first = fragments.find((fragment) => fragment.nodes.length > 0);
+  const takeOver = first?.byId !== undefined && first.byId.size === first.nodes.length;
+  const nodes = takeOver ? first.byId! : new Map<string, GraphNode>();
   for (const fragment of fragments) {
+    if (takeOver && fragment === first) continue;
     for (const node of fragment.nodes) {
       const earlier = nodes.get(node.id);
       if (earlier) {

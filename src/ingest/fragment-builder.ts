@@ -10,7 +10,7 @@ import type { SourceSpan } from '../model/source.js';
 export class FragmentBuilder {
   readonly nodes: GraphNode[] = [];
   readonly edges: GraphEdge[] = [];
-  protected readonly ids = new Map<string, SourceSpan>();
+  protected readonly ids = new Map<string, GraphNode>();
 
   /** How an error names a node: `id "x"` by default, `resource "Web"` for templates. */
   constructor(private readonly describe: (node: GraphNode) => string = (node) => `id "${node.id}"`) {}
@@ -18,13 +18,13 @@ export class FragmentBuilder {
   add<N extends GraphNode>(node: N): N {
     const earlier = this.ids.get(node.id);
     if (earlier) {
-      throw new InputError(`duplicate ${this.describe(node)} (first declared on line ${earlier.startLine})`, {
+      throw new InputError(`duplicate ${this.describe(node)} (first declared on line ${earlier.source.startLine})`, {
         file: node.source.file,
         line: node.source.startLine,
         column: node.source.startColumn,
       });
     }
-    this.ids.set(node.id, node.source);
+    this.ids.set(node.id, node);
     this.nodes.push(node);
     return node;
   }
@@ -39,6 +39,6 @@ export class FragmentBuilder {
   }
 
   fragment(): GraphFragment {
-    return { nodes: this.nodes, edges: this.edges };
+    return { nodes: this.nodes, edges: this.edges, byId: this.ids };
   }
 }

@@ -144,21 +144,58 @@ function closingQuote(text: string, start: number): number {
 }
 
 /**
- * Reads `text` (JSON that JSON.parse accepted) into the positions of its containers, and maps every
- * object and array of `value` (JSON.parse's result for that text) to its container index. Returns
+ * The container index of each object and array JSON.parse built. Adapters read a document mostly in
+ * document order, so the container asked for is nearly always close to the one asked for before: a
+ * look around that one finds it without hashing. A map (millions of entries on a large estate, the
+ * slowest part of reading it when built up front) is made only on the first lookup that misses.
+ */
+export class ContainerIndex {
+  private cursor = 0;
+  private byObject: Map<object, number> | undefined;
+
+  constructor(private readonly objects: readonly object[]) {}
+
+  indexOf(container: object): number | undefined {
+    const objects = this.objects;
+    const cursor = this.cursor;
+    const low = Math.max(0, cursor - NEARBY);
+    const high = Math.min(objects.length - 1, cursor + NEARBY);
+    for (let i = cursor; i <= high; i++) {
+      if (objects[i] === container) return (this.cursor = i);
+    }
+    for (let i = cursor - 1; i >= low; i--) {
+      if (objects[i] === container) return (this.cursor = i);
+    }
+    if (!this.byObject) {
+      this.byObject = new Map();
+      for (let i = 0; i < objects.length; i++) this.byObject.set(objects[i]!, i);
+    }
+    const found = this.byObject.get(container);
+    if (found !== undefined) this.cursor = found;
+    return found;
+  }
+}
+
+/** How far around the last container a lookup looks before it takes the map. */
+const NEARBY = 48;
+
+/**
+ * Reads `text` (JSON that JSON.parse accepted) into the positions of its containers, and gives every
+ * object and array of `value` (JSON.parse's result for that text) its container index. Returns
  * undefined whenever the two may disagree — duplicate keys (JSON.parse keeps the last), integer-like
  * keys (enumerated out of document order), escaped keys, nesting past MAX_DEPTH — and the caller then
  * uses the full parser, which reports the exact error or records everything itself.
  */
-export function indexJson(text: string, value: unknown): { structure: JsonStructure; containers: Map<object, number> } | undefined {
+export function indexJson(text: string, value: unknown): { structure: JsonStructure; containers: ContainerIndex } | undefined {
   const scanned = scan(text);
   if (!scanned) return undefined;
   const { structure, members } = scanned;
-  const containers = new Map<object, number>();
   const { parents, keyStarts, count } = structure;
+  // In document order, which is the order of the structure's containers (checked as we go).
+  const objects: object[] = [];
   let next = 0;
   const visit = (container: object, index: number): boolean => {
-    containers.set(container, index);
+    objects.push(container);
     next = index + 1;
     if (Array.isArray(container)) {
       for (let k = 0; k < container.length; k++) {
@@ -182,7 +219,7 @@ export function indexJson(text: string, value: unknown): { structure: JsonStruct
   } else if (count !== 0) {
     return undefined;
   }
-  return { structure, containers };
+  return { structure, containers: new ContainerIndex(objects) };
 }
 
 function keyAt(text: string, quote: number, key: string): boolean {

@@ -1,7 +1,7 @@
 import { isAlias, isMap, isScalar, isSeq, parseAllDocuments, type Document, type Node as YamlNode } from 'yaml';
 import { InputError } from '../errors.js';
 import { LineIndex, escapePointerToken, type SourceSpan } from '../model/source.js';
-import type { JsonStructure } from './json-structure.js';
+import type { ContainerIndex, JsonStructure } from './json-structure.js';
 
 /**
  * A parsed YAML or JSON document as plain JavaScript values, plus where every object, key and array
@@ -87,13 +87,13 @@ type LocationRef = ContainerLocation | number | undefined;
 /** How a text's JSON structure is attached to a document read by the native JSON parser (json.ts). */
 export interface JsonIndex {
   structure: JsonStructure;
-  containers: Map<object, number>;
+  containers: ContainerIndex;
 }
 
 export class LocatedDocument {
   /** Spans are made from the text alone, so what holds spans never keeps the parsed values alive. */
   private readonly spans: TextSpans;
-  private readonly containers: Map<object, number> | undefined;
+  private readonly containers: ContainerIndex | undefined;
 
   constructor(
     readonly file: string,
@@ -111,7 +111,7 @@ export class LocatedDocument {
     // An adapter asks several spans of one element in a row (its id, its properties, whether a key is there).
     if (container === this.lastContainer) return this.lastRef;
     // A document read by JSON.parse has no recorded locations: one map lookup, no symbol lookup up the prototype chain.
-    const ref = this.containers ? this.containers.get(container) : locationOf(container);
+    const ref = this.containers ? this.containers.indexOf(container) : locationOf(container);
     this.lastContainer = container;
     this.lastRef = ref;
     return ref;

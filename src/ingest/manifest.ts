@@ -41,15 +41,20 @@ export const manifestAdapter: Adapter = {
     const documents = /\.json$/i.test(input.file) || /^\s*[{[]/.test(input.text)
       ? [parseJson(input.file, input.text)]
       : parseYaml(input.file, input.text);
-    const fragment: GraphFragment = { nodes: [], edges: [] };
+    const built: GraphFragment[] = [];
     for (const document of documents) {
       const value = document.value as { apiVersion?: unknown } | null;
       if (value === null || typeof value !== 'object' || !('apiVersion' in value)) continue;
       validateAgainstSchema(document, 'manifest.schema.json', 'manifest');
-      const built = new ManifestReader(document, input.absolutePath).read();
+      built.push(new ManifestReader(document, input.absolutePath).read());
+    }
+    // One document (the usual case, and every large one) keeps its id map for the assembler.
+    if (built.length === 1) return built[0]!;
+    const fragment: GraphFragment = { nodes: [], edges: [] };
+    for (const part of built) {
       // Not push(...list): spreading a few hundred thousand elements overflows the call stack.
-      for (const node of built.nodes) fragment.nodes.push(node);
-      for (const edge of built.edges) fragment.edges.push(edge);
+      for (const node of part.nodes) fragment.nodes.push(node);
+      for (const edge of part.edges) fragment.edges.push(edge);
     }
     return fragment;
   },

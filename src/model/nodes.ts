@@ -501,4 +501,9 @@ export type EdgeOfKind<K extends EdgeKind> = Extract<GraphEdge, { kind: K }>;
 export interface GraphFragment {
   nodes: GraphNode[];
   edges: GraphEdge[];
+  /**
+   * The same nodes by id, when the adapter built that map anyway (to refuse duplicate ids): the
+   * assembler takes it over instead of hashing a large input's million ids a second time.
+   */
+  byId?: Map<string, GraphNode>;
 }
