@@ -228,7 +228,8 @@ function keyAt(text: string, quote: number, key: string): boolean {
 
 /** One pass over the text: containers' offsets, parents and keys, and each container's member count. */
 function scan(text: string): { structure: JsonStructure; members: Int32Array } | undefined {
-  let capacity = 1024;
+  // About one container per 64 characters in indented JSON: few inputs need the arrays to grow.
+  let capacity = Math.max(1024, text.length >> 6);
   let starts = new Int32Array(capacity);
   let ends = new Int32Array(capacity);
   let parents = new Int32Array(capacity);

@@ -122,13 +122,13 @@ export class LocatedDocument {
 
   /**
    * Spans of objects' properties by name, computed when first asked for (most elements never get a
-   * finding). With several containers, a later container's key wins, as when spreading them. Holds
+   * finding). With a nested container too (a host's rootOfTrust), its keys win, as when spreading them. Holds
    * only the containers' locations, not the containers: a large input's parsed values can be freed
    * once its graph nodes are built.
    */
-  lazySpans(...containers: Array<object | undefined>): Record<string, SourceSpan> {
-    const refs = containers.map((container) => this.ref(container));
-    return new Proxy(new LazySpans(this.spans, refs), LAZY_SPANS_HANDLER) as unknown as Record<string, SourceSpan>;
+  lazySpans(container: object | undefined, nested?: object): Record<string, SourceSpan> {
+    const spans = new LazySpans(this.spans, this.ref(container), nested ? this.ref(nested) : undefined);
+    return new Proxy(spans, LAZY_SPANS_HANDLER) as unknown as Record<string, SourceSpan>;
   }
 
   /** JSON pointer of a container (object or array) in this document. */
@@ -292,12 +292,13 @@ class LazySpans {
 
   constructor(
     readonly spans: TextSpans,
-    readonly refs: LocationRef[],
+    readonly outer: LocationRef,
+    readonly nested: LocationRef,
   ) {}
 
   owner(key: string): ContainerLocation | undefined {
-    for (let i = this.refs.length - 1; i >= 0; i--) {
-      const location = this.spans.resolve(this.refs[i]);
+    for (const ref of [this.nested, this.outer]) {
+      const location = this.spans.resolve(ref);
       if (location && location.keyOffset(key) !== undefined) return location;
     }
     return undefined;
@@ -313,7 +314,7 @@ class LazySpans {
   }
 
   keys(): string[] {
-    return [...new Set(this.refs.flatMap((ref) => this.spans.resolve(ref)?.keys ?? []))];
+    return [...new Set([this.outer, this.nested].flatMap((ref) => this.spans.resolve(ref)?.keys ?? []))];
   }
 }
 

@@ -175,7 +175,6 @@ class ManifestReader {
   }
 
   private readHost(host: Host): void {
-    const base = this.base(host);
     this.add({
       kind: 'host',
       id: host.id,
@@ -188,14 +187,14 @@ class ManifestReader {
       memoryScrubbing: this.maybe(host.memoryScrubbing),
       rootOfTrust: this.maybe(host.rootOfTrust?.kind),
       controllerBoot: this.maybe(host.rootOfTrust?.controllerBoot),
-      ...base,
+      source: this.sourceOf(host),
       at: this.document.lazySpans(host, host.rootOfTrust),
+      suppressions: this.suppressions(host),
     });
 
     const hypervisorId = host.hypervisor?.id ?? `${host.id}/hypervisor`;
     if (host.hypervisor) {
       const hypervisor = host.hypervisor;
-      const hypervisorBase = this.base(hypervisor);
       this.add({
         kind: 'hypervisor',
         id: hypervisorId,
@@ -205,9 +204,9 @@ class ManifestReader {
         firewall: this.maybe(hypervisor.firewall),
         // The Nitro hypervisor has no memory access API at all ("there are no APIs for memory access").
         memoryAccessApi: hypervisor.memoryAccessApi ?? (hypervisor.kind === 'nitro' ? false : NOT_DECLARED),
-        ...hypervisorBase,
         source: this.document.spanOfKey(host, 'hypervisor'),
         at: this.document.lazySpans(hypervisor, hypervisor.reserved),
+        suppressions: this.suppressions(hypervisor),
       });
       this.edge('runsOn', hypervisorId, host.id, this.document.spanOfKey(host, 'hypervisor'));
     }
