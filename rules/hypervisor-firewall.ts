@@ -1,6 +1,7 @@
 import { defineRule } from '../src/engine/rule.js';
+import type { HostNode, HypervisorNode } from '../src/model/nodes.js';
 import { hostComponents, nameOf } from '../src/model/queries.js';
-import { isUnknown } from '../src/model/unknown.js';
+import { isUnknown, type Maybe } from '../src/model/unknown.js';
 
 export default defineRule({
   id: 'hypervisor-firewall',
@@ -27,20 +28,25 @@ export default defineRule({
     undecided: "Cannot tell whether interface '{{nic}}' of '{{guest}}' on host '{{host}}' passes a firewall: {{reason}}.",
   },
   check(graph, context) {
-    const componentsByHost = new Map<string, ReturnType<typeof hostComponents>>();
+    /** Per host (asked for each of its NICs): its hypervisors, and the firewall of each hypervisor and VPC card. */
+    const firewallsByHost = new Map<string, { hypervisors: HypervisorNode[]; filters: Maybe<boolean>[]; on: boolean }>();
+    const firewallsOf = (host: HostNode) => {
+      let known = firewallsByHost.get(host.id);
+      if (!known) {
+        const { hypervisors, cards } = hostComponents(graph, host);
+        const filters = [...hypervisors.map((h) => h.firewall), ...cards.filter((c) => c.cardKind === 'vpc').map((c) => c.firewall)];
+        known = { hypervisors, filters, on: filters.some((value) => value === true) };
+        firewallsByHost.set(host.id, known);
+      }
+      return known;
+    };
     for (const nic of graph.nodes('nic')) {
       const guest = graph.attachmentsOf(nic.id).find((n) => n.kind === 'instance');
       if (!guest) continue;
       // --- self-run hypervisors: a per-interface filter on the host (nwfilter, vif ip=) is the firewall
       if (nic.hostFilter !== undefined || nic.filterable === false) {
         const guestHost = graph.hostOf(guest.id);
-        const hostFirewall = guestHost
-          ? (() => {
-              const parts = hostComponents(graph, guestHost);
-              return [...parts.hypervisors.map((h) => h.firewall), ...parts.cards.filter((c) => c.cardKind === 'vpc').map((c) => c.firewall)];
-            })()
-          : [];
-        if (hostFirewall.some((value) => value === true)) continue;
+        if (guestHost && firewallsOf(guestHost).on) continue;
         const data = { nic: nameOf(nic), guest: nameOf(guest) };
         const related = [{ span: guest.source, label: `instance '${nameOf(guest)}'` }];
         if (nic.filterable === false) {
@@ -54,11 +60,8 @@ export default defineRule({
       }
       const host = graph.hostOf(guest.id);
       if (!host) continue;
-      let components = componentsByHost.get(host.id);
-      if (!components) componentsByHost.set(host.id, (components = hostComponents(graph, host)));
-      const { hypervisors, cards } = components;
-      const filters = [...hypervisors.map((h) => h.firewall), ...cards.filter((c) => c.cardKind === 'vpc').map((c) => c.firewall)];
-      if (filters.some((value) => value === true)) continue;
+      const { hypervisors, filters, on } = firewallsOf(host);
+      if (on) continue;
       const data = { nic: nameOf(nic), guest: nameOf(guest), host: nameOf(host) };
       const related = [
         { span: host.source, label: `host '${nameOf(host)}'` },

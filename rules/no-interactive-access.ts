@@ -128,10 +128,11 @@ export default defineRule({
     for (const instance of graph.nodes('instance')) {
       for (const group of securityGroupsOf(graph, instance)) {
         for (const rule of group.ingress) {
+          const everywhere = peerIsEverywhere(rule.peer);
+          if (everywhere === false) continue;
           for (const { port, service } of ADMIN_PORTS) {
-            const everywhere = peerIsEverywhere(rule.peer);
             const admits = ruleAdmitsTcpPort(rule, port);
-            if (everywhere === false || admits === false) continue;
+            if (admits === false) continue;
             const related = [
               { span: instance.source, label: `${kindName(instance)} '${nameOf(instance)}'` },
               { span: group.source, label: `security group '${nameOf(group)}'` },

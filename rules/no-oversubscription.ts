@@ -126,13 +126,14 @@ export default defineRule({
       const guests = graph.runningOn(host.id).filter((n): n is InstanceNode => n.kind === 'instance');
       if (guests.length === 0) return;
       const hypervisor = hostComponents(graph, host).hypervisors[0];
-      const related = guestLocations(guests);
+      // Related locations only for a finding (this runs for every host).
+      const related = () => guestLocations(guests);
 
       // CPU: a vCPU is a hardware thread, or a whole core when the host counts hyperthreads as nothing.
       const cores = host.cores;
       const threads = host.countHyperthreads ? host.threadsPerCore : 1;
       const reservedCores = hypervisor ? hypervisor.reservedCores : 0;
-      const cpuDemand = sum(guests.map((g) => g.vcpus));
+      const cpuDemand = sum(guests, (g) => g.vcpus);
       if (isUnknown(cores) || isUnknown(threads) || isUnknown(reservedCores)) {
         const missing = [cores, threads, reservedCores].find(isUnknown)!;
         const what = missing === cores ? 'cores' : missing === threads ? 'threads per core' : 'the hypervisor reservation';
@@ -148,14 +149,14 @@ export default defineRule({
             data: { host: nameOf(host), demand: cpuDemand, capacity, detail },
             subject: host,
             property: 'cores',
-            related,
+            related: related(),
           });
         }
       }
 
       const memory = host.memoryMiB;
       const reservedMemory = hypervisor ? hypervisor.reservedMemoryMiB : 0;
-      const memoryDemand = sum(guests.map((g) => g.memoryMiB));
+      const memoryDemand = sum(guests, (g) => g.memoryMiB);
       if (isUnknown(memory) || isUnknown(reservedMemory)) {
         undecided(host, 'memory capacity', (isUnknown(memory) ? memory : (reservedMemory as { reason: string })).reason);
       } else if (isUnknown(memoryDemand)) {
@@ -169,15 +170,18 @@ export default defineRule({
             data: { host: nameOf(host), demand: memoryDemand, capacity, detail },
             subject: host,
             property: 'memory',
-            related,
+            related: related(),
           });
         }
       }
     }
 
     function checkParent(declared: InstanceNode): void {
-      const enclaves = graph.runningOn(declared.id).filter((n): n is EnclaveNode => n.kind === 'enclave');
-      const microvms = graph.runningOn(declared.id).filter((n): n is InstanceNode => n.kind === 'instance');
+      // Asked of every instance: most have nothing running on them and no pool.
+      const running = graph.runningOn(declared.id);
+      if (running.length === 0 && !declared.enclavePool) return;
+      const enclaves = running.filter((n): n is EnclaveNode => n.kind === 'enclave');
+      const microvms = running.filter((n): n is InstanceNode => n.kind === 'instance');
       if (enclaves.length === 0 && microvms.length === 0 && !declared.enclavePool) return;
       // vCPUs and memory as declared, else from the instance type (src/model/ec2-instance-types.ts).
       const spec = declared.instanceType && !isUnknown(declared.instanceType) ? instanceTypeSpec(declared.instanceType) : undefined;
@@ -193,11 +197,12 @@ export default defineRule({
       checkPoolAgainstParent(parent, spec?.threadsPerCore, capacityAt);
       checkMicrovms(parent, microvms);
       if (enclaves.length === 0) return;
-      const related = guestLocations(enclaves);
+      // Related locations only for a finding.
+      const related = () => guestLocations(enclaves);
       const host = graph.hostOf(parent.id);
       const threadsPerCore = host && !isUnknown(host.threadsPerCore) ? host.threadsPerCore : spec?.threadsPerCore;
-      const vcpuDemand = sum(enclaves.map((e) => e.vcpus));
-      const memoryDemand = sum(enclaves.map((e) => e.memoryMiB));
+      const vcpuDemand = sum(enclaves, (e) => e.vcpus);
+      const memoryDemand = sum(enclaves, (e) => e.memoryMiB);
 
       if (threadsPerCore && threadsPerCore > 1) {
         for (const enclave of enclaves) {
@@ -222,7 +227,7 @@ export default defineRule({
             subject: declared,
             at: capacityAt('vcpus'),
             property: 'vcpus',
-            related,
+            related: related(),
           });
         }
       } else if (isUnknown(parent.vcpus) || isUnknown(vcpuDemand)) {
@@ -247,14 +252,14 @@ export default defineRule({
             subject: declared,
             at: capacityAt('memory'),
             property: 'memory',
-            related,
+            related: related(),
           });
         }
       }
 
       const pool = parent.enclavePool;
       if (pool) {
-        const poolRelated: RelatedLocation[] = [{ span: pool.source, label: `enclave pool of '${nameOf(parent)}'` }, ...related];
+        const poolRelated = (): RelatedLocation[] => [{ span: pool.source, label: `enclave pool of '${nameOf(parent)}'` }, ...related()];
         if (!isUnknown(pool.cpuCount) && !isUnknown(vcpuDemand) && vcpuDemand > pool.cpuCount) {
           context.report({
             messageId: 'poolCpu',
@@ -262,7 +267,7 @@ export default defineRule({
             subject: declared,
             at: pool.cpuSource ?? pool.source,
             property: 'allocator',
-            related: poolRelated,
+            related: poolRelated(),
           });
         }
         if (!isUnknown(pool.memoryMiB) && !isUnknown(memoryDemand) && memoryDemand > pool.memoryMiB) {
@@ -272,7 +277,7 @@ export default defineRule({
             subject: declared,
             at: pool.memorySource ?? pool.source,
             property: 'allocator.memory',
-            related: poolRelated,
+            related: poolRelated(),
           });
         }
       }
@@ -282,7 +287,7 @@ export default defineRule({
     function checkPoolAgainstParent(parent: InstanceNode, specThreads: number | undefined, capacityAt: (p: 'vcpus' | 'memory') => SourceSpan): void {
       const pool = parent.enclavePool;
       if (!pool) return;
-      const related: RelatedLocation[] = [{ span: capacityAt('vcpus'), label: `parent '${nameOf(parent)}'` }];
+      const related = (): RelatedLocation[] => [{ span: capacityAt('vcpus'), label: `parent '${nameOf(parent)}'` }];
       const host = graph.hostOf(parent.id);
       const threads = host && !isUnknown(host.threadsPerCore) ? host.threadsPerCore : specThreads;
       const cpuAt = pool.cpuSource ?? pool.source;
@@ -297,7 +302,7 @@ export default defineRule({
           const keep = threads && threads > 1 ? PARENT_MIN_VCPUS_SMT : PARENT_MIN_VCPUS_NO_SMT;
           const capacity = Math.max(0, parent.vcpus - keep);
           if (pool.cpuCount > capacity) {
-            context.report({ messageId: 'poolParentCpu', data: { parent: nameOf(parent), pool: pool.cpuCount, capacity, total: parent.vcpus, keep }, subject: parent, at: cpuAt, property: 'allocator.parentCpu', related });
+            context.report({ messageId: 'poolParentCpu', data: { parent: nameOf(parent), pool: pool.cpuCount, capacity, total: parent.vcpus, keep }, subject: parent, at: cpuAt, property: 'allocator.parentCpu', related: related() });
           }
         } else {
           undecided(parent, 'the enclave pool against the parent', parent.vcpus.reason, directoryOfMachineId(parent.id) !== undefined ? cpuAt : undefined);
@@ -318,20 +323,20 @@ export default defineRule({
     /** Firecracker microVMs on an instance share what its enclave pool leaves (NITRO-FACTS §8.2: they can oversubscribe). */
     function checkMicrovms(parent: InstanceNode, microvms: InstanceNode[]): void {
       if (microvms.length === 0) return;
-      const related = guestLocations(microvms);
+      const related = () => guestLocations(microvms);
       const pool = parent.enclavePool;
       const poolCpus = pool && !isUnknown(pool.cpuCount) ? pool.cpuCount : 0;
       const poolMemory = pool && !isUnknown(pool.memoryMiB) ? pool.memoryMiB : 0;
-      const cpuDemand = sum(microvms.map((m) => m.vcpus));
-      const memoryDemand = sum(microvms.map((m) => m.memoryMiB));
+      const cpuDemand = sum(microvms, (m) => m.vcpus);
+      const memoryDemand = sum(microvms, (m) => m.memoryMiB);
       if (isUnknown(parent.vcpus) || isUnknown(cpuDemand)) {
         const at = directoryOfMachineId(parent.id) !== undefined ? (microvms[0]!.at.vcpus ?? microvms[0]!.source) : undefined;
         undecided(parent, 'microVM vCPUs', (isUnknown(parent.vcpus) ? parent.vcpus : (cpuDemand as { reason: string })).reason, at);
       } else if (cpuDemand > parent.vcpus - poolCpus) {
-        context.report({ messageId: 'microvmCpu', data: { parent: nameOf(parent), demand: cpuDemand, capacity: parent.vcpus - poolCpus }, subject: parent, at: microvms[0]!.at.vcpus ?? microvms[0]!.source, property: 'microvm.vcpus', related });
+        context.report({ messageId: 'microvmCpu', data: { parent: nameOf(parent), demand: cpuDemand, capacity: parent.vcpus - poolCpus }, subject: parent, at: microvms[0]!.at.vcpus ?? microvms[0]!.source, property: 'microvm.vcpus', related: related() });
       }
       if (!isUnknown(parent.memoryMiB) && !isUnknown(memoryDemand) && memoryDemand > parent.memoryMiB - poolMemory) {
-        context.report({ messageId: 'microvmMemory', data: { parent: nameOf(parent), demand: memoryDemand, capacity: parent.memoryMiB - poolMemory }, subject: parent, at: microvms[0]!.at.memory ?? microvms[0]!.source, property: 'microvm.memory', related });
+        context.report({ messageId: 'microvmMemory', data: { parent: nameOf(parent), demand: memoryDemand, capacity: parent.memoryMiB - poolMemory }, subject: parent, at: microvms[0]!.at.memory ?? microvms[0]!.source, property: 'microvm.memory', related: related() });
       }
     }
 
@@ -342,9 +347,10 @@ export default defineRule({
 });
 
 /** The sum of known values, or the first unknown (one unknown guest makes the total unknown). */
-function sum(values: Maybe<number>[]): Maybe<number> {
+function sum<T>(items: readonly T[], valueOf: (item: T) => Maybe<number>): Maybe<number> {
   let total = 0;
-  for (const value of values) {
+  for (const item of items) {
+    const value = valueOf(item);
     if (isUnknown(value)) return value;
     total += value;
   }

@@ -39,14 +39,15 @@ export default defineRule({
       for (const channel of graph.channelsOf(controller.id)) {
         const peer = channel.from === controller.id ? channel.to : channel.from;
         if (manages(controller.id, peer)) continue;
-        const related = [{ span: controller.source, label: `controller '${nameOf(controller)}'` }];
+        // Related locations only for a finding (most channels to a controller are sound).
+        const related = () => [{ span: controller.source, label: `controller '${nameOf(controller)}'` }];
         if (channel.initiator === controller.id) {
           context.report({
             messageId: 'controllerInitiates',
             data: { controller: nameOf(controller), peer },
             subject: channel,
             property: channel.at.initiator ? 'initiator' : channel.from === controller.id ? 'from' : 'to',
-            related,
+            related: related(),
           });
           continue;
         }
@@ -58,10 +59,10 @@ export default defineRule({
               data: { peer, controller: nameOf(controller), what, reason: value.reason },
               subject: channel,
               severity: 'note',
-              related,
+              related: related(),
             });
           } else if (!value) {
-            context.report({ messageId: 'unprotected', data: { peer, controller: nameOf(controller), what }, subject: channel, property: what, related });
+            context.report({ messageId: 'unprotected', data: { peer, controller: nameOf(controller), what }, subject: channel, property: what, related: related() });
           }
         }
       }

@@ -43,9 +43,24 @@ export default defineRule({
     const locations = (nodes: GraphNode[]): RelatedLocation[] =>
       nodes.slice(0, MAX_RELATED).map((n) => ({ span: n.source, label: `${n.kind} '${nameOf(n)}' (tenant '${knownTenant(n) ?? '?'}')` }));
 
+    /** The distinct known tenants of some nodes, in order of appearance (asked of every volume: a Set only for long lists). */
+    const distinctTenants = (nodes: readonly GraphNode[]): string[] => {
+      const tenants: string[] = [];
+      let seen: Set<string> | undefined;
+      for (const node of nodes) {
+        const tenant = knownTenant(node);
+        if (tenant === undefined || (seen ? seen.has(tenant) : tenants.includes(tenant))) continue;
+        tenants.push(tenant);
+        seen?.add(tenant);
+        if (!seen && tenants.length > 16) seen = new Set(tenants);
+      }
+      return tenants;
+    };
+    const guestsOf = (volumeId: string): GraphNode[] => graph.attachmentsOf(volumeId).filter((n) => GUEST_KINDS.has(n.kind));
+
     for (const volume of graph.nodes('volume')) {
-      const guests = graph.attachmentsOf(volume.id).filter((n) => GUEST_KINDS.has(n.kind));
-      const tenants = [...new Set(guests.map(knownTenant).filter((t): t is string => t !== undefined))];
+      const guests = guestsOf(volume.id);
+      const tenants = distinctTenants(guests);
       if (tenants.length > 1) {
         context.report({
           messageId: 'sharedVolume',
@@ -70,7 +85,7 @@ export default defineRule({
     }
 
     for (const network of graph.nodes('network')) {
-      const nics = graph.in(network.id, 'attaches').map((e) => graph.node(e.from)).filter((n): n is GraphNode => n?.kind === 'nic');
+      const nics: GraphNode[] = graph.attachedTo(network.id, 'nic');
       const owner = network.tenant !== undefined && !isUnknown(network.tenant) ? [network.tenant] : [];
       const tenants = [...new Set([...owner, ...nics.map(knownTenant).filter((t): t is string => t !== undefined)])];
       if (tenants.length > 1) {
@@ -96,8 +111,8 @@ export default defineRule({
     }
     for (const volumes of byBacking.values()) {
       if (volumes.length < 2) continue;
-      const guests = volumes.flatMap((v) => graph.attachmentsOf(v.id).filter((n) => GUEST_KINDS.has(n.kind)));
-      const tenants = [...new Set(guests.map(knownTenant).filter((t): t is string => t !== undefined))];
+      const guests = volumes.flatMap((v) => guestsOf(v.id));
+      const tenants = distinctTenants(guests);
       if (tenants.length < 2) continue;
       const first = volumes[0]!;
       const shareable = volumes.some((v) => v.kind === 'volume' && v.shareable);
@@ -108,7 +123,12 @@ export default defineRule({
         related: locations([...volumes.slice(1), ...guests]),
       });
     }
+    // Walking every host's guests is needed only when some guest maps shared memory, or for hosts that
+    // schedule single hardware threads.
+    const anySharedMemory = graph.nodes('instance').some((instance) => (instance.sharedMemory?.length ?? 0) > 0);
     for (const host of graph.nodes('host')) {
+      const smtShared = host.schedulingGranularity === 'cpu' && host.smt === true;
+      if (!anySharedMemory && !smtShared) continue;
       const guests = graph.runningOnTransitively(host.id).filter((n) => GUEST_KINDS.has(n.kind));
       const byName = new Map<string, GraphNode[]>();
       for (const guest of guests) {
@@ -119,12 +139,12 @@ export default defineRule({
         }
       }
       for (const [name, sharing] of byName) {
-        const tenants = [...new Set(sharing.map(knownTenant).filter((t): t is string => t !== undefined))];
+        const tenants = distinctTenants(sharing);
         if (tenants.length < 2) continue;
         context.report({ messageId: 'sharedMemory', data: { name, tenants: tenants.sort().join(', '), host: nameOf(host) }, subject: host, property: `sharedMemory:${name}`, at: sharing[0]!.kind === 'instance' ? sharing[0]!.sharedMemory?.find((r) => r.name === name)?.source : undefined, related: locations(sharing) });
       }
-      if (host.schedulingGranularity === 'cpu' && host.smt === true) {
-        const tenants = [...new Set(guests.map(knownTenant).filter((t): t is string => t !== undefined))];
+      if (smtShared) {
+        const tenants = distinctTenants(guests);
         if (tenants.length > 1) {
           context.report({ messageId: 'smtSiblings', data: { host: nameOf(host), tenants: tenants.sort().join(', ') }, subject: host, property: 'schedulingGranularity', related: locations(guests) });
         }

@@ -53,6 +53,6 @@ export function assembleGraph(fragments: GraphFragment[]): { graph: Graph; probl
     }
   }
   // --- Kata RuntimeClass link (HYPERVISOR-FACTS §5.3): a class's pods run on the sandbox its handler selects.
-  edges.push(...linkRuntimeClasses(nodes));
+  for (const edge of linkRuntimeClasses(nodes)) edges.push(edge);
   return { graph: new Graph(nodes, edges), problems };
 }

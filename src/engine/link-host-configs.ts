@@ -32,6 +32,7 @@ import type { AssemblyProblem } from './assemble.js';
  * directory); one that describes nothing in the scan stays apart and enclave-image-pcrs notes it.
  */
 export interface LinkResult {
+  /** An edge of the fragments linked, with a directory's machine replaced by the machine chosen for it. */
   rewrite(edge: GraphEdge): GraphEdge;
   problems: AssemblyProblem[];
 }
@@ -46,14 +47,22 @@ export function linkHostConfigs(nodes: Map<string, GraphNode>, fragments: GraphF
     if (known) known.nitro ||= nitro;
     else directories.set(directory, { nitro, source });
   };
+  // The edges with an end on a directory's machine: the only ones `rewrite` changes (every edge of the scan
+  // passes through it; reading each id's text once, here, is enough).
+  const directoryEdges = new Set<GraphEdge>();
   for (const fragment of fragments) {
     for (const edge of fragment.edges) {
-      const directory = directoryOfMachineId(edge.to) ?? directoryOfMachineId(edge.from);
-      const other = nodes.get(directoryOfMachineId(edge.to) !== undefined ? edge.from : edge.to);
-      if (edge.kind === 'runsOn' && other?.kind === 'enclave' && directory === undefined) enclaveParents.add(edge.to);
-      if (directory === undefined) continue;
+      // Every edge of the scan passes here: look a node up only for the edges that need one.
+      const toDirectory = directoryOfMachineId(edge.to);
+      const directory = toDirectory ?? directoryOfMachineId(edge.from);
+      if (directory === undefined) {
+        if (edge.kind === 'runsOn' && nodes.get(edge.to)?.kind === 'enclave') enclaveParents.add(edge.to);
+        continue;
+      }
+      const other = nodes.get(toDirectory !== undefined ? edge.from : edge.to);
       const nitro = other?.kind === 'enclave' || (edge.kind === 'channel' && edge.relays === 'vsock-proxy');
       note(directory, nitro, edge.source);
+      directoryEdges.add(edge);
     }
   }
   const pools = new Map<string, InstanceNode>();
@@ -73,8 +82,9 @@ export function linkHostConfigs(nodes: Map<string, GraphNode>, fragments: GraphF
   const machines = new Map<string, string>();
   const reasons = new Map<string, string>();
   const guesses = new Map<string, GraphNode>();
+  const candidates = directories.size > 0 ? machineCandidates(nodes, enclaveParents) : undefined;
   for (const [directory, { nitro }] of directories) {
-    const chosen = chooseMachine(nodes, directory, nitro, enclaveParents);
+    const chosen = chooseMachine(candidates!, directory, nitro);
     if ('machine' in chosen) machines.set(directory, chosen.machine);
     else if ('guess' in chosen) guesses.set(directory, chosen.guess);
     else reasons.set(directory, chosen.reason);
@@ -121,6 +131,7 @@ export function linkHostConfigs(nodes: Map<string, GraphNode>, fragments: GraphF
   return {
     problems,
     rewrite(edge) {
+      if (directoryEdges.size === 0 || !directoryEdges.has(edge)) return edge;
       const from = directoryOfMachineId(edge.from);
       const to = directoryOfMachineId(edge.to);
       if (from === undefined && to === undefined) return edge;
@@ -152,33 +163,44 @@ function describeNodes(list: GraphNode[]): string {
 
 type Choice = { machine: string } | { guess: GraphNode } | { reason: string };
 
-function chooseMachine(
-  nodes: Map<string, GraphNode>,
-  directory: string,
-  nitro: boolean,
-  enclaveParents: Set<string>,
-): Choice {
-  const eligible = (node: GraphNode): boolean =>
-    (node.kind === 'instance' && !node.microvm && !node.placement && node.enclaveEnabled !== false) ||
-    (!nitro && node.kind === 'host');
-  const local: GraphNode[] = [];
-  const global: GraphNode[] = [];
+/** The machines config files may sit on, each with its directory: read once, whatever the number of directories. */
+interface MachineCandidates {
+  /** Instances that may be a parent (not a microVM, not a pool placeholder, enclaves not disabled) and hosts, by directory, in input order. */
+  byDirectory: Map<string, GraphNode[]>;
+  /** Of those instances, the enclave parents (enclave support, a pool, or enclaves), in input order. */
+  enclaveParents: Array<{ node: GraphNode; directory: string }>;
+}
+
+function machineCandidates(nodes: Map<string, GraphNode>, enclaveParents: Set<string>): MachineCandidates {
+  const byDirectory = new Map<string, GraphNode[]>();
+  const parents: MachineCandidates['enclaveParents'] = [];
   for (const node of nodes.values()) {
-    if (!eligible(node)) continue;
-    if (directoryOf(node.source.file) === directory) local.push(node);
-    else if (
-      nitro &&
+    const instance = node.kind === 'instance' && !node.microvm && !node.placement && node.enclaveEnabled !== false;
+    if (!instance && node.kind !== 'host') continue;
+    const directory = directoryOf(node.source.file);
+    const list = byDirectory.get(directory);
+    if (list) list.push(node);
+    else byDirectory.set(directory, [node]);
+    if (
+      instance &&
       node.kind === 'instance' &&
       ((!isUnknown(node.enclaveEnabled) && node.enclaveEnabled === true) || node.enclavePool !== undefined || enclaveParents.has(node.id))
     ) {
-      global.push(node);
+      parents.push({ node, directory });
     }
   }
+  return { byDirectory, enclaveParents: parents };
+}
+
+function chooseMachine(candidates: MachineCandidates, directory: string, nitro: boolean): Choice {
+  // Beside the files: instances, and hosts too for a directory of Firecracker configs only.
+  const local = (candidates.byDirectory.get(directory) ?? []).filter((node) => node.kind === 'instance' || !nitro);
   const here = readableDirectory(directory);
   if (local.length === 1) return { machine: local[0]!.id };
   if (local.length > 1) {
     return { reason: `the files in ${here} could belong to any of ${local.length} machines declared beside them: ${describeNodes(local)}` };
   }
+  const global = nitro ? candidates.enclaveParents.filter((parent) => parent.directory !== directory).map((parent) => parent.node) : [];
   if (global.length === 1) return { guess: global[0]! };
   if (global.length > 1) {
     return { reason: `the files in ${here} could belong to any of ${global.length} enclave-enabled instances in the scan: ${describeNodes(global)}; put them beside the one they configure` };

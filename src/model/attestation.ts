@@ -1,5 +1,5 @@
 import type { Graph } from './graph.js';
-import type { EnclaveNode, GraphNode, KeyNode } from './nodes.js';
+import type { EdgeKind, EnclaveNode, GraphNode, KeyNode } from './nodes.js';
 import type { SourceSpan } from './source.js';
 import { isUnknown, type Maybe } from './unknown.js';
 
@@ -24,6 +24,8 @@ export interface AttestationPin {
  * link says so.
  */
 export function attestationPins(graph: Graph, enclave: EnclaveNode, onlyImageInScan: boolean): AttestationPin[] {
+  // No key, no pin: the roles of the parent need not be looked for (asked for every enclave of the scan).
+  if (graph.nodes('key').length === 0) return [];
   const parent = graph.runsOn(enclave.id);
   const roles = parent ? rolesOf(graph, parent) : new Set<string>();
   const linked: AttestationPin[] = [];
@@ -64,7 +66,18 @@ function rolesOf(graph: Graph, instance: GraphNode): Set<string> {
   return roles;
 }
 
+/** Per graph (immutable), how many instances each role is tied to: asked for every enclave, key and statement. */
+const instanceCounts = new WeakMap<Graph, Map<string, number>>();
+
 function instancesOfRole(graph: Graph, roleId: string): number {
+  let counts = instanceCounts.get(graph);
+  if (!counts) instanceCounts.set(graph, (counts = new Map()));
+  let count = counts.get(roleId);
+  if (count === undefined) counts.set(roleId, (count = countInstancesOfRole(graph, roleId)));
+  return count;
+}
+
+function countInstancesOfRole(graph: Graph, roleId: string): number {
   let count = 0;
   for (const first of neighbours(graph, roleId)) {
     if (first.kind === 'instance') count++;
@@ -73,12 +86,24 @@ function instancesOfRole(graph: Graph, roleId: string): number {
   return count;
 }
 
+/** The edge kinds a role is tied to an instance through (every kind but runsOn and channels; the Record keeps the list complete). */
+const THROUGH_KINDS = Object.keys({ attaches: true, manages: true, uses: true, controls: true, access: true } satisfies Record<
+  Exclude<EdgeKind, 'runsOn' | 'channel'>,
+  true
+>) as EdgeKind[];
+
+/** Nodes at the other end of a node's edges of those kinds, either way (callers count or collect them: order is no matter). */
 function neighbours(graph: Graph, id: string): GraphNode[] {
   const found: GraphNode[] = [];
-  for (const edge of [...graph.out(id), ...graph.in(id)]) {
-    if (edge.kind === 'runsOn' || edge.kind === 'channel') continue;
-    const node = graph.node(edge.from === id ? edge.to : edge.from);
-    if (node) found.push(node);
+  for (const kind of THROUGH_KINDS) {
+    for (const edge of graph.out(id, kind)) {
+      const node = graph.node(edge.to);
+      if (node) found.push(node);
+    }
+    for (const edge of graph.in(id, kind)) {
+      const node = graph.node(edge.from);
+      if (node) found.push(node);
+    }
   }
   return found;
 }

@@ -22,12 +22,16 @@ export function hostComponents(graph: Graph, host: HostNode): {
   controllers: ControllerNode[];
   cards: CardNode[];
 } {
-  const running = graph.runningOn(host.id);
-  return {
-    hypervisors: running.filter((n): n is HypervisorNode => n.kind === 'hypervisor'),
-    controllers: running.filter((n): n is ControllerNode => n.kind === 'controller'),
-    cards: running.filter((n): n is CardNode => n.kind === 'card'),
-  };
+  const hypervisors: HypervisorNode[] = [];
+  const controllers: ControllerNode[] = [];
+  const cards: CardNode[] = [];
+  // One pass over what runs on the host (rules ask this of every host).
+  for (const node of graph.runningOn(host.id)) {
+    if (node.kind === 'hypervisor') hypervisors.push(node);
+    else if (node.kind === 'controller') controllers.push(node);
+    else if (node.kind === 'card') cards.push(node);
+  }
+  return { hypervisors, controllers, cards };
 }
 
 /** A node's tenant: its own, else that of what it runs on (an enclave inherits its parent's). */
@@ -42,8 +46,14 @@ export function tenantOf(graph: Graph, node: GraphNode): Maybe<string> | undefin
 
 /** Security groups that filter an instance's traffic: on the instance itself or on any of its NICs. */
 export function securityGroupsOf(graph: Graph, instance: InstanceNode | GraphNode): SecurityGroupNode[] {
-  const groups = graph.attachedTo(instance.id, 'securityGroup');
-  for (const nic of graph.attachedTo(instance.id, 'nic')) {
+  // One pass over the instance's attachments (its groups first, then its NICs' groups, each in input order).
+  const groups: SecurityGroupNode[] = [];
+  let nics: GraphNode[] | undefined;
+  for (const node of graph.attachedTo(instance.id)) {
+    if (node.kind === 'securityGroup') groups.push(node);
+    else if (node.kind === 'nic') (nics ??= []).push(node);
+  }
+  for (const nic of nics ?? []) {
     for (const group of graph.attachedTo(nic.id, 'securityGroup')) if (!groups.includes(group)) groups.push(group);
   }
   return groups;
