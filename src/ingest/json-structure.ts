@@ -156,28 +156,39 @@ export class ContainerIndex {
   constructor(private readonly objects: readonly object[]) {}
 
   indexOf(container: object): number | undefined {
-    const objects = this.objects;
-    const cursor = this.cursor;
-    const low = Math.max(0, cursor - NEARBY);
-    const high = Math.min(objects.length - 1, cursor + NEARBY);
-    for (let i = cursor; i <= high; i++) {
-      if (objects[i] === container) return (this.cursor = i);
-    }
-    for (let i = cursor - 1; i >= low; i--) {
-      if (objects[i] === container) return (this.cursor = i);
-    }
+    const near = this.around(container, NEAR);
+    if (near !== undefined) return near;
+    // An adapter that reads out of document order (a plan's resources, then their changes) has the map
+    // already: a wider look on every lookup would cost it more than hashing.
     if (!this.byObject) {
+      const further = this.around(container, FURTHER);
+      if (further !== undefined) return further;
       this.byObject = new Map();
-      for (let i = 0; i < objects.length; i++) this.byObject.set(objects[i]!, i);
+      for (let i = 0; i < this.objects.length; i++) this.byObject.set(this.objects[i]!, i);
     }
     const found = this.byObject.get(container);
     if (found !== undefined) this.cursor = found;
     return found;
   }
+
+  private around(container: object, distance: number): number | undefined {
+    const objects = this.objects;
+    const cursor = this.cursor;
+    const high = Math.min(objects.length - 1, cursor + distance);
+    for (let i = cursor; i <= high; i++) {
+      if (objects[i] === container) return (this.cursor = i);
+    }
+    const low = Math.max(0, cursor - distance);
+    for (let i = cursor - 1; i >= low; i--) {
+      if (objects[i] === container) return (this.cursor = i);
+    }
+    return undefined;
+  }
 }
 
-/** How far around the last container a lookup looks before it takes the map. */
-const NEARBY = 48;
+/** How far around the last container a lookup looks: always, and before the map is built. */
+const NEAR = 12;
+const FURTHER = 64;
 
 /**
  * Reads `text` (JSON that JSON.parse accepted) into the positions of its containers, and gives every
