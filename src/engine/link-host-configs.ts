@@ -56,7 +56,7 @@ export function linkHostConfigs(nodes: Map<string, GraphNode>, fragments: GraphF
       const toDirectory = directoryOfMachineId(edge.to);
       const directory = toDirectory ?? directoryOfMachineId(edge.from);
       if (directory === undefined) {
-        if (edge.kind === 'runsOn' && nodes.get(edge.to)?.kind === 'enclave') enclaveParents.add(edge.to);
+        if (edge.kind === 'runsOn' && nodes.get(edge.from)?.kind === 'enclave') enclaveParents.add(edge.to);
         continue;
       }
       const other = nodes.get(toDirectory !== undefined ? edge.from : edge.to);

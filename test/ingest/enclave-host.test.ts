@@ -138,6 +138,23 @@ describe('enclave host configs, linked only where it cannot change another input
     expect(capacity.find((f) => f.severity === 'note')!.message).toContain('with its own enclave pool, which these files would replace');
   });
 
+  // Regression: parents whose enclaves a manifest declares were never recognised as enclave parents (the
+  // enclave's runsOn edge was read the wrong way round), so these files were left without a machine for a
+  // reason that did not apply.
+  it("does not add an unrelated directory's enclave to the only parent when its manifest declares enclaves", async () => {
+    const manifest = 'apiVersion: isolint/v1\nhosts:\n  - id: h\n    instances:\n      - id: parent-1\n        vcpus: 8\n        memory: 16GiB\n        enclaves:\n          - id: e1\n            vcpus: 2\n            memory: 2GiB\n';
+    const directory = scratch({ 'a/parent.yaml': manifest, 'host/run-enclave.json': RUN_CONFIG });
+    const result = await run(directory);
+    const enclaves = result.graph.nodes('enclave');
+    expect(enclaves).toHaveLength(2);
+    // The manifest's enclave stays on its parent; the run config's is not put beside it.
+    expect(result.graph.runsOn('e1')?.id).toBe('parent-1');
+    expect(result.graph.runningOn('parent-1').map((node) => node.id)).toEqual(['e1']);
+    const notes = result.findings.filter((f) => f.ruleId === 'no-oversubscription' && f.location.file === 'host/run-enclave.json');
+    expect(notes.map((f) => f.severity)).toEqual(['note']);
+    expect(notes[0]!.message).toContain('with enclaves of its own, which these files would add to');
+  });
+
   it('still takes the only enclave parent when nothing else configures it', async () => {
     const directory = scratch({ 'infra/template.cfn': 'stand-in\n', 'host/run-enclave.json': RUN_CONFIG });
     const result = await run(directory, [cloudFormationStandIn]);
