@@ -6,7 +6,6 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { LARGE_INPUT_BYTES, YOUNG_GENERATION_FLAG } from '../bin/large-inputs.js';
 import { generateManifest } from './generate-manifest.mjs';
 
 const self = fileURLToPath(import.meta.url);
@@ -48,9 +47,7 @@ if (process.argv[2] === '--child') {
       writeFileSync(file, text);
       const runs = [];
       for (let i = 0; i < (hosts >= 100000 ? 1 : 3); i++) {
-        // The young-generation setting the CLI launcher uses for inputs this large (bin/large-inputs.js).
-        const flags = text.length > LARGE_INPUT_BYTES ? [YOUNG_GENERATION_FLAG] : [];
-        runs.push(JSON.parse(execFileSync(process.execPath, ['--max-old-space-size=16384', ...flags, self, '--child', file], { encoding: 'utf8', maxBuffer: 1 << 20 })));
+        runs.push(JSON.parse(execFileSync(process.execPath, ['--max-old-space-size=16384', self, '--child', file], { encoding: 'utf8', maxBuffer: 1 << 20 })));
       }
       const best = runs.sort((a, b) => a.ms - b.ms)[0];
       rows.push({ hosts, format, mib: text.length / 1048576, ...best });

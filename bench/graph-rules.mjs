@@ -102,11 +102,6 @@ if (process.argv[2] === '--child') {
   process.stdout.write(JSON.stringify({ results, maxRssMiB: process.resourceUsage().maxRSS / 1024 }));
 } else {
   const specs = process.argv.slice(2).length ? process.argv.slice(2) : ['100000:5', '1000000:1'];
-  // The young generation the CLI gives large runs (bin/large-inputs.js), so the figures are what users see.
-  const youngGeneration = await import('../bin/large-inputs.js').then(
-    (settings) => [settings.YOUNG_GENERATION_FLAG],
-    () => [],
-  );
   const work = mkdtempSync(join(tmpdir(), 'isolint-graph-rules-'));
   const load = () => loadavg().map((l) => l.toFixed(2)).join(' ');
   try {
@@ -117,14 +112,14 @@ if (process.argv[2] === '--child') {
       writeFileSync(path, generateManifest(Math.round(count / NODES_PER_HOST), 'json'));
       const before = load();
       const out = JSON.parse(
-        execFileSync(process.execPath, ['--max-old-space-size=4096', ...youngGeneration, '--expose-gc', self, '--child', path, runsText], { encoding: 'utf8', maxBuffer: 1 << 24 }),
+        execFileSync(process.execPath, ['--max-old-space-size=4096', '--expose-gc', self, '--child', path, runsText], { encoding: 'utf8', maxBuffer: 1 << 24 }),
       );
       const s = (ms) => `${(ms / 1000).toFixed(3)} s`;
       const line = (r) =>
         `assemble ${s(r.assembleMs)} (gc ${s(r.assembleGcMs)}), heap after assembly ${r.heapAfterAssemblyMiB.toFixed(0)} MiB, graph keeps ${r.graphHeapMiB.toFixed(0)} MiB; ` +
         `rules ${s(r.rulesMs)} (gc ${s(r.rulesGcMs)}), graph keeps ${r.graphHeapAfterRulesMiB.toFixed(0)} MiB after rules; total ${s(r.assembleMs + r.rulesMs)}`;
       const best = out.results.reduce((a, b) => (b.assembleMs + b.rulesMs < a.assembleMs + a.rulesMs ? b : a));
-      console.log(`${String(best.nodes).padStart(8)} nodes, ${best.edges} edges, ${best.findings} findings (checksum ${best.checksum}), ${best.problems} problems  [node ${youngGeneration.join(' ') || '(default young generation)'}; load avg before: ${before}]`);
+      console.log(`${String(best.nodes).padStart(8)} nodes, ${best.edges} edges, ${best.findings} findings (checksum ${best.checksum}), ${best.problems} problems  [load avg before: ${before}]`);
       out.results.forEach((r, i) => console.log(`  run ${i + 1}: ${line(r)}`));
       console.log(`  best:  ${line(best)}`);
       console.log(`  slowest rules of best run (ms): ${best.slowest.join(', ')}`);

@@ -17,7 +17,6 @@ import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PerformanceObserver } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
-import { LARGE_INPUT_BYTES, YOUNG_GENERATION_FLAG } from '../bin/large-inputs.js';
 import { generateManifest } from './generate-manifest.mjs';
 
 const self = fileURLToPath(import.meta.url);
@@ -98,14 +97,7 @@ if (process.argv[2] === '--child') {
 } else {
   const specs = process.argv.slice(2).length ? process.argv.slice(2) : ['manifest:100000', 'manifest:1000000', 'plan:5000', 'plan:50000'];
   const work = mkdtempSync(join(tmpdir(), 'isolint-scale-'));
-  // With the young-generation setting the CLI launcher uses for inputs this large (bin/large-inputs.js).
-  const node = (args, bytes) =>
-    JSON.parse(
-      execFileSync(process.execPath, ['--max-old-space-size=4096', '--expose-gc', ...(bytes > LARGE_INPUT_BYTES ? [YOUNG_GENERATION_FLAG] : []), self, ...args], {
-        encoding: 'utf8',
-        maxBuffer: 1 << 24,
-      }),
-    );
+  const node = (args) => JSON.parse(execFileSync(process.execPath, ['--max-old-space-size=4096', '--expose-gc', self, ...args], { encoding: 'utf8', maxBuffer: 1 << 24 }));
   const load = () => loadavg().map((l) => l.toFixed(2)).join(' ');
   try {
     for (const spec of specs) {
@@ -137,8 +129,8 @@ if (process.argv[2] === '--child') {
         throw new Error(`unknown spec ${spec} (manifest:N, plan:N, split:N:K)`);
       }
       const before = load();
-      const phases = node(['--child', kind, path], bytes);
-      const endToEnd = kind === 'split' ? undefined : node(['--check-child', path], bytes);
+      const phases = node(['--child', kind, path]);
+      const endToEnd = kind === 'split' ? undefined : node(['--check-child', path]);
       const fmt = (name) => (phases.phases[name] ? `${name} ${(phases.phases[name].ms / 1000).toFixed(2)} s (gc ${(phases.phases[name].gcMs / 1000).toFixed(2)})` : '');
       console.log(
         `${spec.padEnd(18)} ${(bytes / 1048576).toFixed(0).padStart(4)} MiB ${String(phases.nodes).padStart(8)} nodes  ` +

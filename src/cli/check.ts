@@ -1,5 +1,5 @@
 import { dirname, resolve } from 'node:path';
-import { Option, type Command } from 'commander';
+import { InvalidArgumentError, Option, type Command } from 'commander';
 import type { FailOn } from '../engine/config.js';
 import { isOpen, severityRank } from '../engine/finding.js';
 import { FORMATS, formatForPath, type Format } from '../report/formats.js';
@@ -21,6 +21,13 @@ interface CheckFlags {
   writeBaseline?: string;
   includeUnchanged?: boolean;
   rulesDir: string[];
+  maxFileSize?: number;
+}
+
+function wholeMiB(value: string): number {
+  const mib = Number(value);
+  if (!Number.isInteger(mib) || mib < 1) throw new InvalidArgumentError('expected a whole number of MiB, at least 1');
+  return mib;
 }
 
 const collect = (value: string, previous: string[]) => [...previous, ...value.split(',').map((v) => v.trim()).filter(Boolean)];
@@ -48,6 +55,7 @@ export function registerCheckCommand(program: Command, ctx: CliContext): void {
     .option('--write-baseline <file>', "record today's findings as the baseline (written whole or not at all)")
     .option('--include-unchanged', 'with --baseline: keep baseline findings in the report, marked unchanged')
     .option('--rules-dir <dir>', "load the team's own rules from this directory (repeatable; .js or .ts)", collect, [])
+    .option('--max-file-size <MiB>', 'largest input file read, in MiB (default 64, or maxFileSizeMiB in .isolint.yaml)', wholeMiB)
     .action(async (paths: string[], flags: CheckFlags) => {
       // Loaded here, not at start-up: `isolint measure` and `pcr` never pay for the rules and parsers.
       const [{ check, findGitRoot }, { resolveConfig }, { render }, { readBaseline, toBaseline }] = await Promise.all([
@@ -73,6 +81,7 @@ export function registerCheckCommand(program: Command, ctx: CliContext): void {
         skipRules: flags.skipRule,
         baseline,
         extraRules,
+        ...(flags.maxFileSize !== undefined ? { maxInputBytes: flags.maxFileSize * 1048576 } : {}),
       });
       if (flags.writeBaseline) writeOutput(ctx, flags.writeBaseline, `${JSON.stringify(toBaseline(result.findings), null, 2)}\n`);
       const format = flags.format ?? (flags.output ? formatForPath(flags.output) : undefined) ?? 'text';

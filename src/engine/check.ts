@@ -44,7 +44,7 @@ export interface CheckOptions {
   baseline?: IsolintBaseline;
   /** The team's own rules (see custom-rules.ts), run after the built-in ones. */
   extraRules?: readonly Rule[];
-  /** Per-file size cap (default MAX_INPUT_BYTES); embedders and the scale bench may raise it. */
+  /** Per-file size cap (default: the config's maxFileSizeMiB, else MAX_INPUT_BYTES); the CLI's --max-file-size sets it. */
   maxInputBytes?: number;
 }
 
@@ -117,7 +117,7 @@ export async function check(options: CheckOptions): Promise<CheckResult> {
 
   const fragments: GraphFragment[] = [];
   const files: CheckedFile[] = [];
-  const maxInputBytes = options.maxInputBytes ?? MAX_INPUT_BYTES;
+  const maxInputBytes = options.maxInputBytes ?? (config.maxFileSizeMiB !== undefined ? config.maxFileSizeMiB * 1048576 : MAX_INPUT_BYTES);
   // --- inputs made of several files (a CDK cloud assembly reads its own templates; src/cdk/): skip those files
   const owned = new Set(discovered.files.flatMap(({ absolutePath }) => adapters.flatMap((adapter) => adapter.owns?.(absolutePath) ?? [])));
   for (const { absolutePath, explicit } of discovered.files) {
@@ -127,7 +127,10 @@ export async function check(options: CheckOptions): Promise<CheckResult> {
     try {
       const size = statSync(absolutePath).size;
       if (size > maxInputBytes) {
-        throw new InputError(`file is ${Math.round(size / 1048576)} MiB, over the ${Math.round(maxInputBytes / 1048576)} MiB limit for inputs`, { file });
+        throw new InputError(
+          `file is ${Math.round(size / 1048576)} MiB, over the ${Math.round(maxInputBytes / 1048576)} MiB limit for inputs (raise it with --max-file-size or maxFileSizeMiB in .isolint.yaml)`,
+          { file },
+        );
       }
       const text = stripBom(readFileSync(absolutePath, 'utf8'));
       const input = { file, absolutePath, text };

@@ -18,6 +18,8 @@ export interface ResolvedConfig {
   rules: Record<string, Severity | 'off'>;
   failOn: FailOn;
   allowInlineSuppressions: boolean;
+  /** Per-file size cap in MiB, when the config raises or lowers the default (MAX_INPUT_BYTES). */
+  maxFileSizeMiB?: number;
   exclude: string[];
   suppressions: NonNullable<IsolintConfig['suppressions']>;
 }
@@ -58,6 +60,7 @@ export function loadConfig(file: string, displayName = file): ResolvedConfig {
     rules: { ...(value.rules ?? {}) },
     failOn: value.failOn ?? 'error',
     allowInlineSuppressions: value.allowInlineSuppressions ?? true,
+    ...(value.maxFileSizeMiB !== undefined ? { maxFileSizeMiB: value.maxFileSizeMiB } : {}),
     exclude: value.exclude ?? [],
     suppressions: value.suppressions ?? [],
   };

@@ -20,6 +20,10 @@ export interface IsolintConfig {
    */
   allowInlineSuppressions?: boolean;
   /**
+   * Largest input file read, in MiB (larger ones are refused with a one-line error). Default 64; a generated estate of a million nodes is about 140 MiB of JSON.
+   */
+  maxFileSizeMiB?: number;
+  /**
    * Paths or globs (relative to the config file; * and ** allowed) that directory scans skip.
    */
   exclude?: string[];

@@ -52,7 +52,7 @@ describe('directory scans', () => {
     const result = await scan(root);
     expect(result.files.map((f) => f.file)).toEqual(['hosts.yaml']);
     expect(result.problems).toEqual([
-      expect.objectContaining({ file: 'huge.json', level: 'error', message: `file is 64 MiB, over the ${MAX_INPUT_BYTES / 1048576} MiB limit for inputs` }),
+      expect.objectContaining({ file: 'huge.json', level: 'error', message: `file is 64 MiB, over the ${MAX_INPUT_BYTES / 1048576} MiB limit for inputs (raise it with --max-file-size or maxFileSizeMiB in .isolint.yaml)` }),
     ]);
   });
 
@@ -65,7 +65,28 @@ describe('directory scans', () => {
     const { code, stdout } = await runIsolint(['check', huge, '--format', 'json'], { cwd: root });
     expect(code).toBe(2);
     const problems = JSON.parse(stdout).problems as Array<{ message: string }>;
-    expect(problems.map((p) => p.message)).toEqual(['file is 128 MiB, over the 64 MiB limit for inputs']);
+    expect(problems.map((p) => p.message)).toEqual(['file is 128 MiB, over the 64 MiB limit for inputs (raise it with --max-file-size or maxFileSizeMiB in .isolint.yaml)']);
+  });
+
+  it('reads a file over the default cap when --max-file-size or the config raises it', async () => {
+    const root = join(work, 'raised');
+    mkdirSync(root);
+    // A real manifest padded past a 1 MiB cap with blank lines (the size check uses the file's size).
+    writeFileSync(join(root, 'hosts.yaml'), `${MANIFEST}${'\n'.repeat(1100 * 1024)}`);
+    const capped = await runIsolint(['check', '.', '--format', 'json'], { cwd: root });
+    expect(capped.code).toBe(0);
+    const small = await runIsolint(['check', '.', '--format', 'json', '--max-file-size', '1'], { cwd: root });
+    expect(small.code).toBe(2);
+    expect(JSON.parse(small.stdout).problems[0].message).toMatch(/over the 1 MiB limit for inputs/);
+    const raised = await runIsolint(['check', '.', '--format', 'json', '--max-file-size', '2'], { cwd: root });
+    expect(raised.code).toBe(0);
+    expect(JSON.parse(raised.stdout).files.map((f: { file: string }) => f.file)).toEqual(['hosts.yaml']);
+    writeFileSync(join(root, '.isolint.yaml'), 'maxFileSizeMiB: 1\n');
+    const configured = await runIsolint(['check', '.', '--format', 'json'], { cwd: root });
+    expect(configured.code).toBe(2);
+    const bad = await runIsolint(['check', '.', '--max-file-size', 'lots'], { cwd: root });
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/--max-file-size.*whole number of MiB/);
   });
 });
 
