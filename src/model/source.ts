@@ -103,6 +103,16 @@ export class LineIndex {
     return this.starts.length;
   }
 
+  /** The text of one 1-based line, without its line end (undefined past the last line). */
+  line(line: number): string | undefined {
+    const starts = this.starts;
+    if (line < 1 || line > starts.length) return undefined;
+    let end = line < starts.length ? starts[line]! : this.text.length;
+    if (end > starts[line - 1]! && this.text.charCodeAt(end - 1) === 0x0a) end--;
+    if (end > starts[line - 1]! && this.text.charCodeAt(end - 1) === 0x0d) end--;
+    return this.text.slice(starts[line - 1]!, end);
+  }
+
   /** 1-based line and column of a character offset. */
   position(offset: number): { line: number; column: number } {
     const starts = this.starts;

@@ -42,10 +42,12 @@ const NOTIFICATIONS = [
 export function toSarif(result: Pick<CheckResult, 'findings' | 'problems' | 'rules' | 'root' | 'absent'>, options: SarifOptions = {}): object {
   const texts = new SourceTexts(result.root);
   const hashes = new Map<string, string[]>();
+  // Hashes only of the lines results start on (a large input has millions of lines and a few findings).
+  const linesByFile = new Map<string, Set<number>>();
   const hashOf = (span: SourceSpan): string | undefined => {
     if (!hashes.has(span.file)) {
       const text = texts.text(span.file);
-      hashes.set(span.file, text === undefined ? [] : lineHashes(text));
+      hashes.set(span.file, text === undefined ? [] : lineHashes(text, linesByFile.get(span.file)));
     }
     return hashes.get(span.file)![span.startLine - 1];
   };
@@ -54,6 +56,11 @@ export function toSarif(result: Pick<CheckResult, 'findings' | 'problems' | 'rul
     (f) => (options.includeSuppressed || !f.suppression) && (options.includeUnchanged || f.baselineState !== 'unchanged'),
   );
   const absent = options.includeUnchanged ? (result.absent ?? []) : [];
+  for (const { location } of findings) {
+    let lines = linesByFile.get(location.file);
+    if (!lines) linesByFile.set(location.file, (lines = new Set()));
+    lines.add(location.startLine);
+  }
 
   const run: Record<string, unknown> = {
     tool: {

@@ -1,10 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
+import { LineIndex } from '../model/source.js';
 
 /** Reads input files once for reporters (excerpts, line hashes); a file that vanished reads as empty. */
 export class SourceTexts {
   private readonly cache = new Map<string, string | undefined>();
-  private readonly lines = new Map<string, string[]>();
+  private readonly lines = new Map<string, LineIndex>();
 
   constructor(private readonly root: string) {}
 
@@ -28,9 +29,10 @@ export class SourceTexts {
     if (!lines) {
       const text = this.text(file);
       if (text === undefined) return undefined;
-      lines = text.split(/\r\n|\r|\n/);
+      // Offsets of line starts, not a string per line: a large input has millions of lines.
+      lines = new LineIndex(text);
       this.lines.set(file, lines);
     }
-    return lines[line - 1];
+    return lines.line(line);
   }
 }

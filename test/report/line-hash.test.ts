@@ -61,4 +61,20 @@ describe('primaryLocationLineHash', () => {
       'c129715d7a2bc9a3:1',
     ]);
   });
+
+  it('gives the same hashes, counts included, when only some lines are asked for', () => {
+    // The window is 100 characters: lines longer than that with the same start hash alike.
+    const long = 'r'.repeat(120);
+    const text = ['const a = 1;', '', `  ${long}`, 'x', long, `\t${long}`, 'z\r\ny', 'end'].join('\n');
+    const all = lineHashes(text);
+    const some = lineHashes(text, new Set([3, 5, 6, 8, 99]));
+    expect(all.length).toBeGreaterThan(8);
+    expect(some[2]).toBe(all[2]);
+    expect(some[4]).toBe(all[4]);
+    expect(some[5]).toBe(all[5]);
+    expect(some[5]).toMatch(/:3$/); // the third occurrence of the same start once spaces and tabs are dropped
+    expect(some[7]).toBe(all[7]);
+    expect(some[0]).toBeUndefined();
+    expect(some[98]).toBeUndefined();
+  });
 });
