@@ -5,18 +5,15 @@
  * that start it, in lower-case hex, suffixed with how many times that value has occurred so far.
  *
  * The 64-bit arithmetic runs on 16-bit limbs (BigInt made a 14 MB file take seconds), the text is read
- * once through a ring of the last 128 characters rather than copied into a stream, and only the lines
- * asked for get a string.
+ * once from prefix hashes rather than copied into a stream, and only the lines asked for get a string.
  */
 const WINDOW = 100;
 const BASE = 37;
 const END_OF_FILE = 0xffff;
-const RING = 128;
-const RING_MASK = RING - 1;
-/** BASE^(WINDOW-1) mod 2^64, the weight of the character leaving the window, as 16-bit limbs (W0 lowest). */
-const [W0, W1, W2, W3] = (() => {
+/** BASE^WINDOW mod 2^64, the weight of a window's start in the prefix hash, as 16-bit limbs (P0 lowest). */
+const [P0, P1, P2, P3] = (() => {
   const limbs = [1, 0, 0, 0];
-  for (let i = 0; i < WINDOW - 1; i++) {
+  for (let i = 0; i < WINDOW; i++) {
     let carry = 0;
     for (let limb = 0; limb < 4; limb++) {
       const value = limbs[limb]! * BASE + carry;
@@ -26,6 +23,9 @@ const [W0, W1, W2, W3] = (() => {
   }
   return limbs as [number, number, number, number];
 })();
+/** Line starts waiting for their window to complete: at most one per character of a window. */
+const PENDING = 128;
+const PENDING_MASK = PENDING - 1;
 
 /**
  * The hash of each line of a text, index 0 for line 1: every line, or only the 1-based `lines` asked
@@ -54,90 +54,93 @@ export function lineHashes(text: string, lines?: ReadonlySet<number>): string[] 
 
 /**
  * Every line's hash, as two 32-bit halves per line (a large file has millions of lines: no strings yet).
- * One walk over the text: each character the hash reads enters a ring of the last 128, and once the
- * window ahead of a position is full, that position's hash is recorded if a line starts there.
+ * From prefix hashes: with H(n) the hash of the first n characters read, the window starting at p is
+ * H(p + 100) − H(p) × 37^100 (mod 2^64). So each character costs one multiply-add, and each line one
+ * multiplication when its window is complete. Values are four 16-bit limbs (lowest first): small-integer
+ * arithmetic only.
  */
 function hashEveryLine(text: string): { highs: Uint32Array; lows: Uint32Array; count: number } {
-  const state = new RollingHash();
+  let highs = new Uint32Array(1024);
+  let lows = new Uint32Array(1024);
+  let count = 0;
+  // Line starts whose window is not complete yet (at most one per character of a window): H(start) and the
+  // position where the window ends, in a ring.
+  const pending = new Uint16Array(PENDING * 4);
+  const pendingEnd = new Int32Array(PENDING);
+  let pendingHead = 0;
+  let pendingTail = 0;
+  let h0 = 0;
+  let h1 = 0;
+  let h2 = 0;
+  let h3 = 0;
+  let read = 0; // characters read so far: the position of the next one
+  let lineStart = true;
+  const step = (code: number): void => {
+    if (lineStart) {
+      const slot = (pendingTail & PENDING_MASK) * 4;
+      pending[slot] = h0;
+      pending[slot + 1] = h1;
+      pending[slot + 2] = h2;
+      pending[slot + 3] = h3;
+      pendingEnd[pendingTail & PENDING_MASK] = read + WINDOW;
+      pendingTail++;
+    }
+    lineStart = code === 0x0a;
+    // H(read + 1) = H(read) × 37 + code
+    let carry = h0 * BASE + code;
+    h0 = carry & 0xffff;
+    carry = h1 * BASE + (carry >>> 16);
+    h1 = carry & 0xffff;
+    carry = h2 * BASE + (carry >>> 16);
+    h2 = carry & 0xffff;
+    h3 = (h3 * BASE + (carry >>> 16)) & 0xffff;
+    read++;
+    if (pendingHead === pendingTail || pendingEnd[pendingHead & PENDING_MASK] !== read) return;
+    // A line's window is complete: H(read) − H(start) × 37^100, limb by limb, mod 2^64.
+    const slot = (pendingHead & PENDING_MASK) * 4;
+    const a0 = pending[slot]!;
+    const a1 = pending[slot + 1]!;
+    const a2 = pending[slot + 2]!;
+    const a3 = pending[slot + 3]!;
+    let term = a0 * P0;
+    const m0 = term % 0x10000;
+    term = Math.floor(term / 0x10000) + a0 * P1 + a1 * P0;
+    const m1 = term % 0x10000;
+    term = Math.floor(term / 0x10000) + a0 * P2 + a1 * P1 + a2 * P0;
+    const m2 = term % 0x10000;
+    term = Math.floor(term / 0x10000) + a0 * P3 + a1 * P2 + a2 * P1 + a3 * P0;
+    const m3 = term % 0x10000;
+    let difference = h0 - m0;
+    const w0 = difference & 0xffff;
+    difference = h1 - m1 - (difference < 0 ? 1 : 0);
+    const w1 = difference & 0xffff;
+    difference = h2 - m2 - (difference < 0 ? 1 : 0);
+    const w2 = difference & 0xffff;
+    const w3 = (h3 - m3 - (difference < 0 ? 1 : 0)) & 0xffff;
+    if (count === highs.length) {
+      highs = grow(highs);
+      lows = grow(lows);
+    }
+    highs[count] = w3 * 0x10000 + w2;
+    lows[count] = w1 * 0x10000 + w0;
+    count++;
+    pendingHead++;
+  };
   let previousWasCr = false;
-  for (let i = 0; i < text.length; i++) {
-    const code = text.charCodeAt(i);
+  for (let index = 0; index < text.length; index++) {
+    const code = text.charCodeAt(index);
     if (code === 0x20 || code === 0x09 || (previousWasCr && code === 0x0a)) {
       previousWasCr = false;
       continue;
     }
     previousWasCr = code === 0x0d;
-    state.push(code === 0x0d ? 0x0a : code);
+    step(code === 0x0d ? 0x0a : code);
   }
-  state.push(END_OF_FILE);
-  // Zeros after the end, until every position (the end mark's included) has been a window's start.
-  const end = state.produced;
-  while (state.position < end) state.push(0);
-  return { highs: state.highs, lows: state.lows, count: state.count };
-}
-
-/** The rolling hash's state; the 64-bit value is four 16-bit limbs (h0 lowest): small-integer arithmetic only. */
-class RollingHash {
-  highs = new Uint32Array(1024);
-  lows = new Uint32Array(1024);
-  count = 0;
-  /** Characters read so far (the stream position of the next one), and the start of the window hashed. */
-  produced = 0;
-  position = 0;
-  private readonly ring = new Uint16Array(RING);
-  private h0 = 0;
-  private h1 = 0;
-  private h2 = 0;
-  private h3 = 0;
-
-  push(code: number): void {
-    const ring = this.ring;
-    ring[this.produced & RING_MASK] = code;
-    this.produced++;
-    let h0 = this.h0;
-    let h1 = this.h1;
-    let h2 = this.h2;
-    let h3 = this.h3;
-    if (this.produced > WINDOW) {
-      const position = this.position;
-      if (position === 0 || ring[(position - 1) & RING_MASK] === 0x0a) this.record(h3 * 0x10000 + h2, h1 * 0x10000 + h0);
-      // Take the leaving character out: subtract its code × BASE^(WINDOW-1), limb by limb, mod 2^64.
-      const leaving = ring[position & RING_MASK]!;
-      let product = leaving * W0;
-      const q0 = product & 0xffff;
-      product = leaving * W1 + (product >>> 16);
-      const q1 = product & 0xffff;
-      product = leaving * W2 + (product >>> 16);
-      const q2 = product & 0xffff;
-      const q3 = (leaving * W3 + (product >>> 16)) & 0xffff;
-      let difference = h0 - q0;
-      h0 = difference & 0xffff;
-      difference = h1 - q1 - (difference < 0 ? 1 : 0);
-      h1 = difference & 0xffff;
-      difference = h2 - q2 - (difference < 0 ? 1 : 0);
-      h2 = difference & 0xffff;
-      h3 = (h3 - q3 - (difference < 0 ? 1 : 0)) & 0xffff;
-      this.position = position + 1;
-    }
-    // Shift the new one in: hash × BASE + code.
-    let carry = h0 * BASE + code;
-    this.h0 = carry & 0xffff;
-    carry = h1 * BASE + (carry >>> 16);
-    this.h1 = carry & 0xffff;
-    carry = h2 * BASE + (carry >>> 16);
-    this.h2 = carry & 0xffff;
-    this.h3 = (h3 * BASE + (carry >>> 16)) & 0xffff;
-  }
-
-  private record(high: number, low: number): void {
-    if (this.count === this.highs.length) {
-      this.highs = grow(this.highs);
-      this.lows = grow(this.lows);
-    }
-    this.highs[this.count] = high;
-    this.lows[this.count] = low;
-    this.count++;
-  }
+  step(END_OF_FILE);
+  lineStart = false;
+  // Zeros after the end mark, until every line's window is complete.
+  while (pendingHead !== pendingTail) step(0);
+  return { highs, lows, count };
 }
 
 function key(high: number, low: number): string {
