@@ -162,8 +162,9 @@ export class LocatedDocument {
 
   hasKey(container: object, key: string): boolean {
     const ref = this.ref(container);
-    // A container JSON.parse built has exactly the keys of its text (duplicates send the text to the full parser).
-    if (typeof ref === 'number') return Object.prototype.hasOwnProperty.call(container, key);
+    // A container JSON.parse built has exactly the keys of its text (duplicates send the text to the full
+    // parser), as long as adapters do not add or delete keys of parsed values. An array has no keys here.
+    if (typeof ref === 'number') return !Array.isArray(container) && Object.prototype.hasOwnProperty.call(container, key);
     return ref?.keyOffset(key) !== undefined;
   }
 }

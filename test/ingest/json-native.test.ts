@@ -27,7 +27,7 @@ function allSpans(document: LocatedDocument): unknown[] {
     if (value === null || typeof value !== 'object') return;
     out.push(document.pointerOf(value), json(document.spanOf(value)));
     const keys: Array<string | number> = Array.isArray(value) ? value.map((_, i) => i) : Object.keys(value);
-    for (const key of [...keys, 'absent-key', 99]) {
+    for (const key of [...keys, 'absent-key', 99, '0', 'length', '__proto__']) {
       out.push(
         key,
         json(document.spanOfKey(value, key)),
