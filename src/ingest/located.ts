@@ -108,17 +108,9 @@ export class LocatedDocument {
 
   private ref(container: object | undefined): LocationRef {
     if (!container) return undefined;
-    // An adapter asks several spans of one element in a row (its id, its properties, whether a key is there).
-    if (container === this.lastContainer) return this.lastRef;
-    // A document read by JSON.parse has no recorded locations: one map lookup, no symbol lookup up the prototype chain.
-    const ref = this.containers ? this.containers.indexOf(container) : locationOf(container);
-    this.lastContainer = container;
-    this.lastRef = ref;
-    return ref;
+    // A document read by JSON.parse has no recorded locations: no symbol lookup up the prototype chain.
+    return this.containers ? this.containers.indexOf(container) : locationOf(container);
   }
-
-  private lastContainer: object | undefined;
-  private lastRef: LocationRef;
 
   /**
    * Spans of objects' properties by name, computed when first asked for (most elements never get a

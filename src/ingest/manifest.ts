@@ -116,13 +116,13 @@ class ManifestReader {
 
   // -- helpers ---------------------------------------------------------------------------------
 
-  /** Source span, property spans and suppressions of one manifest object. */
-  private base(object: object & { suppress?: Suppressions }): {
+  /** Source span (its `id` line unless given), property spans and suppressions of one manifest object. */
+  private base(object: object & { suppress?: Suppressions }, source: SourceSpan = this.sourceOf(object)): {
     source: SourceSpan;
     at: Readonly<Record<string, SourceSpan>>;
     suppressions: readonly InlineSuppression[];
   } {
-    return { source: this.sourceOf(object), at: this.document.lazySpans(object), suppressions: this.suppressions(object) };
+    return { source, at: this.document.lazySpans(object), suppressions: this.suppressions(object) };
   }
 
   /** Where an element is named: its `id` line, else the whole object. */
@@ -195,6 +195,7 @@ class ManifestReader {
     const hypervisorId = host.hypervisor?.id ?? `${host.id}/hypervisor`;
     if (host.hypervisor) {
       const hypervisor = host.hypervisor;
+      const hypervisorSpan = this.document.spanOfKey(host, 'hypervisor');
       this.add({
         kind: 'hypervisor',
         id: hypervisorId,
@@ -204,26 +205,26 @@ class ManifestReader {
         firewall: this.maybe(hypervisor.firewall),
         // The Nitro hypervisor has no memory access API at all ("there are no APIs for memory access").
         memoryAccessApi: hypervisor.memoryAccessApi ?? (hypervisor.kind === 'nitro' ? false : NOT_DECLARED),
-        source: this.document.spanOfKey(host, 'hypervisor'),
+        source: hypervisorSpan,
         at: this.document.lazySpans(hypervisor, hypervisor.reserved),
         suppressions: this.suppressions(hypervisor),
       });
-      this.edge('runsOn', hypervisorId, host.id, this.document.spanOfKey(host, 'hypervisor'));
+      this.edge('runsOn', hypervisorId, host.id, hypervisorSpan);
     }
 
     const controllerId = host.controller?.id ?? `${host.id}/controller`;
     if (host.controller) {
       const controller = host.controller;
+      const controllerSpan = this.document.spanOfKey(host, 'controller');
       this.add({
         kind: 'controller',
         id: controllerId,
         controllerKind: this.maybe(controller.kind),
         memoryAccessApi: controller.memoryAccessApi ?? (controller.kind === 'nitro' ? false : NOT_DECLARED),
-        ...this.base(controller),
-        source: this.document.spanOfKey(host, 'controller'),
+        ...this.base(controller, controllerSpan),
       });
-      this.edge('runsOn', controllerId, host.id, this.document.spanOfKey(host, 'controller'));
-      if (host.hypervisor) this.edge('manages', controllerId, hypervisorId, this.document.spanOfKey(host, 'controller'));
+      this.edge('runsOn', controllerId, host.id, controllerSpan);
+      if (host.hypervisor) this.edge('manages', controllerId, hypervisorId, controllerSpan);
     }
 
     for (const card of host.cards ?? []) {
@@ -233,11 +234,11 @@ class ManifestReader {
         id,
         cardKind: card.kind,
         firewall: card.firewall ?? (card.kind === 'vpc' ? true : NOT_DECLARED),
-        ...this.base(card),
-        source: this.document.hasKey(card, 'id') ? this.document.spanOfKey(card, 'id') : this.document.spanOfKey(card, 'kind'),
+        ...this.base(card, this.document.spanOfKey(card, this.document.hasKey(card, 'id') ? 'id' : 'kind')),
       });
-      this.edge('runsOn', id, host.id, this.document.spanOf(card));
-      if (host.controller) this.edge('manages', controllerId, id, this.document.spanOf(card));
+      const cardSpan = this.document.spanOf(card);
+      this.edge('runsOn', id, host.id, cardSpan);
+      if (host.controller) this.edge('manages', controllerId, id, cardSpan);
     }
 
     for (const access of host.access ?? []) {
