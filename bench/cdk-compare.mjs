@@ -16,7 +16,15 @@ mkdirSync(OUT, { recursive: true });
 // The fixture app is TypeScript: compile it once (CommonJS, as a CDK app's tsconfig says) under bench/out/.
 const appJs = join(OUT, 'app-js');
 let started = performance.now();
-execFileSync(process.execPath, [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(ROOT, 'fixtures', 'cdk', 'app', 'tsconfig.json'), '--noEmit', 'false', '--outDir', appJs]);
+execFileSync(process.execPath, [
+  join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'),
+  '-p',
+  join(ROOT, 'fixtures', 'cdk', 'app', 'tsconfig.json'),
+  '--noEmit',
+  'false',
+  '--outDir',
+  appJs,
+]);
 writeFileSync(join(appJs, 'package.json'), '{"type":"commonjs"}\n');
 console.log(`compiled the fixture app in ${ms(started)}`);
 
@@ -33,7 +41,11 @@ const { check } = await import(join(ROOT, 'dist', 'src', 'index.js'));
 function synth(name, props, prepare) {
   const outdir = join(OUT, name);
   const started = performance.now();
-  const app = buildApp({ outdir, ...props, context: { '@aws-cdk/core:validationReportJson': true, ...(props.context ?? {}) } });
+  const app = buildApp({
+    outdir,
+    ...props,
+    context: { '@aws-cdk/core:validationReportJson': true, ...(props.context ?? {}) },
+  });
   prepare?.(app);
   let failed = false;
   try {
@@ -51,11 +63,19 @@ const plain = synth('plain', quiet);
 rows.push({ tool: 'cdk synth, no validation (baseline)', wall: plain.wall, findings: [] });
 
 const builtin = synth('builtin', {});
-rows.push({ tool: "CDK built-in validation (CloudFormation Validate)", wall: builtin.wall, findings: reportFindings(builtin.outdir, 'CloudFormation Validate') });
+rows.push({
+  tool: 'CDK built-in validation (CloudFormation Validate)',
+  wall: builtin.wall,
+  findings: reportFindings(builtin.outdir, 'CloudFormation Validate'),
+});
 
 // cdk-nag 3 is itself a validation plugin: Validations.of(app).addPlugins(new AwsSolutionsChecks(app)).
 const nagged = synth('cdk-nag', quiet, (app) => cdk.Validations.of(app).addPlugins(new nag.AwsSolutionsChecks(app)));
-rows.push({ tool: 'cdk-nag AwsSolutions', wall: nagged.wall, findings: [...reportFindings(nagged.outdir, 'AwsSolutions'), ...nagReport(nagged.outdir)] });
+rows.push({
+  tool: 'cdk-nag AwsSolutions',
+  wall: nagged.wall,
+  findings: [...reportFindings(nagged.outdir, 'AwsSolutions'), ...nagReport(nagged.outdir)],
+});
 
 const plugin = synth('isolint-plugin', { ...quiet, policyValidationBeta1: [new IsolintValidator()] });
 rows.push({ tool: 'isolint plugin in synth', wall: plugin.wall, findings: reportFindings(plugin.outdir, 'isolint') });
@@ -65,10 +85,27 @@ const result = await check({ paths: [plain.outdir], cwd: ROOT, root: ROOT, measu
 rows.push({
   tool: 'isolint check cdk.out (in-process, after synth)',
   wall: performance.now() - started,
-  findings: result.findings.map((f) => `${f.ruleId} ${f.location.logicalLocation?.fullyQualifiedName ?? '?'} @ ${f.location.file}:${f.location.startLine}`),
+  findings: result.findings.map(
+    (f) =>
+      `${f.ruleId} ${f.location.logicalLocation?.fullyQualifiedName ?? '?'} @ ${f.location.file}:${f.location.startLine}`,
+  ),
 });
 started = performance.now();
-execFileSync(process.execPath, [join(ROOT, 'bin', 'isolint.js'), 'check', '--format', 'sarif', '--fail-on', 'none', '-o', join(OUT, 'isolint.sarif'), plain.outdir], { cwd: ROOT });
+execFileSync(
+  process.execPath,
+  [
+    join(ROOT, 'bin', 'isolint.js'),
+    'check',
+    '--format',
+    'sarif',
+    '--fail-on',
+    'none',
+    '-o',
+    join(OUT, 'isolint.sarif'),
+    plain.outdir,
+  ],
+  { cwd: ROOT },
+);
 rows.push({ tool: 'isolint CLI, SARIF (new process)', wall: performance.now() - started, findings: [] });
 
 for (const row of rows) {
@@ -108,4 +145,3 @@ function nagReport(outdir) {
 function ms(value) {
   return `${value.toFixed(0)} ms`;
 }
-

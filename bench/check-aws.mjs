@@ -63,18 +63,80 @@ function plan(count) {
   for (let i = 0; resources.length < count; i++) {
     const open = i % 10 === 0;
     resources.push(
-      { address: `aws_security_group.g${i}`, mode: 'managed', type: 'aws_security_group', name: `g${i}`, values: { name: `g${i}`, ingress: [{ from_port: 22, to_port: 22, protocol: 'tcp', cidr_blocks: [open ? '0.0.0.0/0' : '10.0.0.0/8'], ipv6_cidr_blocks: [], self: false }] } },
-      { address: `aws_instance.i${i}`, mode: 'managed', type: 'aws_instance', name: `i${i}`, values: { ami: 'ami-0abcdef1234567890', instance_type: 'm5.large', metadata_options: [{ http_tokens: i % 4 === 0 ? 'optional' : 'required', http_endpoint: 'enabled' }], root_block_device: [{ encrypted: true, volume_size: 20 }] } },
-      { address: `aws_ebs_volume.v${i}`, mode: 'managed', type: 'aws_ebs_volume', name: `v${i}`, values: { size: 100, encrypted: i % 3 !== 0 } },
-      { address: `aws_volume_attachment.a${i}`, mode: 'managed', type: 'aws_volume_attachment', name: `a${i}`, values: { device_name: '/dev/sdf' } },
+      {
+        address: `aws_security_group.g${i}`,
+        mode: 'managed',
+        type: 'aws_security_group',
+        name: `g${i}`,
+        values: {
+          name: `g${i}`,
+          ingress: [
+            {
+              from_port: 22,
+              to_port: 22,
+              protocol: 'tcp',
+              cidr_blocks: [open ? '0.0.0.0/0' : '10.0.0.0/8'],
+              ipv6_cidr_blocks: [],
+              self: false,
+            },
+          ],
+        },
+      },
+      {
+        address: `aws_instance.i${i}`,
+        mode: 'managed',
+        type: 'aws_instance',
+        name: `i${i}`,
+        values: {
+          ami: 'ami-0abcdef1234567890',
+          instance_type: 'm5.large',
+          metadata_options: [{ http_tokens: i % 4 === 0 ? 'optional' : 'required', http_endpoint: 'enabled' }],
+          root_block_device: [{ encrypted: true, volume_size: 20 }],
+        },
+      },
+      {
+        address: `aws_ebs_volume.v${i}`,
+        mode: 'managed',
+        type: 'aws_ebs_volume',
+        name: `v${i}`,
+        values: { size: 100, encrypted: i % 3 !== 0 },
+      },
+      {
+        address: `aws_volume_attachment.a${i}`,
+        mode: 'managed',
+        type: 'aws_volume_attachment',
+        name: `a${i}`,
+        values: { device_name: '/dev/sdf' },
+      },
     );
     changes.push(
-      { address: `aws_instance.i${i}`, type: 'aws_instance', change: { actions: ['create'], after_unknown: { id: true, vpc_security_group_ids: true } } },
-      { address: `aws_volume_attachment.a${i}`, type: 'aws_volume_attachment', change: { actions: ['create'], after_unknown: { volume_id: true, instance_id: true } } },
+      {
+        address: `aws_instance.i${i}`,
+        type: 'aws_instance',
+        change: { actions: ['create'], after_unknown: { id: true, vpc_security_group_ids: true } },
+      },
+      {
+        address: `aws_volume_attachment.a${i}`,
+        type: 'aws_volume_attachment',
+        change: { actions: ['create'], after_unknown: { volume_id: true, instance_id: true } },
+      },
     );
     configuration.push(
-      { address: `aws_instance.i${i}`, type: 'aws_instance', expressions: { vpc_security_group_ids: { references: [`aws_security_group.g${i}.id`, `aws_security_group.g${i}`] } } },
-      { address: `aws_volume_attachment.a${i}`, type: 'aws_volume_attachment', expressions: { volume_id: { references: [`aws_ebs_volume.v${i}.id`] }, instance_id: { references: [`aws_instance.i${i}.id`] } } },
+      {
+        address: `aws_instance.i${i}`,
+        type: 'aws_instance',
+        expressions: {
+          vpc_security_group_ids: { references: [`aws_security_group.g${i}.id`, `aws_security_group.g${i}`] },
+        },
+      },
+      {
+        address: `aws_volume_attachment.a${i}`,
+        type: 'aws_volume_attachment',
+        expressions: {
+          volume_id: { references: [`aws_ebs_volume.v${i}.id`] },
+          instance_id: { references: [`aws_instance.i${i}.id`] },
+        },
+      },
     );
   }
   return JSON.stringify(

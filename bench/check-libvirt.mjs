@@ -69,7 +69,14 @@ try {
   const result = await check({
     paths: [work],
     root: work,
-    config: { directory: work, rules: {}, failOn: 'error', allowInlineSuppressions: true, exclude: [], suppressions: [] },
+    config: {
+      directory: work,
+      rules: {},
+      failOn: 'error',
+      allowInlineSuppressions: true,
+      exclude: [],
+      suppressions: [],
+    },
   });
   const elapsed = performance.now() - before;
   const { nodes, edges } = result.graph.size;
@@ -78,9 +85,13 @@ try {
     const key = `${finding.severity}:${finding.ruleId}`;
     bySeverity[key] = (bySeverity[key] ?? 0) + 1;
   }
-  console.log(`libvirt estate: ${domains} domains on ${hosts} hosts, ${result.files.length} files, ${(bytes / 1048576).toFixed(1)} MiB of domain XML (generated in ${(generated / 1000).toFixed(1)} s)`);
+  console.log(
+    `libvirt estate: ${domains} domains on ${hosts} hosts, ${result.files.length} files, ${(bytes / 1048576).toFixed(1)} MiB of domain XML (generated in ${(generated / 1000).toFixed(1)} s)`,
+  );
   console.log(`check: ${(elapsed / 1000).toFixed(2)} s (${(elapsed / domains).toFixed(3)} ms per domain)`);
-  console.log(`graph: ${nodes} nodes, ${edges} edges; findings: ${JSON.stringify(bySeverity)}; input problems: ${result.problems.length}`);
+  console.log(
+    `graph: ${nodes} nodes, ${edges} edges; findings: ${JSON.stringify(bySeverity)}; input problems: ${result.problems.length}`,
+  );
   console.log(`peak RSS: ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB`);
 } finally {
   rmSync(work, { recursive: true, force: true });

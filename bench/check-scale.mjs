@@ -17,7 +17,14 @@ if (process.argv[2] === '--child') {
   const result = await check({
     paths: [file],
     root: tmpdir(),
-    config: { directory: tmpdir(), rules: {}, failOn: 'error', allowInlineSuppressions: true, exclude: [], suppressions: [] },
+    config: {
+      directory: tmpdir(),
+      rules: {},
+      failOn: 'error',
+      allowInlineSuppressions: true,
+      exclude: [],
+      suppressions: [],
+    },
     // The generated estates outgrow the CLI's 64 MiB per-file cap at 100k hosts.
     maxInputBytes: Number.POSITIVE_INFINITY,
   });
@@ -36,7 +43,13 @@ if (process.argv[2] === '--child') {
 } else {
   const sizes = process.argv.slice(2).length
     ? process.argv.slice(2).map((s) => s.split(':'))
-    : [['1000', 'json'], ['10000', 'json'], ['100000', 'json'], ['1000', 'yaml'], ['10000', 'yaml']];
+    : [
+        ['1000', 'json'],
+        ['10000', 'json'],
+        ['100000', 'json'],
+        ['1000', 'yaml'],
+        ['10000', 'yaml'],
+      ];
   const work = mkdtempSync(join(tmpdir(), 'isolint-bench-'));
   const rows = [];
   try {
@@ -47,7 +60,14 @@ if (process.argv[2] === '--child') {
       writeFileSync(file, text);
       const runs = [];
       for (let i = 0; i < (hosts >= 100000 ? 1 : 3); i++) {
-        runs.push(JSON.parse(execFileSync(process.execPath, ['--max-old-space-size=16384', self, '--child', file], { encoding: 'utf8', maxBuffer: 1 << 20 })));
+        runs.push(
+          JSON.parse(
+            execFileSync(process.execPath, ['--max-old-space-size=16384', self, '--child', file], {
+              encoding: 'utf8',
+              maxBuffer: 1 << 20,
+            }),
+          ),
+        );
       }
       const best = runs.sort((a, b) => a.ms - b.ms)[0];
       rows.push({ hosts, format, mib: text.length / 1048576, ...best });
@@ -63,7 +83,9 @@ if (process.argv[2] === '--child') {
       const list = rows.filter((r) => r.format === format).sort((a, b) => a.hosts - b.hosts);
       for (let i = 1; i < list.length; i++) {
         const ratio = list[i].ms / list[i - 1].ms;
-        console.log(`${format}: ${list[i].hosts / list[i - 1].hosts}× the input (${list[i - 1].nodes} → ${list[i].nodes} nodes) cost ${ratio.toFixed(1)}× the time`);
+        console.log(
+          `${format}: ${list[i].hosts / list[i - 1].hosts}× the input (${list[i - 1].nodes} → ${list[i].nodes} nodes) cost ${ratio.toFixed(1)}× the time`,
+        );
       }
     }
   } finally {

@@ -71,7 +71,9 @@ if (process.argv[2] === '--child') {
       rule.check(assembled.graph, {
         report(descriptor) {
           findings++;
-          hash(`${rule.id}\0${descriptor.messageId}\0${descriptor.subject.id ?? `${descriptor.subject.from}>${descriptor.subject.to}`}\0${descriptor.property ?? ''}\0${JSON.stringify(descriptor.data)}\n`);
+          hash(
+            `${rule.id}\0${descriptor.messageId}\0${descriptor.subject.id ?? `${descriptor.subject.from}>${descriptor.subject.to}`}\0${descriptor.property ?? ''}\0${JSON.stringify(descriptor.data)}\n`,
+          );
         },
       });
       ruleTimes.push([rule.id, performance.now() - ruleStarted]);
@@ -95,7 +97,10 @@ if (process.argv[2] === '--child') {
       problems: assembled.problems.length,
       nodes: assembled.graph.size.nodes,
       edges: assembled.graph.size.edges,
-      slowest: ruleTimes.sort((a, b) => b[1] - a[1]).slice(0, 6).map(([id, ms]) => `${id} ${ms.toFixed(0)}`),
+      slowest: ruleTimes
+        .sort((a, b) => b[1] - a[1])
+        .slice(0, 6)
+        .map(([id, ms]) => `${id} ${ms.toFixed(0)}`),
     });
     assembled = undefined;
   }
@@ -103,7 +108,10 @@ if (process.argv[2] === '--child') {
 } else {
   const specs = process.argv.slice(2).length ? process.argv.slice(2) : ['100000:5', '1000000:1'];
   const work = mkdtempSync(join(tmpdir(), 'isolint-graph-rules-'));
-  const load = () => loadavg().map((l) => l.toFixed(2)).join(' ');
+  const load = () =>
+    loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ');
   try {
     for (const spec of specs) {
       const [countText, runsText = '3'] = spec.split(':');
@@ -112,14 +120,19 @@ if (process.argv[2] === '--child') {
       writeFileSync(path, generateManifest(Math.round(count / NODES_PER_HOST), 'json'));
       const before = load();
       const out = JSON.parse(
-        execFileSync(process.execPath, ['--max-old-space-size=4096', '--expose-gc', self, '--child', path, runsText], { encoding: 'utf8', maxBuffer: 1 << 24 }),
+        execFileSync(process.execPath, ['--max-old-space-size=4096', '--expose-gc', self, '--child', path, runsText], {
+          encoding: 'utf8',
+          maxBuffer: 1 << 24,
+        }),
       );
       const s = (ms) => `${(ms / 1000).toFixed(3)} s`;
       const line = (r) =>
         `assemble ${s(r.assembleMs)} (gc ${s(r.assembleGcMs)}), heap after assembly ${r.heapAfterAssemblyMiB.toFixed(0)} MiB, graph keeps ${r.graphHeapMiB.toFixed(0)} MiB; ` +
         `rules ${s(r.rulesMs)} (gc ${s(r.rulesGcMs)}), graph keeps ${r.graphHeapAfterRulesMiB.toFixed(0)} MiB after rules; total ${s(r.assembleMs + r.rulesMs)}`;
       const best = out.results.reduce((a, b) => (b.assembleMs + b.rulesMs < a.assembleMs + a.rulesMs ? b : a));
-      console.log(`${String(best.nodes).padStart(8)} nodes, ${best.edges} edges, ${best.findings} findings (checksum ${best.checksum}), ${best.problems} problems  [load avg before: ${before}]`);
+      console.log(
+        `${String(best.nodes).padStart(8)} nodes, ${best.edges} edges, ${best.findings} findings (checksum ${best.checksum}), ${best.problems} problems  [load avg before: ${before}]`,
+      );
       out.results.forEach((r, i) => console.log(`  run ${i + 1}: ${line(r)}`));
       console.log(`  best:  ${line(best)}`);
       console.log(`  slowest rules of best run (ms): ${best.slowest.join(', ')}`);

@@ -19,5 +19,7 @@ const result = spawnSync('npx', ['vitest', 'run', 'test/eif/fuzz.test.ts'], {
   env: { ...process.env, FUZZ_CASES: String(cases), FUZZ_SEED: String(seed) },
 });
 const seconds = Number(process.hrtime.bigint() - start) / 1e9;
-console.log(`${result.status === 0 ? 'no' : 'SOME'} unexpected errors; ${seconds.toFixed(1)} s, ${(cases / seconds).toFixed(0)} cases/s`);
+console.log(
+  `${result.status === 0 ? 'no' : 'SOME'} unexpected errors; ${seconds.toFixed(1)} s, ${(cases / seconds).toFixed(0)} cases/s`,
+);
 process.exitCode = result.status ?? 1;

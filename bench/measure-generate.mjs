@@ -28,7 +28,13 @@ export function generateEif({ sizeMiB = 512, shape = 'nitro', out, fresh = false
     JSON.stringify({
       ImageName: 'bench',
       ImageVersion: '1',
-      BuildMetadata: { BuildTime: new Date(0).toISOString(), BuildTool: 'isolint-bench', BuildToolVersion: '1', OperatingSystem: 'Linux', KernelVersion: 'bench' },
+      BuildMetadata: {
+        BuildTime: new Date(0).toISOString(),
+        BuildTool: 'isolint-bench',
+        BuildToolVersion: '1',
+        OperatingSystem: 'Linux',
+        KernelVersion: 'bench',
+      },
       DockerInfo: null,
     }),
   );
@@ -75,7 +81,7 @@ export function generateEif({ sizeMiB = 512, shape = 'nitro', out, fresh = false
       write(section.data);
       continue;
     }
-    for (let remaining = section.size; remaining > 0; ) {
+    for (let remaining = section.size; remaining > 0;) {
       const length = Math.min(block.length, remaining);
       block.writeUInt32BE(blockNumber++, 0);
       write(block.subarray(0, length));
@@ -94,5 +100,12 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     const i = args.indexOf(`--${name}`);
     return i >= 0 ? args[i + 1] : fallback;
   };
-  console.log(generateEif({ sizeMiB: Number(option('size', '512')), shape: option('shape', 'nitro'), out: option('out'), fresh: args.includes('--fresh') }));
+  console.log(
+    generateEif({
+      sizeMiB: Number(option('size', '512')),
+      shape: option('shape', 'nitro'),
+      out: option('out'),
+      fresh: args.includes('--fresh'),
+    }),
+  );
 }

@@ -35,7 +35,8 @@ function runOnce(command, commandArgs) {
   const start = process.hrtime.bigint();
   const result = spawnSync(full[0], full[1], { cwd: root, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
   const wall = Number(process.hrtime.bigint() - start) / 1e9;
-  if (result.status !== 0) throw new Error(`${command} ${commandArgs.join(' ')} exited ${result.status}: ${result.stderr}`);
+  if (result.status !== 0)
+    throw new Error(`${command} ${commandArgs.join(' ')} exited ${result.status}: ${result.stderr}`);
   const rssKiB = timeBinary ? Number(result.stderr.trim().split('\n').pop()) : NaN;
   return { wall, peakMiB: rssKiB / 1024 };
 }
@@ -70,7 +71,13 @@ for (const shape of shapes) {
   const wallA = median(a.map((r) => r.wall));
   const wallB = median(b.map((r) => r.wall));
   console.log(`\nshape "${shape}" (${(bytes / 1024 / 1024).toFixed(0)} MiB): ${image}`);
-  console.log(`  isolint measure --json   wall median ${fmt(wallA)} s (min ${fmt(Math.min(...a.map((r) => r.wall)))}), ${fmt(bytes / 1e6 / wallA, 0)} MB/s, peak RSS ${fmt(Math.max(...a.map((r) => r.peakMiB)), 1)} MiB`);
-  console.log(`  openssl dgst -sha384     wall median ${fmt(wallB)} s (min ${fmt(Math.min(...b.map((r) => r.wall)))}), ${fmt(bytes / 1e6 / wallB, 0)} MB/s, peak RSS ${fmt(Math.max(...b.map((r) => r.peakMiB)), 1)} MiB`);
-  console.log(`  ratio isolint/openssl    median of pairs ${fmt(median(ratios))} (min ${fmt(Math.min(...ratios))}, max ${fmt(Math.max(...ratios))})`);
+  console.log(
+    `  isolint measure --json   wall median ${fmt(wallA)} s (min ${fmt(Math.min(...a.map((r) => r.wall)))}), ${fmt(bytes / 1e6 / wallA, 0)} MB/s, peak RSS ${fmt(Math.max(...a.map((r) => r.peakMiB)), 1)} MiB`,
+  );
+  console.log(
+    `  openssl dgst -sha384     wall median ${fmt(wallB)} s (min ${fmt(Math.min(...b.map((r) => r.wall)))}), ${fmt(bytes / 1e6 / wallB, 0)} MB/s, peak RSS ${fmt(Math.max(...b.map((r) => r.peakMiB)), 1)} MiB`,
+  );
+  console.log(
+    `  ratio isolint/openssl    median of pairs ${fmt(median(ratios))} (min ${fmt(Math.min(...ratios))}, max ${fmt(Math.max(...ratios))})`,
+  );
 }

@@ -21,19 +21,27 @@ import { generateManifest } from './generate-manifest.mjs';
 
 const self = fileURLToPath(import.meta.url);
 const NODES_PER_HOST = 19;
-const config = (directory) => ({ directory, rules: {}, failOn: 'error', allowInlineSuppressions: true, exclude: [], suppressions: [] });
+const config = (directory) => ({
+  directory,
+  rules: {},
+  failOn: 'error',
+  allowInlineSuppressions: true,
+  exclude: [],
+  suppressions: [],
+});
 
 if (process.argv[2] === '--child') {
   const [kind, path] = process.argv.slice(3);
   const dist = new URL('../dist/', import.meta.url);
-  const [{ parseJson }, { manifestAdapter }, { terraformPlanAdapter }, { assembleGraph }, { builtinRules }, { check }] = await Promise.all([
-    import(new URL('src/ingest/json.js', dist)),
-    import(new URL('src/ingest/manifest.js', dist)),
-    import(new URL('src/ingest/terraform/plan.js', dist)),
-    import(new URL('src/engine/assemble.js', dist)),
-    import(new URL('rules/index.js', dist)),
-    import(new URL('src/index.js', dist)),
-  ]);
+  const [{ parseJson }, { manifestAdapter }, { terraformPlanAdapter }, { assembleGraph }, { builtinRules }, { check }] =
+    await Promise.all([
+      import(new URL('src/ingest/json.js', dist)),
+      import(new URL('src/ingest/manifest.js', dist)),
+      import(new URL('src/ingest/terraform/plan.js', dist)),
+      import(new URL('src/engine/assemble.js', dist)),
+      import(new URL('rules/index.js', dist)),
+      import(new URL('src/index.js', dist)),
+    ]);
   let gcMs = 0;
   const observer = new PerformanceObserver((list) => {
     for (const entry of list.getEntries()) gcMs += entry.duration;
@@ -57,7 +65,9 @@ if (process.argv[2] === '--child') {
   };
   const out = {};
   if (kind === 'split') {
-    const result = await phase('check', () => check({ paths: [path], root: path, config: config(path), measureImages: false }));
+    const result = await phase('check', () =>
+      check({ paths: [path], root: path, config: config(path), measureImages: false }),
+    );
     out.nodes = result.graph.size.nodes;
     out.findings = result.findings.length;
     out.problems = result.problems.length;
@@ -80,7 +90,10 @@ if (process.argv[2] === '--child') {
     out.nodes = assembled.graph.size.nodes;
     out.edges = assembled.graph.size.edges;
     out.findings = findings;
-    out.slowestRules = ruleTimes.sort((a, b) => b[1] - a[1]).slice(0, 3).map(([id, ms]) => `${id} ${ms.toFixed(0)} ms`);
+    out.slowestRules = ruleTimes
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, 3)
+      .map(([id, ms]) => `${id} ${ms.toFixed(0)} ms`);
     out.peakAfterPhasesMiB = process.resourceUsage().maxRSS / 1024;
   }
   out.phases = phases;
@@ -92,13 +105,37 @@ if (process.argv[2] === '--child') {
   const [path] = process.argv.slice(3);
   const { check } = await import(new URL('../dist/src/index.js', import.meta.url));
   const started = performance.now();
-  const result = await check({ paths: [path], root: tmpdir(), config: config(tmpdir()), measureImages: false, maxInputBytes: 2 ** 30 });
-  process.stdout.write(JSON.stringify({ ms: performance.now() - started, nodes: result.graph.size.nodes, problems: result.problems.map((p) => p.message).slice(0, 3), maxRssMiB: process.resourceUsage().maxRSS / 1024 }));
+  const result = await check({
+    paths: [path],
+    root: tmpdir(),
+    config: config(tmpdir()),
+    measureImages: false,
+    maxInputBytes: 2 ** 30,
+  });
+  process.stdout.write(
+    JSON.stringify({
+      ms: performance.now() - started,
+      nodes: result.graph.size.nodes,
+      problems: result.problems.map((p) => p.message).slice(0, 3),
+      maxRssMiB: process.resourceUsage().maxRSS / 1024,
+    }),
+  );
 } else {
-  const specs = process.argv.slice(2).length ? process.argv.slice(2) : ['manifest:100000', 'manifest:1000000', 'plan:5000', 'plan:50000'];
+  const specs = process.argv.slice(2).length
+    ? process.argv.slice(2)
+    : ['manifest:100000', 'manifest:1000000', 'plan:5000', 'plan:50000'];
   const work = mkdtempSync(join(tmpdir(), 'isolint-scale-'));
-  const node = (args) => JSON.parse(execFileSync(process.execPath, ['--max-old-space-size=4096', '--expose-gc', self, ...args], { encoding: 'utf8', maxBuffer: 1 << 24 }));
-  const load = () => loadavg().map((l) => l.toFixed(2)).join(' ');
+  const node = (args) =>
+    JSON.parse(
+      execFileSync(process.execPath, ['--max-old-space-size=4096', '--expose-gc', self, ...args], {
+        encoding: 'utf8',
+        maxBuffer: 1 << 24,
+      }),
+    );
+  const load = () =>
+    loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ');
   try {
     for (const spec of specs) {
       const [kind, countText, partsText] = spec.split(':');
@@ -121,7 +158,9 @@ if (process.argv[2] === '--child') {
         const parts = Number(partsText ?? 8);
         const hosts = Math.round(count / NODES_PER_HOST);
         for (let p = 0; p < parts; p++) {
-          const text = generateManifest(Math.ceil(hosts / parts), 'json').replace(/"(host-\d+)/g, `"p${p}-$1`).replace(/(?<!"kind": )"(vpc-\d+|tenant-\d+|control-plane|ops)"/g, `"p${p}-$1"`);
+          const text = generateManifest(Math.ceil(hosts / parts), 'json')
+            .replace(/"(host-\d+)/g, `"p${p}-$1`)
+            .replace(/(?<!"kind": )"(vpc-\d+|tenant-\d+|control-plane|ops)"/g, `"p${p}-$1"`);
           bytes += text.length;
           writeFileSync(join(path, `part-${p}.json`), text);
         }
@@ -131,12 +170,17 @@ if (process.argv[2] === '--child') {
       const before = load();
       const phases = node(['--child', kind, path]);
       const endToEnd = kind === 'split' ? undefined : node(['--check-child', path]);
-      const fmt = (name) => (phases.phases[name] ? `${name} ${(phases.phases[name].ms / 1000).toFixed(2)} s (gc ${(phases.phases[name].gcMs / 1000).toFixed(2)})` : '');
+      const fmt = (name) =>
+        phases.phases[name]
+          ? `${name} ${(phases.phases[name].ms / 1000).toFixed(2)} s (gc ${(phases.phases[name].gcMs / 1000).toFixed(2)})`
+          : '';
       console.log(
         `${spec.padEnd(18)} ${(bytes / 1048576).toFixed(0).padStart(4)} MiB ${String(phases.nodes).padStart(8)} nodes  ` +
           ['read', 'parse', 'load', 'assemble', 'rules', 'check'].map(fmt).filter(Boolean).join(', ') +
           `  gc total ${(phases.gcMs / 1000).toFixed(2)} s  peak RSS ${phases.maxRssMiB.toFixed(0)} MiB` +
-          (endToEnd ? `  | check end to end ${(endToEnd.ms / 1000).toFixed(2)} s, peak RSS ${endToEnd.maxRssMiB.toFixed(0)} MiB${endToEnd.problems.length ? `, problems: ${endToEnd.problems.join('; ')}` : ''}` : '') +
+          (endToEnd
+            ? `  | check end to end ${(endToEnd.ms / 1000).toFixed(2)} s, peak RSS ${endToEnd.maxRssMiB.toFixed(0)} MiB${endToEnd.problems.length ? `, problems: ${endToEnd.problems.join('; ')}` : ''}`
+            : '') +
           (phases.slowestRules ? `  slowest rules: ${phases.slowestRules.join(', ')}` : '') +
           `  [load avg before: ${before}]`,
       );
@@ -153,24 +197,81 @@ function generatePlan(count) {
   const configured = [];
   for (let g = 0; resources.length < count; g++) {
     const group = {
-      address: `aws_security_group.sg${g}`, mode: 'managed', type: 'aws_security_group', name: `sg${g}`,
-      values: { name: `sg${g}`, ingress: [{ cidr_blocks: [g % 50 === 0 ? '0.0.0.0/0' : '10.0.0.0/8'], ipv6_cidr_blocks: [], from_port: g % 50 === 0 ? 22 : 443, to_port: g % 50 === 0 ? 22 : 443, protocol: 'tcp', security_groups: [], self: false }] },
+      address: `aws_security_group.sg${g}`,
+      mode: 'managed',
+      type: 'aws_security_group',
+      name: `sg${g}`,
+      values: {
+        name: `sg${g}`,
+        ingress: [
+          {
+            cidr_blocks: [g % 50 === 0 ? '0.0.0.0/0' : '10.0.0.0/8'],
+            ipv6_cidr_blocks: [],
+            from_port: g % 50 === 0 ? 22 : 443,
+            to_port: g % 50 === 0 ? 22 : 443,
+            protocol: 'tcp',
+            security_groups: [],
+            self: false,
+          },
+        ],
+      },
     };
-    const instance = { address: `aws_instance.vm${g}`, mode: 'managed', type: 'aws_instance', name: `vm${g}`, values: { ami: 'ami-0abcdef1234567890', instance_type: 'm5.xlarge', metadata_options: [{ http_tokens: 'required' }] } };
-    const volume = { address: `aws_ebs_volume.v${g}`, mode: 'managed', type: 'aws_ebs_volume', name: `v${g}`, values: { availability_zone: 'eu-west-1a', size: 100, encrypted: g % 97 !== 0 } };
-    const attachment = { address: `aws_volume_attachment.a${g}`, mode: 'managed', type: 'aws_volume_attachment', name: `a${g}`, values: { device_name: '/dev/sdf' } };
+    const instance = {
+      address: `aws_instance.vm${g}`,
+      mode: 'managed',
+      type: 'aws_instance',
+      name: `vm${g}`,
+      values: {
+        ami: 'ami-0abcdef1234567890',
+        instance_type: 'm5.xlarge',
+        metadata_options: [{ http_tokens: 'required' }],
+      },
+    };
+    const volume = {
+      address: `aws_ebs_volume.v${g}`,
+      mode: 'managed',
+      type: 'aws_ebs_volume',
+      name: `v${g}`,
+      values: { availability_zone: 'eu-west-1a', size: 100, encrypted: g % 97 !== 0 },
+    };
+    const attachment = {
+      address: `aws_volume_attachment.a${g}`,
+      mode: 'managed',
+      type: 'aws_volume_attachment',
+      name: `a${g}`,
+      values: { device_name: '/dev/sdf' },
+    };
     resources.push(group, instance, volume, attachment);
-    changes.push({ address: instance.address, type: 'aws_instance', change: { actions: ['create'], after_unknown: { id: true, vpc_security_group_ids: true } } });
+    changes.push({
+      address: instance.address,
+      type: 'aws_instance',
+      change: { actions: ['create'], after_unknown: { id: true, vpc_security_group_ids: true } },
+    });
     configured.push(
-      { address: instance.address, expressions: { vpc_security_group_ids: { references: [`aws_security_group.sg${g}.id`, `aws_security_group.sg${g}`] } } },
-      { address: attachment.address, expressions: { volume_id: { references: [`aws_ebs_volume.v${g}.id`, `aws_ebs_volume.v${g}`] }, instance_id: { references: [`aws_instance.vm${g}.id`, `aws_instance.vm${g}`] } } },
+      {
+        address: instance.address,
+        expressions: {
+          vpc_security_group_ids: { references: [`aws_security_group.sg${g}.id`, `aws_security_group.sg${g}`] },
+        },
+      },
+      {
+        address: attachment.address,
+        expressions: {
+          volume_id: { references: [`aws_ebs_volume.v${g}.id`, `aws_ebs_volume.v${g}`] },
+          instance_id: { references: [`aws_instance.vm${g}.id`, `aws_instance.vm${g}`] },
+        },
+      },
     );
   }
-  return JSON.stringify({
-    format_version: '1.2',
-    terraform_version: '1.9.5',
-    planned_values: { root_module: { resources: resources.slice(0, count) } },
-    resource_changes: changes,
-    configuration: { root_module: { resources: configured } },
-  }, null, 1);
+  return JSON.stringify(
+    {
+      format_version: '1.2',
+      terraform_version: '1.9.5',
+      planned_values: { root_module: { resources: resources.slice(0, count) } },
+      resource_changes: changes,
+      configuration: { root_module: { resources: configured } },
+    },
+    null,
+    1,
+  );
 }

@@ -25,20 +25,26 @@ export default defineRule({
   appliesTo: ['host', 'hypervisor', 'controller', 'card', 'principal'],
   rationale:
     'Without interactive logins, the only way to operate a host is its administrative API. That API is a boundary only if every call is authenticated, authorised and written to an audit trail, and if the people allowed to call it prove who they are with a second factor: a stolen password alone must not reach a hypervisor.',
-  fix:
-    'Set authenticated: true and audited: true on the access, backed by the API gateway and audit log that enforce them, and require MFA for the operator (mfa: true on the access or the principal).',
+  fix: 'Set authenticated: true and audited: true on the access, backed by the API gateway and audit log that enforce them, and require MFA for the operator (mfa: true on the access or the principal).',
   messages: {
-    unauthenticated: "Administrative '{{method}}' access to {{kind}} '{{target}}' by '{{principal}}' is not authenticated.",
+    unauthenticated:
+      "Administrative '{{method}}' access to {{kind}} '{{target}}' by '{{principal}}' is not authenticated.",
     unaudited: "Administrative '{{method}}' access to {{kind}} '{{target}}' by '{{principal}}' is not audited.",
     noMfa: "Operator '{{principal}}' administers {{kind}} '{{target}}' without multi-factor authentication.",
-    undecided: "Cannot tell whether administrative access to {{kind}} '{{target}}' by '{{principal}}' is {{what}}: {{reason}}.",
+    undecided:
+      "Cannot tell whether administrative access to {{kind}} '{{target}}' by '{{principal}}' is {{what}}: {{reason}}.",
   },
   check(graph, context) {
     for (const access of graph.edges('access')) {
       if (!API_METHODS.has(access.method)) continue;
       const target = graph.node(access.to);
       if (!target || !ADMINISTERED_KINDS.has(target.kind)) continue;
-      const data = { method: access.method, kind: target.kind, target: nameOf(target), principal: nodeName(graph.node(access.from), access.from) };
+      const data = {
+        method: access.method,
+        kind: target.kind,
+        target: nameOf(target),
+        principal: nodeName(graph.node(access.from), access.from),
+      };
       const related = [{ span: target.source, label: `${target.kind} '${nameOf(target)}'` }];
 
       for (const [what, property, value, messageId] of [
@@ -46,7 +52,13 @@ export default defineRule({
         ['audited', 'audited', access.audited, 'unaudited'],
       ] as const) {
         if (isUnknown(value)) {
-          context.report({ messageId: 'undecided', data: { ...data, what, reason: value.reason }, subject: access, severity: 'note', related });
+          context.report({
+            messageId: 'undecided',
+            data: { ...data, what, reason: value.reason },
+            subject: access,
+            severity: 'note',
+            related,
+          });
         } else if (!value) {
           context.report({ messageId, data, subject: access, property, related });
         }

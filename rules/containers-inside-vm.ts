@@ -20,12 +20,13 @@ export default defineRule({
   appliesTo: ['component', 'instance'],
   rationale:
     "Containers share the kernel they run on, and a kernel is a much larger attack surface than a hypervisor. A tenant's containers are isolated from other tenants only if that kernel is inside the tenant's own VM; on a host kernel, or in another tenant's VM, one container escape reaches everyone on that kernel.",
-  fix: "Run the container inside a VM of its tenant (a guest instance of that tenant, or a per-pod VM such as Kata Containers), not directly on the host or a shared platform.",
+  fix: 'Run the container inside a VM of its tenant (a guest instance of that tenant, or a per-pod VM such as Kata Containers), not directly on the host or a shared platform.',
   messages: {
     sharedKernel: "Container '{{container}}' runs on {{kind}} '{{on}}' without a VM of its own tenant in between.",
     foreignVm: "Container '{{container}}' of tenant '{{tenant}}' runs in VM '{{vm}}' of tenant '{{vmTenant}}'.",
     // --- Kata RuntimeClass link (HYPERVISOR-FACTS §5.3; src/engine/link-runtime-classes.ts)
-    noKataConfig: "Cannot tell which VM the pods of '{{container}}' get: handler '{{handler}}' selects {{config}}, and {{reason}}.",
+    noKataConfig:
+      "Cannot tell which VM the pods of '{{container}}' get: handler '{{handler}}' selects {{config}}, and {{reason}}.",
   },
   check(graph, context) {
     for (const container of graph.nodes('component')) {
@@ -35,7 +36,12 @@ export default defineRule({
       if (container.runtimeClass && isUnknown(sandbox)) {
         context.report({
           messageId: 'noKataConfig',
-          data: { container: nameOf(container), handler: container.runtimeClass.handler, config: container.runtimeClass.configFile, reason: sandbox.reason },
+          data: {
+            container: nameOf(container),
+            handler: container.runtimeClass.handler,
+            config: container.runtimeClass.configFile,
+            reason: sandbox.reason,
+          },
           subject: container,
           property: 'handler',
           severity: 'note',
@@ -62,7 +68,11 @@ export default defineRule({
         if (current.kind === 'host' || (current.kind === 'component' && current.layer !== 'container')) {
           context.report({
             messageId: 'sharedKernel',
-            data: { container: nameOf(container), kind: current.kind === 'component' ? current.layer : current.kind, on: nameOf(current) },
+            data: {
+              container: nameOf(container),
+              kind: current.kind === 'component' ? current.layer : current.kind,
+              on: nameOf(current),
+            },
             subject: container,
             property: 'runsOn',
             related: [{ span: current.source, label: `${current.kind} '${nameOf(current)}'` }],

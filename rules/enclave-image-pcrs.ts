@@ -33,19 +33,29 @@ export default defineRule({
     zeros: "Expected {{pcr}} of image '{{image}}' is all zeros: it matches any debug-mode enclave.",
     noExpected: "Enclave '{{enclave}}' declares no expected PCRs for its image, so its measurement is never checked.",
     notMeasured: "Image '{{image}}' could not be measured, so its expected PCRs are not checked: {{reason}}.",
-    notInImage: "{{pcr}} is expected for image '{{image}}', but the image does not have it (PCR8 exists only for signed images).",
+    notInImage:
+      "{{pcr}} is expected for image '{{image}}', but the image does not have it (PCR8 exists only for signed images).",
     kmsMismatch: "KMS key '{{key}}' pins {{pcr}} = {{pinned}}, but image '{{image}}' measures {{actual}} ({{link}}).",
     kmsUndecided: "Cannot compare {{pcr}} pinned by KMS key '{{key}}' with image '{{image}}': {{reason}}.",
-    unlinkedExpected: "Expected PCRs in '{{file}}' describe no enclave image in the scan (name the file <image>.expected.json beside <image>.eif).",
+    unlinkedExpected:
+      "Expected PCRs in '{{file}}' describe no enclave image in the scan (name the file <image>.expected.json beside <image>.eif).",
     badCrc: "Image '{{image}}' fails its CRC32 check: the file is damaged or was altered after it was built.",
   },
   check(graph, context) {
     const measuredPaths = new Set(
-      graph.nodes('image').filter((i) => i.measurement && !isUnknown(i.measurement) && !isUnknown(i.path)).map((i) => i.path as string),
+      graph
+        .nodes('image')
+        .filter((i) => i.measurement && !isUnknown(i.measurement) && !isUnknown(i.path))
+        .map((i) => i.path as string),
     );
     for (const image of graph.nodes('image')) {
       if (image.expectedFor) {
-        context.report({ messageId: 'unlinkedExpected', data: { file: image.source.file }, subject: image, severity: 'note' });
+        context.report({
+          messageId: 'unlinkedExpected',
+          data: { file: image.source.file },
+          subject: image,
+          severity: 'note',
+        });
       }
     }
     for (const enclave of graph.nodes('enclave')) {
@@ -55,7 +65,12 @@ export default defineRule({
         if (image?.kind !== 'image') continue;
         const expected = Object.entries(image.expectedPcrs);
         if (expected.length === 0 && pins.length === 0) {
-          context.report({ messageId: 'noExpected', data: { enclave: nameOf(enclave) }, subject: image, severity: 'warning' });
+          context.report({
+            messageId: 'noExpected',
+            data: { enclave: nameOf(enclave) },
+            subject: image,
+            severity: 'warning',
+          });
           continue;
         }
         const name = isUnknown(image.path) ? image.id : (image.path.split(/[\\/]/).pop() ?? image.id);
@@ -63,9 +78,21 @@ export default defineRule({
         for (const entry of expected) {
           const [pcr, { value, source }] = entry;
           if (!PCR_HEX.test(value)) {
-            context.report({ messageId: 'malformed', data: { pcr, image: name }, subject: image, property: pcr, at: source });
+            context.report({
+              messageId: 'malformed',
+              data: { pcr, image: name },
+              subject: image,
+              property: pcr,
+              at: source,
+            });
           } else if (ALL_ZEROS.test(value)) {
-            context.report({ messageId: 'zeros', data: { pcr, image: name }, subject: image, property: pcr, at: source });
+            context.report({
+              messageId: 'zeros',
+              data: { pcr, image: name },
+              subject: image,
+              property: pcr,
+              at: source,
+            });
           } else {
             comparable.push(entry);
           }
@@ -73,7 +100,12 @@ export default defineRule({
         const measurement = image.measurement;
         if (measurement === undefined) continue;
         if (isUnknown(measurement)) {
-          context.report({ messageId: 'notMeasured', data: { image: name, reason: measurement.reason }, subject: image, severity: 'note' });
+          context.report({
+            messageId: 'notMeasured',
+            data: { image: name, reason: measurement.reason },
+            subject: image,
+            severity: 'note',
+          });
           continue;
         }
         if (!measurement.crcOk) {
@@ -84,22 +116,45 @@ export default defineRule({
           const actual = measurement.pcrs[pin.pcr];
           const keyName = pin.key.label ?? pin.key.id;
           if (isUnknown(pin.value)) {
-            context.report({ messageId: 'kmsUndecided', data: { pcr: pin.pcr, key: keyName, image: name, reason: pin.value.reason }, subject: pin.key, at: pin.source, property: `pin:${pin.pcr}`, severity: 'note' });
-          } else if (actual !== undefined && actual.toLowerCase() !== pin.value.toLowerCase()) {
             context.report({
-              messageId: 'kmsMismatch',
-              data: { key: keyName, pcr: pin.pcr, pinned: abbreviate(pin.value), image: name, actual: abbreviate(actual), link: pin.link },
+              messageId: 'kmsUndecided',
+              data: { pcr: pin.pcr, key: keyName, image: name, reason: pin.value.reason },
               subject: pin.key,
               at: pin.source,
               property: `pin:${pin.pcr}`,
-              related: [{ span: image.source, label: `image '${name}'` }, { span: enclave.source, label: `enclave '${nameOf(enclave)}'` }],
+              severity: 'note',
+            });
+          } else if (actual !== undefined && actual.toLowerCase() !== pin.value.toLowerCase()) {
+            context.report({
+              messageId: 'kmsMismatch',
+              data: {
+                key: keyName,
+                pcr: pin.pcr,
+                pinned: abbreviate(pin.value),
+                image: name,
+                actual: abbreviate(actual),
+                link: pin.link,
+              },
+              subject: pin.key,
+              at: pin.source,
+              property: `pin:${pin.pcr}`,
+              related: [
+                { span: image.source, label: `image '${name}'` },
+                { span: enclave.source, label: `enclave '${nameOf(enclave)}'` },
+              ],
             });
           }
         }
         for (const [pcr, { value, source }] of comparable) {
           const actual = measurement.pcrs[pcr];
           if (actual === undefined) {
-            context.report({ messageId: 'notInImage', data: { pcr, image: name }, subject: image, property: pcr, at: source });
+            context.report({
+              messageId: 'notInImage',
+              data: { pcr, image: name },
+              subject: image,
+              property: pcr,
+              at: source,
+            });
           } else if (actual.toLowerCase() !== value.toLowerCase()) {
             context.report({
               messageId: 'mismatch',

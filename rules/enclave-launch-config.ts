@@ -35,15 +35,20 @@ export default defineRule({
     'nitro-cli and the driver refuse an enclave whose CID is reserved (1 and 2 for the hypervisor and host, 3 for the parent), whose memory is under 64 MiB, not whole 2 MiB hugepages, or under four times the image size, whose CPUs are not given exactly one way, or that uses CPU 0. A deployment that cannot start its enclave fails closed at the worst time, and operators then reach for debug mode or a looser configuration to get it running.',
   fix: 'Use a CID of 4 or more (or omit it and let nitro-cli pick one), memory_mib of at least 64 and a multiple of 2 (and at least four times the EIF size), exactly one of cpu_count and cpu_ids, CPUs from the allocator pool, and at most four enclaves per parent.',
   messages: {
-    reservedCid: "Enclave '{{enclave}}' asks for CID {{cid}}, which is reserved (1, 2: hypervisor and host; 3: the parent); use 4 or more.",
+    reservedCid:
+      "Enclave '{{enclave}}' asks for CID {{cid}}, which is reserved (1, 2: hypervisor and host; 3: the parent); use 4 or more.",
     cidRange: "Enclave '{{enclave}}' asks for CID {{cid}}; CIDs must be below 4294967295.",
     memoryMin: "Enclave '{{enclave}}' has {{memory}} MiB of memory; the driver needs at least 64 MiB.",
-    memoryUnit: "Enclave '{{enclave}}' has {{memory}} MiB of memory; enclave memory comes in 2 MiB hugepages, so use a multiple of 2.",
-    memoryForImage: "Enclave '{{enclave}}' has {{memory}} MiB of memory, but its image is {{imageMiB}} MiB and nitro-cli wants at least 4 × that ({{needed}} MiB).",
+    memoryUnit:
+      "Enclave '{{enclave}}' has {{memory}} MiB of memory; enclave memory comes in 2 MiB hugepages, so use a multiple of 2.",
+    memoryForImage:
+      "Enclave '{{enclave}}' has {{memory}} MiB of memory, but its image is {{imageMiB}} MiB and nitro-cli wants at least 4 × that ({{needed}} MiB).",
     cpuChoice: "Enclave '{{enclave}}' {{problem}}; nitro-cli needs exactly one of cpu_count and cpu_ids.",
     cpuCountZero: "Enclave '{{enclave}}' asks for 0 CPUs.",
-    cpuZero: "Enclave '{{enclave}}' asks for CPU 0, which is never in the enclave CPU pool (the parent keeps CPU 0 and its siblings).",
-    cpuNotInPool: "Enclave '{{enclave}}' asks for CPU {{cpu}}, which is not in the allocator pool of '{{parent}}' ({{pool}}).",
+    cpuZero:
+      "Enclave '{{enclave}}' asks for CPU 0, which is never in the enclave CPU pool (the parent keeps CPU 0 and its siblings).",
+    cpuNotInPool:
+      "Enclave '{{enclave}}' asks for CPU {{cpu}}, which is not in the allocator pool of '{{parent}}' ({{pool}}).",
     tooMany: "Parent '{{parent}}' has {{count}} enclaves; a parent instance runs at most 4.",
   },
   check(graph, context) {
@@ -64,21 +69,44 @@ export default defineRule({
       const name = nameOf(enclave);
       if (!isUnknown(enclave.cid)) {
         if (RESERVED_CIDS.has(enclave.cid)) {
-          context.report({ messageId: 'reservedCid', data: { enclave: name, cid: enclave.cid }, subject: enclave, property: 'cid' });
+          context.report({
+            messageId: 'reservedCid',
+            data: { enclave: name, cid: enclave.cid },
+            subject: enclave,
+            property: 'cid',
+          });
         } else if (enclave.cid >= U32_MAX) {
-          context.report({ messageId: 'cidRange', data: { enclave: name, cid: enclave.cid }, subject: enclave, property: 'cid' });
+          context.report({
+            messageId: 'cidRange',
+            data: { enclave: name, cid: enclave.cid },
+            subject: enclave,
+            property: 'cid',
+          });
         }
       }
       if (!isUnknown(enclave.memoryMiB)) {
         const memory = enclave.memoryMiB;
         if (memory < MIN_MEMORY_MIB) {
-          context.report({ messageId: 'memoryMin', data: { enclave: name, memory }, subject: enclave, property: 'memory' });
+          context.report({
+            messageId: 'memoryMin',
+            data: { enclave: name, memory },
+            subject: enclave,
+            property: 'memory',
+          });
         } else if (memory % MEMORY_UNIT_MIB !== 0) {
-          context.report({ messageId: 'memoryUnit', data: { enclave: name, memory }, subject: enclave, property: 'memory' });
+          context.report({
+            messageId: 'memoryUnit',
+            data: { enclave: name, memory },
+            subject: enclave,
+            property: 'memory',
+          });
         }
         for (const use of graph.out(enclave.id, 'uses')) {
           const image = graph.node(use.to);
-          const bytes = image?.kind === 'image' && image.measurement && !isUnknown(image.measurement) ? image.measurement.fileBytes : undefined;
+          const bytes =
+            image?.kind === 'image' && image.measurement && !isUnknown(image.measurement)
+              ? image.measurement.fileBytes
+              : undefined;
           if (bytes === undefined) continue;
           const needed = Math.ceil((MEMORY_PER_EIF_BYTE * bytes) / 1048576);
           if (memory < needed) {
@@ -96,7 +124,11 @@ export default defineRule({
       if ((launch.cpuCount === undefined) === (launch.cpuIds === undefined)) {
         context.report({
           messageId: 'cpuChoice',
-          data: { enclave: name, problem: launch.cpuCount === undefined ? 'sets neither cpu_count nor cpu_ids' : 'sets both cpu_count and cpu_ids' },
+          data: {
+            enclave: name,
+            problem:
+              launch.cpuCount === undefined ? 'sets neither cpu_count nor cpu_ids' : 'sets both cpu_count and cpu_ids',
+          },
           subject: enclave,
           property: launch.cpuCount === undefined ? undefined : 'cpu_ids',
         });
@@ -118,7 +150,10 @@ export default defineRule({
             data: { enclave: name, cpu: outside, parent: nameOf(parent), pool: poolIds.join(',') },
             subject: enclave,
             property: 'cpu_ids',
-            related: parent.kind === 'instance' && parent.enclavePool ? [{ span: parent.enclavePool.source, label: 'allocator pool' }] : [],
+            related:
+              parent.kind === 'instance' && parent.enclavePool
+                ? [{ span: parent.enclavePool.source, label: 'allocator pool' }]
+                : [],
           });
         }
       }

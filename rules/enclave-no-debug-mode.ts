@@ -21,14 +21,18 @@ export default defineRule({
   ],
   appliesTo: ['enclave', 'instance'],
   rationale:
-    'In debug mode the enclave\'s console is readable from the parent and its attestation documents carry all-zero PCRs, so no KMS policy can tell it from any other debug enclave. Whatever secret a debug enclave receives is exposed to the parent instance.',
+    "In debug mode the enclave's console is readable from the parent and its attestation documents carry all-zero PCRs, so no KMS policy can tell it from any other debug enclave. Whatever secret a debug enclave receives is exposed to the parent instance.",
   fix: 'Run the enclave without --debug-mode / debug_mode: true (and without --attach-console, which implies it). Keep debug mode for development manifests (metadata.environment: development).',
   messages: {
-    debug: "Enclave '{{enclave}}' runs in debug mode in a {{environment}} environment: its console is readable and its attestation PCRs are zeros.",
-    debugUndeclared: "Enclave '{{enclave}}' runs in debug mode and no environment is declared (taken as production): its console is readable and its attestation PCRs are zeros.",
+    debug:
+      "Enclave '{{enclave}}' runs in debug mode in a {{environment}} environment: its console is readable and its attestation PCRs are zeros.",
+    debugUndeclared:
+      "Enclave '{{enclave}}' runs in debug mode and no environment is declared (taken as production): its console is readable and its attestation PCRs are zeros.",
     // Confidential guests (SEV, SEV-SNP, TDX, Kata confidential sandboxes; HYPERVISOR-FACTS §1.6, §5.2)
-    confidentialDebug: "Confidential guest '{{guest}}' ({{technology}}) allows debugging: the host can read and change its memory, so its attestation proves nothing.",
-    undecidedConfidential: "Cannot tell whether confidential guest '{{guest}}' ({{technology}}) allows debugging: {{reason}}.",
+    confidentialDebug:
+      "Confidential guest '{{guest}}' ({{technology}}) allows debugging: the host can read and change its memory, so its attestation proves nothing.",
+    undecidedConfidential:
+      "Cannot tell whether confidential guest '{{guest}}' ({{technology}}) allows debugging: {{reason}}.",
     undecided: "Cannot tell whether enclave '{{enclave}}' runs in debug mode: {{reason}}.",
   },
   check(graph, context) {
@@ -36,11 +40,26 @@ export default defineRule({
       const environment = isUnknown(enclave.environment) ? 'production' : enclave.environment;
       if (NON_PRODUCTION.has(environment)) continue;
       if (isUnknown(enclave.debug)) {
-        context.report({ messageId: 'undecided', data: { enclave: nameOf(enclave), reason: enclave.debug.reason }, subject: enclave, severity: 'note' });
+        context.report({
+          messageId: 'undecided',
+          data: { enclave: nameOf(enclave), reason: enclave.debug.reason },
+          subject: enclave,
+          severity: 'note',
+        });
       } else if (enclave.debug && isUnknown(enclave.environment)) {
-        context.report({ messageId: 'debugUndeclared', data: { enclave: nameOf(enclave) }, subject: enclave, property: 'debug' });
+        context.report({
+          messageId: 'debugUndeclared',
+          data: { enclave: nameOf(enclave) },
+          subject: enclave,
+          property: 'debug',
+        });
       } else if (enclave.debug) {
-        context.report({ messageId: 'debug', data: { enclave: nameOf(enclave), environment }, subject: enclave, property: 'debug' });
+        context.report({
+          messageId: 'debug',
+          data: { enclave: nameOf(enclave), environment },
+          subject: enclave,
+          property: 'debug',
+        });
       }
     }
     // --- confidential guests: a debug policy bit undoes memory encryption against the host
@@ -49,9 +68,21 @@ export default defineRule({
       if (!confidential) continue;
       const data = { guest: nameOf(guest), technology: confidential.technology };
       if (isUnknown(confidential.debug)) {
-        context.report({ messageId: 'undecidedConfidential', data: { ...data, reason: confidential.debug.reason }, subject: guest, at: confidential.source, severity: 'note' });
+        context.report({
+          messageId: 'undecidedConfidential',
+          data: { ...data, reason: confidential.debug.reason },
+          subject: guest,
+          at: confidential.source,
+          severity: 'note',
+        });
       } else if (confidential.debug) {
-        context.report({ messageId: 'confidentialDebug', data, subject: guest, property: 'confidential', at: confidential.source });
+        context.report({
+          messageId: 'confidentialDebug',
+          data,
+          subject: guest,
+          property: 'confidential',
+          at: confidential.source,
+        });
       }
     }
   },

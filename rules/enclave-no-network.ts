@@ -24,7 +24,7 @@ export default defineRule({
   since: '0.1.0',
   sources: [
     'AWS Nitro Enclaves user guide: enclaves have no external networking; vsock to the parent is the only channel',
-    'NITRO-FACTS §5 (vsock-proxy allowlist: each entry is egress of the enclaves, with the parent\'s network identity)',
+    "NITRO-FACTS §5 (vsock-proxy allowlist: each entry is egress of the enclaves, with the parent's network identity)",
   ],
   appliesTo: ['enclave', 'nic', 'endpoint', 'instance'],
   rationale:
@@ -32,12 +32,18 @@ export default defineRule({
   fix: 'Remove the network interface or channel. If the enclave must reach a service, run a narrow vsock proxy on the parent that forwards to exactly that host and port.',
   messages: {
     nic: "Enclave '{{enclave}}' has network interface '{{nic}}'; enclaves have no network.",
-    channel: "Enclave '{{enclave}}' has a '{{protocol}}' channel to '{{peer}}'; vsock to the parent is its only channel.",
-    undecidedChannel: "Cannot tell which protocol the channel between enclave '{{enclave}}' and '{{peer}}' uses: {{reason}}.",
-    egress: "Through vsock-proxy on '{{parent}}', {{enclaves}} can reach {{address}} (egress with the parent's network identity).",
-    broadEgress: "vsock-proxy allowlist entry '{{address}}' on '{{parent}}' names many hosts, not one: allow exact host names.",
-    metadataEgress: "vsock-proxy allowlist entry '{{address}}' on '{{parent}}' lets enclaves reach the instance metadata service and the parent's role credentials.",
-    plainHttpEgress: "vsock-proxy allowlist entry '{{address}}' on '{{parent}}' allows plain HTTP (port {{port}}): proxied traffic can be read and changed on the way.",
+    channel:
+      "Enclave '{{enclave}}' has a '{{protocol}}' channel to '{{peer}}'; vsock to the parent is its only channel.",
+    undecidedChannel:
+      "Cannot tell which protocol the channel between enclave '{{enclave}}' and '{{peer}}' uses: {{reason}}.",
+    egress:
+      "Through vsock-proxy on '{{parent}}', {{enclaves}} can reach {{address}} (egress with the parent's network identity).",
+    broadEgress:
+      "vsock-proxy allowlist entry '{{address}}' on '{{parent}}' names many hosts, not one: allow exact host names.",
+    metadataEgress:
+      "vsock-proxy allowlist entry '{{address}}' on '{{parent}}' lets enclaves reach the instance metadata service and the parent's role credentials.",
+    plainHttpEgress:
+      "vsock-proxy allowlist entry '{{address}}' on '{{parent}}' allows plain HTTP (port {{port}}): proxied traffic can be read and changed on the way.",
   },
   check(graph, context) {
     for (const channel of graph.edges('channel')) {
@@ -46,7 +52,12 @@ export default defineRule({
     for (const enclave of graph.nodes('enclave')) {
       const related = [{ span: enclave.source, label: `enclave '${nameOf(enclave)}'` }];
       for (const nic of graph.attachedTo(enclave.id, 'nic')) {
-        context.report({ messageId: 'nic', data: { enclave: nameOf(enclave), nic: nameOf(nic) }, subject: nic, related });
+        context.report({
+          messageId: 'nic',
+          data: { enclave: nameOf(enclave), nic: nameOf(nic) },
+          subject: nic,
+          related,
+        });
       }
       for (const channel of graph.channelsOf(enclave.id)) {
         const peer = channel.from === enclave.id ? channel.to : channel.from;
@@ -84,14 +95,36 @@ export default defineRule({
       const address = endpoint.address;
       const host = address.replace(/:\d+$/, '').toLowerCase();
       const base = { subject: channel, related } as const;
-      context.report({ ...base, messageId: 'egress', data: { parent: parentName, enclaves: names, address }, severity: 'note' });
+      context.report({
+        ...base,
+        messageId: 'egress',
+        data: { parent: parentName, enclaves: names, address },
+        severity: 'note',
+      });
       if (METADATA_ADDRESSES.has(host)) {
-        context.report({ ...base, messageId: 'metadataEgress', data: { address, parent: parentName }, property: 'address' });
+        context.report({
+          ...base,
+          messageId: 'metadataEgress',
+          data: { address, parent: parentName },
+          property: 'address',
+        });
       } else if (isBroad(host)) {
-        context.report({ ...base, messageId: 'broadEgress', data: { address, parent: parentName }, property: 'address', severity: 'warning' });
+        context.report({
+          ...base,
+          messageId: 'broadEgress',
+          data: { address, parent: parentName },
+          property: 'address',
+          severity: 'warning',
+        });
       }
       if (!isUnknown(channel.port) && PLAIN_HTTP_PORTS.has(channel.port)) {
-        context.report({ ...base, messageId: 'plainHttpEgress', data: { address, parent: parentName, port: channel.port }, property: 'port', severity: 'warning' });
+        context.report({
+          ...base,
+          messageId: 'plainHttpEgress',
+          data: { address, parent: parentName, port: channel.port },
+          property: 'port',
+          severity: 'warning',
+        });
       }
     }
   },

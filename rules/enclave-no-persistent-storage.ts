@@ -14,7 +14,7 @@ export default defineRule({
   appliesTo: ['enclave', 'volume'],
   rationale:
     'An enclave keeps its secrets in memory only, so they vanish when it stops and cannot be read from a disk by the parent or anyone else. A volume attached to an enclave is storage that outlives it and that something outside the enclave can read.',
-  fix: 'Detach the volume. Keep state in the enclave\'s memory, or seal it with a KMS key gated on the enclave\'s attestation and store the ciphertext through the parent.',
+  fix: "Detach the volume. Keep state in the enclave's memory, or seal it with a KMS key gated on the enclave's attestation and store the ciphertext through the parent.",
   messages: {
     volume: "Enclave '{{enclave}}' has volume '{{volume}}' attached; enclaves have no persistent storage.",
   },

@@ -11,7 +11,10 @@ export default defineRule({
   precision: 'high',
   tags: ['security', 'storage', 'encryption', 'external/cwe/cwe-311'],
   since: '0.1.0',
-  sources: ['AWS Nitro System: the EBS card encrypts volumes with AES-256 at line rate', 'Checkov CKV_AWS_3 / CKV_AWS_8'],
+  sources: [
+    'AWS Nitro System: the EBS card encrypts volumes with AES-256 at line rate',
+    'Checkov CKV_AWS_3 / CKV_AWS_8',
+  ],
   appliesTo: ['volume', 'account'],
   rationale:
     'Block storage outlives the guest that wrote it and travels over the storage network. Encrypting every volume (EBS and instance storage) keeps its data unreadable to the storage fleet, to the next tenant of the same blocks and to anyone holding a snapshot without the key.',
@@ -27,12 +30,17 @@ export default defineRule({
     const accounts = graph.nodes('account');
     const byDefault = accounts.some((a) => a.ebsEncryptionByDefault === true)
       ? true
-      : accounts.map((a) => a.ebsEncryptionByDefault).find(isUnknown) ?? false;
+      : (accounts.map((a) => a.ebsEncryptionByDefault).find(isUnknown) ?? false);
     for (const volume of graph.nodes('volume')) {
       if (volume.encryptionDefaulted && volume.encrypted === false) {
         if (byDefault === true) continue;
         if (isUnknown(byDefault)) {
-          context.report({ messageId: 'undecided', data: { volume: nameOf(volume), reason: `encryption by default ${byDefault.reason}` }, subject: volume, severity: 'note' });
+          context.report({
+            messageId: 'undecided',
+            data: { volume: nameOf(volume), reason: `encryption by default ${byDefault.reason}` },
+            subject: volume,
+            severity: 'note',
+          });
         } else {
           context.report({ messageId: 'unencryptedByDefault', data: { volume: nameOf(volume) }, subject: volume });
         }
@@ -40,9 +48,20 @@ export default defineRule({
       }
       if (isUnknown(volume.encrypted)) {
         const property = volume.at.encrypted ? 'encrypted' : undefined;
-        context.report({ messageId: 'undecided', data: { volume: nameOf(volume), reason: volume.encrypted.reason }, subject: volume, property, severity: 'note' });
+        context.report({
+          messageId: 'undecided',
+          data: { volume: nameOf(volume), reason: volume.encrypted.reason },
+          subject: volume,
+          property,
+          severity: 'note',
+        });
       } else if (!volume.encrypted) {
-        context.report({ messageId: 'unencrypted', data: { volume: nameOf(volume) }, subject: volume, property: 'encrypted' });
+        context.report({
+          messageId: 'unencrypted',
+          data: { volume: nameOf(volume) },
+          subject: volume,
+          property: 'encrypted',
+        });
       }
     }
   },

@@ -11,7 +11,9 @@ export default defineRule({
   precision: 'high',
   tags: ['security', 'firmware', 'boot-integrity'],
   since: '0.1.0',
-  sources: ['AWS Nitro System: the Nitro Security Chip measures and protects host firmware; the Nitro Controller boots from its own storage'],
+  sources: [
+    'AWS Nitro System: the Nitro Security Chip measures and protects host firmware; the Nitro Controller boots from its own storage',
+  ],
   appliesTo: ['host'],
   rationale:
     'Isolation rests on the host running the firmware and hypervisor it should. A hardware root of trust (a security chip or TPM) measures and locks down what boots, so tampering is caught before guests arrive; a controller that boots from network or shared storage can be handed a different image than the one that was reviewed.',
@@ -24,7 +26,12 @@ export default defineRule({
   check(graph, context) {
     for (const host of graph.nodes('host')) {
       if (isUnknown(host.rootOfTrust)) {
-        context.report({ messageId: 'undecided', data: { host: nameOf(host), reason: host.rootOfTrust.reason }, subject: host, severity: 'note' });
+        context.report({
+          messageId: 'undecided',
+          data: { host: nameOf(host), reason: host.rootOfTrust.reason },
+          subject: host,
+          severity: 'note',
+        });
       } else if (host.rootOfTrust === 'none') {
         context.report({ messageId: 'none', data: { host: nameOf(host) }, subject: host, property: 'kind' });
       }

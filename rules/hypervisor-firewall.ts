@@ -18,23 +18,33 @@ export default defineRule({
   ],
   appliesTo: ['host', 'hypervisor', 'card', 'nic'],
   rationale:
-    'A guest\'s security groups mean something only if something outside the guest enforces them. That is the hypervisor\'s firewall, or on Nitro the VPC card, placed between the physical NIC and the guest interface where the guest cannot turn it off.',
+    "A guest's security groups mean something only if something outside the guest enforces them. That is the hypervisor's firewall, or on Nitro the VPC card, placed between the physical NIC and the guest interface where the guest cannot turn it off.",
   fix: 'Enable the hypervisor firewall (firewall: true) or give the host a vpc offload card that filters guest traffic.',
   messages: {
-    unfiltered: "Interface '{{nic}}' of '{{guest}}' on host '{{host}}' passes no firewall: the hypervisor has none and no VPC card filters traffic.",
+    unfiltered:
+      "Interface '{{nic}}' of '{{guest}}' on host '{{host}}' passes no firewall: the hypervisor has none and no VPC card filters traffic.",
     // Self-run hypervisors (HYPERVISOR-FACTS §1.5, §3.2)
-    noHostFilter: "Interface '{{nic}}' of '{{guest}}' has no host-side traffic filter (libvirt nwfilter filterref, Xen vif ip=): the guest's traffic reaches the host network unfiltered.",
-    unfilterable: "Interface '{{nic}}' of '{{guest}}' bypasses the host network stack (device passthrough): no host-side firewall can filter it.",
-    undecided: "Cannot tell whether interface '{{nic}}' of '{{guest}}' on host '{{host}}' passes a firewall: {{reason}}.",
+    noHostFilter:
+      "Interface '{{nic}}' of '{{guest}}' has no host-side traffic filter (libvirt nwfilter filterref, Xen vif ip=): the guest's traffic reaches the host network unfiltered.",
+    unfilterable:
+      "Interface '{{nic}}' of '{{guest}}' bypasses the host network stack (device passthrough): no host-side firewall can filter it.",
+    undecided:
+      "Cannot tell whether interface '{{nic}}' of '{{guest}}' on host '{{host}}' passes a firewall: {{reason}}.",
   },
   check(graph, context) {
     /** Per host (asked for each of its NICs): its hypervisors, and the firewall of each hypervisor and VPC card. */
-    const firewallsByHost = new Map<string, { hypervisors: HypervisorNode[]; filters: Maybe<boolean>[]; on: boolean }>();
+    const firewallsByHost = new Map<
+      string,
+      { hypervisors: HypervisorNode[]; filters: Maybe<boolean>[]; on: boolean }
+    >();
     const firewallsOf = (host: HostNode) => {
       let known = firewallsByHost.get(host.id);
       if (!known) {
         const { hypervisors, cards } = hostComponents(graph, host);
-        const filters = [...hypervisors.map((h) => h.firewall), ...cards.filter((c) => c.cardKind === 'vpc').map((c) => c.firewall)];
+        const filters = [
+          ...hypervisors.map((h) => h.firewall),
+          ...cards.filter((c) => c.cardKind === 'vpc').map((c) => c.firewall),
+        ];
         known = { hypervisors, filters, on: filters.some((value) => value === true) };
         firewallsByHost.set(host.id, known);
       }
@@ -52,7 +62,13 @@ export default defineRule({
         if (nic.filterable === false) {
           context.report({ messageId: 'unfilterable', data, subject: nic, severity: 'warning', related });
         } else if (nic.hostFilter !== undefined && isUnknown(nic.hostFilter)) {
-          context.report({ messageId: 'undecided', data: { ...data, host: guestHost ? nameOf(guestHost) : '?', reason: nic.hostFilter.reason }, subject: nic, severity: 'note', related });
+          context.report({
+            messageId: 'undecided',
+            data: { ...data, host: guestHost ? nameOf(guestHost) : '?', reason: nic.hostFilter.reason },
+            subject: nic,
+            severity: 'note',
+            related,
+          });
         } else if (nic.hostFilter === false) {
           context.report({ messageId: 'noHostFilter', data, subject: nic, related });
         }

@@ -29,11 +29,22 @@ export default defineRule({
       const tokens = instance.metadataTokens;
       if (tokens === undefined || tokens === 'required') continue;
       if (instance.metadataEndpoint === 'disabled') continue;
-      const what = instance.awsKind === 'launch-template' ? 'Launch template' : instance.awsKind === 'launch-configuration' ? 'Launch configuration' : 'Instance';
+      const what =
+        instance.awsKind === 'launch-template'
+          ? 'Launch template'
+          : instance.awsKind === 'launch-configuration'
+            ? 'Launch configuration'
+            : 'Instance';
       const name = nameOf(instance);
       const property = instance.at.metadataTokens ? 'metadataTokens' : undefined;
       if (isUnknown(tokens)) {
-        context.report({ messageId: 'undecided', data: { what: what.toLowerCase(), instance: name, reason: tokens.reason }, subject: instance, property, severity: 'note' });
+        context.report({
+          messageId: 'undecided',
+          data: { what: what.toLowerCase(), instance: name, reason: tokens.reason },
+          subject: instance,
+          property,
+          severity: 'note',
+        });
       } else if (property) {
         context.report({ messageId: 'optional', data: { what, instance: name }, subject: instance, property });
       } else {

@@ -11,7 +11,13 @@ const PINNING_KEY = /^kms:RecipientAttestation:(ImageSha384|PCR0|PCR8)$/i;
 
 /** Whether an IAM action pattern (with * and ?) covers kms:Decrypt. */
 function coversDecrypt(action: string): boolean {
-  const pattern = new RegExp(`^${action.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`, 'i');
+  const pattern = new RegExp(
+    `^${action
+      .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+      .replace(/\*/g, '.*')
+      .replace(/\?/g, '.')}$`,
+    'i',
+  );
   return pattern.test('kms:Decrypt');
 }
 
@@ -33,8 +39,10 @@ export default defineRule({
     "An enclave protects a secret only if the key that unwraps it is released to the enclave and to nothing else. The parent instance's role can call kms:Decrypt too; unless the key policy requires an attestation document whose measurements match the enclave image (ImageSha384/PCR0, or the signer's PCR8), anyone on the parent — or anything holding its credentials — decrypts without the enclave. A condition value that is not a 96-digit SHA-384 value, or an all-zero one (debug mode), pins nothing.",
   fix: 'Add to the statement that lets the parent role decrypt a condition such as "StringEqualsIgnoreCase": {"kms:RecipientAttestation:ImageSha384": "<PCR0 of the image>"} (and/or PCR8 for the signing certificate), with the values isolint measure prints for the image; do not use the ...IfExists operators.',
   messages: {
-    noAttestation: "Key '{{key}}' lets enclave parent role '{{role}}' decrypt without requiring an attestation condition (kms:RecipientAttestation:ImageSha384, PCR0 or PCR8).",
-    ifExists: "Key '{{key}}': operator {{operator}} lets requests without an attestation document through; use {{fixed}}.",
+    noAttestation:
+      "Key '{{key}}' lets enclave parent role '{{role}}' decrypt without requiring an attestation condition (kms:RecipientAttestation:ImageSha384, PCR0 or PCR8).",
+    ifExists:
+      "Key '{{key}}': operator {{operator}} lets requests without an attestation document through; use {{fixed}}.",
     malformedValue: "Key '{{key}}': {{condition}} is not a SHA-384 value (96 hex digits).",
     zeroValue: "Key '{{key}}': {{condition}} is all zeros, which matches any debug-mode enclave.",
     undecided: "Cannot tell whether key '{{key}}' requires enclave attestation for role '{{role}}': {{reason}}.",
@@ -43,7 +51,8 @@ export default defineRule({
     // Roles of enclave parents: instances with enclave support, or with enclaves running on them.
     const parentRoles = new Map<string, RoleNode>();
     for (const instance of graph.nodes('instance')) {
-      const isParent = instance.enclaveEnabled === true || graph.runningOn(instance.id).some((n) => n.kind === 'enclave');
+      const isParent =
+        instance.enclaveEnabled === true || graph.runningOn(instance.id).some((n) => n.kind === 'enclave');
       if (!isParent) continue;
       for (const use of graph.out(instance.id, 'uses')) {
         const role = graph.node(use.to);
@@ -58,7 +67,14 @@ export default defineRule({
       const keyName = nameOf(key);
       if (isUnknown(policy)) {
         const [role] = rolesUsing(key);
-        if (role) context.report({ messageId: 'undecided', data: { key: keyName, role: nameOf(role), reason: policy.reason }, subject: key, property: 'policy', severity: 'note' });
+        if (role)
+          context.report({
+            messageId: 'undecided',
+            data: { key: keyName, role: nameOf(role), reason: policy.reason },
+            subject: key,
+            property: 'policy',
+            severity: 'note',
+          });
         continue;
       }
       for (const statement of policy) checkStatement(key, keyName, statement);
@@ -75,7 +91,9 @@ export default defineRule({
       if (statement.effect !== 'Allow') return;
       const decrypts = statement.actions.some((action) => !isUnknown(action) && coversDecrypt(action));
       if (!decrypts) return;
-      const roles = statement.principalRoles.map((id) => parentRoles.get(id)).filter((r): r is RoleNode => r !== undefined);
+      const roles = statement.principalRoles
+        .map((id) => parentRoles.get(id))
+        .filter((r): r is RoleNode => r !== undefined);
       if (roles.length === 0 && statement.principals.includes('*')) roles.push(...parentRoles.values());
       if (roles.length === 0) return;
       const role = nameOf(roles[0]!);
@@ -87,22 +105,50 @@ export default defineRule({
       if (pinning.length === 0) {
         if (undecided) {
           const reason = undecided.values.map((v) => v.value).find(isUnknown)?.reason ?? 'the condition cannot be read';
-          context.report({ ...base, messageId: 'undecided', data: { key: keyName, role, reason }, at: undecided.source, severity: 'note' });
+          context.report({
+            ...base,
+            messageId: 'undecided',
+            data: { key: keyName, role, reason },
+            at: undecided.source,
+            severity: 'note',
+          });
         } else {
-          context.report({ ...base, messageId: 'noAttestation', data: { key: keyName, role }, at: statement.source, related: [{ span: roles[0]!.source, label: `role '${role}'` }] });
+          context.report({
+            ...base,
+            messageId: 'noAttestation',
+            data: { key: keyName, role },
+            at: statement.source,
+            related: [{ span: roles[0]!.source, label: `role '${role}'` }],
+          });
         }
         return;
       }
       for (const condition of attestation) {
         if (/IfExists$/i.test(condition.operator)) {
-          context.report({ ...base, messageId: 'ifExists', data: { key: keyName, operator: condition.operator, fixed: condition.operator.replace(/IfExists$/i, '') }, at: condition.operatorSource ?? condition.source });
+          context.report({
+            ...base,
+            messageId: 'ifExists',
+            data: { key: keyName, operator: condition.operator, fixed: condition.operator.replace(/IfExists$/i, '') },
+            at: condition.operatorSource ?? condition.source,
+          });
         }
         for (const { value, source } of condition.values) {
           const name = condition.key.replace(/^kms:RecipientAttestation:/i, '');
           if (isUnknown(value)) {
-            context.report({ ...base, messageId: 'undecided', data: { key: keyName, role, reason: `${name}: ${value.reason}` }, at: source, severity: 'note' });
+            context.report({
+              ...base,
+              messageId: 'undecided',
+              data: { key: keyName, role, reason: `${name}: ${value.reason}` },
+              at: source,
+              severity: 'note',
+            });
           } else if (!PCR_HEX.test(value)) {
-            context.report({ ...base, messageId: 'malformedValue', data: { key: keyName, condition: name }, at: source });
+            context.report({
+              ...base,
+              messageId: 'malformedValue',
+              data: { key: keyName, condition: name },
+              at: source,
+            });
           } else if (/^0+$/.test(value)) {
             context.report({ ...base, messageId: 'zeroValue', data: { key: keyName, condition: name }, at: source });
           }

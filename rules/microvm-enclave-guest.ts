@@ -23,13 +23,14 @@ export default defineRule({
   ],
   appliesTo: ['instance', 'nic', 'volume'],
   rationale:
-    'Teams that build enclave-like isolation on Firecracker want what a Nitro Enclave gives: no network (Firecracker does not filter guest traffic), nothing written that outlives the guest or that the host shares with others, and one narrow channel to the host. A network interface, a writable or extra drive, or a vsock socket path shared with another microVM each opens a path around that design. SMT shares a core\'s caches and buffers between hardware threads, the classic side channel.',
+    "Teams that build enclave-like isolation on Firecracker want what a Nitro Enclave gives: no network (Firecracker does not filter guest traffic), nothing written that outlives the guest or that the host shares with others, and one narrow channel to the host. A network interface, a writable or extra drive, or a vsock socket path shared with another microVM each opens a path around that design. SMT shares a core's caches and buffers between hardware threads, the classic side channel.",
   fix: 'Remove network-interfaces, mark the root drive "is_read_only": true and drop other drives, give every microVM its own vsock uds_path; where side channels matter, set "smt": false and disable SMT on the host.',
   messages: {
     nic: "MicroVM '{{guest}}' is declared an enclave but has network interface '{{nic}}'.",
     writableRoot: "MicroVM '{{guest}}' is declared an enclave but its root drive '{{drive}}' is writable.",
     extraDrive: "MicroVM '{{guest}}' is declared an enclave but has drive '{{drive}}' besides its read-only root.",
-    sharedVsock: "MicroVM '{{guest}}' shares the vsock socket {{path}} with '{{other}}': its host-side ports are reachable from both guests.",
+    sharedVsock:
+      "MicroVM '{{guest}}' shares the vsock socket {{path}} with '{{other}}': its host-side ports are reachable from both guests.",
     smt: "MicroVM '{{guest}}' asks for isolation from side channels but enables SMT; Firecracker recommends SMT off (guest and host) where tenants must be separated.",
   },
   check(graph, context) {
@@ -55,10 +56,17 @@ export default defineRule({
         if (!drive.rootDevice) {
           context.report({ messageId: 'extraDrive', data: { guest: name, drive: driveName }, subject: drive, related });
         } else if (drive.readOnly !== undefined && !isUnknown(drive.readOnly) && !drive.readOnly) {
-          context.report({ messageId: 'writableRoot', data: { guest: name, drive: driveName }, subject: drive, property: 'readOnly', related });
+          context.report({
+            messageId: 'writableRoot',
+            data: { guest: name, drive: driveName },
+            subject: drive,
+            property: 'readOnly',
+            related,
+          });
         }
       }
-      const sharing = (microvm.vsockUdsPath ? byUds.get(microvm.vsockUdsPath) : undefined)?.filter((g) => g !== guest) ?? [];
+      const sharing =
+        (microvm.vsockUdsPath ? byUds.get(microvm.vsockUdsPath) : undefined)?.filter((g) => g !== guest) ?? [];
       if (sharing.length > 0) {
         const channel = graph.out(guest.id, 'channel').find((c) => c.protocol === 'vsock');
         context.report({

@@ -22,14 +22,20 @@ export default defineRule({
     'The core is the one component every tenant must trust. Each duty added to it (a device driver, a storage service, checkpointing, an administration console) adds code that can fail or be attacked with the privileges of the whole host. A minimal core keeps the trusted computing base small enough to review and keeps a broken driver from breaking isolation.',
   fix: 'Move the duty into a lower-layer service beside the core (its own protection domain), and leave the core with scheduling, MMU, IPC, VMX events and interrupts.',
   messages: {
-    extraDuty: "The hypervisor core '{{core}}' also does '{{duty}}'; only scheduling, MMU, IPC, VMX events and interrupts belong in it.",
+    extraDuty:
+      "The hypervisor core '{{core}}' also does '{{duty}}'; only scheduling, MMU, IPC, VMX events and interrupts belong in it.",
   },
   check(graph, context) {
     for (const core of graph.nodes('component')) {
       if (core.layer !== 'core') continue;
       for (const duty of core.roles) {
         if (CORE_DUTIES.has(duty)) continue;
-        context.report({ messageId: 'extraDuty', data: { core: nameOf(core), duty }, subject: core, property: 'provides' });
+        context.report({
+          messageId: 'extraDuty',
+          data: { core: nameOf(core), duty },
+          subject: core,
+          property: 'provides',
+        });
       }
     }
   },

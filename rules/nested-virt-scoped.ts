@@ -30,13 +30,25 @@ export default defineRule({
       // A guest others run on is a platform in fact, whatever it declares.
       if (graph.runningOn(instance.id).some((node) => node.kind === 'instance')) continue;
       if (isUnknown(nested)) {
-        context.report({ messageId: 'undecided', data: { guest: nameOf(instance), reason: nested.reason }, subject: instance, property: 'nestedVirtualization', severity: 'note' });
+        context.report({
+          messageId: 'undecided',
+          data: { guest: nameOf(instance), reason: nested.reason },
+          subject: instance,
+          property: 'nestedVirtualization',
+          severity: 'note',
+        });
         continue;
       }
-      context.report({ messageId: 'guest', data: { guest: nameOf(instance) }, subject: instance, property: 'nestedVirtualization' });
+      context.report({
+        messageId: 'guest',
+        data: { guest: nameOf(instance) },
+        subject: instance,
+        property: 'nestedVirtualization',
+      });
     }
     for (const component of graph.nodes('component')) {
-      if (component.nestedVirtualization !== true || component.layer === 'upper-platform' || component.layer === 'vmm') continue;
+      if (component.nestedVirtualization !== true || component.layer === 'upper-platform' || component.layer === 'vmm')
+        continue;
       context.report({
         messageId: 'component',
         data: { layer: component.layer, component: nameOf(component) },

@@ -55,21 +55,26 @@ export default defineRule({
   appliesTo: ['host', 'hypervisor', 'controller', 'card', 'enclave', 'instance', 'securityGroup', 'principal'],
   rationale:
     'An interactive login (SSH, RDP, a serial or graphical console, telnet) to a host, its hypervisor or controller, or an enclave lets a person read or change what the isolation boundary protects, outside any API that authorises and audits each action. The Nitro System has no such path at all, and an enclave has none by design. Guest instances may offer logins to their own tenant, but never to the whole internet on 22 or 3389.',
-  fix:
-    'Remove the interactive access method and administer through an authenticated, audited API (or SSM Session Manager for instances). For instances, restrict the ingress rule to the addresses that need it, or close port 22/3389 and use a bastion-free path such as SSM.',
+  fix: 'Remove the interactive access method and administer through an authenticated, audited API (or SSM Session Manager for instances). For instances, restrict the ingress rule to the addresses that need it, or close port 22/3389 and use a bastion-free path such as SSM.',
   messages: {
-    componentLogin: "'{{method}}' access to {{kind}} '{{target}}' by '{{principal}}': no interactive login may reach a {{kind}}.",
+    componentLogin:
+      "'{{method}}' access to {{kind}} '{{target}}' by '{{principal}}': no interactive login may reach a {{kind}}.",
     internetLogin: "'{{method}}' access to {{kind}} '{{target}}' is open to the internet.",
     openPort: "Ingress rule opens {{service}} (port {{port}}) to '{{peer}}' on {{kind}} '{{instance}}'.",
     // Self-run hypervisors (HYPERVISOR-FACTS §1.3, §1.7, §3.2, §5.2)
-    networkListener: "{{what}} of '{{target}}' listens on {{address}}, beyond loopback: anyone on the network can reach it{{auth}}.",
-    undecidedListener: "Cannot tell whether the {{method}} listener of '{{target}}' is reachable beyond loopback: {{reason}}.",
-    hostConsole: "'{{method}}' into guest '{{target}}' from the host ('{{principal}}'): a host operator gets a shell in the guest without logging in.",
-    undecidedPort: "Cannot tell whether this ingress rule opens {{service}} (port {{port}}) to everyone on {{kind}} '{{instance}}': {{reason}}.",
+    networkListener:
+      "{{what}} of '{{target}}' listens on {{address}}, beyond loopback: anyone on the network can reach it{{auth}}.",
+    undecidedListener:
+      "Cannot tell whether the {{method}} listener of '{{target}}' is reachable beyond loopback: {{reason}}.",
+    hostConsole:
+      "'{{method}}' into guest '{{target}}' from the host ('{{principal}}'): a host operator gets a shell in the guest without logging in.",
+    undecidedPort:
+      "Cannot tell whether this ingress rule opens {{service}} (port {{port}}) to everyone on {{kind}} '{{instance}}': {{reason}}.",
     // AWS inputs (CloudFormation / Terraform; NITRO-FACTS §7)
     enclaveKeyPair:
       "{{Kind}} '{{instance}}' runs Nitro Enclaves and installs the SSH key pair '{{key}}': an interactive login on an enclave's parent reaches everything the enclave exchanges with it.",
-    undecidedKeyPair: "Cannot tell whether enclave parent {{kind}} '{{instance}}' installs an SSH key pair: {{reason}}.",
+    undecidedKeyPair:
+      "Cannot tell whether enclave parent {{kind}} '{{instance}}' installs an SSH key pair: {{reason}}.",
   },
   check(graph, context) {
     for (const access of graph.edges('access')) {
@@ -79,7 +84,12 @@ export default defineRule({
       if (!target) continue;
       // --- self-run hypervisors: listeners bound beyond loopback, consoles opened from the host
       if (access.undecided !== undefined) {
-        context.report({ messageId: 'undecidedListener', data: { method: access.method, target: nameOf(target), reason: access.undecided }, subject: access, severity: 'note' });
+        context.report({
+          messageId: 'undecidedListener',
+          data: { method: access.method, target: nameOf(target), reason: access.undecided },
+          subject: access,
+          severity: 'note',
+        });
         continue;
       }
       if (target.kind === 'instance' && principal?.kind === 'principal' && principal.principalKind === 'network') {
@@ -89,7 +99,12 @@ export default defineRule({
             what: LISTENER_NAMES[access.method] ?? `'${access.method}' access`,
             target: nameOf(target),
             address: access.address ?? 'a non-loopback address',
-            auth: access.authenticated === false ? (access.method === 'telnet' ? ', in clear text and without authentication' : ', without a password') : '',
+            auth:
+              access.authenticated === false
+                ? access.method === 'telnet'
+                  ? ', in clear text and without authentication'
+                  : ', without a password'
+                : '',
           },
           subject: access,
           related: [{ span: target.source, label: `instance '${nameOf(target)}'` }],
@@ -100,7 +115,11 @@ export default defineRule({
         const confidential = (target as { confidential?: unknown }).confidential !== undefined;
         context.report({
           messageId: 'hostConsole',
-          data: { method: access.method, target: nameOf(target), principal: nodeName(graph.node(access.from), access.from) },
+          data: {
+            method: access.method,
+            target: nameOf(target),
+            principal: nodeName(graph.node(access.from), access.from),
+          },
           subject: access,
           // A confidential guest must hold against its host; an ordinary one only loses defence in depth.
           severity: confidential ? 'error' : 'warning',
@@ -111,11 +130,20 @@ export default defineRule({
       if (NO_LOGIN_KINDS.has(target.kind)) {
         context.report({
           messageId: 'componentLogin',
-          data: { method: access.method, kind: target.kind, target: nameOf(target), principal: nodeName(graph.node(access.from), access.from) },
+          data: {
+            method: access.method,
+            kind: target.kind,
+            target: nameOf(target),
+            principal: nodeName(graph.node(access.from), access.from),
+          },
           subject: access,
           related: [{ span: target.source, label: `${target.kind} '${nameOf(target)}'` }],
         });
-      } else if (target.kind === 'instance' && principal?.kind === 'principal' && principal.principalKind === 'internet') {
+      } else if (
+        target.kind === 'instance' &&
+        principal?.kind === 'principal' &&
+        principal.principalKind === 'internet'
+      ) {
         context.report({
           messageId: 'internetLogin',
           data: { method: access.method, kind: kindName(target), target: nameOf(target) },
@@ -169,7 +197,13 @@ export default defineRule({
       if (instance.enclaveEnabled !== true || instance.keyName === undefined) continue;
       const name = nameOf(instance);
       if (isUnknown(instance.keyName)) {
-        context.report({ messageId: 'undecidedKeyPair', data: { kind: kindName(instance), instance: name, reason: instance.keyName.reason }, subject: instance, property: 'keyName', severity: 'note' });
+        context.report({
+          messageId: 'undecidedKeyPair',
+          data: { kind: kindName(instance), instance: name, reason: instance.keyName.reason },
+          subject: instance,
+          property: 'keyName',
+          severity: 'note',
+        });
       } else {
         context.report({
           messageId: 'enclaveKeyPair',
@@ -177,7 +211,9 @@ export default defineRule({
           subject: instance,
           property: 'keyName',
           severity: 'warning',
-          related: instance.at.enclaveEnabled ? [{ span: instance.at.enclaveEnabled, label: 'enclave support enabled here' }] : [],
+          related: instance.at.enclaveEnabled
+            ? [{ span: instance.at.enclaveEnabled, label: 'enclave support enabled here' }]
+            : [],
         });
       }
     }

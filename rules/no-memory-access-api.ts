@@ -26,14 +26,27 @@ export default defineRule({
       const value = component.memoryAccessApi;
       const data = { kind: component.kind, component: nameOf(component) };
       if (isUnknown(value)) {
-        context.report({ messageId: 'undecided', data: { ...data, reason: value.reason }, subject: component, severity: 'note' });
+        context.report({
+          messageId: 'undecided',
+          data: { ...data, reason: value.reason },
+          subject: component,
+          severity: 'note',
+        });
       } else if (value) {
         context.report({ messageId: 'componentApi', data, subject: component, property: 'memoryAccessApi' });
       }
     }
     for (const channel of graph.edges('channel')) {
       if (channel.memoryAccess === true) {
-        context.report({ messageId: 'channel', data: { from: nodeName(graph.node(channel.from), channel.from), to: nodeName(graph.node(channel.to), channel.to) }, subject: channel, property: 'memoryAccess' });
+        context.report({
+          messageId: 'channel',
+          data: {
+            from: nodeName(graph.node(channel.from), channel.from),
+            to: nodeName(graph.node(channel.to), channel.to),
+          },
+          subject: channel,
+          property: 'memoryAccess',
+        });
       }
     }
   },

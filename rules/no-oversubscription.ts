@@ -30,27 +30,37 @@ export default defineRule({
   ],
   appliesTo: ['host', 'hypervisor', 'instance', 'enclave'],
   rationale:
-    'When guests are promised more vCPUs or memory than the host has (after the hypervisor\'s own reservation), they share cores and pages under contention: one tenant\'s load slows another, memory gets swapped or ballooned, and side channels between tenants grow. Enclaves are carved from their parent instance, so they must fit in it and in the allocator pool reserved for them.',
+    "When guests are promised more vCPUs or memory than the host has (after the hypervisor's own reservation), they share cores and pages under contention: one tenant's load slows another, memory gets swapped or ballooned, and side channels between tenants grow. Enclaves are carved from their parent instance, so they must fit in it and in the allocator pool reserved for them.",
   fix: 'Move guests to another host, shrink their vCPUs or memory, or give the host more capacity; for enclaves, enlarge the parent or its allocator pool (allocator.yaml) or shrink the enclaves.',
   messages: {
     hostCpu: "Guests on host '{{host}}' have {{demand}} vCPUs, but the host has {{capacity}} ({{detail}}).",
-    hostMemory: "Guests on host '{{host}}' have {{demand}} MiB of memory, but the host has {{capacity}} MiB ({{detail}}).",
-    parentCpu: "Enclaves of '{{parent}}' have {{demand}} vCPUs, but the parent can give at most {{capacity}} of its {{total}} (it keeps {{keep}}).",
+    hostMemory:
+      "Guests on host '{{host}}' have {{demand}} MiB of memory, but the host has {{capacity}} MiB ({{detail}}).",
+    parentCpu:
+      "Enclaves of '{{parent}}' have {{demand}} vCPUs, but the parent can give at most {{capacity}} of its {{total}} (it keeps {{keep}}).",
     parentMemory: "Enclaves of '{{parent}}' have {{demand}} MiB of memory, but the parent has only {{capacity}} MiB.",
     poolCpu: "Enclaves of '{{parent}}' need {{demand}} vCPUs, but its enclave pool reserves {{capacity}}.",
-    poolMemory: "Enclaves of '{{parent}}' need {{demand}} MiB of memory, but its enclave pool reserves {{capacity}} MiB.",
-    poolParentCpu: "The enclave pool of '{{parent}}' reserves {{pool}} vCPUs, but the parent can give at most {{capacity}} of its {{total}} (it keeps {{keep}}).",
-    poolParentMemory: "The enclave pool of '{{parent}}' reserves {{pool}} MiB, but the parent has only {{total}} MiB and needs some for itself.",
-    poolPartialCores: "The enclave pool of '{{parent}}' reserves {{pool}} vCPUs on a parent with {{threads}} threads per core: the pool must be whole cores, so use a multiple of {{threads}}.",
+    poolMemory:
+      "Enclaves of '{{parent}}' need {{demand}} MiB of memory, but its enclave pool reserves {{capacity}} MiB.",
+    poolParentCpu:
+      "The enclave pool of '{{parent}}' reserves {{pool}} vCPUs, but the parent can give at most {{capacity}} of its {{total}} (it keeps {{keep}}).",
+    poolParentMemory:
+      "The enclave pool of '{{parent}}' reserves {{pool}} MiB, but the parent has only {{total}} MiB and needs some for itself.",
+    poolPartialCores:
+      "The enclave pool of '{{parent}}' reserves {{pool}} vCPUs on a parent with {{threads}} threads per core: the pool must be whole cores, so use a multiple of {{threads}}.",
     poolCpuZero: "The enclave pool of '{{parent}}' lists CPU 0, which the parent always keeps (with its siblings).",
     microvmCpu: "MicroVMs on '{{parent}}' have {{demand}} vCPUs, but it has {{capacity}} left beside its enclave pool.",
-    microvmMemory: "MicroVMs on '{{parent}}' have {{demand}} MiB of memory, but it has {{capacity}} MiB left beside its enclave pool.",
-    oddVcpus: "Enclave '{{enclave}}' has {{vcpus}} vCPUs on a parent with {{threads}} threads per core: an enclave takes whole cores, so use a multiple of {{threads}}.",
+    microvmMemory:
+      "MicroVMs on '{{parent}}' have {{demand}} MiB of memory, but it has {{capacity}} MiB left beside its enclave pool.",
+    oddVcpus:
+      "Enclave '{{enclave}}' has {{vcpus}} vCPUs on a parent with {{threads}} threads per core: an enclave takes whole cores, so use a multiple of {{threads}}.",
     // Nova allocation ratios (HYPERVISOR-FACTS §2)
     allocationRatio: "Host '{{host}}' lets the scheduler promise {{ratio}}× its {{resource}} ({{option}} = {{ratio}}).",
     // OpenStack flavors (HYPERVISOR-FACTS §2.3)
-    sharedCpuPolicy: "Flavor '{{flavor}}' has hw:cpu_policy = {{policy}}{{defaulted}}: its vCPUs float over host CPUs that can be overcommitted, but {{hosts}} ask{{s}} for dedicated cores (countHyperthreads: false).",
-    preferThreadPolicy: "Flavor '{{flavor}}' pins its vCPUs with hw:cpu_thread_policy = prefer{{defaulted}}: Nova may place them on single hardware threads, but {{hosts}} sell{{s}} one vCPU as one whole core (countHyperthreads: false). Use isolate, or require with an even vCPU count.",
+    sharedCpuPolicy:
+      "Flavor '{{flavor}}' has hw:cpu_policy = {{policy}}{{defaulted}}: its vCPUs float over host CPUs that can be overcommitted, but {{hosts}} ask{{s}} for dedicated cores (countHyperthreads: false).",
+    preferThreadPolicy:
+      "Flavor '{{flavor}}' pins its vCPUs with hw:cpu_thread_policy = prefer{{defaulted}}: Nova may place them on single hardware threads, but {{hosts}} sell{{s}} one vCPU as one whole core (countHyperthreads: false). Use isolate, or require with an even vCPU count.",
     undecided: "Cannot check {{what}} of '{{subject}}': {{reason}}.",
   },
   check(graph, context) {
@@ -71,7 +81,12 @@ export default defineRule({
         if (isUnknown(value)) {
           undecided(host, option, value.reason, host.at[option]);
         } else if (value > 1) {
-          context.report({ messageId: 'allocationRatio', data: { host: nameOf(host), ratio: value, resource, option }, subject: host, property: option });
+          context.report({
+            messageId: 'allocationRatio',
+            data: { host: nameOf(host), ratio: value, resource, option },
+            subject: host,
+            property: option,
+          });
         }
       }
     }
@@ -82,11 +97,18 @@ export default defineRule({
     // floating vCPUs that "can be overallocated" (§2.3); a flavor can land on any compute host of the scan.
     const dedicatedHosts = graph.nodes('host').filter((host) => host.countHyperthreads === false);
     if (dedicatedHosts.length > 0) {
-      const hostRelated: RelatedLocation[] = dedicatedHosts.slice(0, MAX_RELATED).map((host) => ({ span: host.source, label: `host '${host.id}' asks for dedicated cores` }));
-      const hostNames = dedicatedHosts.slice(0, 3).map((host) => `host '${host.id}'`).join(', ') + (dedicatedHosts.length > 3 ? ` and ${dedicatedHosts.length - 3} more` : '');
+      const hostRelated: RelatedLocation[] = dedicatedHosts
+        .slice(0, MAX_RELATED)
+        .map((host) => ({ span: host.source, label: `host '${host.id}' asks for dedicated cores` }));
+      const hostNames =
+        dedicatedHosts
+          .slice(0, 3)
+          .map((host) => `host '${host.id}'`)
+          .join(', ') + (dedicatedHosts.length > 3 ? ` and ${dedicatedHosts.length - 3} more` : '');
       const hostsAsk = { hosts: hostNames, s: dedicatedHosts.length === 1 ? 's' : '' };
       // Written in extra_specs, or Nova's default when the key is absent (its span is then extra_specs itself).
-      const defaulted = (span: SourceSpan | undefined, all: SourceSpan | undefined) => (span !== undefined && span !== all ? '' : " (Nova's default)");
+      const defaulted = (span: SourceSpan | undefined, all: SourceSpan | undefined) =>
+        span !== undefined && span !== all ? '' : " (Nova's default)";
       for (const flavorNode of graph.nodes('instance')) {
         const policy = flavorNode.flavor?.cpuPolicy;
         if (policy === undefined) continue;
@@ -100,7 +122,11 @@ export default defineRule({
           } else if (threads === 'prefer') {
             context.report({
               messageId: 'preferThreadPolicy',
-              data: { flavor: name, defaulted: defaulted(flavorNode.at.cpuThreadPolicy, flavorNode.at.extraSpecs), ...hostsAsk },
+              data: {
+                flavor: name,
+                defaulted: defaulted(flavorNode.at.cpuThreadPolicy, flavorNode.at.extraSpecs),
+                ...hostsAsk,
+              },
               subject: flavorNode,
               property: 'cpuThreadPolicy',
               related: hostRelated,
@@ -114,7 +140,12 @@ export default defineRule({
         }
         context.report({
           messageId: 'sharedCpuPolicy',
-          data: { flavor: name, policy, defaulted: defaulted(flavorNode.at.cpuPolicy, flavorNode.at.extraSpecs), ...hostsAsk },
+          data: {
+            flavor: name,
+            policy,
+            defaulted: defaulted(flavorNode.at.cpuPolicy, flavorNode.at.extraSpecs),
+            ...hostsAsk,
+          },
           subject: flavorNode,
           property: 'cpuPolicy',
           related: hostRelated,
@@ -136,7 +167,8 @@ export default defineRule({
       const cpuDemand = sum(guests, (g) => g.vcpus);
       if (isUnknown(cores) || isUnknown(threads) || isUnknown(reservedCores)) {
         const missing = [cores, threads, reservedCores].find(isUnknown)!;
-        const what = missing === cores ? 'cores' : missing === threads ? 'threads per core' : 'the hypervisor reservation';
+        const what =
+          missing === cores ? 'cores' : missing === threads ? 'threads per core' : 'the hypervisor reservation';
         undecided(host, `CPU capacity (${what})`, missing.reason);
       } else if (isUnknown(cpuDemand)) {
         undecided(host, 'guest vCPUs', cpuDemand.reason);
@@ -158,7 +190,11 @@ export default defineRule({
       const reservedMemory = hypervisor ? hypervisor.reservedMemoryMiB : 0;
       const memoryDemand = sum(guests, (g) => g.memoryMiB);
       if (isUnknown(memory) || isUnknown(reservedMemory)) {
-        undecided(host, 'memory capacity', (isUnknown(memory) ? memory : (reservedMemory as { reason: string })).reason);
+        undecided(
+          host,
+          'memory capacity',
+          (isUnknown(memory) ? memory : (reservedMemory as { reason: string })).reason,
+        );
       } else if (isUnknown(memoryDemand)) {
         undecided(host, 'guest memory', memoryDemand.reason);
       } else {
@@ -184,7 +220,10 @@ export default defineRule({
       const microvms = running.filter((n): n is InstanceNode => n.kind === 'instance');
       if (enclaves.length === 0 && microvms.length === 0 && !declared.enclavePool) return;
       // vCPUs and memory as declared, else from the instance type (src/model/ec2-instance-types.ts).
-      const spec = declared.instanceType && !isUnknown(declared.instanceType) ? instanceTypeSpec(declared.instanceType) : undefined;
+      const spec =
+        declared.instanceType && !isUnknown(declared.instanceType)
+          ? instanceTypeSpec(declared.instanceType)
+          : undefined;
       const parent: InstanceNode = {
         ...declared,
         vcpus: isUnknown(declared.vcpus) && spec ? spec.vcpus : declared.vcpus,
@@ -241,7 +280,12 @@ export default defineRule({
 
       if (isUnknown(parent.memoryMiB) && !isUnknown(parent.vcpus)) {
         // (When the vCPUs are unknown too, the note above already says why.)
-        undecided(declared, 'enclave memory against the parent', parent.memoryMiB.reason, standIn ? (enclaves[0]!.at.memory ?? enclaves[0]!.source) : undefined);
+        undecided(
+          declared,
+          'enclave memory against the parent',
+          parent.memoryMiB.reason,
+          standIn ? (enclaves[0]!.at.memory ?? enclaves[0]!.source) : undefined,
+        );
       }
       if (!isUnknown(parent.memoryMiB) && !isUnknown(memoryDemand)) {
         // The parent's own OS and workload need memory too: enclaves may not take all of it.
@@ -259,7 +303,10 @@ export default defineRule({
 
       const pool = parent.enclavePool;
       if (pool) {
-        const poolRelated = (): RelatedLocation[] => [{ span: pool.source, label: `enclave pool of '${nameOf(parent)}'` }, ...related()];
+        const poolRelated = (): RelatedLocation[] => [
+          { span: pool.source, label: `enclave pool of '${nameOf(parent)}'` },
+          ...related(),
+        ];
         if (!isUnknown(pool.cpuCount) && !isUnknown(vcpuDemand) && vcpuDemand > pool.cpuCount) {
           context.report({
             messageId: 'poolCpu',
@@ -284,7 +331,11 @@ export default defineRule({
     }
 
     /** allocator.yaml against the parent: it must leave the parent what it needs and be whole cores (NITRO-FACTS §4.3–§4.4). */
-    function checkPoolAgainstParent(parent: InstanceNode, specThreads: number | undefined, capacityAt: (p: 'vcpus' | 'memory') => SourceSpan): void {
+    function checkPoolAgainstParent(
+      parent: InstanceNode,
+      specThreads: number | undefined,
+      capacityAt: (p: 'vcpus' | 'memory') => SourceSpan,
+    ): void {
       const pool = parent.enclavePool;
       if (!pool) return;
       const related = (): RelatedLocation[] => [{ span: capacityAt('vcpus'), label: `parent '${nameOf(parent)}'` }];
@@ -292,20 +343,44 @@ export default defineRule({
       const threads = host && !isUnknown(host.threadsPerCore) ? host.threadsPerCore : specThreads;
       const cpuAt = pool.cpuSource ?? pool.source;
       if (pool.cpuIds?.includes(0)) {
-        context.report({ messageId: 'poolCpuZero', data: { parent: nameOf(parent) }, subject: parent, at: cpuAt, property: 'allocator.cpu0' });
+        context.report({
+          messageId: 'poolCpuZero',
+          data: { parent: nameOf(parent) },
+          subject: parent,
+          at: cpuAt,
+          property: 'allocator.cpu0',
+        });
       }
       if (!isUnknown(pool.cpuCount)) {
         if (threads && threads > 1 && pool.cpuCount % threads !== 0) {
-          context.report({ messageId: 'poolPartialCores', data: { parent: nameOf(parent), pool: pool.cpuCount, threads }, subject: parent, at: cpuAt, property: 'allocator.cores' });
+          context.report({
+            messageId: 'poolPartialCores',
+            data: { parent: nameOf(parent), pool: pool.cpuCount, threads },
+            subject: parent,
+            at: cpuAt,
+            property: 'allocator.cores',
+          });
         }
         if (!isUnknown(parent.vcpus)) {
           const keep = threads && threads > 1 ? PARENT_MIN_VCPUS_SMT : PARENT_MIN_VCPUS_NO_SMT;
           const capacity = Math.max(0, parent.vcpus - keep);
           if (pool.cpuCount > capacity) {
-            context.report({ messageId: 'poolParentCpu', data: { parent: nameOf(parent), pool: pool.cpuCount, capacity, total: parent.vcpus, keep }, subject: parent, at: cpuAt, property: 'allocator.parentCpu', related: related() });
+            context.report({
+              messageId: 'poolParentCpu',
+              data: { parent: nameOf(parent), pool: pool.cpuCount, capacity, total: parent.vcpus, keep },
+              subject: parent,
+              at: cpuAt,
+              property: 'allocator.parentCpu',
+              related: related(),
+            });
           }
         } else {
-          undecided(parent, 'the enclave pool against the parent', parent.vcpus.reason, directoryOfMachineId(parent.id) !== undefined ? cpuAt : undefined);
+          undecided(
+            parent,
+            'the enclave pool against the parent',
+            parent.vcpus.reason,
+            directoryOfMachineId(parent.id) !== undefined ? cpuAt : undefined,
+          );
         }
       }
       if (!isUnknown(pool.memoryMiB) && !isUnknown(parent.memoryMiB) && pool.memoryMiB >= parent.memoryMiB) {
@@ -330,18 +405,45 @@ export default defineRule({
       const cpuDemand = sum(microvms, (m) => m.vcpus);
       const memoryDemand = sum(microvms, (m) => m.memoryMiB);
       if (isUnknown(parent.vcpus) || isUnknown(cpuDemand)) {
-        const at = directoryOfMachineId(parent.id) !== undefined ? (microvms[0]!.at.vcpus ?? microvms[0]!.source) : undefined;
-        undecided(parent, 'microVM vCPUs', (isUnknown(parent.vcpus) ? parent.vcpus : (cpuDemand as { reason: string })).reason, at);
+        const at =
+          directoryOfMachineId(parent.id) !== undefined ? (microvms[0]!.at.vcpus ?? microvms[0]!.source) : undefined;
+        undecided(
+          parent,
+          'microVM vCPUs',
+          (isUnknown(parent.vcpus) ? parent.vcpus : (cpuDemand as { reason: string })).reason,
+          at,
+        );
       } else if (cpuDemand > parent.vcpus - poolCpus) {
-        context.report({ messageId: 'microvmCpu', data: { parent: nameOf(parent), demand: cpuDemand, capacity: parent.vcpus - poolCpus }, subject: parent, at: microvms[0]!.at.vcpus ?? microvms[0]!.source, property: 'microvm.vcpus', related: related() });
+        context.report({
+          messageId: 'microvmCpu',
+          data: { parent: nameOf(parent), demand: cpuDemand, capacity: parent.vcpus - poolCpus },
+          subject: parent,
+          at: microvms[0]!.at.vcpus ?? microvms[0]!.source,
+          property: 'microvm.vcpus',
+          related: related(),
+        });
       }
       if (!isUnknown(parent.memoryMiB) && !isUnknown(memoryDemand) && memoryDemand > parent.memoryMiB - poolMemory) {
-        context.report({ messageId: 'microvmMemory', data: { parent: nameOf(parent), demand: memoryDemand, capacity: parent.memoryMiB - poolMemory }, subject: parent, at: microvms[0]!.at.memory ?? microvms[0]!.source, property: 'microvm.memory', related: related() });
+        context.report({
+          messageId: 'microvmMemory',
+          data: { parent: nameOf(parent), demand: memoryDemand, capacity: parent.memoryMiB - poolMemory },
+          subject: parent,
+          at: microvms[0]!.at.memory ?? microvms[0]!.source,
+          property: 'microvm.memory',
+          related: related(),
+        });
       }
     }
 
     function undecided(subject: GraphNode, what: string, reason: string, at?: SourceSpan): void {
-      context.report({ messageId: 'undecided', data: { what, subject: nameOf(subject), reason }, subject, severity: 'note', property: `capacity:${what}`, at });
+      context.report({
+        messageId: 'undecided',
+        data: { what, subject: nameOf(subject), reason },
+        subject,
+        severity: 'note',
+        property: `capacity:${what}`,
+        at,
+      });
     }
   },
 });
@@ -358,5 +460,7 @@ function sum<T>(items: readonly T[], valueOf: (item: T) => Maybe<number>): Maybe
 }
 
 function guestLocations(guests: GraphNode[]): RelatedLocation[] {
-  return guests.slice(0, MAX_RELATED).map((guest) => ({ span: guest.source, label: `${guest.kind} '${nameOf(guest)}'` }));
+  return guests
+    .slice(0, MAX_RELATED)
+    .map((guest) => ({ span: guest.source, label: `${guest.kind} '${nameOf(guest)}'` }));
 }

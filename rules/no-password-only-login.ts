@@ -12,7 +12,10 @@ const KEY_METHODS = new Set(['publickey', 'gssapi-with-mic', 'hostbased']);
  */
 function requiresKey(methods: Maybe<string[]>): boolean {
   if (isUnknown(methods)) return false;
-  return methods.length > 0 && methods.every((alternative) => alternative.split(',').some((m) => KEY_METHODS.has(m.split(':')[0]!)));
+  return (
+    methods.length > 0 &&
+    methods.every((alternative) => alternative.split(',').some((m) => KEY_METHODS.has(m.split(':')[0]!)))
+  );
 }
 
 export default defineRule({
@@ -35,12 +38,15 @@ export default defineRule({
   fix: 'Use key pairs: PasswordAuthentication no and KbdInteractiveAuthentication no in sshd_config (or AuthenticationMethods publickey, or publickey,password to require both), and login: key on the access.',
   messages: {
     access: "'{{method}}' login to '{{target}}' by '{{principal}}' accepts a password alone.",
-    sshdPassword: "sshd accepts password login{{default}}: set PasswordAuthentication no or require a key as well (AuthenticationMethods).",
-    sshdKeyboard: "sshd accepts keyboard-interactive login{{default}}, which is a password prompt: set KbdInteractiveAuthentication no.",
-    sshdRootPassword: "sshd lets root log in with a password (PermitRootLogin yes).",
-    undecided: "Cannot tell whether sshd accepts password-only login: {{reason}}.",
+    sshdPassword:
+      'sshd accepts password login{{default}}: set PasswordAuthentication no or require a key as well (AuthenticationMethods).',
+    sshdKeyboard:
+      'sshd accepts keyboard-interactive login{{default}}, which is a password prompt: set KbdInteractiveAuthentication no.',
+    sshdRootPassword: 'sshd lets root log in with a password (PermitRootLogin yes).',
+    undecided: 'Cannot tell whether sshd accepts password-only login: {{reason}}.',
     // sshd Match blocks (src/ingest/sshd-config.ts): some connections only, hence a warning
-    sshdMatchPassword: "sshd accepts {{method}} login for connections matching '{{match}}': set it to no in this Match block or require a key as well (AuthenticationMethods).",
+    sshdMatchPassword:
+      "sshd accepts {{method}} login for connections matching '{{match}}': set it to no in this Match block or require a key as well (AuthenticationMethods).",
     // cloud-init user data in templates (CloudFormation UserData, Terraform user_data)
     cloudInit: "Instance '{{instance}}' accepts password login: its cloud-init user data {{what}}.",
     undecidedCloudInit: "Cannot tell whether the user data of '{{instance}}' allows password login: {{reason}}.",
@@ -51,7 +57,11 @@ export default defineRule({
       if (access.login !== 'password' || access.mfa === true) continue;
       context.report({
         messageId: 'access',
-        data: { method: access.method, target: nodeName(graph.node(access.to), access.to), principal: nodeName(graph.node(access.from), access.from) },
+        data: {
+          method: access.method,
+          target: nodeName(graph.node(access.to), access.to),
+          principal: nodeName(graph.node(access.from), access.from),
+        },
         subject: access,
         property: 'login',
       });
@@ -63,11 +73,24 @@ export default defineRule({
       if (!cloudInit) continue;
       const name = nameOf(instance);
       if (isUnknown(cloudInit.passwordLogin)) {
-        context.report({ messageId: 'undecidedCloudInit', data: { instance: name, reason: cloudInit.passwordLogin.reason }, subject: instance, at: cloudInit.source, property: 'userData', severity: 'note' });
+        context.report({
+          messageId: 'undecidedCloudInit',
+          data: { instance: name, reason: cloudInit.passwordLogin.reason },
+          subject: instance,
+          at: cloudInit.source,
+          property: 'userData',
+          severity: 'note',
+        });
         continue;
       }
       for (const { what, source } of cloudInit.passwordLogin) {
-        context.report({ messageId: 'cloudInit', data: { instance: name, what }, subject: instance, at: source, property: `userData:${what.split(' ')[0]}` });
+        context.report({
+          messageId: 'cloudInit',
+          data: { instance: name, what },
+          subject: instance,
+          at: source,
+          property: `userData:${what.split(' ')[0]}`,
+        });
       }
     }
 
@@ -77,9 +100,16 @@ export default defineRule({
       // --- Match blocks: a password method on for some connections (warning, on the line inside the Match)
       for (const setting of ssh.conditional ?? []) {
         const globalValue = setting.method === 'password' ? ssh.passwordAuthentication : ssh.keyboardInteractive;
-        if (globalValue === true && !isUnknown(ssh.authenticationMethods) && !requiresKey(ssh.authenticationMethods)) continue; // the global finding covers it
+        if (globalValue === true && !isUnknown(ssh.authenticationMethods) && !requiresKey(ssh.authenticationMethods))
+          continue; // the global finding covers it
         if (isUnknown(setting.authenticationMethods) || requiresKey(setting.authenticationMethods)) continue;
-        context.report({ messageId: 'sshdMatchPassword', data: { method: setting.method, match: setting.match }, subject: daemon, property: setting.property, severity: 'warning' });
+        context.report({
+          messageId: 'sshdMatchPassword',
+          data: { method: setting.method, match: setting.match },
+          subject: daemon,
+          property: setting.property,
+          severity: 'warning',
+        });
       }
       const methods = ssh.authenticationMethods;
       if (requiresKey(methods)) continue;
@@ -88,13 +118,30 @@ export default defineRule({
         [ssh.keyboardInteractive, 'sshdKeyboard', 'kbdinteractiveauthentication'],
       ] as const) {
         if (isUnknown(value)) {
-          context.report({ messageId: 'undecided', data: { reason: value.reason }, subject: daemon, severity: 'note', property });
+          context.report({
+            messageId: 'undecided',
+            data: { reason: value.reason },
+            subject: daemon,
+            severity: 'note',
+            property,
+          });
         } else if (value && isUnknown(methods)) {
           // An unknown AuthenticationMethods may still require a key: a note, never an error.
-          context.report({ messageId: 'undecided', data: { reason: methods.reason }, subject: daemon, severity: 'note', property });
+          context.report({
+            messageId: 'undecided',
+            data: { reason: methods.reason },
+            subject: daemon,
+            severity: 'note',
+            property,
+          });
         } else if (value) {
           const declared = daemon.at[property] !== undefined;
-          context.report({ messageId, data: { default: declared ? '' : ' (OpenSSH default)' }, subject: daemon, property });
+          context.report({
+            messageId,
+            data: { default: declared ? '' : ' (OpenSSH default)' },
+            subject: daemon,
+            property,
+          });
         }
       }
       if (ssh.permitRootLogin === 'yes' && ssh.passwordAuthentication === true && !isUnknown(methods)) {

@@ -13,7 +13,9 @@ export default defineRule({
   precision: 'high',
   tags: ['security', 'access', 'multi-tenancy'],
   since: '0.1.0',
-  sources: ['AWS hypervisor security whitepaper: AWS administrators have no access rights to customer instances or their guest OS'],
+  sources: [
+    'AWS hypervisor security whitepaper: AWS administrators have no access rights to customer instances or their guest OS',
+  ],
   appliesTo: ['principal', 'instance', 'enclave', 'component'],
   rationale:
     "Tenants hand the provider their hardware, not their data. Any access path from the provider's operators or administrators into a guest (a login, an agent session, an API into the guest OS) means a provider insider or a compromised operator account can read every tenant's data.",
@@ -28,12 +30,20 @@ export default defineRule({
       const guest = graph.node(access.to);
       if (!guest) continue;
       const isGuest =
-        guest.kind === 'instance' || guest.kind === 'enclave' || (guest.kind === 'component' && (guest.layer === 'container' || guest.layer === 'upper-platform'));
+        guest.kind === 'instance' ||
+        guest.kind === 'enclave' ||
+        (guest.kind === 'component' && (guest.layer === 'container' || guest.layer === 'upper-platform'));
       if (!isGuest) continue;
       const kind = principal.principalKind.charAt(0).toUpperCase() + principal.principalKind.slice(1);
       context.report({
         messageId: 'access',
-        data: { kind, principal: nameOf(principal), method: access.method, target: guest.kind === 'component' ? guest.layer : guest.kind, guest: nameOf(guest) },
+        data: {
+          kind,
+          principal: nameOf(principal),
+          method: access.method,
+          target: guest.kind === 'component' ? guest.layer : guest.kind,
+          guest: nameOf(guest),
+        },
         subject: access,
         related: [{ span: guest.source, label: `${guest.kind} '${nameOf(guest)}'` }],
       });

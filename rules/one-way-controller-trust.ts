@@ -18,13 +18,15 @@ export default defineRule({
   appliesTo: ['controller', 'hypervisor'],
   rationale:
     'Trust flows one way on a Nitro-style host. The controller is the only component that commands the hypervisor, and it never opens connections outward: it listens for authenticated, encrypted calls from the control plane. A controller that dials out can be steered by whatever it reaches, and a hypervisor that accepts connections from anything other than its controller has a second, unmediated control path.',
-  fix:
-    'Make the control plane initiate the channel to the controller (and authenticate and encrypt it), and route every command to the hypervisor through the controller that manages it.',
+  fix: 'Make the control plane initiate the channel to the controller (and authenticate and encrypt it), and route every command to the hypervisor through the controller that manages it.',
   messages: {
-    controllerInitiates: "Controller '{{controller}}' initiates a channel to '{{peer}}', which it does not manage; a controller only listens.",
-    hypervisorAccepts: "Hypervisor '{{hypervisor}}' accepts a channel initiated by '{{peer}}', which is not its controller.",
+    controllerInitiates:
+      "Controller '{{controller}}' initiates a channel to '{{peer}}', which it does not manage; a controller only listens.",
+    hypervisorAccepts:
+      "Hypervisor '{{hypervisor}}' accepts a channel initiated by '{{peer}}', which is not its controller.",
     unprotected: "Channel from '{{peer}}' to controller '{{controller}}' is not {{what}}.",
-    undecided: "Cannot tell whether the channel from '{{peer}}' to controller '{{controller}}' is {{what}}: {{reason}}.",
+    undecided:
+      "Cannot tell whether the channel from '{{peer}}' to controller '{{controller}}' is {{what}}: {{reason}}.",
   },
   check(graph, context) {
     const managedBy = new Map<string, Set<string>>();
@@ -62,7 +64,13 @@ export default defineRule({
               related: related(),
             });
           } else if (!value) {
-            context.report({ messageId: 'unprotected', data: { peer, controller: nameOf(controller), what }, subject: channel, property: what, related: related() });
+            context.report({
+              messageId: 'unprotected',
+              data: { peer, controller: nameOf(controller), what },
+              subject: channel,
+              property: what,
+              related: related(),
+            });
           }
         }
       }

@@ -18,26 +18,45 @@ export default defineRule({
   ],
   appliesTo: ['host', 'instance'],
   rationale:
-    'A guest\'s memory holds its keys and data. If a host hands freed pages to the next guest without zeroing them, that guest can read what the previous one left behind.',
+    "A guest's memory holds its keys and data. If a host hands freed pages to the next guest without zeroing them, that guest can read what the previous one left behind.",
   fix: 'Enable memory scrubbing on the host (for example Linux init_on_free=1, Xen scrub-domheap) and declare memoryScrubbing: true.',
   messages: {
     notScrubbed: "Host '{{host}}' does not scrub memory before giving it to another guest.",
     // Xen (HYPERVISOR-FACTS §3.3)
-    noBootScrub: "Host '{{host}}' does not scrub free memory at boot (bootscrub=false): pages left from before the reboot can reach the first guests.",
+    noBootScrub:
+      "Host '{{host}}' does not scrub free memory at boot (bootscrub=false): pages left from before the reboot can reach the first guests.",
     undecided: "Cannot tell whether host '{{host}}' scrubs memory between guests: {{reason}}.",
     // OpenStack flavors (HYPERVISOR-FACTS §2.3 hw:mem_encryption)
-    flavorUnprotected: "Guests of flavor '{{flavor}}' get neither encrypted memory (hw:mem_encryption){{defaulted}} nor scrubbed pages: {{hosts}} do{{es}} not scrub memory.",
-    undecidedFlavor: "Cannot tell whether guests of flavor '{{flavor}}' have encrypted memory where {{hosts}} do{{es}} not scrub it: {{reason}}.",
+    flavorUnprotected:
+      "Guests of flavor '{{flavor}}' get neither encrypted memory (hw:mem_encryption){{defaulted}} nor scrubbed pages: {{hosts}} do{{es}} not scrub memory.",
+    undecidedFlavor:
+      "Cannot tell whether guests of flavor '{{flavor}}' have encrypted memory where {{hosts}} do{{es}} not scrub it: {{reason}}.",
   },
   check(graph, context) {
     for (const host of graph.nodes('host')) {
       if (isUnknown(host.memoryScrubbing)) {
-        context.report({ messageId: 'undecided', data: { host: nameOf(host), reason: host.memoryScrubbing.reason }, subject: host, severity: 'note' });
+        context.report({
+          messageId: 'undecided',
+          data: { host: nameOf(host), reason: host.memoryScrubbing.reason },
+          subject: host,
+          severity: 'note',
+        });
       } else if (!host.memoryScrubbing) {
-        context.report({ messageId: 'notScrubbed', data: { host: nameOf(host) }, subject: host, property: 'memoryScrubbing' });
+        context.report({
+          messageId: 'notScrubbed',
+          data: { host: nameOf(host) },
+          subject: host,
+          property: 'memoryScrubbing',
+        });
       }
       if (host.bootScrub === false) {
-        context.report({ messageId: 'noBootScrub', data: { host: nameOf(host) }, subject: host, property: 'bootScrub', severity: 'warning' });
+        context.report({
+          messageId: 'noBootScrub',
+          data: { host: nameOf(host) },
+          subject: host,
+          property: 'bootScrub',
+          severity: 'warning',
+        });
       }
     }
 
@@ -47,18 +66,37 @@ export default defineRule({
     // guests' leftovers (a flavor can land on any compute host of the scan).
     const unscrubbed = graph.nodes('host').filter((host) => host.memoryScrubbing === false);
     if (unscrubbed.length > 0) {
-      const hosts = unscrubbed.slice(0, 3).map((host) => `host '${nameOf(host)}'`).join(', ') + (unscrubbed.length > 3 ? ` and ${unscrubbed.length - 3} more` : '');
+      const hosts =
+        unscrubbed
+          .slice(0, 3)
+          .map((host) => `host '${nameOf(host)}'`)
+          .join(', ') + (unscrubbed.length > 3 ? ` and ${unscrubbed.length - 3} more` : '');
       const es = unscrubbed.length === 1 ? 'es' : '';
-      const related = unscrubbed.slice(0, 20).map((host) => ({ span: host.at.memoryScrubbing ?? host.source, label: `host '${nameOf(host)}' does not scrub memory` }));
+      const related = unscrubbed.slice(0, 20).map((host) => ({
+        span: host.at.memoryScrubbing ?? host.source,
+        label: `host '${nameOf(host)}' does not scrub memory`,
+      }));
       for (const flavorNode of graph.nodes('instance')) {
         const encryption = flavorNode.flavor?.memoryEncryption;
         if (encryption === undefined || encryption === true) continue;
         const flavor = nameOf(flavorNode);
         if (isUnknown(encryption)) {
-          context.report({ messageId: 'undecidedFlavor', data: { flavor, hosts, es, reason: encryption.reason }, subject: flavorNode, property: 'memoryEncryption', severity: 'note' });
+          context.report({
+            messageId: 'undecidedFlavor',
+            data: { flavor, hosts, es, reason: encryption.reason },
+            subject: flavorNode,
+            property: 'memoryEncryption',
+            severity: 'note',
+          });
         } else {
           const written = flavorNode.at.memoryEncryption !== flavorNode.at.extraSpecs;
-          context.report({ messageId: 'flavorUnprotected', data: { flavor, hosts, es, defaulted: written ? '' : ", Nova's default is off" }, subject: flavorNode, property: 'memoryEncryption', related });
+          context.report({
+            messageId: 'flavorUnprotected',
+            data: { flavor, hosts, es, defaulted: written ? '' : ", Nova's default is off" },
+            subject: flavorNode,
+            property: 'memoryEncryption',
+            related,
+          });
         }
       }
     }

@@ -19,7 +19,7 @@ export default defineRule({
   ],
   appliesTo: ['instance', 'enclave', 'volume', 'nic', 'network'],
   rationale:
-    'Tenants share hardware, never data paths. A volume attached to two tenants\' guests, a network that carries two tenants\' interfaces, or a direct channel between their guests lets one tenant read or disturb another\'s data without any control the provider can audit. Cross-tenant exchange belongs on an authenticated API that both sides declared.',
+    "Tenants share hardware, never data paths. A volume attached to two tenants' guests, a network that carries two tenants' interfaces, or a direct channel between their guests lets one tenant read or disturb another's data without any control the provider can audit. Cross-tenant exchange belongs on an authenticated API that both sides declared.",
   fix: 'Give each tenant its own volumes and networks. Where two tenants must exchange data, declare a channel with protocol api (or https) that is authenticated, and route it through that API.',
   messages: {
     sharedVolume: "Volume '{{volume}}' is attached to guests of different tenants ({{tenants}}).",
@@ -28,12 +28,17 @@ export default defineRule({
     // Self-run hypervisors (HYPERVISOR-FACTS §1.2, §1.4, §3.3)
     sharedBacking: "Disk '{{backing}}' is attached to guests of different tenants ({{tenants}}){{shareable}}.",
     sharedMemory: "Shared memory '{{name}}' is mapped by guests of different tenants ({{tenants}}) on host '{{host}}'.",
-    smtSiblings: "Host '{{host}}' schedules single hardware threads (sched-gran=cpu with SMT on) for guests of different tenants ({{tenants}}): two tenants can share one core's siblings.",
+    smtSiblings:
+      "Host '{{host}}' schedules single hardware threads (sched-gran=cpu with SMT on) for guests of different tenants ({{tenants}}): two tenants can share one core's siblings.",
     // OpenStack flavors (HYPERVISOR-FACTS §2.3)
-    flavorThreadPolicy: "Flavor '{{flavor}}' pins its vCPUs to dedicated host CPUs with hw:cpu_thread_policy = prefer{{defaulted}}: Nova may give the other hardware thread of a core to another tenant's guest. Use isolate, or require with an even vCPU count.",
-    flavorOddRequire: "Flavor '{{flavor}}' has hw:cpu_thread_policy = require with {{vcpus}} vCPUs: the other thread of its last core stays free for another tenant's guest. Use an even vCPU count.",
-    undecidedFlavor: "Cannot tell whether flavor '{{flavor}}' keeps a core's hardware threads to one guest: {{reason}}.",
-    channel: "Channel between '{{from}}' (tenant '{{fromTenant}}') and '{{to}}' (tenant '{{toTenant}}') is not an authenticated API.",
+    flavorThreadPolicy:
+      "Flavor '{{flavor}}' pins its vCPUs to dedicated host CPUs with hw:cpu_thread_policy = prefer{{defaulted}}: Nova may give the other hardware thread of a core to another tenant's guest. Use isolate, or require with an even vCPU count.",
+    flavorOddRequire:
+      "Flavor '{{flavor}}' has hw:cpu_thread_policy = require with {{vcpus}} vCPUs: the other thread of its last core stays free for another tenant's guest. Use an even vCPU count.",
+    undecidedFlavor:
+      "Cannot tell whether flavor '{{flavor}}' keeps a core's hardware threads to one guest: {{reason}}.",
+    channel:
+      "Channel between '{{from}}' (tenant '{{fromTenant}}') and '{{to}}' (tenant '{{toTenant}}') is not an authenticated API.",
   },
   check(graph, context) {
     const knownTenant = (node: GraphNode): string | undefined => {
@@ -41,7 +46,9 @@ export default defineRule({
       return tenant === undefined || isUnknown(tenant) ? undefined : tenant;
     };
     const locations = (nodes: GraphNode[]): RelatedLocation[] =>
-      nodes.slice(0, MAX_RELATED).map((n) => ({ span: n.source, label: `${n.kind} '${nameOf(n)}' (tenant '${knownTenant(n) ?? '?'}')` }));
+      nodes
+        .slice(0, MAX_RELATED)
+        .map((n) => ({ span: n.source, label: `${n.kind} '${nameOf(n)}' (tenant '${knownTenant(n) ?? '?'}')` }));
 
     /** The distinct known tenants of some nodes, in order of appearance (asked of every volume: a Set only for long lists). */
     const distinctTenants = (nodes: readonly GraphNode[]): string[] => {
@@ -56,7 +63,8 @@ export default defineRule({
       }
       return tenants;
     };
-    const guestsOf = (volumeId: string): GraphNode[] => graph.attachmentsOf(volumeId).filter((n) => GUEST_KINDS.has(n.kind));
+    const guestsOf = (volumeId: string): GraphNode[] =>
+      graph.attachmentsOf(volumeId).filter((n) => GUEST_KINDS.has(n.kind));
 
     for (const volume of graph.nodes('volume')) {
       const guests = guestsOf(volume.id);
@@ -118,7 +126,11 @@ export default defineRule({
       const shareable = volumes.some((v) => v.kind === 'volume' && v.shareable);
       context.report({
         messageId: 'sharedBacking',
-        data: { backing: (first as { backing?: string }).backing ?? first.id, tenants: tenants.sort().join(', '), shareable: shareable ? ', marked shareable' : '' },
+        data: {
+          backing: (first as { backing?: string }).backing ?? first.id,
+          tenants: tenants.sort().join(', '),
+          shareable: shareable ? ', marked shareable' : '',
+        },
         subject: first,
         related: locations([...volumes.slice(1), ...guests]),
       });
@@ -141,12 +153,28 @@ export default defineRule({
       for (const [name, sharing] of byName) {
         const tenants = distinctTenants(sharing);
         if (tenants.length < 2) continue;
-        context.report({ messageId: 'sharedMemory', data: { name, tenants: tenants.sort().join(', '), host: nameOf(host) }, subject: host, property: `sharedMemory:${name}`, at: sharing[0]!.kind === 'instance' ? sharing[0]!.sharedMemory?.find((r) => r.name === name)?.source : undefined, related: locations(sharing) });
+        context.report({
+          messageId: 'sharedMemory',
+          data: { name, tenants: tenants.sort().join(', '), host: nameOf(host) },
+          subject: host,
+          property: `sharedMemory:${name}`,
+          at:
+            sharing[0]!.kind === 'instance'
+              ? sharing[0]!.sharedMemory?.find((r) => r.name === name)?.source
+              : undefined,
+          related: locations(sharing),
+        });
       }
       if (smtShared) {
         const tenants = distinctTenants(guests);
         if (tenants.length > 1) {
-          context.report({ messageId: 'smtSiblings', data: { host: nameOf(host), tenants: tenants.sort().join(', ') }, subject: host, property: 'schedulingGranularity', related: locations(guests) });
+          context.report({
+            messageId: 'smtSiblings',
+            data: { host: nameOf(host), tenants: tenants.sort().join(', ') },
+            subject: host,
+            property: 'schedulingGranularity',
+            related: locations(guests),
+          });
         }
       }
     }
@@ -163,14 +191,33 @@ export default defineRule({
       if (cpuPolicy === 'shared' || cpuThreadPolicy === 'isolate') continue;
       if (isUnknown(cpuPolicy) || isUnknown(cpuThreadPolicy)) {
         const reason = (isUnknown(cpuThreadPolicy) ? cpuThreadPolicy : (cpuPolicy as { reason: string })).reason;
-        context.report({ messageId: 'undecidedFlavor', data: { flavor: name, reason }, subject: flavorNode, property: 'cpuThreadPolicy', severity: 'note' });
+        context.report({
+          messageId: 'undecidedFlavor',
+          data: { flavor: name, reason },
+          subject: flavorNode,
+          property: 'cpuThreadPolicy',
+          severity: 'note',
+        });
       } else if (cpuThreadPolicy === 'prefer') {
         const written = flavorNode.at.cpuThreadPolicy !== flavorNode.at.extraSpecs;
         // A warning, not an error: whether a sibling thread really goes to another tenant depends on the host's
         // SMT and Nova's placement, which a flavor does not show (HYPERVISOR-FACTS §2.3 marks the reading [INFERRED]).
-        context.report({ messageId: 'flavorThreadPolicy', data: { flavor: name, defaulted: written ? '' : " (Nova's default)" }, subject: flavorNode, property: 'cpuThreadPolicy', severity: 'warning' });
+        context.report({
+          messageId: 'flavorThreadPolicy',
+          data: { flavor: name, defaulted: written ? '' : " (Nova's default)" },
+          subject: flavorNode,
+          property: 'cpuThreadPolicy',
+          severity: 'warning',
+        });
       } else if (cpuThreadPolicy === 'require' && typeof flavorNode.vcpus === 'number' && flavorNode.vcpus % 2 === 1) {
-        context.report({ messageId: 'flavorOddRequire', data: { flavor: name, vcpus: flavorNode.vcpus }, subject: flavorNode, property: 'cpuThreadPolicy', severity: 'warning', related: flavorNode.at.vcpus ? [{ span: flavorNode.at.vcpus, label: 'vCPUs' }] : [] });
+        context.report({
+          messageId: 'flavorOddRequire',
+          data: { flavor: name, vcpus: flavorNode.vcpus },
+          subject: flavorNode,
+          property: 'cpuThreadPolicy',
+          severity: 'warning',
+          related: flavorNode.at.vcpus ? [{ span: flavorNode.at.vcpus, label: 'vCPUs' }] : [],
+        });
       }
     }
 

@@ -36,7 +36,9 @@ export default defineRule({
     for (const component of graph.nodes('component')) {
       const controllers = graph.in(component.id, 'controls').map((edge) => tenantOfPrincipal(graph.node(edge.from)));
       const controllingTenants = [...new Set(controllers.filter((t): t is string => t !== undefined))];
-      const isTenantService = component.layer === 'lower-service' && (controllingTenants.length > 0 || (component.tenant !== undefined && !isUnknown(component.tenant)));
+      const isTenantService =
+        component.layer === 'lower-service' &&
+        (controllingTenants.length > 0 || (component.tenant !== undefined && !isUnknown(component.tenant)));
       if (!PER_TENANT_LAYERS.has(component.layer) && !isTenantService) continue;
       const layer = label(component);
 
@@ -44,10 +46,17 @@ export default defineRule({
       const served = new Set<string>();
       if (component.tenant !== undefined && !isUnknown(component.tenant)) served.add(component.tenant);
       for (const guest of guests) if (guest.tenant !== undefined && !isUnknown(guest.tenant)) served.add(guest.tenant);
-      const related = guests.slice(0, MAX_RELATED).map((guest) => ({ span: guest.source, label: `${guest.kind} '${nameOf(guest)}'` }));
+      const related = guests
+        .slice(0, MAX_RELATED)
+        .map((guest) => ({ span: guest.source, label: `${guest.kind} '${nameOf(guest)}'` }));
 
       if (served.size > 1) {
-        context.report({ messageId: 'serves', data: { layer, component: nameOf(component), tenants: [...served].sort().join(', ') }, subject: component, related });
+        context.report({
+          messageId: 'serves',
+          data: { layer, component: nameOf(component), tenants: [...served].sort().join(', ') },
+          subject: component,
+          related,
+        });
       } else if (served.size === 0 && controllingTenants.length === 0) {
         context.report({
           messageId: 'undecided',
@@ -69,5 +78,9 @@ export default defineRule({
 });
 
 function label(component: ComponentNode): string {
-  return component.layer === 'vmm' ? 'VMM' : component.layer === 'upper-platform' ? 'Upper-layer platform' : 'Tenant service';
+  return component.layer === 'vmm'
+    ? 'VMM'
+    : component.layer === 'upper-platform'
+      ? 'Upper-layer platform'
+      : 'Tenant service';
 }

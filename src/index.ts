@@ -8,7 +8,15 @@ export { defaultConfig, loadConfig, resolveConfig } from './engine/config.js';
 export type { FailOn, ResolvedConfig } from './engine/config.js';
 export type { AppliedSuppression, Finding } from './engine/finding.js';
 export { defineRule, renderMessage } from './engine/rule.js';
-export type { RelatedLocation, ReportDescriptor, Rule, RuleContext, RuleDefinition, RuleMeta, Severity } from './engine/rule.js';
+export type {
+  RelatedLocation,
+  ReportDescriptor,
+  Rule,
+  RuleContext,
+  RuleDefinition,
+  RuleMeta,
+  Severity,
+} from './engine/rule.js';
 export { builtinRules } from '../rules/index.js';
 export { adapters } from './ingest/index.js';
 export type { Adapter, AdapterInput } from './ingest/adapter.js';

@@ -14,7 +14,9 @@ describe('rule docs', () => {
       expect(existsSync(join(REPO_ROOT, path)), `${path} is missing`).toBe(true);
       expect(readFileSync(join(REPO_ROOT, path), 'utf8'), path).toBe(text);
     }
-    expect(readdirSync(join(REPO_ROOT, 'docs', 'rules')).sort()).toEqual([...pages.keys()].map((p) => p.slice('docs/rules/'.length)).sort());
+    expect(readdirSync(join(REPO_ROOT, 'docs', 'rules')).sort()).toEqual(
+      [...pages.keys()].map((p) => p.slice('docs/rules/'.length)).sort(),
+    );
     const readme = readFileSync(join(REPO_ROOT, 'README.md'), 'utf8');
     expect(readme, 'README.md rule table').toBe(withReadmeRules(readme, builtinRules));
   });

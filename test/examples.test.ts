@@ -6,7 +6,9 @@ import { REPO_ROOT } from './helpers.js';
 async function findingsOf(path: string) {
   const result = await check({ paths: [path], cwd: REPO_ROOT, root: REPO_ROOT, config: defaultConfig(REPO_ROOT) });
   expect(result.problems).toEqual([]);
-  return result.findings.map((f) => `${f.severity} ${f.ruleId} ${f.messageId} ${f.location.file}:${f.location.startLine}`);
+  return result.findings.map(
+    (f) => `${f.severity} ${f.ruleId} ${f.messageId} ${f.location.file}:${f.location.startLine}`,
+  );
 }
 
 // The bundled examples are what the README's quick start checks: each must report exactly the

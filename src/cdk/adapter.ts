@@ -40,7 +40,8 @@ export const cloudAssemblyAdapter: Adapter = {
   format: 'cdk-assembly',
   extensions: ['.json'],
   claims: ({ absolutePath, text }) =>
-    (basename(absolutePath) === 'manifest.json' && looksLikeAssemblyManifest(text)) || (isCdkJson(absolutePath) && /"app"\s*:/.test(text)),
+    (basename(absolutePath) === 'manifest.json' && looksLikeAssemblyManifest(text)) ||
+    (isCdkJson(absolutePath) && /"app"\s*:/.test(text)),
   owns: (absolutePath) => ownedFiles(absolutePath),
   async prepare() {
     tsMorph ??= await import('ts-morph');
@@ -61,7 +62,9 @@ function ownedFiles(absolutePath: string): string[] {
     if (!existsSync(manifest) || statSync(manifest).size > MAX_FILE_BYTES) return [];
     if (!looksLikeAssemblyManifest(readFileSync(manifest, 'utf8'))) return [];
     const assembly = readCloudAssembly(manifest, MAX_FILE_BYTES);
-    return [...assembly.files, ...assembly.templates.map((t) => t.absolutePath)].filter((file) => file !== absolutePath);
+    return [...assembly.files, ...assembly.templates.map((t) => t.absolutePath)].filter(
+      (file) => file !== absolutePath,
+    );
   } catch {
     return []; // `load` reports the problem
   }
@@ -72,9 +75,12 @@ function openAssembly(input: AdapterInput): { assembly: CloudAssembly; project?:
     const project = readCdkJson(input.absolutePath, MAX_FILE_BYTES);
     const manifest = join(project.output, 'manifest.json');
     if (!existsSync(manifest)) {
-      throw new InputError(`no synthesized cloud assembly at ${basename(project.output)}/manifest.json: run "cdk synth" first, or point isolint at the assembly directory`, {
-        file: input.file,
-      });
+      throw new InputError(
+        `no synthesized cloud assembly at ${basename(project.output)}/manifest.json: run "cdk synth" first, or point isolint at the assembly directory`,
+        {
+          file: input.file,
+        },
+      );
     }
     return { assembly: readCloudAssembly(manifest, MAX_FILE_BYTES), project };
   }
@@ -89,7 +95,8 @@ function loadAssembly(input: AdapterInput, assembly: CloudAssembly, project: Cdk
   const fragment: GraphFragment = { nodes: [], edges: [] };
   let sources: AppSources | undefined;
   const appSources = () => {
-    if (!sources && tsMorph) sources = new AppSources(tsMorph, project ? appSourceFiles(project, MAX_SOURCE_FILES) : []);
+    if (!sources && tsMorph)
+      sources = new AppSources(tsMorph, project ? appSourceFiles(project, MAX_SOURCE_FILES) : []);
     return sources;
   };
 
@@ -97,13 +104,21 @@ function loadAssembly(input: AdapterInput, assembly: CloudAssembly, project: Cdk
     const file = display(template.absolutePath);
     let text: string;
     try {
-      if (statSync(template.absolutePath).size > MAX_FILE_BYTES) throw new InputError(`template is over the ${MAX_FILE_BYTES / 1048576} MiB limit for inputs`, { file });
+      if (statSync(template.absolutePath).size > MAX_FILE_BYTES)
+        throw new InputError(`template is over the ${MAX_FILE_BYTES / 1048576} MiB limit for inputs`, { file });
       text = readFileSync(template.absolutePath, 'utf8');
     } catch (error) {
       if (error instanceof InputError) throw error;
-      throw new InputError(`the assembly names template ${basename(template.absolutePath)}, which cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'})`, { file: input.file });
+      throw new InputError(
+        `the assembly names template ${basename(template.absolutePath)}, which cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'})`,
+        { file: input.file },
+      );
     }
-    const loaded = cloudFormationAdapter.load({ file, absolutePath: template.absolutePath, text: text.charCodeAt(0) === 0xfeff ? text.slice(1) : text });
+    const loaded = cloudFormationAdapter.load({
+      file,
+      absolutePath: template.absolutePath,
+      text: text.charCodeAt(0) === 0xfeff ? text.slice(1) : text,
+    });
     const mapper = new SpanMapper(file, template.resources, appSources, display);
     for (const node of loaded.nodes) fragment.nodes.push(mapper.rewrite(node));
     for (const edge of loaded.edges) fragment.edges.push(mapper.rewrite(edge));
@@ -138,7 +153,16 @@ class AnnotatedSpan implements SourceSpan {
   }
   toJSON(): SourceSpan {
     const { file, startLine, startColumn, endLine, endColumn, pointer, logicalLocation, locationNote } = this;
-    return { file, startLine, startColumn, endLine, endColumn, ...(pointer ? { pointer } : {}), ...(logicalLocation ? { logicalLocation } : {}), ...(locationNote ? { locationNote } : {}) };
+    return {
+      file,
+      startLine,
+      startColumn,
+      endLine,
+      endColumn,
+      ...(pointer ? { pointer } : {}),
+      ...(logicalLocation ? { logicalLocation } : {}),
+      ...(locationNote ? { locationNote } : {}),
+    };
   }
 }
 
@@ -180,13 +204,21 @@ class SpanMapper {
     const logicalId = parts[1];
     const origin = this.resources.get(logicalId);
     if (!origin) {
-      return new AnnotatedSpan(span, undefined, `no construct path for ${logicalId} in the cloud assembly's metadata, so this is the line in the synthesized template`);
+      return new AnnotatedSpan(
+        span,
+        undefined,
+        `no construct path for ${logicalId} in the cloud assembly's metadata, so this is the line in the synthesized template`,
+      );
     }
     const logicalLocation = { name: logicalId, fullyQualifiedName: origin.constructPath, kind: 'resource' };
     const propertyPath = parts[2] === 'Properties' ? parts.slice(3) : [];
     const location = this.locate(origin, propertyPath);
     if (!location) {
-      return new AnnotatedSpan(span, logicalLocation, `no TypeScript source line found for construct ${origin.constructPath}, so this is the line in the synthesized template`);
+      return new AnnotatedSpan(
+        span,
+        logicalLocation,
+        `no TypeScript source line found for construct ${origin.constructPath}, so this is the line in the synthesized template`,
+      );
     }
     return {
       file: this.display(location.file),
@@ -205,8 +237,21 @@ class SpanMapper {
     const frame = origin.trace ? appFrame(origin.trace) : undefined;
     const sources = this.sources();
     let location: SourceLocation | undefined;
-    if (sources) location = sources.locate(origin.constructPath, propertyPath, frame && existsSync(frame.file) ? frame : undefined);
-    else if (frame && existsSync(frame.file)) location = { file: frame.file, startLine: frame.line, startColumn: frame.column, endLine: frame.line, endColumn: frame.column + 1, via: 'stack-trace' };
+    if (sources)
+      location = sources.locate(
+        origin.constructPath,
+        propertyPath,
+        frame && existsSync(frame.file) ? frame : undefined,
+      );
+    else if (frame && existsSync(frame.file))
+      location = {
+        file: frame.file,
+        startLine: frame.line,
+        startColumn: frame.column,
+        endLine: frame.line,
+        endColumn: frame.column + 1,
+        via: 'stack-trace',
+      };
     this.located.set(key, location ?? null);
     return location;
   }

@@ -48,7 +48,11 @@ export function readJsonFile(path: string, what: string, maxBytes: number): Reco
   let text: string;
   try {
     const size = statSync(path).size;
-    if (size > maxBytes) throw new InputError(`${what} is ${Math.round(size / 1048576)} MiB, over the ${maxBytes / 1048576} MiB limit for inputs`, { file: path });
+    if (size > maxBytes)
+      throw new InputError(
+        `${what} is ${Math.round(size / 1048576)} MiB, over the ${maxBytes / 1048576} MiB limit for inputs`,
+        { file: path },
+      );
     text = readFileSync(path, 'utf8');
   } catch (error) {
     if (error instanceof InputError) throw error;
@@ -105,7 +109,13 @@ function inside(directory: string, path: string): string | undefined {
   return rel.startsWith('..') || isAbsolute(rel) ? undefined : absolute;
 }
 
-function addStack(directory: string, artifactId: string, templateFile: string, metadata: Record<string, unknown>, assembly: CloudAssembly): void {
+function addStack(
+  directory: string,
+  artifactId: string,
+  templateFile: string,
+  metadata: Record<string, unknown>,
+  assembly: CloudAssembly,
+): void {
   // Stacks and nested stacks by construct path: the templateFile entries, else the artifact's own template.
   const stacks = new Map<string, AssemblyTemplate>();
   const entriesOf = (value: unknown) => (Array.isArray(value) ? value.filter(isRecord) : []);
@@ -137,7 +147,8 @@ function addStack(directory: string, artifactId: string, templateFile: string, m
     const trace = Array.isArray(logical.trace) ? logical.trace : creation ? (creation.data as unknown[]) : undefined;
     stack.resources.set(logical.data as string, { constructPath: path, ...(trace ? { trace } : {}) });
   }
-  for (const stack of stacks.values()) if (!assembly.templates.some((t) => t.absolutePath === stack.absolutePath)) assembly.templates.push(stack);
+  for (const stack of stacks.values())
+    if (!assembly.templates.some((t) => t.absolutePath === stack.absolutePath)) assembly.templates.push(stack);
 }
 
 function trimSlash(path: string): string {
@@ -205,7 +216,8 @@ export function appSourceFiles(project: CdkProject, limit: number): string[] {
     for (const entry of entries.sort((a, b) => (a.name < b.name ? -1 : 1))) {
       const path = join(directory, entry.name);
       if (entry.isDirectory()) {
-        if (!SKIPPED_SOURCE_DIRECTORIES.has(entry.name) && !entry.name.startsWith('.') && path !== project.output) walk(path, depth + 1);
+        if (!SKIPPED_SOURCE_DIRECTORIES.has(entry.name) && !entry.name.startsWith('.') && path !== project.output)
+          walk(path, depth + 1);
       } else if (entry.isFile() && /\.(?:[cm]?ts|tsx)$/.test(entry.name) && !/\.d\.[cm]?ts$/.test(entry.name)) {
         files.push(path);
         if (files.length >= limit) return;
@@ -219,7 +231,8 @@ export function appSourceFiles(project: CdkProject, limit: number): string[] {
 function projectRootOf(entry: string): string {
   let directory = dirname(entry);
   for (let level = 0; level < 4; level++) {
-    if (['tsconfig.json', 'package.json', 'cdk.json'].some((name) => existsSync(join(directory, name)))) return directory;
+    if (['tsconfig.json', 'package.json', 'cdk.json'].some((name) => existsSync(join(directory, name))))
+      return directory;
     const parent = dirname(directory);
     if (parent === directory) break;
     directory = parent;

@@ -68,7 +68,9 @@ export class IsolintValidator implements IPolicyValidationPlugin, IPolicyValidat
       .filter((id) => (!options.rules?.length || options.rules.includes(id)) && !options.skipRules?.includes(id));
   }
 
-  validate(context: IPolicyValidationContext | IPolicyValidationContextBeta1): PolicyValidationPluginReport & PolicyValidationPluginReportBeta1 {
+  validate(
+    context: IPolicyValidationContext | IPolicyValidationContextBeta1,
+  ): PolicyValidationPluginReport & PolicyValidationPluginReportBeta1 {
     const templates = withNestedTemplates(context.templatePaths.map((path) => resolve(path)));
     if (templates.length === 0) return { success: true, violations: [], pluginVersion: VERSION };
     const args = [isolintBin(), 'check', '--format', 'json', '--fail-on', 'none'];
@@ -85,7 +87,13 @@ export class IsolintValidator implements IPolicyValidationPlugin, IPolicyValidat
       return {
         success: false,
         pluginVersion: VERSION,
-        violations: [{ ruleName: 'isolint-run', description: `isolint could not check the templates: ${reason}`, violatingResources: [] }],
+        violations: [
+          {
+            ruleName: 'isolint-run',
+            description: `isolint could not check the templates: ${reason}`,
+            violatingResources: [],
+          },
+        ],
       };
     }
     const failOn = RANK[this.options.failOn ?? 'error'];
@@ -93,7 +101,11 @@ export class IsolintValidator implements IPolicyValidationPlugin, IPolicyValidat
     const violations = findings.map((finding) => toViolation(finding, templates));
     const problems: PolicyViolationBeta1[] = (report.problems ?? [])
       .filter((problem) => problem.level === 'error')
-      .map((problem) => ({ ruleName: 'isolint-input', description: `${problem.file ?? ''}: ${problem.message}`, violatingResources: [] }));
+      .map((problem) => ({
+        ruleName: 'isolint-input',
+        description: `${problem.file ?? ''}: ${problem.message}`,
+        violatingResources: [],
+      }));
     return {
       success: problems.length === 0 && !findings.some((finding) => RANK[finding.severity] >= failOn),
       pluginVersion: VERSION,
@@ -104,9 +116,13 @@ export class IsolintValidator implements IPolicyValidationPlugin, IPolicyValidat
 
 function toViolation(finding: JsonFinding, templates: string[]): PolicyViolationBeta1 {
   const rule = builtinRules.find((candidate) => candidate.id === finding.ruleId);
-  const parts = (finding.location.pointer ?? '').split('/').slice(1).map((token) => token.replace(/~1/g, '/').replace(/~0/g, '~'));
+  const parts = (finding.location.pointer ?? '')
+    .split('/')
+    .slice(1)
+    .map((token) => token.replace(/~1/g, '/').replace(/~0/g, '~'));
   // The subject is `<template>#<LogicalId>` (or a part of it, `#Instance/BlockDeviceMappings/0`).
-  const logicalId = parts[0] === 'Resources' && parts[1] ? parts[1] : (finding.subject.split('#')[1] ?? '').split('/')[0]!;
+  const logicalId =
+    parts[0] === 'Resources' && parts[1] ? parts[1] : (finding.subject.split('#')[1] ?? '').split('/')[0]!;
   const templatePath = templates.find((path) => finding.location.file.endsWith(basename(path))) ?? templates[0]!;
   const location = parts[0] === 'Resources' && parts.length > 2 ? parts.slice(2).join('.') : 'Properties';
   return {
@@ -144,7 +160,8 @@ function withNestedTemplates(templates: string[]): string[] {
     }
     for (const resource of Object.values(template.Resources ?? {})) {
       const asset = resource?.Metadata?.['aws:asset:path'];
-      if (resource?.Type !== 'AWS::CloudFormation::Stack' || typeof asset !== 'string' || !asset.endsWith('.json')) continue;
+      if (resource?.Type !== 'AWS::CloudFormation::Stack' || typeof asset !== 'string' || !asset.endsWith('.json'))
+        continue;
       const nested = resolve(dirname(all[index]!), asset);
       if (dirname(nested) === dirname(all[index]!) && existsSync(nested) && !all.includes(nested)) all.push(nested);
     }

@@ -30,7 +30,8 @@ export interface SourceFrame {
 }
 
 /** `new EnclaveStack (/app/lib/stack.ts:12:5)`, `at /app/bin/app.ts:7:3`, `file:///app/x.ts:3:1`. */
-const FRAME = /(?:\(|\bat\s+|^)((?:file:\/\/)?(?:\/|[A-Za-z]:[\\/])[^():]*?\.(?:[cm]?tsx?|[cm]?jsx?)):(\d+):(\d+)\)?\s*$/;
+const FRAME =
+  /(?:\(|\bat\s+|^)((?:file:\/\/)?(?:\/|[A-Za-z]:[\\/])[^():]*?\.(?:[cm]?tsx?|[cm]?jsx?)):(\d+):(\d+)\)?\s*$/;
 
 /**
  * The first frame of a creation stack that is the app's own code: not aws-cdk-lib or any other
@@ -138,7 +139,14 @@ export class AppSources {
     if (frame) {
       const site = this.siteAt(frame);
       if (site) return this.refine(site, propertyPath, 'stack-trace');
-      return { file: frame.file, startLine: frame.line, startColumn: frame.column, endLine: frame.line, endColumn: frame.column + 1, via: 'stack-trace' };
+      return {
+        file: frame.file,
+        startLine: frame.line,
+        startColumn: frame.column,
+        endLine: frame.line,
+        endColumn: frame.column + 1,
+        via: 'stack-trace',
+      };
     }
     this.index();
     const segments = constructPath.split('/').filter(Boolean);
@@ -165,11 +173,15 @@ export class AppSources {
     }
     // The frame points at `new` of the construct's creation (V8 reports the start of the call).
     const node = file.getDescendantAtPos(position);
-    const found = node?.getFirstAncestorByKind(this.ts.SyntaxKind.NewExpression) ?? node?.getParentWhileKind(this.ts.SyntaxKind.NewExpression);
+    const found =
+      node?.getFirstAncestorByKind(this.ts.SyntaxKind.NewExpression) ??
+      node?.getParentWhileKind(this.ts.SyntaxKind.NewExpression);
     if (node && this.ts.Node.isNewExpression(node)) return node;
     if (found && found.getStart() === position) return found;
     // Otherwise the first construction that starts on that line.
-    return file.getDescendantsOfKind(this.ts.SyntaxKind.NewExpression).find((n) => n.getStartLineNumber() === frame.line);
+    return file
+      .getDescendantsOfKind(this.ts.SyntaxKind.NewExpression)
+      .find((n) => n.getStartLineNumber() === frame.line);
   }
 
   // -- static reading ------------------------------------------------------------------------------
@@ -279,14 +291,23 @@ export class AppSources {
         const deeper = this.match(inner, segments, candidate.consumed, depth + 1);
         if (deeper) candidate = { ...deeper, wildcards: deeper.wildcards + wildcards };
       }
-      if (!best || candidate.consumed > best.consumed || (candidate.consumed === best.consumed && candidate.wildcards < best.wildcards)) best = candidate;
+      if (
+        !best ||
+        candidate.consumed > best.consumed ||
+        (candidate.consumed === best.consumed && candidate.wildcards < best.wildcards)
+      )
+        best = candidate;
     }
     return best;
   }
 
   // -- the property inside props -------------------------------------------------------------------
 
-  private refine(site: TsMorph.NewExpression, propertyPath: readonly string[], via: SourceLocation['via']): SourceLocation {
+  private refine(
+    site: TsMorph.NewExpression,
+    propertyPath: readonly string[],
+    via: SourceLocation['via'],
+  ): SourceLocation {
     const props = site.getArguments()[2];
     const inProps = props && propertyPath.length ? this.propertyNode(props, propertyPath) : undefined;
     if (inProps) return this.location(inProps, via);
@@ -321,7 +342,8 @@ export class AppSources {
       if (!property) break;
       found = property;
       // An alias of two segments (MetadataOptions/HttpTokens → httpTokens) consumes both.
-      if (PROP_ALIASES[joined]?.some((alias) => alias.toLowerCase() === propertyName(property, this.ts)?.toLowerCase())) index++;
+      if (PROP_ALIASES[joined]?.some((alias) => alias.toLowerCase() === propertyName(property, this.ts)?.toLowerCase()))
+        index++;
       current = Node.isPropertyAssignment(property) ? this.objectOf(property.getInitializer()) : undefined;
     }
     return found;
@@ -332,7 +354,8 @@ export class AppSources {
     const { Node } = this.ts;
     if (!node || depth > 4) return undefined;
     if (Node.isObjectLiteralExpression(node) || Node.isArrayLiteralExpression(node)) return node;
-    if (Node.isParenthesizedExpression(node) || Node.isAsExpression(node) || Node.isSatisfiesExpression(node)) return this.objectOf(node.getExpression(), depth + 1);
+    if (Node.isParenthesizedExpression(node) || Node.isAsExpression(node) || Node.isSatisfiesExpression(node))
+      return this.objectOf(node.getExpression(), depth + 1);
     if (Node.isNewExpression(node) || Node.isCallExpression(node)) {
       const object = node.getArguments().find((a) => Node.isObjectLiteralExpression(a));
       return object;
@@ -350,14 +373,22 @@ export class AppSources {
     const methods = METHOD_HINTS[path[0]!];
     if (!methods?.length) return undefined;
     const parent = site.getParent();
-    const variable = Node.isVariableDeclaration(parent) ? parent.getName() : Node.isBinaryExpression(parent) ? parent.getLeft().getText() : undefined;
+    const variable = Node.isVariableDeclaration(parent)
+      ? parent.getName()
+      : Node.isBinaryExpression(parent)
+        ? parent.getLeft().getText()
+        : undefined;
     if (!variable) return undefined;
     const calls = site
       .getSourceFile()
       .getDescendantsOfKind(SyntaxKind.CallExpression)
       .filter((call) => {
         const callee = call.getExpression();
-        return Node.isPropertyAccessExpression(callee) && methods.includes(callee.getName()) && callee.getExpression().getText() === variable;
+        return (
+          Node.isPropertyAccessExpression(callee) &&
+          methods.includes(callee.getName()) &&
+          callee.getExpression().getText() === variable
+        );
       });
     if (!calls.length) return undefined;
     const position = path.slice(1).find((segment) => /^\d+$/.test(segment));
@@ -377,7 +408,14 @@ export class AppSources {
       const lineEnd = file.getFullText().indexOf('\n', node.getStart());
       stop = file.getLineAndColumnAtPos(lineEnd < 0 ? file.getEnd() : lineEnd);
     }
-    return { file: file.getFilePath(), startLine: start.line, startColumn: start.column, endLine: stop.line, endColumn: Math.max(stop.column, start.column + 1), via };
+    return {
+      file: file.getFilePath(),
+      startLine: start.line,
+      startColumn: start.column,
+      endLine: stop.line,
+      endColumn: Math.max(stop.column, start.column + 1),
+      via,
+    };
   }
 }
 

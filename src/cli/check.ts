@@ -30,10 +30,19 @@ function wholeMiB(value: string): number {
   return mib;
 }
 
-const collect = (value: string, previous: string[]) => [...previous, ...value.split(',').map((v) => v.trim()).filter(Boolean)];
+const collect = (value: string, previous: string[]) => [
+  ...previous,
+  ...value
+    .split(',')
+    .map((v) => v.trim())
+    .filter(Boolean),
+];
 
 async function loadRulesDirs(directories: string[], cwd: string) {
-  const [{ loadCustomRules }, { builtinRules }] = await Promise.all([import('../engine/custom-rules.js'), import('../../rules/index.js')]);
+  const [{ loadCustomRules }, { builtinRules }] = await Promise.all([
+    import('../engine/custom-rules.js'),
+    import('../../rules/index.js'),
+  ]);
   return loadCustomRules(directories, cwd, new Set(builtinRules.map((rule) => rule.id)));
 }
 
@@ -42,10 +51,21 @@ export function registerCheckCommand(program: Command, ctx: CliContext): void {
     .command('check')
     .description('check files and directories against the isolation rules')
     .argument('[paths...]', 'files or directories (default: the current directory)')
-    .addOption(new Option('-f, --format <format>', 'output format (default text, or from the --output extension)').choices(FORMATS))
+    .addOption(
+      new Option('-f, --format <format>', 'output format (default text, or from the --output extension)').choices(
+        FORMATS,
+      ),
+    )
     .option('-o, --output <file>', 'write the report to a file (whole or not at all); - for stdout')
     .option('-c, --config <file>', 'config file (default: .isolint.yaml found upward from the current directory)')
-    .addOption(new Option('--fail-on <level>', 'exit 1 when a finding at or above this level remains').choices(['error', 'warning', 'note', 'none']))
+    .addOption(
+      new Option('--fail-on <level>', 'exit 1 when a finding at or above this level remains').choices([
+        'error',
+        'warning',
+        'note',
+        'none',
+      ]),
+    )
     .option('--rule <id>', 'run only this rule (repeatable, or comma-separated)', collect, [])
     .option('--skip-rule <id>', 'skip this rule (repeatable, or comma-separated)', collect, [])
     .option('--include-suppressed', 'show suppressed findings too (in SARIF, with their suppressions)')
@@ -55,7 +75,11 @@ export function registerCheckCommand(program: Command, ctx: CliContext): void {
     .option('--write-baseline <file>', "record today's findings as the baseline (written whole or not at all)")
     .option('--include-unchanged', 'with --baseline: keep baseline findings in the report, marked unchanged')
     .option('--rules-dir <dir>', "load the team's own rules from this directory (repeatable; .js or .ts)", collect, [])
-    .option('--max-file-size <MiB>', 'largest input file read, in MiB (default 64, or maxFileSizeMiB in .isolint.yaml)', wholeMiB)
+    .option(
+      '--max-file-size <MiB>',
+      'largest input file read, in MiB (default 64, or maxFileSizeMiB in .isolint.yaml)',
+      wholeMiB,
+    )
     .action(async (paths: string[], flags: CheckFlags) => {
       // Loaded here, not at start-up: `isolint measure` and `pcr` never pay for the rules and parsers.
       const [{ check, findGitRoot }, { resolveConfig }, { render }, { readBaseline, toBaseline }] = await Promise.all([
@@ -83,25 +107,34 @@ export function registerCheckCommand(program: Command, ctx: CliContext): void {
         extraRules,
         ...(flags.maxFileSize !== undefined ? { maxInputBytes: flags.maxFileSize * 1048576 } : {}),
       });
-      if (flags.writeBaseline) writeOutput(ctx, flags.writeBaseline, `${JSON.stringify(toBaseline(result.findings), null, 2)}\n`);
+      if (flags.writeBaseline)
+        writeOutput(ctx, flags.writeBaseline, `${JSON.stringify(toBaseline(result.findings), null, 2)}\n`);
       const format = flags.format ?? (flags.output ? formatForPath(flags.output) : undefined) ?? 'text';
       const toTerminal = !flags.output || flags.output === '-';
       const color = format === 'text' && toTerminal && Boolean(ctx.stdout.isTTY) && !ctx.env.NO_COLOR;
-      writeOutput(ctx, flags.output, render(result, format, {
-        color,
-        includeSuppressed: flags.includeSuppressed,
-        category: flags.category,
-        includeUnchanged: flags.includeUnchanged,
-        env: ctx.env,
-      }));
+      writeOutput(
+        ctx,
+        flags.output,
+        render(result, format, {
+          color,
+          includeSuppressed: flags.includeSuppressed,
+          category: flags.category,
+          includeUnchanged: flags.includeUnchanged,
+          env: ctx.env,
+        }),
+      );
       if (!toTerminal && format !== 'text') {
         // The report went to a file: still tell a person at the terminal how the run went.
         for (const problem of result.problems.filter((p) => p.level === 'error')) {
-          ctx.stderr.write(`isolint: ${problem.file ?? ''}${problem.line ? `:${problem.line}` : ''}: ${problem.message}\n`);
+          ctx.stderr.write(
+            `isolint: ${problem.file ?? ''}${problem.line ? `:${problem.line}` : ''}: ${problem.message}\n`,
+          );
         }
       }
       const failOn = flags.failOn ?? config.failOn;
-      const failing = result.findings.some((f) => isOpen(f) && failOn !== 'none' && severityRank(f.severity) >= severityRank(failOn));
+      const failing = result.findings.some(
+        (f) => isOpen(f) && failOn !== 'none' && severityRank(f.severity) >= severityRank(failOn),
+      );
       ctx.exitCode = result.problems.some((p) => p.level === 'error') ? EXIT_ERROR : failing ? EXIT_FINDINGS : EXIT_OK;
     });
 }

@@ -24,13 +24,20 @@ export function registerMeasureCommand(program: Command, ctx: CliContext): void 
     .description('measure an enclave image (EIF): PCR0/1/2/8, CRC, signature and metadata, like nitro-cli describe-eif')
     .argument('<image>', 'the .eif file')
     .option('--json', 'print JSON in the shape of nitro-cli describe-eif (plus "Arch")')
-    .option('--expected <file>', 'JSON file of expected PCRs ({"PCR0": ...} or nitro-cli\'s {"Measurements": {...}}); exit 1 on a mismatch')
+    .option(
+      '--expected <file>',
+      'JSON file of expected PCRs ({"PCR0": ...} or nitro-cli\'s {"Measurements": {...}}); exit 1 on a mismatch',
+    )
     .action(async (image: string, flags: MeasureFlags) => {
       const file = path.resolve(ctx.cwd, image);
       // Read the expectations first: a mistake there should not cost a pass over a large image.
       const loadExpectedPcrs = async (file: string) => (await import('../eif/expected.js')).loadExpectedPcrs(file);
       const expected = flags.expected
-        ? await asGiven(loadExpectedPcrs(path.resolve(ctx.cwd, flags.expected)), path.resolve(ctx.cwd, flags.expected), flags.expected)
+        ? await asGiven(
+            loadExpectedPcrs(path.resolve(ctx.cwd, flags.expected)),
+            path.resolve(ctx.cwd, flags.expected),
+            flags.expected,
+          )
         : undefined;
       const bar = progressBar(ctx.stderr, 'measuring', true);
       let description: EifDescription;
@@ -117,13 +124,14 @@ function summaryLines(description: EifDescription, shownName: string): string[] 
 
 function warnings(description: EifDescription): string[] {
   const list: string[] = [];
-  if (!description.crc.ok) list.push('warning: the CRC32 in the header does not match the file (damaged or edited image)');
+  if (!description.crc.ok)
+    list.push('warning: the CRC32 in the header does not match the file (damaged or edited image)');
   const signature = description.signature;
   if (signature && !signature.ok) {
     list.push(
       signature.signatureValid
-        ? 'warning: the signature is valid but does not sign this image\'s PCR0'
-        : 'warning: the signature does not verify with the signing certificate\'s key',
+        ? "warning: the signature is valid but does not sign this image's PCR0"
+        : "warning: the signature does not verify with the signing certificate's key",
     );
   }
   if (signature && !signature.certificate.validAtMeasurement) {

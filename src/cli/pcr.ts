@@ -25,7 +25,7 @@ export function registerPcrCommand(program: Command, ctx: CliContext): void {
     .description('compute one PCR value, like nitro-cli pcr, plus PCR3 (role ARN) and PCR4 (instance id)')
     .option('--input <file>', 'any file: prints {"PCR": extend(SHA384(file))}')
     .option('--signing-certificate <cert.pem>', 'an EIF signing certificate: prints {"PCR8": ...}')
-    .option('--role-arn <arn>', "the parent instance's IAM role ARN: prints {\"PCR3\": ...}")
+    .option('--role-arn <arn>', 'the parent instance\'s IAM role ARN: prints {"PCR3": ...}')
     .option('--instance-id <id>', 'the parent instance id: prints {"PCR4": ...}')
     .action(async (flags: PcrFlags) => {
       const given = Object.entries(flags).filter(([, value]) => value !== undefined);

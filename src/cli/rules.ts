@@ -31,7 +31,8 @@ export function registerRulesCommands(program: Command, ctx: CliContext): void {
         return;
       }
       const width = Math.max(...builtinRules.map((rule) => rule.id.length));
-      for (const rule of builtinRules) ctx.stdout.write(`${rule.id.padEnd(width)}  ${rule.severity.padEnd(7)}  ${rule.title}\n`);
+      for (const rule of builtinRules)
+        ctx.stdout.write(`${rule.id.padEnd(width)}  ${rule.severity.padEnd(7)}  ${rule.title}\n`);
     });
 
   program

@@ -122,7 +122,7 @@ function element(der: Uint8Array, position: number, limit: number): Element {
 
 function children(der: Uint8Array, parent: Element): Element[] {
   const items: Element[] = [];
-  for (let position = parent.start; position < parent.end; ) {
+  for (let position = parent.start; position < parent.end;) {
     const item = element(der, position, parent.end);
     items.push(item);
     position = item.end;

@@ -45,7 +45,9 @@ export function toDescribeEifJson(description: EifDescription): Record<string, u
     if (metadata.imageVersion !== undefined) json.ImageVersion = metadata.imageVersion;
     // CustomMetadata is `#[serde(flatten)]` into Metadata: its keys sit beside the build fields.
     const custom =
-      typeof metadata.customMetadata === 'object' && metadata.customMetadata !== null && !Array.isArray(metadata.customMetadata)
+      typeof metadata.customMetadata === 'object' &&
+      metadata.customMetadata !== null &&
+      !Array.isArray(metadata.customMetadata)
         ? (metadata.customMetadata as Record<string, unknown>)
         : {};
     json.Metadata = { ...metadata.buildInfo, DockerInfo: metadata.dockerInfo, ...custom };

@@ -16,10 +16,9 @@ const MAX_FILE_SIZE = 1024 * 1024;
 /** The PCRs of an already validated document (either shape). */
 export function parseExpectedPcrs(value: unknown): PcrValues {
   const root = value as Record<string, unknown>;
-  const set = (typeof root.Measurements === 'object' && root.Measurements !== null ? root.Measurements : root) as Record<
-    string,
-    unknown
-  >;
+  const set = (
+    typeof root.Measurements === 'object' && root.Measurements !== null ? root.Measurements : root
+  ) as Record<string, unknown>;
   const pcrs: PcrValues = {};
   for (const [key, pcrValue] of Object.entries(set)) {
     if (/^PCR\d+$/.test(key) && typeof pcrValue === 'string') pcrs[key as PcrName] = pcrValue.toLowerCase();
@@ -30,7 +29,8 @@ export function parseExpectedPcrs(value: unknown): PcrValues {
 export async function loadExpectedPcrs(file: string): Promise<PcrValues> {
   let text: string;
   try {
-    if ((await stat(file)).size > MAX_FILE_SIZE) throw new InputError(`larger than ${MAX_FILE_SIZE} bytes: not an expected-PCR file`, { file });
+    if ((await stat(file)).size > MAX_FILE_SIZE)
+      throw new InputError(`larger than ${MAX_FILE_SIZE} bytes: not an expected-PCR file`, { file });
     text = await readFile(file, 'utf8');
   } catch (error) {
     if (error instanceof InputError) throw error;
@@ -40,7 +40,9 @@ export async function loadExpectedPcrs(file: string): Promise<PcrValues> {
   validateAgainstSchema(document, EXPECTED_PCRS_SCHEMA, 'expected-PCR file');
   const pcrs = parseExpectedPcrs(document.value);
   if (Object.keys(pcrs).length === 0) {
-    throw new InputError('no PCR values (expected keys such as "PCR0", at the top level or under "Measurements")', { file });
+    throw new InputError('no PCR values (expected keys such as "PCR0", at the top level or under "Measurements")', {
+      file,
+    });
   }
   return pcrs;
 }

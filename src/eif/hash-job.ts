@@ -90,7 +90,12 @@ function bytesOf(segments: Segment[], stream: StreamName): number {
 /** Splits segments at `offset` so that no segment straddles it. */
 function splitAt(segments: Segment[], offset: number): Segment[] {
   return segments.flatMap((s) =>
-    s.start < offset && offset < s.end ? [{ ...s, end: offset }, { ...s, start: offset }] : [s],
+    s.start < offset && offset < s.end
+      ? [
+          { ...s, end: offset },
+          { ...s, start: offset },
+        ]
+      : [s],
   );
 }
 

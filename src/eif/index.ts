@@ -1,5 +1,12 @@
 /** The EIF (enclave image) library: structure, measurements, signature and metadata. */
-export { measureEif, measureEifBytes, type EifDescription, type EifPcrs, type EifSignatureCheck, type MeasureOptions } from './measure.js';
+export {
+  measureEif,
+  measureEifBytes,
+  type EifDescription,
+  type EifPcrs,
+  type EifSignatureCheck,
+  type MeasureOptions,
+} from './measure.js';
 export { toDescribeEifJson, HASH_ALGORITHM_TEXT } from './describe.js';
 export {
   comparePcrs,

@@ -69,7 +69,11 @@ export async function measureEif(file: string, options: MeasureOptions = {}): Pr
 }
 
 /** Measures an image already in memory (always in-thread); `name` is what errors call it. */
-export async function measureEifBytes(bytes: Uint8Array, name: string, options: MeasureOptions = {}): Promise<EifDescription> {
+export async function measureEifBytes(
+  bytes: Uint8Array,
+  name: string,
+  options: MeasureOptions = {},
+): Promise<EifDescription> {
   return measureSource(memorySource(bytes), name, options);
 }
 

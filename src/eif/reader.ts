@@ -107,10 +107,13 @@ function checkSectionTable(header: EifHeader, fileSize: number, file: string): v
     const offsetField = HeaderField.sectionOffsets + 8 * i;
     const sizeField = HeaderField.sectionSizes + 8 * i;
     if (offset < BigInt(EIF_HEADER_SIZE)) {
-      throw new InputError(`section table entry ${i} points at byte ${offset}, inside the ${EIF_HEADER_SIZE}-byte header`, {
-        file,
-        offset: offsetField,
-      });
+      throw new InputError(
+        `section table entry ${i} points at byte ${offset}, inside the ${EIF_HEADER_SIZE}-byte header`,
+        {
+          file,
+          offset: offsetField,
+        },
+      );
     }
     if (offset < previousEnd) {
       throw new InputError(
@@ -134,7 +137,12 @@ function checkSectionTable(header: EifHeader, fileSize: number, file: string): v
  * reader does (§1.7), and checks that each lands where the table says. Each step advances at least
  * 12 bytes and at most `numSections` (≤ 32) steps are allowed, so the walk is short and finite.
  */
-async function walkSections(source: ByteSource, header: EifHeader, fileSize: number, file: string): Promise<EifSection[]> {
+async function walkSections(
+  source: ByteSource,
+  header: EifHeader,
+  fileSize: number,
+  file: string,
+): Promise<EifSection[]> {
   const sections: EifSection[] = [];
   let position = EIF_HEADER_SIZE;
   while (position < fileSize) {

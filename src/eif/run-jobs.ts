@@ -50,7 +50,11 @@ export interface HashingOutcome extends HashJobResult {
   threads: 1 | 2;
 }
 
-export async function hashImage(layout: EifLayout, source: ByteSource, options: HashingOptions = {}): Promise<HashingOutcome> {
+export async function hashImage(
+  layout: EifLayout,
+  source: ByteSource,
+  options: HashingOptions = {},
+): Promise<HashingOutcome> {
   const parallelism = options.parallelism ?? 'auto';
   const implementation = options.implementation ?? 'node';
   const workerUrl = options.workerUrl ?? defaultWorkerUrl();
@@ -58,10 +62,10 @@ export async function hashImage(layout: EifLayout, source: ByteSource, options: 
   const useThreads =
     source.path !== undefined &&
     (parallelism === 'threads' ||
-    (parallelism === 'auto' &&
-      layout.fileSize >= PARALLEL_THRESHOLD_BYTES &&
-      availableParallelism() > 1 &&
-      workerAvailable(workerUrl)));
+      (parallelism === 'auto' &&
+        layout.fileSize >= PARALLEL_THRESHOLD_BYTES &&
+        availableParallelism() > 1 &&
+        workerAvailable(workerUrl)));
   if (useThreads && !workerAvailable(workerUrl)) {
     throw new Error(`the hashing worker ${workerUrl.href} is missing (threads need the compiled dist/)`);
   }

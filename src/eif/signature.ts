@@ -57,7 +57,12 @@ export interface DecodedSignature {
 class SignatureFormatError extends Error {}
 
 /** Decodes and verifies a signature section whose data starts at `dataOffset` of `file`. */
-export function decodeSignatureSection(bytes: Uint8Array, file: string, dataOffset: number, now = new Date()): DecodedSignature {
+export function decodeSignatureSection(
+  bytes: Uint8Array,
+  file: string,
+  dataOffset: number,
+  now = new Date(),
+): DecodedSignature {
   const fail = (message: string): InputError =>
     new InputError(`signature section: ${message}`, { file, offset: dataOffset });
   let list: unknown;
@@ -67,7 +72,8 @@ export function decodeSignatureSection(bytes: Uint8Array, file: string, dataOffs
     throw fail(`not valid CBOR (${describeError(error)})`);
   }
   try {
-    if (!Array.isArray(list) || list.length === 0) throw new SignatureFormatError('expected a non-empty list of signatures');
+    if (!Array.isArray(list) || list.length === 0)
+      throw new SignatureFormatError('expected a non-empty list of signatures');
     const first = asMap(list[0], 'signature entry');
     const pem = byteVector(first.get('signing_certificate'), 'signing_certificate');
     const coseBytes = byteVector(first.get('signature'), 'signature');
@@ -114,16 +120,23 @@ function decodeCoseSign1(bytes: Uint8Array): CoseSign1 {
     throw new SignatureFormatError('COSE_Sign1 is not an array of 4 items');
   }
   const [protectedBytes, unprotected, payload, signature] = structure as unknown[];
-  if (!(protectedBytes instanceof Uint8Array)) throw new SignatureFormatError('COSE protected header is not a byte string');
+  if (!(protectedBytes instanceof Uint8Array))
+    throw new SignatureFormatError('COSE protected header is not a byte string');
   if (!(unprotected instanceof Map)) throw new SignatureFormatError('COSE unprotected header is not a map');
-  if (!(payload instanceof Uint8Array)) throw new SignatureFormatError('COSE payload is missing (detached payloads are not used by EIFs)');
+  if (!(payload instanceof Uint8Array))
+    throw new SignatureFormatError('COSE payload is missing (detached payloads are not used by EIFs)');
   if (!(signature instanceof Uint8Array)) throw new SignatureFormatError('COSE signature is not a byte string');
-  const header = protectedBytes.length === 0 ? new Map() : asMap(decodeCbor(protectedBytes, 'COSE protected header'), 'COSE protected header');
+  const header =
+    protectedBytes.length === 0
+      ? new Map()
+      : asMap(decodeCbor(protectedBytes, 'COSE protected header'), 'COSE protected header');
   // Header label 1 is "alg" (RFC 9052 §3.1); it may sit in either bucket, protected is where the signer puts it.
   const algorithmId = header.get(1) ?? unprotected.get(1);
   const algorithm = typeof algorithmId === 'number' ? COSE_ALGORITHMS[algorithmId] : undefined;
   if (!algorithm) {
-    throw new SignatureFormatError(`unsupported COSE algorithm ${String(algorithmId)} (EIFs are signed with ES256, ES384 or ES512)`);
+    throw new SignatureFormatError(
+      `unsupported COSE algorithm ${String(algorithmId)} (EIFs are signed with ES256, ES384 or ES512)`,
+    );
   }
   return { protectedBytes, payload, signature, algorithm };
 }
@@ -134,7 +147,12 @@ function verifyCoseSign1(cose: CoseSign1, certificate: ParsedCertificate): boole
   if (certificate.publicKey.asymmetricKeyType !== 'ec') return false;
   try {
     // COSE signatures are raw r‖s, not DER (RFC 9053 §2.1).
-    return verify(cose.algorithm.hash, toBeSigned, { key: certificate.publicKey, dsaEncoding: 'ieee-p1363' }, cose.signature);
+    return verify(
+      cose.algorithm.hash,
+      toBeSigned,
+      { key: certificate.publicKey, dsaEncoding: 'ieee-p1363' },
+      cose.signature,
+    );
   } catch {
     return false;
   }

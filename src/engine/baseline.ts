@@ -35,7 +35,9 @@ export function readBaseline(path: string, displayName = path): IsolintBaseline 
   try {
     text = readFileSync(path, 'utf8');
   } catch (error) {
-    throw new InputError(`cannot read baseline: ${(error as NodeJS.ErrnoException).code ?? String(error)}`, { file: displayName });
+    throw new InputError(`cannot read baseline: ${(error as NodeJS.ErrnoException).code ?? String(error)}`, {
+      file: displayName,
+    });
   }
   const document = parseJson(displayName, text);
   validateAgainstSchema(document, 'baseline.schema.json', 'baseline');

@@ -110,16 +110,22 @@ export async function check(options: CheckOptions): Promise<CheckResult> {
   const extensions = new Set(adapters.flatMap((adapter) => adapter.extensions));
   const problems: InputProblem[] = [];
 
-  const discovered = discoverFiles(options.paths, cwd, extensions, { directory: config.directory, globs: config.exclude });
+  const discovered = discoverFiles(options.paths, cwd, extensions, {
+    directory: config.directory,
+    globs: config.exclude,
+  });
   for (const problem of discovered.problems) {
     problems.push({ file: displayPath(problem.path, root), message: problem.message, level: 'error' });
   }
 
   const fragments: GraphFragment[] = [];
   const files: CheckedFile[] = [];
-  const maxInputBytes = options.maxInputBytes ?? (config.maxFileSizeMiB !== undefined ? config.maxFileSizeMiB * 1048576 : MAX_INPUT_BYTES);
+  const maxInputBytes =
+    options.maxInputBytes ?? (config.maxFileSizeMiB !== undefined ? config.maxFileSizeMiB * 1048576 : MAX_INPUT_BYTES);
   // --- inputs made of several files (a CDK cloud assembly reads its own templates; src/cdk/): skip those files
-  const owned = new Set(discovered.files.flatMap(({ absolutePath }) => adapters.flatMap((adapter) => adapter.owns?.(absolutePath) ?? [])));
+  const owned = new Set(
+    discovered.files.flatMap(({ absolutePath }) => adapters.flatMap((adapter) => adapter.owns?.(absolutePath) ?? [])),
+  );
   for (const { absolutePath, explicit } of discovered.files) {
     if (owned.has(absolutePath) && !explicit) continue;
     const file = displayPath(absolutePath, root);
@@ -137,7 +143,9 @@ export async function check(options: CheckOptions): Promise<CheckResult> {
       const adapter = adapters.find((candidate) => candidate.claims(input));
       if (!adapter) {
         if (explicit) {
-          throw new InputError('not an input isolint reads (expected a host manifest with apiVersion: isolint/v1)', { file });
+          throw new InputError('not an input isolint reads (expected a host manifest with apiVersion: isolint/v1)', {
+            file,
+          });
         }
         continue;
       }
@@ -180,7 +188,11 @@ export function toProblem(error: unknown, file?: string): InputProblem {
   }
   const code = (error as NodeJS.ErrnoException)?.code;
   if (code) return { file, message: `cannot read (${code})`, level: 'error' };
-  return { file, message: `could not be read: ${error instanceof Error ? error.message : String(error)}`, level: 'error' };
+  return {
+    file,
+    message: `could not be read: ${error instanceof Error ? error.message : String(error)}`,
+    level: 'error',
+  };
 }
 
 function selectRules(config: ResolvedConfig, options: CheckOptions, problems: InputProblem[]): Rule[] {
@@ -190,7 +202,9 @@ function selectRules(config: ResolvedConfig, options: CheckOptions, problems: In
   for (const id of [...(options.onlyRules ?? []), ...(options.skipRules ?? [])]) {
     if (!known.has(id)) {
       const near = available.map((rule) => rule.id).find((candidate) => candidate.startsWith(id.slice(0, 6)));
-      throw new UsageError(`unknown rule id "${id}"${near ? ` (did you mean "${near}"?)` : ''}; isolint rules lists them`);
+      throw new UsageError(
+        `unknown rule id "${id}"${near ? ` (did you mean "${near}"?)` : ''}; isolint rules lists them`,
+      );
     }
   }
   for (const id of Object.keys(config.rules)) {
@@ -221,7 +235,11 @@ function elementOf(subject: GraphNode | GraphEdge, graph: Graph): string | undef
 
 // --- Kata RuntimeClass link (HYPERVISOR-FACTS §5.3; src/engine/link-runtime-classes.ts): a finding on a Kata
 // sandbox names the RuntimeClasses that select it, as related locations, whatever rule reports it.
-function withSelectingRuntimeClasses(related: RelatedLocation[], element: string | undefined, graph: Graph): RelatedLocation[] {
+function withSelectingRuntimeClasses(
+  related: RelatedLocation[],
+  element: string | undefined,
+  graph: Graph,
+): RelatedLocation[] {
   const node = element === undefined ? undefined : graph.node(element);
   const selectedBy = node?.kind === 'instance' ? node.kataSandbox?.selectedBy : undefined;
   if (!selectedBy?.length) return related;
@@ -231,10 +249,19 @@ function withSelectingRuntimeClasses(related: RelatedLocation[], element: string
   return [...related, ...extra];
 }
 
-function runRules(rules: Rule[], graph: Graph, config: ResolvedConfig, today: Date, problems: InputProblem[]): Finding[] {
+function runRules(
+  rules: Rule[],
+  graph: Graph,
+  config: ResolvedConfig,
+  today: Date,
+  problems: InputProblem[],
+): Finding[] {
   const findings: Finding[] = [];
   const todayText = today.toISOString().slice(0, 10);
-  const externalSuppressions = config.suppressions.map((s) => ({ ...s, file: s.file ? globToRegExp(s.file) : undefined }));
+  const externalSuppressions = config.suppressions.map((s) => ({
+    ...s,
+    file: s.file ? globToRegExp(s.file) : undefined,
+  }));
 
   for (const rule of rules) {
     const configured = config.rules[rule.id];
@@ -244,7 +271,9 @@ function runRules(rules: Rule[], graph: Graph, config: ResolvedConfig, today: Da
         const subject = subjectId(descriptor.subject);
         const element = elementOf(descriptor.subject, graph);
         const location: SourceSpan =
-          descriptor.at ?? (descriptor.property ? descriptor.subject.at[descriptor.property] : undefined) ?? descriptor.subject.source;
+          descriptor.at ??
+          (descriptor.property ? descriptor.subject.at[descriptor.property] : undefined) ??
+          descriptor.subject.source;
         let severity: Severity = descriptor.severity ?? rule.severity;
         if (configured && configured !== 'off' && severity !== 'note') severity = configured as Severity;
         const finding: Finding = {
@@ -261,7 +290,15 @@ function runRules(rules: Rule[], graph: Graph, config: ResolvedConfig, today: Da
           fingerprint: '',
         };
         const inline = [...descriptor.subject.suppressions, ...(descriptor.suppressions ?? [])];
-        finding.suppression = findSuppression(rule.id, finding, inline, externalSuppressions, config, todayText, problems);
+        finding.suppression = findSuppression(
+          rule.id,
+          finding,
+          inline,
+          externalSuppressions,
+          config,
+          todayText,
+          problems,
+        );
         findings.push(finding);
       },
     };
@@ -319,7 +356,13 @@ function findSuppression(
 function assignFingerprints(findings: Finding[]): void {
   const seen = new Map<string, number>();
   for (const finding of findings) {
-    const key = [finding.ruleId, finding.messageId, finding.subject, finding.property ?? '', finding.location.file].join('\0');
+    const key = [
+      finding.ruleId,
+      finding.messageId,
+      finding.subject,
+      finding.property ?? '',
+      finding.location.file,
+    ].join('\0');
     const hash = createHash('sha256').update(key).digest('hex').slice(0, 32);
     const count = seen.get(hash) ?? 0;
     seen.set(hash, count + 1);

@@ -47,7 +47,9 @@ export function loadConfig(file: string, displayName = file): ResolvedConfig {
   try {
     text = readFileSync(file, 'utf8');
   } catch (error) {
-    throw new InputError(`cannot read config: ${(error as NodeJS.ErrnoException).code ?? String(error)}`, { file: displayName });
+    throw new InputError(`cannot read config: ${(error as NodeJS.ErrnoException).code ?? String(error)}`, {
+      file: displayName,
+    });
   }
   const [document] = parseYaml(displayName, text);
   const config = defaultConfig(dirname(resolve(file)));

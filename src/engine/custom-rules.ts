@@ -16,7 +16,11 @@ const RULE_FILE = /\.(m?js|m?ts)$/;
 const ID = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
 const SEVERITIES: Severity[] = ['error', 'warning', 'note'];
 
-export async function loadCustomRules(directories: string[], cwd: string, reserved: ReadonlySet<string>): Promise<Rule[]> {
+export async function loadCustomRules(
+  directories: string[],
+  cwd: string,
+  reserved: ReadonlySet<string>,
+): Promise<Rule[]> {
   const rules: Rule[] = [];
   const seen = new Set(reserved);
   const work = mkdtempSync(join(tmpdir(), 'isolint-rules-'));
@@ -26,7 +30,9 @@ export async function loadCustomRules(directories: string[], cwd: string, reserv
       let names: string[];
       try {
         if (!statSync(absolute).isDirectory()) throw new Error('not a directory');
-        names = readdirSync(absolute).filter((name) => RULE_FILE.test(name) && !name.endsWith('.d.ts') && !/\.test\./.test(name)).sort();
+        names = readdirSync(absolute)
+          .filter((name) => RULE_FILE.test(name) && !name.endsWith('.d.ts') && !/\.test\./.test(name))
+          .sort();
       } catch {
         throw new UsageError(`--rules-dir ${directory}: not a readable directory`);
       }
@@ -52,24 +58,30 @@ async function importRules(file: string, work: string): Promise<unknown[]> {
   if (/\.m?ts$/.test(file)) source = await transpile(source, file);
   const isolint = pathToFileURL(libraryEntry()).href;
   // Bare `isolint` imports go to this installation; relative imports keep pointing beside the rule file.
-  source = source.replace(/(from\s+|import\s*\(\s*)(['"])([^'"]+)\2/g, (whole, prefix: string, quote: string, specifier: string) => {
-    if (specifier === 'isolint') return `${prefix}${quote}${isolint}${quote}`;
-    if (specifier.startsWith('./') || specifier.startsWith('../')) {
-      return `${prefix}${quote}${pathToFileURL(resolve(dirname(file), specifier)).href}${quote}`;
-    }
-    return whole;
-  });
+  source = source.replace(
+    /(from\s+|import\s*\(\s*)(['"])([^'"]+)\2/g,
+    (whole, prefix: string, quote: string, specifier: string) => {
+      if (specifier === 'isolint') return `${prefix}${quote}${isolint}${quote}`;
+      if (specifier.startsWith('./') || specifier.startsWith('../')) {
+        return `${prefix}${quote}${pathToFileURL(resolve(dirname(file), specifier)).href}${quote}`;
+      }
+      return whole;
+    },
+  );
   const target = join(work, `${Buffer.from(file).toString('hex').slice(-40)}-${extname(file).replace('.', '')}.mjs`);
   writeFileSync(target, source);
   let module: { default?: unknown; rules?: unknown };
   try {
     module = (await import(pathToFileURL(target).href)) as typeof module;
   } catch (error) {
-    throw new UsageError(`${file}: cannot load the rule module: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`);
+    throw new UsageError(
+      `${file}: cannot load the rule module: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`,
+    );
   }
   const exported = module.rules ?? module.default;
   const list = Array.isArray(exported) ? exported : exported === undefined ? [] : [exported];
-  if (list.length === 0) throw new UsageError(`${file}: exports no rule (export default defineRule({...}) or export const rules = [...])`);
+  if (list.length === 0)
+    throw new UsageError(`${file}: exports no rule (export default defineRule({...}) or export const rules = [...])`);
   return list;
 }
 
@@ -87,7 +99,9 @@ async function transpile(source: string, file: string): Promise<string> {
   try {
     ts = (await import('typescript')).default;
   } catch {
-    throw new UsageError(`${file}: TypeScript rules need the typescript package (npm install --save-dev typescript), or write the rule in JavaScript`);
+    throw new UsageError(
+      `${file}: TypeScript rules need the typescript package (npm install --save-dev typescript), or write the rule in JavaScript`,
+    );
   }
   return ts.transpileModule(source, {
     fileName: file,
@@ -96,13 +110,17 @@ async function transpile(source: string, file: string): Promise<string> {
 }
 
 function validate(candidate: unknown, seen: ReadonlySet<string>): string | undefined {
-  if (typeof candidate !== 'object' || candidate === null) return 'a rule must be an object made with defineRule({...})';
+  if (typeof candidate !== 'object' || candidate === null)
+    return 'a rule must be an object made with defineRule({...})';
   const rule = candidate as Partial<Rule>;
-  if (typeof rule.id !== 'string' || !ID.test(rule.id)) return `rule id ${JSON.stringify(rule.id)} must be kebab-case (e.g. "require-tenant")`;
+  if (typeof rule.id !== 'string' || !ID.test(rule.id))
+    return `rule id ${JSON.stringify(rule.id)} must be kebab-case (e.g. "require-tenant")`;
   if (seen.has(rule.id)) return `rule id "${rule.id}" is already taken`;
   if (typeof rule.title !== 'string' || !rule.title) return `rule ${rule.id}: a title is required`;
-  if (!rule.severity || !SEVERITIES.includes(rule.severity)) return `rule ${rule.id}: severity must be error, warning or note`;
-  if (typeof rule.rationale !== 'string' || typeof rule.fix !== 'string') return `rule ${rule.id}: rationale and fix are required`;
+  if (!rule.severity || !SEVERITIES.includes(rule.severity))
+    return `rule ${rule.id}: severity must be error, warning or note`;
+  if (typeof rule.rationale !== 'string' || typeof rule.fix !== 'string')
+    return `rule ${rule.id}: rationale and fix are required`;
   if (typeof rule.messages !== 'object' || rule.messages === null) return `rule ${rule.id}: messages are required`;
   if (typeof rule.check !== 'function') return `rule ${rule.id}: check(graph, context) must be a function`;
   if (rule.securitySeverity !== undefined && !(rule.securitySeverity > 0 && rule.securitySeverity <= 10)) {

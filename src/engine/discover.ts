@@ -93,7 +93,10 @@ export function discoverFiles(
       stats = statSync(absolute);
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
-      problems.push({ path: absolute, message: code === 'ENOENT' ? 'no such file or directory' : `cannot read (${code})` });
+      problems.push({
+        path: absolute,
+        message: code === 'ENOENT' ? 'no such file or directory' : `cannot read (${code})`,
+      });
       continue;
     }
     if (stats.isDirectory()) walk(absolute, new Set());

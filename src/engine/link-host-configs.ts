@@ -71,7 +71,10 @@ export function linkHostConfigs(nodes: Map<string, GraphNode>, fragments: GraphF
     const directory = node.placement.directory;
     note(directory, true, node.source);
     if (pools.has(directory)) {
-      problems.push({ message: `a second allocator.yaml in ${readableDirectory(directory)} (the first is ${readableFile(pools.get(directory)!.source.file)}); one parent has one pool`, source: node.source });
+      problems.push({
+        message: `a second allocator.yaml in ${readableDirectory(directory)} (the first is ${readableFile(pools.get(directory)!.source.file)}); one parent has one pool`,
+        source: node.source,
+      });
     } else {
       pools.set(directory, node);
     }
@@ -158,7 +161,12 @@ function readableFile(file: string): string {
 }
 
 function describeNodes(list: GraphNode[]): string {
-  return list.slice(0, 5).map((n) => `'${n.label ?? n.id}' (${readableFile(n.source.file)}:${n.source.startLine})`).join(', ') + (list.length > 5 ? ', …' : '');
+  return (
+    list
+      .slice(0, 5)
+      .map((n) => `'${n.label ?? n.id}' (${readableFile(n.source.file)}:${n.source.startLine})`)
+      .join(', ') + (list.length > 5 ? ', …' : '')
+  );
 }
 
 type Choice = { machine: string } | { guess: GraphNode } | { reason: string };
@@ -184,7 +192,9 @@ function machineCandidates(nodes: Map<string, GraphNode>, enclaveParents: Set<st
     if (
       instance &&
       node.kind === 'instance' &&
-      ((!isUnknown(node.enclaveEnabled) && node.enclaveEnabled === true) || node.enclavePool !== undefined || enclaveParents.has(node.id))
+      ((!isUnknown(node.enclaveEnabled) && node.enclaveEnabled === true) ||
+        node.enclavePool !== undefined ||
+        enclaveParents.has(node.id))
     ) {
       parents.push({ node, directory });
     }
@@ -198,12 +208,18 @@ function chooseMachine(candidates: MachineCandidates, directory: string, nitro: 
   const here = readableDirectory(directory);
   if (local.length === 1) return { machine: local[0]!.id };
   if (local.length > 1) {
-    return { reason: `the files in ${here} could belong to any of ${local.length} machines declared beside them: ${describeNodes(local)}` };
+    return {
+      reason: `the files in ${here} could belong to any of ${local.length} machines declared beside them: ${describeNodes(local)}`,
+    };
   }
-  const global = nitro ? candidates.enclaveParents.filter((parent) => parent.directory !== directory).map((parent) => parent.node) : [];
+  const global = nitro
+    ? candidates.enclaveParents.filter((parent) => parent.directory !== directory).map((parent) => parent.node)
+    : [];
   if (global.length === 1) return { guess: global[0]! };
   if (global.length > 1) {
-    return { reason: `the files in ${here} could belong to any of ${global.length} enclave-enabled instances in the scan: ${describeNodes(global)}; put them beside the one they configure` };
+    return {
+      reason: `the files in ${here} could belong to any of ${global.length} enclave-enabled instances in the scan: ${describeNodes(global)}; put them beside the one they configure`,
+    };
   }
   return {
     reason: `the machine the files in ${here} sit on is not in the scan (add a host manifest, or the CloudFormation/Terraform instance, beside them)`,
@@ -229,7 +245,9 @@ function guessConflict(
   if (enclaveParents.has(guess.id)) return `${only} with enclaves of its own, which these files would add to; ${fix}`;
   const beside = configuredBeside.get(guess.id);
   if (beside !== undefined) return `${only} and the files in ${readableDirectory(beside)} configure it; ${fix}`;
-  const others = [...guesses].filter(([other, node]) => other !== directory && node.id === guess.id).map(([other]) => readableDirectory(other));
+  const others = [...guesses]
+    .filter(([other, node]) => other !== directory && node.id === guess.id)
+    .map(([other]) => readableDirectory(other));
   if (others.length > 0) return `${only} and the files in ${others.join(', ')} would be put on it too; ${fix}`;
   return undefined;
 }
@@ -246,9 +264,16 @@ function mergeExpectedPcrs(nodes: Map<string, GraphNode>): void {
     const { eifPath, directory } = expected.expectedFor!;
     // Images beside the file, or declared by a file beside it (a run config whose eif_path points elsewhere).
     const here = images.filter(
-      (image) => dirname(image.path as string) === directory || directoryOf(image.source.file) === directoryOf(expected.source.file),
+      (image) =>
+        dirname(image.path as string) === directory ||
+        directoryOf(image.source.file) === directoryOf(expected.source.file),
     );
-    let targets = eifPath ? images.filter((image) => image.path === eifPath || (here.includes(image) && basename(image.path as string) === basename(eifPath))) : [];
+    let targets = eifPath
+      ? images.filter(
+          (image) =>
+            image.path === eifPath || (here.includes(image) && basename(image.path as string) === basename(eifPath)),
+        )
+      : [];
     if (!eifPath && new Set(here.map((image) => image.path)).size === 1) targets = here;
     if (targets.length === 0) continue;
     nodes.delete(expected.id);

@@ -39,7 +39,14 @@ export function linkRuntimeClasses(nodes: ReadonlyMap<string, GraphNode>): RunsO
     runtimeClass.sandbox = sandboxes.map((sandbox) => sandbox.id);
     for (const sandbox of sandboxes) select(sandbox, runtimeClass.name, node.source);
     if (sandboxes.length === 1) {
-      edges.push({ kind: 'runsOn', from: node.id, to: sandboxes[0]!.id, source: node.at.handler ?? node.source, at: {}, suppressions: NO_SUPPRESSIONS });
+      edges.push({
+        kind: 'runsOn',
+        from: node.id,
+        to: sandboxes[0]!.id,
+        source: node.at.handler ?? node.source,
+        at: {},
+        suppressions: NO_SUPPRESSIONS,
+      });
     }
   }
   return edges;

@@ -36,7 +36,8 @@ export async function measureImages(graph: Graph): Promise<void> {
           fileBytes: statSync(path).size,
         };
       } catch (error) {
-        const reason = error instanceof InputError ? error.format() : error instanceof Error ? error.message : String(error);
+        const reason =
+          error instanceof InputError ? error.format() : error instanceof Error ? error.message : String(error);
         measurement = unknown(`the image is not a readable EIF (${reason})`);
       }
     }

@@ -14,11 +14,18 @@ import { parseYaml, type LocatedDocument } from './located.js';
  * Findings land inside the user data when its text sits verbatim in the template (a YAML block scalar, a
  * heredoc), else on the property.
  */
-export function cloudInitLogin(value: unknown, template: LocatedDocument, property: SourceSpan): CloudInitLogin | undefined {
+export function cloudInitLogin(
+  value: unknown,
+  template: LocatedDocument,
+  property: SourceSpan,
+): CloudInitLogin | undefined {
   if (value === undefined || value === null) return undefined;
-  if (isUnknown(value)) return { passwordLogin: unknown(`the user data is computed (${value.reason})`), source: property };
-  if (typeof value !== 'string') return { passwordLogin: unknown('the user data is not literal text'), source: property };
-  if (!/^#cloud-config[ \t]*\r?$/m.test(value.split('\n', 1)[0] ?? '') && !value.startsWith('#cloud-config')) return undefined;
+  if (isUnknown(value))
+    return { passwordLogin: unknown(`the user data is computed (${value.reason})`), source: property };
+  if (typeof value !== 'string')
+    return { passwordLogin: unknown('the user data is not literal text'), source: property };
+  if (!/^#cloud-config[ \t]*\r?$/m.test(value.split('\n', 1)[0] ?? '') && !value.startsWith('#cloud-config'))
+    return undefined;
   let documents: LocatedDocument[];
   try {
     documents = parseYaml(template.file, value);
@@ -32,19 +39,37 @@ export function cloudInitLogin(value: unknown, template: LocatedDocument, proper
   const at = (container: object, key: string | number): SourceSpan => {
     if (shift === undefined) return property;
     const span = inner.spanOfKey(container, key);
-    return { ...span, file: template.file, startLine: span.startLine + shift, endLine: span.startLine + shift, endColumn: span.startLine === span.endLine ? span.endColumn : 200 };
+    return {
+      ...span,
+      file: template.file,
+      startLine: span.startLine + shift,
+      endLine: span.startLine + shift,
+      endColumn: span.startLine === span.endLine ? span.endColumn : 200,
+    };
   };
   const found: Array<{ what: string; source: SourceSpan }> = [];
-  if (isTrue(config.ssh_pwauth)) found.push({ what: 'ssh_pwauth: true turns on SSH password authentication', source: at(config, 'ssh_pwauth') });
+  if (isTrue(config.ssh_pwauth))
+    found.push({ what: 'ssh_pwauth: true turns on SSH password authentication', source: at(config, 'ssh_pwauth') });
   const chpasswd = config.chpasswd;
   if (isRecord(chpasswd) && chpasswd.expire !== undefined && !isTrue(chpasswd.expire) && hasPasswords(chpasswd)) {
-    found.push({ what: 'chpasswd sets passwords that never have to be changed (expire: false)', source: at(chpasswd, 'expire') });
+    found.push({
+      what: 'chpasswd sets passwords that never have to be changed (expire: false)',
+      source: at(chpasswd, 'expire'),
+    });
   }
   if (Array.isArray(config.users)) {
     for (const user of config.users) {
       if (!isRecord(user) || user.lock_passwd === undefined || isTrue(user.lock_passwd)) continue;
-      if (!['passwd', 'hashed_passwd', 'plain_text_passwd'].some((key) => typeof user[key] === 'string' && user[key] !== '')) continue;
-      found.push({ what: `user ${typeof user.name === 'string' ? user.name : '?'} has a password and lock_passwd: false`, source: at(user, 'lock_passwd') });
+      if (
+        !['passwd', 'hashed_passwd', 'plain_text_passwd'].some(
+          (key) => typeof user[key] === 'string' && user[key] !== '',
+        )
+      )
+        continue;
+      found.push({
+        what: `user ${typeof user.name === 'string' ? user.name : '?'} has a password and lock_passwd: false`,
+        source: at(user, 'lock_passwd'),
+      });
     }
   }
   return { passwordLogin: found, source: property };
@@ -72,7 +97,9 @@ function lineShift(value: string, template: LocatedDocument, property: SourceSpa
   for (let line = property.startLine; line <= Math.min(lines.length, property.startLine + 3); line++) {
     if (!(lines[line - 1] ?? '').includes('#cloud-config')) continue;
     const shift = line - 1;
-    const checked = inner.slice(0, 200).every((text, index) => text === '' || (lines[shift + index] ?? '').trim() === text);
+    const checked = inner
+      .slice(0, 200)
+      .every((text, index) => text === '' || (lines[shift + index] ?? '').trim() === text);
     return checked ? shift : undefined;
   }
   return undefined;

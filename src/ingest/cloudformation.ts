@@ -5,7 +5,16 @@ import type { SourceSpan } from '../model/source.js';
 import { isUnknown, unknown, type Maybe } from '../model/unknown.js';
 import type { Adapter } from './adapter.js';
 import { cloudFormationTag, IntrinsicResolver, NO_VALUE } from './aws/cloudformation-intrinsics.js';
-import { AwsFragment, CommentSuppressions, ec2InstanceNode, ingressRules, readPolicy, roleNameOfArn, Spans, type IngressSpec } from './aws/fragment.js';
+import {
+  AwsFragment,
+  CommentSuppressions,
+  ec2InstanceNode,
+  ingressRules,
+  readPolicy,
+  roleNameOfArn,
+  Spans,
+  type IngressSpec,
+} from './aws/fragment.js';
 import { isRecord, isReference, referencesIn, toBoolean, toText } from './aws/values.js';
 import { parseJson } from './json.js';
 import { parseYaml, type LocatedDocument } from './located.js';
@@ -21,10 +30,13 @@ import { cloudInitLogin } from './cloud-init.js';
 export const cloudFormationAdapter: Adapter = {
   format: 'cloudformation',
   extensions: ['.yaml', '.yml', '.json', '.template', '.cfn'],
-  claims: ({ text }) => /["']?Resources["']?\s*:/.test(text) && /["']?Type["']?\s*:\s*["']?AWS::[A-Za-z0-9]+::/.test(text),
+  claims: ({ text }) =>
+    /["']?Resources["']?\s*:/.test(text) && /["']?Type["']?\s*:\s*["']?AWS::[A-Za-z0-9]+::/.test(text),
   load(input) {
     const json = /^\s*[{[]/.test(input.text);
-    const documents = json ? [parseJson(input.file, input.text)] : parseYaml(input.file, input.text, { tagged: cloudFormationTag });
+    const documents = json
+      ? [parseJson(input.file, input.text)]
+      : parseYaml(input.file, input.text, { tagged: cloudFormationTag });
     const fragment: GraphFragment = { nodes: [], edges: [] };
     for (const document of documents) {
       const template = document.value;
@@ -68,14 +80,17 @@ class TemplateReader {
   ) {
     this.spans = new Spans(document);
     this.template = document.value as Record<string, unknown>;
-    const section = (name: string) => (isRecord(this.template[name]) ? (this.template[name] as Record<string, unknown>) : {});
+    const section = (name: string) =>
+      isRecord(this.template[name]) ? (this.template[name] as Record<string, unknown>) : {};
     this.resolver = new IntrinsicResolver({
       parameters: section('Parameters'),
       mappings: section('Mappings'),
       conditions: section('Conditions'),
       resources: section('Resources'),
     });
-    this.comments = json ? new CommentSuppressions(document.file, '', document.lines) : new CommentSuppressions(document.file, document.text, document.lines);
+    this.comments = json
+      ? new CommentSuppressions(document.file, '', document.lines)
+      : new CommentSuppressions(document.file, document.text, document.lines);
   }
 
   private id(logicalId: string): string {
@@ -100,8 +115,16 @@ class TemplateReader {
       if (!isRecord(raw)) continue;
       const type = raw.Type;
       if (typeof type !== 'string') {
-        const span = this.spans.key(resources, logicalId, this.spans.of(resources, this.spans.of(this.template, this.document.spanOf(this.template))));
-        throw new InputError(`resource ${logicalId} has no Type`, { file: span.file, line: span.startLine, column: span.startColumn });
+        const span = this.spans.key(
+          resources,
+          logicalId,
+          this.spans.of(resources, this.spans.of(this.template, this.document.spanOf(this.template))),
+        );
+        throw new InputError(`resource ${logicalId} has no Type`, {
+          file: span.file,
+          line: span.startLine,
+          column: span.startColumn,
+        });
       }
       // A resource whose condition is false is not created.
       if (typeof raw.Condition === 'string' && this.resolver.condition(raw.Condition) === false) continue;
@@ -120,13 +143,19 @@ class TemplateReader {
       this.byId.set(logicalId, resource);
     }
     for (const resource of this.resources) this.readResource(resource);
-    const groups = new Map(this.fragment.nodes.filter((n): n is SecurityGroupNode => n.kind === 'securityGroup').map((n) => [n.id, n]));
+    const groups = new Map(
+      this.fragment.nodes.filter((n): n is SecurityGroupNode => n.kind === 'securityGroup').map((n) => [n.id, n]),
+    );
     for (const { groupId, rules } of this.pendingIngress) groups.get(groupId)?.ingress.push(...rules);
     return this.fragment.finish();
   }
 
   /** `Metadata: {isolint: {suppress: [{rule, reason, expires}]}}` and `# isolint-suppress` comments. */
-  private suppressionsOf(raw: Record<string, unknown>, startLine: number, endLine: number): readonly InlineSuppression[] {
+  private suppressionsOf(
+    raw: Record<string, unknown>,
+    startLine: number,
+    endLine: number,
+  ): readonly InlineSuppression[] {
     const found: InlineSuppression[] = [...this.comments.for(startLine, endLine)];
     const metadata = raw.Metadata;
     const isolint = isRecord(metadata) ? metadata.isolint : undefined;
@@ -134,10 +163,24 @@ class TemplateReader {
     if (Array.isArray(suppress)) {
       suppress.forEach((entry, index) => {
         const span = this.spans.key(suppress, index, this.document.spanOf(raw));
-        if (!isRecord(entry) || typeof entry.rule !== 'string' || typeof entry.reason !== 'string' || !entry.reason.trim()) {
-          throw new InputError('each isolint suppression needs a rule and a reason', { file: span.file, line: span.startLine, column: span.startColumn });
+        if (
+          !isRecord(entry) ||
+          typeof entry.rule !== 'string' ||
+          typeof entry.reason !== 'string' ||
+          !entry.reason.trim()
+        ) {
+          throw new InputError('each isolint suppression needs a rule and a reason', {
+            file: span.file,
+            line: span.startLine,
+            column: span.startColumn,
+          });
         }
-        found.push({ rule: entry.rule, reason: entry.reason, expires: typeof entry.expires === 'string' ? entry.expires : undefined, source: span });
+        found.push({
+          rule: entry.rule,
+          reason: entry.reason,
+          expires: typeof entry.expires === 'string' ? entry.expires : undefined,
+          source: span,
+        });
       });
     }
     return found.length ? found : NO_SUPPRESSIONS;
@@ -203,9 +246,23 @@ class TemplateReader {
     let metadataEndpoint: Maybe<'enabled' | 'disabled'> | undefined;
     if (isRecord(metadata)) {
       const tokens = toText(this.get(metadata, 'HttpTokens'));
-      metadataTokens = tokens === undefined ? NOT_DECLARED_TOKENS : isUnknown(tokens) ? tokens : tokens === 'required' ? 'required' : 'optional';
+      metadataTokens =
+        tokens === undefined
+          ? NOT_DECLARED_TOKENS
+          : isUnknown(tokens)
+            ? tokens
+            : tokens === 'required'
+              ? 'required'
+              : 'optional';
       const endpoint = toText(this.get(metadata, 'HttpEndpoint'));
-      metadataEndpoint = endpoint === undefined ? 'enabled' : isUnknown(endpoint) ? endpoint : endpoint === 'disabled' ? 'disabled' : 'enabled';
+      metadataEndpoint =
+        endpoint === undefined
+          ? 'enabled'
+          : isUnknown(endpoint)
+            ? endpoint
+            : endpoint === 'disabled'
+              ? 'disabled'
+              : 'enabled';
       at.metadataTokens = this.spans.key(metadata, 'HttpTokens', this.spans.key(settings, 'MetadataOptions', fallback));
       at.metadataEndpoint = this.spans.key(metadata, 'HttpEndpoint', at.metadataTokens);
     } else if (!inherits) {
@@ -238,7 +295,12 @@ class TemplateReader {
     if (keyName !== undefined) at.keyName = this.spans.key(settings, 'KeyName', fallback);
 
     const placement = this.get(settings, 'Placement');
-    const tenancyValue = awsKind === 'launch-configuration' ? this.get(p, 'PlacementTenancy') : awsKind === 'launch-template' ? this.get(placement, 'Tenancy') : this.get(p, 'Tenancy');
+    const tenancyValue =
+      awsKind === 'launch-configuration'
+        ? this.get(p, 'PlacementTenancy')
+        : awsKind === 'launch-template'
+          ? this.get(placement, 'Tenancy')
+          : this.get(p, 'Tenancy');
     let tenancy = toText(tenancyValue);
     if (tenancy === undefined && awsKind === 'instance' && this.get(p, 'HostId') !== undefined) tenancy = 'host';
 
@@ -265,7 +327,11 @@ class TemplateReader {
     const rawProperties = isRecord(resource.raw.Properties) ? resource.raw.Properties : {};
     const rawSettings = awsKind === 'launch-template' ? rawProperties.LaunchTemplateData : rawProperties;
     if (isRecord(rawSettings) && rawSettings.UserData !== undefined) {
-      const login = cloudInitLogin(this.userDataText(rawSettings.UserData), this.document, this.spans.key(rawSettings, 'UserData', fallback));
+      const login = cloudInitLogin(
+        this.userDataText(rawSettings.UserData),
+        this.document,
+        this.spans.key(rawSettings, 'UserData', fallback),
+      );
       if (login) node.cloudInit = login;
     }
     this.fragment.add(node);
@@ -274,7 +340,8 @@ class TemplateReader {
     if (awsKind === 'instance') {
       for (const [index, attachment] of this.items(p, 'Volumes')) {
         const volume = this.get(attachment, 'VolumeId');
-        if (isReference(volume)) this.fragment.edge('attaches', this.id(volume.target), id, this.spans.key(p.Volumes, index, fallback));
+        if (isReference(volume))
+          this.fragment.edge('attaches', this.id(volume.target), id, this.spans.key(p.Volumes, index, fallback));
       }
     }
     // Security groups: by id or name, directly or on network interfaces.
@@ -296,7 +363,9 @@ class TemplateReader {
     }
     // Instance profile → roles.
     const profile = this.get(settings, 'IamInstanceProfile');
-    for (const ref of referencesIn(isRecord(profile) ? [this.get(profile, 'Arn'), this.get(profile, 'Name')] : profile)) {
+    for (const ref of referencesIn(
+      isRecord(profile) ? [this.get(profile, 'Arn'), this.get(profile, 'Name')] : profile,
+    )) {
       const target = this.byId.get(ref.target);
       if (target?.type !== 'AWS::IAM::InstanceProfile') continue;
       const roles = this.list(target.properties, 'Roles');
@@ -354,7 +423,8 @@ class TemplateReader {
   ): { encrypted: Maybe<boolean>; encryptionDefaulted?: boolean; at: Record<string, SourceSpan> } {
     if (isUnknown(container)) return { encrypted: container, at: NO_SPANS };
     const value = toBoolean(this.get(container, 'Encrypted'));
-    if (value !== undefined) return { encrypted: value, at: { encrypted: this.spans.key(container, 'Encrypted', fallback) } };
+    if (value !== undefined)
+      return { encrypted: value, at: { encrypted: this.spans.key(container, 'Encrypted', fallback) } };
     if (this.get(container, 'SnapshotId') !== undefined) {
       return { encrypted: unknown('made from a snapshot, whose encryption it inherits'), at: NO_SPANS };
     }
@@ -389,9 +459,19 @@ class TemplateReader {
 
   private ingressSpec(rule: unknown, fallback: SourceSpan, suppressions: readonly InlineSuppression[]): IngressSpec {
     const peers: IngressSpec['peers'] = [];
-    for (const key of ['CidrIp', 'CidrIpv6', 'SourceSecurityGroupId', 'SourceSecurityGroupName', 'SourcePrefixListId']) {
+    for (const key of [
+      'CidrIp',
+      'CidrIpv6',
+      'SourceSecurityGroupId',
+      'SourceSecurityGroupName',
+      'SourcePrefixListId',
+    ]) {
       const value = this.get(rule, key);
-      if (value !== undefined) peers.push({ value: isReference(value) ? `${value.target}` : value, source: this.spans.key(rule, key, fallback) });
+      if (value !== undefined)
+        peers.push({
+          value: isReference(value) ? `${value.target}` : value,
+          source: this.spans.key(rule, key, fallback),
+        });
     }
     if (peers.length === 0) peers.push({ value: unknown('the rule names no source'), source: fallback });
     return {
@@ -417,11 +497,22 @@ class TemplateReader {
     };
     const rules = this.list(p, 'SecurityGroupIngress');
     if (isUnknown(rules)) {
-      group.ingress.push(...ingressRules({ protocol: rules, fromPort: rules, toPort: rules, peers: [{ value: rules, source: this.spans.key(p, 'SecurityGroupIngress', resource.typeSpan) }], source: resource.typeSpan, suppressions: NO_SUPPRESSIONS }));
+      group.ingress.push(
+        ...ingressRules({
+          protocol: rules,
+          fromPort: rules,
+          toPort: rules,
+          peers: [{ value: rules, source: this.spans.key(p, 'SecurityGroupIngress', resource.typeSpan) }],
+          source: resource.typeSpan,
+          suppressions: NO_SUPPRESSIONS,
+        }),
+      );
     } else {
       const raw = p.SecurityGroupIngress;
       rules.forEach((rule, index) => {
-        const span = Array.isArray(raw) ? this.spans.key(raw, index, resource.typeSpan) : this.spans.key(p, 'SecurityGroupIngress', resource.typeSpan);
+        const span = Array.isArray(raw)
+          ? this.spans.key(raw, index, resource.typeSpan)
+          : this.spans.key(p, 'SecurityGroupIngress', resource.typeSpan);
         group.ingress.push(...ingressRules(this.ingressSpec(rule, span, NO_SUPPRESSIONS)));
       });
     }
@@ -449,7 +540,10 @@ class TemplateReader {
       label: resource.logicalId,
       roleName: name ?? unknown('named by CloudFormation at deploy time'),
       source: resource.typeSpan,
-      at: this.spans.key(resource.properties, 'RoleName', resource.typeSpan) === resource.typeSpan ? NO_SPANS : { roleName: this.spans.key(resource.properties, 'RoleName', resource.typeSpan) },
+      at:
+        this.spans.key(resource.properties, 'RoleName', resource.typeSpan) === resource.typeSpan
+          ? NO_SPANS
+          : { roleName: this.spans.key(resource.properties, 'RoleName', resource.typeSpan) },
       suppressions: resource.suppressions,
     });
   }
@@ -461,7 +555,8 @@ class TemplateReader {
     const name = roleNameOfArn(principal);
     if (!name) return undefined;
     for (const resource of this.resources) {
-      if (resource.type === 'AWS::IAM::Role' && toText(this.get(resource.properties, 'RoleName')) === name) return this.id(resource.logicalId);
+      if (resource.type === 'AWS::IAM::Role' && toText(this.get(resource.properties, 'RoleName')) === name)
+        return this.id(resource.logicalId);
     }
     return undefined;
   }
@@ -501,7 +596,8 @@ class TemplateReader {
       suppressions: resource.suppressions,
     });
     if (!isUnknown(policy)) {
-      for (const statement of policy) for (const role of statement.principalRoles) this.fragment.edge('uses', role, id, statement.source);
+      for (const statement of policy)
+        for (const role of statement.principalRoles) this.fragment.edge('uses', role, id, statement.source);
     }
   }
 
@@ -520,7 +616,9 @@ class TemplateReader {
 }
 
 /** Unset HttpTokens on CloudFormation: the default depends on the AMI and the account (NITRO-FACTS §7). */
-const NOT_DECLARED_TOKENS = unknown("HttpTokens is not set, so the AMI's ImdsSupport and the account's defaults decide");
+const NOT_DECLARED_TOKENS = unknown(
+  "HttpTokens is not set, so the AMI's ImdsSupport and the account's defaults decide",
+);
 
 /** AWS hands out EBS blocks wiped ("wiped prior to being made available for use", AWS hypervisor security). */
 const EBS_WIPE = 'on-release' as const;

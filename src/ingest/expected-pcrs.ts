@@ -22,13 +22,19 @@ const GENERIC = /^(?:expected[.-]?pcrs|pcrs|measurements|expected)\.json$/i;
 export const expectedPcrsAdapter: Adapter = {
   format: 'expected-pcrs',
   extensions: ['.json'],
-  claims: ({ text }) => /^\s*\{/.test(text) && /"PCR\d+"\s*:\s*"[0-9a-fA-F]/.test(text) && !/"(apiVersion|eif_path|AWSTemplateFormatVersion|Resources)"/.test(text),
+  claims: ({ text }) =>
+    /^\s*\{/.test(text) &&
+    /"PCR\d+"\s*:\s*"[0-9a-fA-F]/.test(text) &&
+    !/"(apiVersion|eif_path|AWSTemplateFormatVersion|Resources)"/.test(text),
   load(input) {
     const document = parseJson(input.file, input.text);
     // A templated PCR ("{{ pcr0 }}", filled in by the release pipeline) is unknown, not a bad file: it is left
     // out before validation, so the schema judges the other values and nothing is compared against it.
     const top = document.value as Record<string, unknown> | null;
-    const measurements = top && typeof top === 'object' && typeof top.Measurements === 'object' && top.Measurements !== null ? (top.Measurements as Record<string, unknown>) : top;
+    const measurements =
+      top && typeof top === 'object' && typeof top.Measurements === 'object' && top.Measurements !== null
+        ? (top.Measurements as Record<string, unknown>)
+        : top;
     if (measurements && typeof measurements === 'object' && !Array.isArray(measurements)) {
       for (const [name, value] of Object.entries(measurements)) {
         if (/^PCR\d+$/.test(name) && templated(value)) delete measurements[name];
@@ -36,10 +42,13 @@ export const expectedPcrsAdapter: Adapter = {
     }
     validateAgainstSchema(document, EXPECTED_PCRS_SCHEMA, 'expected-PCR file');
     const root = document.value as Record<string, unknown>;
-    const set = (typeof root.Measurements === 'object' && root.Measurements !== null ? root.Measurements : root) as Record<string, unknown>;
+    const set = (
+      typeof root.Measurements === 'object' && root.Measurements !== null ? root.Measurements : root
+    ) as Record<string, unknown>;
     const expectedPcrs: ImageNode['expectedPcrs'] = {};
     for (const [name, value] of Object.entries(set)) {
-      if (/^PCR\d+$/.test(name) && typeof value === 'string') expectedPcrs[name] = { value, source: document.spanOfValue(set, name) };
+      if (/^PCR\d+$/.test(name) && typeof value === 'string')
+        expectedPcrs[name] = { value, source: document.spanOfValue(set, name) };
     }
     const named = GENERIC.test(basename(input.file)) ? null : NAMED.exec(basename(input.file));
     const directory = dirname(input.absolutePath);

@@ -33,7 +33,10 @@ export const firecrackerAdapter: Adapter = {
     const edges: GraphEdge[] = [];
     const at: Record<string, SourceSpan> = {};
 
-    const machine = config['machine-config'] === undefined ? undefined : read.object(config['machine-config'], '"machine-config"', config, 'machine-config');
+    const machine =
+      config['machine-config'] === undefined
+        ? undefined
+        : read.object(config['machine-config'], '"machine-config"', config, 'machine-config');
     const vcpus = machine ? read.integer(machine, 'vcpu_count', true)! : undefined;
     const memoryMiB = machine ? read.integer(machine, 'mem_size_mib', true)! : undefined;
     const smt = machine ? read.boolean(machine, 'smt') : undefined;
@@ -43,23 +46,31 @@ export const firecrackerAdapter: Adapter = {
       at.smt = document.spanOfKey(machine, 'smt');
     }
 
-    const declared = config['x-isolint'] === undefined ? undefined : read.object(config['x-isolint'], '"x-isolint"', config, 'x-isolint');
+    const declared =
+      config['x-isolint'] === undefined
+        ? undefined
+        : read.object(config['x-isolint'], '"x-isolint"', config, 'x-isolint');
     const isolation = declared ? read.string(declared, 'isolation') : undefined;
     const isolationTemplated = templated(isolation);
     if (isolation !== undefined && !isolationTemplated && isolation !== 'enclave' && isolation !== 'vm') {
       throw read.fail(`"isolation" must be "enclave" or "vm", not ${JSON.stringify(isolation)}`, declared, 'isolation');
     }
-    if (declared) at.isolation = document.spanOfKey(declared, declared.isolation !== undefined ? 'isolation' : 'sideChannels');
+    if (declared)
+      at.isolation = document.spanOfKey(declared, declared.isolation !== undefined ? 'isolation' : 'sideChannels');
     const sideChannels = declared ? read.boolean(declared, 'sideChannels') : undefined;
 
-    const vsock = config.vsock === undefined || config.vsock === null ? undefined : read.object(config.vsock, '"vsock"', config, 'vsock');
+    const vsock =
+      config.vsock === undefined || config.vsock === null
+        ? undefined
+        : read.object(config.vsock, '"vsock"', config, 'vsock');
     const udsPath = vsock ? read.string(vsock, 'uds_path', true)! : undefined;
     if (vsock) read.integer(vsock, 'guest_cid', true);
 
     const microvm: MicroVmConfig = {
       isolation: isolation === undefined ? NOT_DECLARED : (isolationTemplated ?? (isolation as 'enclave' | 'vm')),
       // A templated sideChannels falls back to the default, as when it is absent.
-      sideChannelIsolation: sideChannels === undefined || isUnknown(sideChannels) ? isolation === 'enclave' : sideChannels,
+      sideChannelIsolation:
+        sideChannels === undefined || isUnknown(sideChannels) ? isolation === 'enclave' : sideChannels,
       smt: smt ?? (machine ? false : NOT_DECLARED),
       ...(udsPath ? { vsockUdsPath: posix.resolve('/', directoryOf(input.file), udsPath) } : {}),
     };
@@ -92,19 +103,28 @@ export const firecrackerAdapter: Adapter = {
         id: volumeId,
         label: driveId,
         volumeKind: 'firecracker-drive',
-        encrypted: unknown('Firecracker drives are host files; encryption is the host\'s business'),
+        encrypted: unknown("Firecracker drives are host files; encryption is the host's business"),
         wipe: NOT_DECLARED,
         // is_read_only is an Option<bool> that defaults to false (NITRO-FACTS §8.1).
         readOnly: readOnly ?? false,
         rootDevice: root === true,
         source: document.spanOfKey(drive, 'drive_id'),
         at: {
-          readOnly: document.hasKey(drive, 'is_read_only') ? document.spanOfKey(drive, 'is_read_only') : document.spanOfKey(drives, i),
+          readOnly: document.hasKey(drive, 'is_read_only')
+            ? document.spanOfKey(drive, 'is_read_only')
+            : document.spanOfKey(drives, i),
           rootDevice: document.spanOfKey(drive, 'is_root_device'),
         },
         suppressions: NO_SUPPRESSIONS,
       });
-      edges.push({ kind: 'attaches', from: volumeId, to: id, source: document.spanOfKey(drives, i), at: {}, suppressions: NO_SUPPRESSIONS });
+      edges.push({
+        kind: 'attaches',
+        from: volumeId,
+        to: id,
+        source: document.spanOfKey(drives, i),
+        at: {},
+        suppressions: NO_SUPPRESSIONS,
+      });
     });
 
     const interfaces = read.array(config, 'network-interfaces') ?? [];

@@ -21,4 +21,3 @@ export const adapters: readonly Adapter[] = [
   ...enclaveHostAdapters,
   sshdConfigAdapter,
 ];
-

@@ -197,7 +197,10 @@ const FURTHER = 64;
  * keys (enumerated out of document order), escaped keys, nesting past MAX_DEPTH — and the caller then
  * uses the full parser, which reports the exact error or records everything itself.
  */
-export function indexJson(text: string, value: unknown): { structure: JsonStructure; containers: ContainerIndex } | undefined {
+export function indexJson(
+  text: string,
+  value: unknown,
+): { structure: JsonStructure; containers: ContainerIndex } | undefined {
   const scanned = scan(text);
   if (!scanned) return undefined;
   const { structure, members } = scanned;
@@ -221,7 +224,8 @@ export function indexJson(text: string, value: unknown): { structure: JsonStruct
       keys++;
       const item: unknown = (container as Record<string, unknown>)[key];
       if (item === null || typeof item !== 'object') continue;
-      if (next >= count || parents[next] !== index || !keyAt(text, keyStarts[next]!, key) || !visit(item, next)) return false;
+      if (next >= count || parents[next] !== index || !keyAt(text, keyStarts[next]!, key) || !visit(item, next))
+        return false;
     }
     return keys === members[index];
   };
@@ -286,7 +290,14 @@ function scan(text: string): { structure: JsonStructure; members: Int32Array } |
     }
   }
   if (top !== -1) return undefined;
-  const structure = new JsonStructure(text, starts.slice(0, count), ends.slice(0, count), parents.slice(0, count), keyStarts.slice(0, count), count);
+  const structure = new JsonStructure(
+    text,
+    starts.slice(0, count),
+    ends.slice(0, count),
+    parents.slice(0, count),
+    keyStarts.slice(0, count),
+    count,
+  );
   return { structure, members };
 }
 

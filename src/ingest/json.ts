@@ -19,7 +19,8 @@ export function parseJson(file: string, text: string, { native = true }: { nativ
   if (parser.position >= text.length) throw parser.error('empty document', parser.position);
   const value = parser.value(undefined, undefined, 0);
   parser.skipBlank();
-  if (parser.position < text.length) throw parser.error('unexpected text after the end of the document', parser.position);
+  if (parser.position < text.length)
+    throw parser.error('unexpected text after the end of the document', parser.position);
   return new LocatedDocument(file, text, value, lines);
 }
 
@@ -85,7 +86,11 @@ class JsonParser {
     if (c === 0x5b) return this.array(new ContainerLocation(parent, token, this.position), depth);
     if (c === QUOTE) return this.string();
     if (c === 0x2d || (c >= 0x30 && c <= 0x39)) return this.number();
-    for (const [word, value] of [['true', true], ['false', false], ['null', null]] as const) {
+    for (const [word, value] of [
+      ['true', true],
+      ['false', false],
+      ['null', null],
+    ] as const) {
       if (this.text.startsWith(word, this.position)) {
         this.position += word.length;
         return value;
@@ -102,7 +107,9 @@ class JsonParser {
     while (this.text.charCodeAt(this.position) !== 0x7d) {
       if (this.text.charCodeAt(this.position) !== QUOTE) {
         throw this.error(
-          this.position >= this.text.length ? 'expected "}", found the end of the file' : 'expected a property name in double quotes',
+          this.position >= this.text.length
+            ? 'expected "}", found the end of the file'
+            : 'expected a property name in double quotes',
           this.position,
         );
       }
@@ -111,7 +118,8 @@ class JsonParser {
       const keyEnd = this.position;
       if (location.keyOffset(key) !== undefined) throw this.error(`duplicate key "${key}"`, keyStart);
       this.skipBlank();
-      if (this.text.charCodeAt(this.position) !== 0x3a) throw this.error('expected ":" after the property name', this.position);
+      if (this.text.charCodeAt(this.position) !== 0x3a)
+        throw this.error('expected ":" after the property name', this.position);
       this.position++;
       this.skipBlank();
       const valueStart = this.position;
@@ -153,7 +161,8 @@ class JsonParser {
       return this.text.charCodeAt(this.position) !== closer;
     }
     if (c === closer) return false;
-    if (Number.isNaN(c)) throw this.error(`expected "," or "${String.fromCharCode(closer)}", found the end of the file`, this.position);
+    if (Number.isNaN(c))
+      throw this.error(`expected "," or "${String.fromCharCode(closer)}", found the end of the file`, this.position);
     throw this.error('expected "," between items', this.position);
   }
 
@@ -187,7 +196,16 @@ class JsonParser {
         continue;
       }
       const escape = text[i + 1];
-      const simple: Record<string, string> = { '"': '"', '\\': '\\', '/': '/', b: '\b', f: '\f', n: '\n', r: '\r', t: '\t' };
+      const simple: Record<string, string> = {
+        '"': '"',
+        '\\': '\\',
+        '/': '/',
+        b: '\b',
+        f: '\f',
+        n: '\n',
+        r: '\r',
+        t: '\t',
+      };
       if (escape !== undefined && escape in simple) {
         out += simple[escape];
         i += 2;

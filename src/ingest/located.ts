@@ -62,7 +62,10 @@ export class ContainerLocation {
   get pointer(): string {
     const tokens: Array<string | number> = [];
     for (let at: ContainerLocation | undefined = this; at?.parent; at = at.parent) tokens.push(at.token!);
-    return tokens.reverse().map((t) => `/${escapePointerToken(t)}`).join('');
+    return tokens
+      .reverse()
+      .map((t) => `/${escapePointerToken(t)}`)
+      .join('');
   }
 }
 
@@ -156,7 +159,8 @@ export class LocatedDocument {
     const ref = this.ref(container);
     // A container JSON.parse built has exactly the keys of its text (duplicates send the text to the full
     // parser), as long as adapters do not add or delete keys of parsed values. An array has no keys here.
-    if (typeof ref === 'number') return !Array.isArray(container) && Object.prototype.hasOwnProperty.call(container, key);
+    if (typeof ref === 'number')
+      return !Array.isArray(container) && Object.prototype.hasOwnProperty.call(container, key);
     return ref?.keyOffset(key) !== undefined;
   }
 }
@@ -189,7 +193,11 @@ class DeferredSpan implements SourceSpan {
     if (!this.resolved) {
       const where = this.spans.resolve(this.ref);
       this.resolved =
-        this.part === WHOLE ? this.spans.whole(where) : this.part === KEY ? this.spans.key(where, this.key!) : this.spans.value(where, this.key!);
+        this.part === WHOLE
+          ? this.spans.whole(where)
+          : this.part === KEY
+            ? this.spans.key(where, this.key!)
+            : this.spans.value(where, this.key!);
     }
     return this.resolved;
   }
@@ -216,7 +224,9 @@ class DeferredSpan implements SourceSpan {
 
   toJSON(): SourceSpan {
     const { file, startLine, startColumn, endLine, endColumn, pointer } = this.span;
-    return pointer === undefined ? { file, startLine, startColumn, endLine, endColumn } : { file, startLine, startColumn, endLine, endColumn, pointer };
+    return pointer === undefined
+      ? { file, startLine, startColumn, endLine, endColumn }
+      : { file, startLine, startColumn, endLine, endColumn, pointer };
   }
 }
 
@@ -243,7 +253,8 @@ class TextSpans {
     const pointer = () => `${where.pointer}/${escapePointerToken(key)}`;
     if (typeof key === 'number' && !where.keys) {
       const at = key * 2;
-      if (at + 1 < where.offsets.length) return this.rangeSpan(where.offsets[at]!, where.offsets[at + 1]!, pointer, true);
+      if (at + 1 < where.offsets.length)
+        return this.rangeSpan(where.offsets[at]!, where.offsets[at + 1]!, pointer, true);
       return this.rangeSpan(where.start, where.end, () => where.pointer);
     }
     const at = where.keyOffset(String(key));
@@ -318,7 +329,9 @@ const LAZY_SPANS_HANDLER: ProxyHandler<LazySpans> = {
   has: (target, key) => typeof key === 'string' && target.owner(key) !== undefined,
   ownKeys: (target) => target.keys(),
   getOwnPropertyDescriptor: (target, key) =>
-    typeof key === 'string' && target.owner(key) ? { enumerable: true, configurable: true, value: target.span(key) } : undefined,
+    typeof key === 'string' && target.owner(key)
+      ? { enumerable: true, configurable: true, value: target.span(key) }
+      : undefined,
 };
 
 /** Sets a key without ever touching a prototype: `__proto__` and friends are plain data. */
@@ -379,17 +392,24 @@ function buildYamlDocument(
     return new InputError(message, { file, line, column });
   };
 
-  const build = (node: YamlNode | null, parent: ContainerLocation | undefined, token: string | number | undefined, depth: number): unknown => {
+  const build = (
+    node: YamlNode | null,
+    parent: ContainerLocation | undefined,
+    token: string | number | undefined,
+    depth: number,
+  ): unknown => {
     if (node === null) return null;
     if (depth > MAX_DEPTH) throw tooDeep(file, lines, node.range?.[0] ?? 0);
     if (isAlias(node)) {
       const target = node.resolve(document);
       if (!target) throw fail(`alias *${node.source} has no anchor`, node.range?.[0] ?? 0);
       // `&a [1, *a]`: the value would contain itself, and every walker after this one would loop.
-      if (open.has(target)) throw fail(`alias *${node.source} is inside its own anchor (a cycle)`, node.range?.[0] ?? 0);
+      if (open.has(target))
+        throw fail(`alias *${node.source} is inside its own anchor (a cycle)`, node.range?.[0] ?? 0);
       // An alias shares the anchored value; count what it would expand to so alias bombs stay refused.
       expanded += sizeOf(target);
-      if (expanded > MAX_EXPANDED_NODES) throw fail(`aliases expand to more than ${MAX_EXPANDED_NODES} nodes`, node.range?.[0] ?? 0);
+      if (expanded > MAX_EXPANDED_NODES)
+        throw fail(`aliases expand to more than ${MAX_EXPANDED_NODES} nodes`, node.range?.[0] ?? 0);
       return built.has(target) ? built.get(target) : build(target, parent, token, depth + 1);
     }
     const start = node.range?.[0] ?? 0;
@@ -403,7 +423,8 @@ function buildYamlDocument(
       open.add(node);
       for (const pair of node.items) {
         const keyNode = pair.key as YamlNode | null;
-        if (!isScalar(keyNode)) throw fail('only plain keys are supported (not lists or maps as keys)', keyNode?.range?.[0] ?? start);
+        if (!isScalar(keyNode))
+          throw fail('only plain keys are supported (not lists or maps as keys)', keyNode?.range?.[0] ?? start);
         const key = String(keyNode.value);
         const valueNode = pair.value as YamlNode | null;
         const keyStart = keyNode.range?.[0] ?? start;
@@ -472,5 +493,8 @@ function buildYamlDocument(
 }
 
 function firstSentence(message: string): string {
-  return message.split(/\n/)[0]!.replace(/\s+at line \d+, column \d+:?$/, '').trim();
+  return message
+    .split(/\n/)[0]!
+    .replace(/\s+at line \d+, column \d+:?$/, '')
+    .trim();
 }

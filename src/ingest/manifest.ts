@@ -38,9 +38,10 @@ export const manifestAdapter: Adapter = {
   extensions: ['.yaml', '.yml', '.json'],
   claims: ({ text }) => /["']?apiVersion["']?\s*:\s*["']?isolint\/v\d/.test(text),
   load(input) {
-    const documents = /\.json$/i.test(input.file) || /^\s*[{[]/.test(input.text)
-      ? [parseJson(input.file, input.text)]
-      : parseYaml(input.file, input.text);
+    const documents =
+      /\.json$/i.test(input.file) || /^\s*[{[]/.test(input.text)
+        ? [parseJson(input.file, input.text)]
+        : parseYaml(input.file, input.text);
     const built: GraphFragment[] = [];
     for (const document of documents) {
       const value = document.value as { apiVersion?: unknown } | null;
@@ -117,7 +118,10 @@ class ManifestReader {
   // -- helpers ---------------------------------------------------------------------------------
 
   /** Source span (its `id` line unless given), property spans and suppressions of one manifest object. */
-  private base(object: object & { suppress?: Suppressions }, source: SourceSpan = this.sourceOf(object)): {
+  private base(
+    object: object & { suppress?: Suppressions },
+    source: SourceSpan = this.sourceOf(object),
+  ): {
     source: SourceSpan;
     at: Readonly<Record<string, SourceSpan>>;
     suppressions: readonly InlineSuppression[];
@@ -242,7 +246,8 @@ class ManifestReader {
     }
 
     for (const access of host.access ?? []) {
-      const target = access.target === 'hypervisor' ? hypervisorId : access.target === 'controller' ? controllerId : host.id;
+      const target =
+        access.target === 'hypervisor' ? hypervisorId : access.target === 'controller' ? controllerId : host.id;
       this.addAccess(access, target);
     }
 
@@ -265,7 +270,12 @@ class ManifestReader {
       memoryMiB: this.size(component.memory),
       ...base,
     });
-    this.edge('runsOn', component.id, component.runsOn ?? hostId, component.runsOn ? this.document.spanOfKey(component, 'runsOn') : base.source);
+    this.edge(
+      'runsOn',
+      component.id,
+      component.runsOn ?? hostId,
+      component.runsOn ? this.document.spanOfKey(component, 'runsOn') : base.source,
+    );
     (component.controlledBy ?? []).forEach((principal, i) => {
       this.edge('controls', principal, component.id, this.document.spanOfKey(component.controlledBy!, i));
     });
@@ -293,7 +303,12 @@ class ManifestReader {
       ...base,
     });
     // A guest of a layered host may run on a tenant's upper-layer platform instead of the host itself.
-    this.edge('runsOn', instance.id, instance.runsOn ?? hostId, instance.runsOn ? this.document.spanOfKey(instance, 'runsOn') : base.source);
+    this.edge(
+      'runsOn',
+      instance.id,
+      instance.runsOn ?? hostId,
+      instance.runsOn ? this.document.spanOfKey(instance, 'runsOn') : base.source,
+    );
     this.readAttachments(instance, instance.id, instance.tenant);
     for (const access of instance.access ?? []) this.addAccess(access, instance.id);
     for (const enclave of instance.enclaves ?? []) this.readEnclave(enclave, instance);
@@ -409,7 +424,14 @@ class ManifestReader {
       if (!toParent) {
         to = `vsock:${String(vsock.to)}`;
         if (!this.fragment.has(to)) {
-          this.add({ kind: 'endpoint', id: to, address: to, source: span, at: NO_SPANS, suppressions: NO_SUPPRESSIONS });
+          this.add({
+            kind: 'endpoint',
+            id: to,
+            address: to,
+            source: span,
+            at: NO_SPANS,
+            suppressions: NO_SUPPRESSIONS,
+          });
         }
       }
       const channel: ChannelEdge = {
@@ -471,11 +493,14 @@ class ManifestReader {
     };
     if (edge.initiator !== edge.from && edge.initiator !== edge.to) {
       const span = base.at.initiator ?? base.source;
-      throw new InputError(`channel initiator "${edge.initiator}" must be one of its ends ("${edge.from}" or "${edge.to}")`, {
-        file: span.file,
-        line: span.startLine,
-        column: span.startColumn,
-      });
+      throw new InputError(
+        `channel initiator "${edge.initiator}" must be one of its ends ("${edge.from}" or "${edge.to}")`,
+        {
+          file: span.file,
+          line: span.startLine,
+          column: span.startColumn,
+        },
+      );
     }
     this.fragment.edges.push(edge);
   }
@@ -488,4 +513,3 @@ function portRange(ports: number | string): { fromPort: number; toPort: number }
   const [from, to] = ports.split('-').map(Number);
   return { fromPort: from!, toPort: to ?? from! };
 }
-

@@ -25,16 +25,34 @@ export const nitroAllocatorAdapter: Adapter = {
     const read = new TypedReader(document, 'allocator.yaml');
     const config = read.object(document.value, 'allocator.yaml');
     for (const key of Object.keys(config)) {
-      if (!KEYS.has(key)) throw read.fail(`unexpected key "${key}" (the allocator accepts memory_mib and one of cpu_count or cpu_pool)`, config, key);
+      if (!KEYS.has(key))
+        throw read.fail(
+          `unexpected key "${key}" (the allocator accepts memory_mib and one of cpu_count or cpu_pool)`,
+          config,
+          key,
+        );
     }
     const memoryMiB = read.integer(config, 'memory_mib', true)!;
     const hasCount = config.cpu_count !== undefined && config.cpu_count !== null;
     const hasPool = config.cpu_pool !== undefined && config.cpu_pool !== null;
     if (hasCount === hasPool) {
-      throw read.fail(hasCount ? 'use exactly one of cpu_count and cpu_pool, not both' : 'cpu_count or cpu_pool is required', config, hasCount ? 'cpu_pool' : undefined);
+      throw read.fail(
+        hasCount ? 'use exactly one of cpu_count and cpu_pool, not both' : 'cpu_count or cpu_pool is required',
+        config,
+        hasCount ? 'cpu_pool' : undefined,
+      );
     }
     const poolTemplated = hasPool ? templated(config.cpu_pool) : undefined;
-    const cpuIds = hasPool && !poolTemplated ? parseCpuList(String(config.cpu_pool), () => read.fail(`cpu_pool must list CPUs as in "2,3,6-9", not ${JSON.stringify(config.cpu_pool)}`, config, 'cpu_pool')) : undefined;
+    const cpuIds =
+      hasPool && !poolTemplated
+        ? parseCpuList(String(config.cpu_pool), () =>
+            read.fail(
+              `cpu_pool must list CPUs as in "2,3,6-9", not ${JSON.stringify(config.cpu_pool)}`,
+              config,
+              'cpu_pool',
+            ),
+          )
+        : undefined;
     const cpuCount = poolTemplated ?? (cpuIds ? cpuIds.length : read.integer(config, 'cpu_count')!);
     const source = document.spanOf(config);
     const cpuSource = document.spanOfKey(config, hasPool ? 'cpu_pool' : 'cpu_count');

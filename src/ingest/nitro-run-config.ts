@@ -30,16 +30,20 @@ export const nitroRunConfigAdapter: Adapter = {
     const cpuIdList = read.array(config, 'cpu_ids');
     // A templated CPU number leaves which CPUs unknown, but not how many.
     const cpuIdsTemplated = cpuIdList?.some((id) => templated(id) !== undefined) ?? false;
-    const cpuIds = cpuIdsTemplated ? undefined : cpuIdList?.map((id, i) => {
-      if (typeof id !== 'number' || !Number.isInteger(id) || id < 0) throw read.fail(`"cpu_ids" must list CPU numbers, not ${JSON.stringify(id)}`, cpuIdList, i);
-      return id;
-    });
+    const cpuIds = cpuIdsTemplated
+      ? undefined
+      : cpuIdList?.map((id, i) => {
+          if (typeof id !== 'number' || !Number.isInteger(id) || id < 0)
+            throw read.fail(`"cpu_ids" must list CPU numbers, not ${JSON.stringify(id)}`, cpuIdList, i);
+          return id;
+        });
     const launchCount = cpuCount ?? (cpuIdsTemplated ? cpuIdList!.length : undefined);
     const cid = read.integer(config, 'enclave_cid');
     const debugMode = read.boolean(config, 'debug_mode') ?? false;
     const attachConsole = read.boolean(config, 'attach_console') ?? false;
     // Either one on is debug mode; otherwise a templated one leaves it unknown.
-    const debug = debugMode === true || attachConsole === true ? true : isUnknown(debugMode) ? debugMode : attachConsole;
+    const debug =
+      debugMode === true || attachConsole === true ? true : isUnknown(debugMode) ? debugMode : attachConsole;
     // nitro-cli's default name: the EIF file name without .eif (NITRO-FACTS §4.1).
     const name = read.string(config, 'enclave_name') ?? basename(eifPath).replace(/\.eif$/i, '');
 
@@ -60,7 +64,14 @@ export const nitroRunConfigAdapter: Adapter = {
     put('memory', 'memory_mib');
     put('cid', 'enclave_cid');
     // attach_console implies debug mode: the finding lands on whichever of the two turns it on.
-    put('debug', ...(debugMode === true ? ['debug_mode'] : attachConsole === true || isUnknown(attachConsole) ? ['attach_console'] : ['debug_mode']));
+    put(
+      'debug',
+      ...(debugMode === true
+        ? ['debug_mode']
+        : attachConsole === true || isUnknown(attachConsole)
+          ? ['attach_console']
+          : ['debug_mode']),
+    );
     put('image', 'eif_path');
 
     const id = `${input.file}#${name}`;
@@ -69,14 +80,21 @@ export const nitroRunConfigAdapter: Adapter = {
       kind: 'enclave',
       id,
       label: name,
-      vcpus: cpuIdList && (cpuIds || cpuCount === undefined) ? cpuIdList.length : (cpuCount ?? unknown('the run config sets neither cpu_count nor cpu_ids')),
+      vcpus:
+        cpuIdList && (cpuIds || cpuCount === undefined)
+          ? cpuIdList.length
+          : (cpuCount ?? unknown('the run config sets neither cpu_count nor cpu_ids')),
       memoryMiB,
       // 0 (or no CID) lets the driver pick one (NITRO-FACTS §4.3).
       cid: cid === undefined || cid === 0 ? unknown('assigned by nitro-cli at launch') : cid,
       debug,
       environment: unknown('a nitro-cli run config does not say'),
       // Templated cpu_ids still say how many CPUs (the CPU ids themselves are left unknown).
-      launch: { ...(launchCount !== undefined ? { cpuCount: launchCount } : {}), ...(cpuIds ? { cpuIds } : {}), attachConsole: attachConsole === true },
+      launch: {
+        ...(launchCount !== undefined ? { cpuCount: launchCount } : {}),
+        ...(cpuIds ? { cpuIds } : {}),
+        attachConsole: attachConsole === true,
+      },
       source,
       at,
       suppressions: NO_SUPPRESSIONS,

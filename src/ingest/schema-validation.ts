@@ -12,7 +12,6 @@ import type { LocatedDocument } from './located.js';
 const compiled = new Map<string, ValidateFunction>();
 let ajv: Ajv | undefined;
 
-
 /** Running compiled (from dist/): the build precompiled the schemas (scripts/build-validators.mjs). */
 const RUNNING_COMPILED = import.meta.url.includes('/dist/src/');
 
@@ -39,7 +38,11 @@ export function validateAgainstSchema(document: LocatedDocument, schemaName: str
   const chosen = chooseError(errors, document.value);
   if (!chosen) throw new InputError(`not a valid ${what}`, { file: document.file });
   const { container, key } = locate(document.value, chosen.instancePath, chosen);
-  const span = container ? (key === undefined ? document.spanOf(container) : document.spanOfKey(container, key)) : undefined;
+  const span = container
+    ? key === undefined
+      ? document.spanOf(container)
+      : document.spanOfKey(container, key)
+    : undefined;
   // Other problems elsewhere in the document; alternatives that failed around the chosen one don't count.
   const chosenPath = chosen.instancePath;
   const more = new Set(
@@ -56,7 +59,16 @@ export function validateAgainstSchema(document: LocatedDocument, schemaName: str
   });
 }
 
-const KEYWORD_PREFERENCE = ['additionalProperties', 'required', 'const', 'enum', 'type', 'pattern', 'minimum', 'maximum'];
+const KEYWORD_PREFERENCE = [
+  'additionalProperties',
+  'required',
+  'const',
+  'enum',
+  'type',
+  'pattern',
+  'minimum',
+  'maximum',
+];
 
 /** The deepest, most concrete error: what a person should fix first. */
 function chooseError(errors: ErrorObject[], root: unknown): ErrorObject | undefined {
@@ -80,7 +92,12 @@ function rank(keyword: string): number {
 }
 
 function pointerTokens(pointer: string): string[] {
-  return pointer === '' ? [] : pointer.slice(1).split('/').map((t) => t.replace(/~1/g, '/').replace(/~0/g, '~'));
+  return pointer === ''
+    ? []
+    : pointer
+        .slice(1)
+        .split('/')
+        .map((t) => t.replace(/~1/g, '/').replace(/~0/g, '~'));
 }
 
 function valueAt(root: unknown, pointer: string): unknown {
@@ -101,7 +118,13 @@ function locate(root: unknown, pointer: string, error: ErrorObject): { container
   }
   if (error.keyword === 'required') return { container: valueAt(root, pointer) as object };
   if (tokens.length === 0) return { container: root as object };
-  const parent = valueAt(root, `/${tokens.slice(0, -1).map((t) => t.replace(/~/g, '~0').replace(/\//g, '~1')).join('/')}`.replace(/^\/$/, ''));
+  const parent = valueAt(
+    root,
+    `/${tokens
+      .slice(0, -1)
+      .map((t) => t.replace(/~/g, '~0').replace(/\//g, '~1'))
+      .join('/')}`.replace(/^\/$/, ''),
+  );
   const last = tokens[tokens.length - 1]!;
   return { container: parent as object, key: Array.isArray(parent) ? Number(last) : last };
 }
@@ -163,7 +186,11 @@ function describe(error: ErrorObject, root: unknown): string {
 }
 
 function article(type: string): string {
-  const names = type.split(',').map((t) => (t === 'integer' ? 'a whole number' : t === 'array' ? 'a list' : t === 'object' ? 'a mapping' : `a ${t}`));
+  const names = type
+    .split(',')
+    .map((t) =>
+      t === 'integer' ? 'a whole number' : t === 'array' ? 'a list' : t === 'object' ? 'a mapping' : `a ${t}`,
+    );
   return names.join(' or ');
 }
 

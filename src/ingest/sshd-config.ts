@@ -22,7 +22,11 @@ const SSHD_KEYWORDS =
   /^\s*(PasswordAuthentication|PermitRootLogin|KbdInteractiveAuthentication|ChallengeResponseAuthentication|PubkeyAuthentication|AuthenticationMethods|UsePAM|PermitEmptyPasswords|Port|ListenAddress|HostKey|Subsystem)\b/im;
 
 /** OpenSSH's defaults for the keywords the rule reads (sshd_config(5), OpenSSH 9). */
-const DEFAULTS = { passwordauthentication: true, kbdinteractiveauthentication: true, permitrootlogin: 'prohibit-password' };
+const DEFAULTS = {
+  passwordauthentication: true,
+  kbdinteractiveauthentication: true,
+  permitrootlogin: 'prohibit-password',
+};
 
 const DROP_IN_DIRECTORY = 'sshd_config.d';
 /** Include depth OpenSSH allows (READCONF_MAX_DEPTH); deeper is a loop. */
@@ -37,7 +41,8 @@ export const sshdConfigAdapter: Adapter = {
     // A drop-in of sshd_config.d/: one sshd keyword is enough (Ubuntu's 50-cloud-init.conf has just one).
     if (isDropIn(file) && SSHD_KEYWORDS.test(text)) return true;
     // A renamed copy: at least two sshd keywords at line starts.
-    if (!/sshd/i.test(file) && !/^\s*(PasswordAuthentication|PermitRootLogin|AuthenticationMethods)\b/im.test(text)) return false;
+    if (!/sshd/i.test(file) && !/^\s*(PasswordAuthentication|PermitRootLogin|AuthenticationMethods)\b/im.test(text))
+      return false;
     return (text.match(new RegExp(SSHD_KEYWORDS.source, 'gim')) ?? []).length >= 2;
   },
   owns: (absolutePath) => {
@@ -91,7 +96,8 @@ function ownedFiles(absolutePath: string): string[] {
     }
     const text = readFileSync(absolutePath, 'utf8');
     for (const match of text.matchAll(/^\s*include(?:\s*=\s*|\s+)(.+?)\s*$/gim)) {
-      for (const pattern of match[1]!.split(/\s+/)) for (const file of resolveInclude(absolutePath, pattern.replace(/^"(.*)"$/, '$1')) ?? []) owned.add(file);
+      for (const pattern of match[1]!.split(/\s+/))
+        for (const file of resolveInclude(absolutePath, pattern.replace(/^"(.*)"$/, '$1')) ?? []) owned.add(file);
     }
     owned.delete(absolutePath);
     return [...owned];
@@ -135,7 +141,12 @@ function glob(pattern: string): string[] | undefined {
   if (/[*?[]/.test(directory)) return undefined;
   if (!existsSync(directory) || !statSync(directory).isDirectory()) return undefined;
   if (!/[*?[]/.test(name)) return existsSync(pattern) ? [pattern] : undefined;
-  const expression = new RegExp(`^${name.replace(/[.+^${}()|\\]/g, '\\$&').replace(/\*/g, '[^/]*').replace(/\?/g, '.')}$`);
+  const expression = new RegExp(
+    `^${name
+      .replace(/[.+^${}()|\\]/g, '\\$&')
+      .replace(/\*/g, '[^/]*')
+      .replace(/\?/g, '.')}$`,
+  );
   return readdirSync(directory)
     .filter((entry) => expression.test(entry) && !entry.startsWith('.'))
     .sort()
@@ -167,13 +178,18 @@ class DaemonReader {
   private displayOf(absolutePath: string): string {
     if (absolutePath === this.input.absolutePath) return this.input.file;
     const from = posix.dirname(this.input.file);
-    return posix.normalize(posix.join(from, relative(dirname(this.input.absolutePath), absolutePath).split(sep).join('/')));
+    return posix.normalize(
+      posix.join(from, relative(dirname(this.input.absolutePath), absolutePath).split(sep).join('/')),
+    );
   }
 
   readFile(absolutePath: string, depth: number, inMatch: boolean): void {
     if (this.reading.has(absolutePath) || depth > MAX_INCLUDE_DEPTH) return; // an Include loop: sshd refuses it, nothing more to learn
     const file = this.displayOf(absolutePath);
-    const text = absolutePath === this.input.absolutePath ? this.input.text : readFileSync(absolutePath, 'utf8').replace(/^\uFEFF/, '');
+    const text =
+      absolutePath === this.input.absolutePath
+        ? this.input.text
+        : readFileSync(absolutePath, 'utf8').replace(/^\uFEFF/, '');
     this.reading.add(absolutePath);
     const lines = new LineIndex(text);
     this.source ??= lines.span(file, 0, Math.max(0, text.indexOf('\n')));
@@ -190,7 +206,10 @@ class DaemonReader {
       const indent = line.length - content.length;
       if (!parsed) {
         const { line: number, column } = lines.position(lineStart + indent);
-        throw new InputError(`invalid sshd_config line: expected "Keyword value", found ${JSON.stringify(content.slice(0, 40))}`, { file, line: number, column });
+        throw new InputError(
+          `invalid sshd_config line: expected "Keyword value", found ${JSON.stringify(content.slice(0, 40))}`,
+          { file, line: number, column },
+        );
       }
       const keyword = parsed[1]!.toLowerCase();
       const value = parsed[2]!.replace(/^"(.*)"$/, '$1');
@@ -257,13 +276,16 @@ class DaemonReader {
       if (lower === 'no') return false;
       return unknown(`${key} is "${value}"`);
     };
-    const methodsOf = (value: string | undefined): string[] => (value === undefined || value.toLowerCase() === 'any' ? [] : value.split(/\s+/));
+    const methodsOf = (value: string | undefined): string[] =>
+      value === undefined || value.toLowerCase() === 'any' ? [] : value.split(/\s+/);
     const methods = this.decided('authenticationmethods');
     const root = this.decided('permitrootlogin');
     const ssh: SshSettings = {
       passwordAuthentication: yesNo('passwordauthentication'),
       keyboardInteractive: yesNo('kbdinteractiveauthentication'),
-      permitRootLogin: root.unknownReason ? unknown(root.unknownReason) : (root.value ?? DEFAULTS.permitrootlogin).toLowerCase(),
+      permitRootLogin: root.unknownReason
+        ? unknown(root.unknownReason)
+        : (root.value ?? DEFAULTS.permitrootlogin).toLowerCase(),
       authenticationMethods: methods.unknownReason ? unknown(methods.unknownReason) : methodsOf(methods.value),
     };
     const at: Record<string, SourceSpan> = { ...this.at };

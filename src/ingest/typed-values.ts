@@ -73,7 +73,8 @@ export class TypedReader {
     if (value === undefined || value === null) return undefined;
     const left = templated(value);
     if (left) return left;
-    if (typeof value !== 'boolean') throw this.fail(`"${key}" must be true or false, not ${JSON.stringify(value)}`, container, key);
+    if (typeof value !== 'boolean')
+      throw this.fail(`"${key}" must be true or false, not ${JSON.stringify(value)}`, container, key);
     return value;
   }
 
@@ -83,7 +84,8 @@ export class TypedReader {
       if (required) throw this.fail(`"${key}" is required`, container);
       return undefined;
     }
-    if (typeof value !== 'string') throw this.fail(`"${key}" must be a string, not ${JSON.stringify(value)}`, container, key);
+    if (typeof value !== 'string')
+      throw this.fail(`"${key}" must be a string, not ${JSON.stringify(value)}`, container, key);
     return value;
   }
 }

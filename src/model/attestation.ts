@@ -42,9 +42,21 @@ export function attestationPins(graph: Graph, enclave: EnclaveNode, onlyImageInS
         const pcr = match[2] === undefined ? 'PCR0' : `PCR${match[2]}`;
         for (const { value, source } of condition.values) {
           if (role !== undefined && parent) {
-            linked.push({ key, pcr, value, source, link: `its policy names role '${graph.node(role)?.label ?? role}' of parent '${parent.label ?? parent.id}'` });
+            linked.push({
+              key,
+              pcr,
+              value,
+              source,
+              link: `its policy names role '${graph.node(role)?.label ?? role}' of parent '${parent.label ?? parent.id}'`,
+            });
           } else if (!tiedToAnInstance) {
-            unlinked.push({ key, pcr, value, source, link: 'assumed: the only enclave image in the scan, and the policy names no role of any instance' });
+            unlinked.push({
+              key,
+              pcr,
+              value,
+              source,
+              link: 'assumed: the only enclave image in the scan, and the policy names no role of any instance',
+            });
           }
         }
       }
@@ -61,7 +73,8 @@ function rolesOf(graph: Graph, instance: GraphNode): Set<string> {
   const roles = new Set<string>();
   for (const first of neighbours(graph, instance.id)) {
     if (first.kind === 'role') roles.add(first.id);
-    else if (!NOT_THROUGH.has(first.kind)) for (const second of neighbours(graph, first.id)) if (second.kind === 'role') roles.add(second.id);
+    else if (!NOT_THROUGH.has(first.kind))
+      for (const second of neighbours(graph, first.id)) if (second.kind === 'role') roles.add(second.id);
   }
   return roles;
 }
@@ -81,16 +94,20 @@ function countInstancesOfRole(graph: Graph, roleId: string): number {
   let count = 0;
   for (const first of neighbours(graph, roleId)) {
     if (first.kind === 'instance') count++;
-    else if (!NOT_THROUGH.has(first.kind) && first.kind !== 'role') for (const second of neighbours(graph, first.id)) if (second.kind === 'instance') count++;
+    else if (!NOT_THROUGH.has(first.kind) && first.kind !== 'role')
+      for (const second of neighbours(graph, first.id)) if (second.kind === 'instance') count++;
   }
   return count;
 }
 
 /** The edge kinds a role is tied to an instance through (every kind but runsOn and channels; the Record keeps the list complete). */
-const THROUGH_KINDS = Object.keys({ attaches: true, manages: true, uses: true, controls: true, access: true } satisfies Record<
-  Exclude<EdgeKind, 'runsOn' | 'channel'>,
-  true
->) as EdgeKind[];
+const THROUGH_KINDS = Object.keys({
+  attaches: true,
+  manages: true,
+  uses: true,
+  controls: true,
+  access: true,
+} satisfies Record<Exclude<EdgeKind, 'runsOn' | 'channel'>, true>) as EdgeKind[];
 
 /** Nodes at the other end of a node's edges of those kinds, either way (callers count or collect them: order is no matter). */
 function neighbours(graph: Graph, id: string): GraphNode[] {

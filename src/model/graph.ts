@@ -1,12 +1,4 @@
-import type {
-  EdgeKind,
-  EdgeOfKind,
-  GraphEdge,
-  GraphNode,
-  HostNode,
-  NodeKind,
-  NodeOfKind,
-} from './nodes.js';
+import type { EdgeKind, EdgeOfKind, GraphEdge, GraphNode, HostNode, NodeKind, NodeOfKind } from './nodes.js';
 
 /** Edges by the id of one of their ends (for one edge kind and one direction, or for all kinds). */
 type EdgeIndex = Map<string, GraphEdge[]>;
@@ -265,7 +257,8 @@ function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
  */
 function indexEdges(edges: readonly GraphEdge[], direction: Direction): EdgeIndex {
   const index: EdgeIndex = new Map();
-  for (let i = 0; i < edges.length; i++) appendExact(index, direction === 'out' ? edges[i]!.from : edges[i]!.to, edges[i]!);
+  for (let i = 0; i < edges.length; i++)
+    appendExact(index, direction === 'out' ? edges[i]!.from : edges[i]!.to, edges[i]!);
   return index;
 }
 

@@ -17,7 +17,10 @@ import { directoryOfMachineId } from './host-placement.js';
 export const GUEST_KINDS: ReadonlySet<string> = new Set(['instance', 'enclave']);
 
 /** The hypervisor, controller and cards that run on a host. */
-export function hostComponents(graph: Graph, host: HostNode): {
+export function hostComponents(
+  graph: Graph,
+  host: HostNode,
+): {
   hypervisors: HypervisorNode[];
   controllers: ControllerNode[];
   cards: CardNode[];

@@ -37,7 +37,9 @@ class Span implements SourceSpan {
 
   toJSON(): SourceSpan {
     const { file, startLine, startColumn, endLine, endColumn, pointer } = this;
-    return pointer === undefined ? { file, startLine, startColumn, endLine, endColumn } : { file, startLine, startColumn, endLine, endColumn, pointer };
+    return pointer === undefined
+      ? { file, startLine, startColumn, endLine, endColumn }
+      : { file, startLine, startColumn, endLine, endColumn, pointer };
   }
 }
 

@@ -23,5 +23,4 @@ export function isKnown<T>(value: Maybe<T>): value is T {
   return !isUnknown(value);
 }
 
-
 export const NOT_DECLARED: Unknown = unknown('not declared');

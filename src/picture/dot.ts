@@ -4,7 +4,12 @@ import type { Picture, PictureNode } from './model.js';
 const COLOUR = { error: '#d1242f', warning: '#bf8700', note: '#0969da' } as const;
 
 export function toDot(picture: Picture): string {
-  const lines = ['digraph isolint {', '  rankdir=LR;', '  compound=true;', '  node [shape=box, style="rounded,filled", fillcolor="#ffffff", fontname="Helvetica"];'];
+  const lines = [
+    'digraph isolint {',
+    '  rankdir=LR;',
+    '  compound=true;',
+    '  node [shape=box, style="rounded,filled", fillcolor="#ffffff", fontname="Helvetica"];',
+  ];
   let clusters = 0;
   const nodeLine = (node: PictureNode, indent: string) => {
     const text = [node.label, node.kind + (node.detail ? ` · ${node.detail}` : '')];
@@ -17,7 +22,11 @@ export function toDot(picture: Picture): string {
       nodeLine(node, indent);
       return;
     }
-    lines.push(`${indent}subgraph cluster_${clusters++} {`, `${indent}  label=${quote(`${node.kind} ${node.id}`)};`, `${indent}  style=rounded;`);
+    lines.push(
+      `${indent}subgraph cluster_${clusters++} {`,
+      `${indent}  label=${quote(`${node.kind} ${node.id}`)};`,
+      `${indent}  style=rounded;`,
+    );
     nodeLine(node, `${indent}  `);
     for (const child of node.children) draw(child, `${indent}  `);
     lines.push(`${indent}}`);

@@ -102,7 +102,9 @@ export function buildPicture(result: Pick<CheckResult, 'graph' | 'findings'>): P
     const owners = ownersOf(node);
     return owners.length === 1 ? owners[0] : undefined;
   };
-  const ownersOf = (node: GraphNode): GraphNode[] => [...new Set(graph.attachmentsOf(node.id).filter((owner) => owner.kind !== 'network'))];
+  const ownersOf = (node: GraphNode): GraphNode[] => [
+    ...new Set(graph.attachmentsOf(node.id).filter((owner) => owner.kind !== 'network')),
+  ];
   /** Where a part several own goes: beside its owners (in their common parent), or at the top. */
   const besideOwners = (node: GraphNode): GraphNode | undefined => {
     if (!ATTACHED_KINDS.has(node.kind) || node.kind === 'image') return undefined;
@@ -112,7 +114,8 @@ export function buildPicture(result: Pick<CheckResult, 'graph' | 'findings'>): P
     const [only] = parents;
     return parents.size === 1 && only !== undefined && only !== node.id ? graph.node(only) : undefined;
   };
-  const parentOf = (node: GraphNode): GraphNode | undefined => graph.runsOn(node.id) ?? attachedOwner(node) ?? besideOwners(node);
+  const parentOf = (node: GraphNode): GraphNode | undefined =>
+    graph.runsOn(node.id) ?? attachedOwner(node) ?? besideOwners(node);
 
   // Parents before children: walk from the nodes that have no parent down.
   const childrenOf = new Map<string, GraphNode[]>();
@@ -144,8 +147,10 @@ export function buildPicture(result: Pick<CheckResult, 'graph' | 'findings'>): P
     const port = typeof channel.port === 'number' ? `:${channel.port}` : '';
     arrows.push({ from: channel.initiator, to: other, label: `${protocol}${port}`, kind: 'channel' });
   }
-  for (const access of graph.edges('access')) arrows.push({ from: access.from, to: access.to, label: access.method, kind: 'access' });
-  for (const manages of graph.edges('manages')) arrows.push({ from: manages.from, to: manages.to, label: 'manages', kind: 'manages' });
+  for (const access of graph.edges('access'))
+    arrows.push({ from: access.from, to: access.to, label: access.method, kind: 'access' });
+  for (const manages of graph.edges('manages'))
+    arrows.push({ from: manages.from, to: manages.to, label: 'manages', kind: 'manages' });
   // --- parts with several owners (a security group shared by an instance and a launch template): an
   // arrow from each owner, since the part is drawn beside them rather than inside one.
   for (const node of graph.allNodes()) {
@@ -166,7 +171,8 @@ function order(nodes: PictureNode[]): PictureNode[] {
 }
 
 function detailOf(node: GraphNode): string {
-  const known = (value: unknown) => (typeof value === 'number' || typeof value === 'string' || typeof value === 'boolean' ? value : undefined);
+  const known = (value: unknown) =>
+    typeof value === 'number' || typeof value === 'string' || typeof value === 'boolean' ? value : undefined;
   const parts: string[] = [];
   const tenant = known(node.tenant);
   if (tenant !== undefined) parts.push(`tenant ${tenant}`);
@@ -183,7 +189,8 @@ function detailOf(node: GraphNode): string {
       const vcpus = known(node.vcpus);
       const memory = known(node.memoryMiB);
       if (vcpus !== undefined) parts.push(`${vcpus} vCPU`);
-      if (memory !== undefined) parts.push(`${Number(memory) >= 1024 ? `${Math.round(Number(memory) / 1024)} GiB` : `${memory} MiB`}`);
+      if (memory !== undefined)
+        parts.push(`${Number(memory) >= 1024 ? `${Math.round(Number(memory) / 1024)} GiB` : `${memory} MiB`}`);
       if (node.kind === 'enclave' && node.debug === true) parts.push('debug');
       break;
     }

@@ -37,7 +37,9 @@ export function lineHashes(text: string, lines?: ReadonlySet<number>): string[] 
   const wanted = (line: number) => !lines || lines.has(line);
   const occurrences = new Map<string, number>();
   const wantedLines = lines ? [...lines].filter((line) => line >= 1 && line <= count) : undefined;
-  const wantedValues = wantedLines ? new Set(wantedLines.map((line) => key(highs[line - 1]!, lows[line - 1]!))) : undefined;
+  const wantedValues = wantedLines
+    ? new Set(wantedLines.map((line) => key(highs[line - 1]!, lows[line - 1]!)))
+    : undefined;
   // A number test first: most lines are not wanted, and a key string per line would be most of the work.
   const wantedLows = wantedLines ? new Set(wantedLines.map((line) => lows[line - 1]!)) : undefined;
   const hashes: string[] = [];

@@ -15,7 +15,10 @@ export interface MarkdownOptions {
 const ICONS = { error: '🔴', warning: '🟠', note: '🔵' } as const;
 
 /** A summary fit for a pull-request comment: counts by severity, then the top findings linked to their lines. */
-export function toMarkdown(result: Pick<CheckResult, 'findings' | 'problems' | 'files' | 'absent'>, options: MarkdownOptions = {}): string {
+export function toMarkdown(
+  result: Pick<CheckResult, 'findings' | 'problems' | 'files' | 'absent'>,
+  options: MarkdownOptions = {},
+): string {
   const env = options.env ?? process.env;
   const linkBase =
     options.linkBase ??
@@ -24,9 +27,7 @@ export function toMarkdown(result: Pick<CheckResult, 'findings' | 'problems' | '
       : undefined);
   const limit = options.limit ?? 20;
   const summary = summarize(result.findings, result.absent);
-  const open = result.findings
-    .filter(isOpen)
-    .sort((a, b) => severityRank(b.severity) - severityRank(a.severity));
+  const open = result.findings.filter(isOpen).sort((a, b) => severityRank(b.severity) - severityRank(a.severity));
 
   const out: string[] = ['## isolint', ''];
   out.push('| Severity | Findings |', '| --- | ---: |');
@@ -35,20 +36,26 @@ export function toMarkdown(result: Pick<CheckResult, 'findings' | 'problems' | '
   out.push(`| ${ICONS.note} Note | ${summary.note} |`);
   if (summary.suppressed) out.push(`| Suppressed | ${summary.suppressed} |`);
   if (summary.unchanged || summary.fixed) {
-    out.push(`| Unchanged from the baseline | ${summary.unchanged} |`, `| Fixed since the baseline | ${summary.fixed} |`);
+    out.push(
+      `| Unchanged from the baseline | ${summary.unchanged} |`,
+      `| Fixed since the baseline | ${summary.fixed} |`,
+    );
   }
   out.push('', `Checked ${result.files.length} file${result.files.length === 1 ? '' : 's'}.`);
 
   const inputErrors = result.problems.filter((p) => p.level === 'error');
   if (inputErrors.length) {
     out.push('', `**${inputErrors.length} input${inputErrors.length === 1 ? '' : 's'} could not be checked:**`, '');
-    for (const problem of inputErrors) out.push(`- \`${problem.file ?? ''}${problem.line ? `:${problem.line}` : ''}\`: ${escape(problem.message)}`);
+    for (const problem of inputErrors)
+      out.push(`- \`${problem.file ?? ''}${problem.line ? `:${problem.line}` : ''}\`: ${escape(problem.message)}`);
   }
 
   if (open.length) {
     out.push('', '| | Rule | Finding | Location |', '| --- | --- | --- | --- |');
     for (const finding of open.slice(0, limit)) {
-      out.push(`| ${ICONS[finding.severity]} | [\`${finding.ruleId}\`](${ruleHelpUri(finding.ruleId)}) | ${escape(finding.message)} | ${link(finding.location, linkBase)} |`);
+      out.push(
+        `| ${ICONS[finding.severity]} | [\`${finding.ruleId}\`](${ruleHelpUri(finding.ruleId)}) | ${escape(finding.message)} | ${link(finding.location, linkBase)} |`,
+      );
     }
     if (open.length > limit) out.push('', `…and ${open.length - limit} more.`);
   } else {
@@ -67,4 +74,3 @@ function link(span: SourceSpan, base: string | undefined): string {
 function escape(text: string): string {
   return text.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
 }
-

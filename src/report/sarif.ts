@@ -27,19 +27,26 @@ const NOTIFICATIONS = [
     id: 'input-error',
     name: 'InputError',
     shortDescription: { text: 'An input could not be read or understood.' },
-    fullDescription: { text: 'A file given to isolint could not be read, parsed or validated; nothing in it was checked.' },
+    fullDescription: {
+      text: 'A file given to isolint could not be read, parsed or validated; nothing in it was checked.',
+    },
     help: { text: 'Fix the file at the line the message names, or exclude it from the scan.' },
   },
   {
     id: 'input-warning',
     name: 'InputWarning',
     shortDescription: { text: 'Something in the inputs or configuration was ignored.' },
-    fullDescription: { text: 'A setting, suppression or file was skipped or ignored; the rest of the run is unaffected.' },
+    fullDescription: {
+      text: 'A setting, suppression or file was skipped or ignored; the rest of the run is unaffected.',
+    },
     help: { text: 'Read the message: it names what was ignored and why.' },
   },
 ] as const;
 
-export function toSarif(result: Pick<CheckResult, 'findings' | 'problems' | 'rules' | 'root' | 'absent'>, options: SarifOptions = {}): object {
+export function toSarif(
+  result: Pick<CheckResult, 'findings' | 'problems' | 'rules' | 'root' | 'absent'>,
+  options: SarifOptions = {},
+): object {
   const texts = new SourceTexts(result.root);
   const hashes = new Map<string, string[]>();
   // Hashes only of the lines results start on (a large input has millions of lines and a few findings).
@@ -53,7 +60,8 @@ export function toSarif(result: Pick<CheckResult, 'findings' | 'problems' | 'rul
   };
   const ruleIndex = new Map(result.rules.map((rule, index) => [rule.id, index]));
   const findings = result.findings.filter(
-    (f) => (options.includeSuppressed || !f.suppression) && (options.includeUnchanged || f.baselineState !== 'unchanged'),
+    (f) =>
+      (options.includeSuppressed || !f.suppression) && (options.includeUnchanged || f.baselineState !== 'unchanged'),
   );
   const absent = options.includeUnchanged ? (result.absent ?? []) : [];
   for (const { location } of findings) {
@@ -82,7 +90,9 @@ export function toSarif(result: Pick<CheckResult, 'findings' | 'problems' | 'rul
     ],
     columnKind: 'utf16CodeUnits',
     results: [
-      ...findings.map((finding) => sarifResult(finding, ruleIndex.get(finding.ruleId) ?? 0, hashOf, snippetOf(texts, finding.location))),
+      ...findings.map((finding) =>
+        sarifResult(finding, ruleIndex.get(finding.ruleId) ?? 0, hashOf, snippetOf(texts, finding.location)),
+      ),
       ...absent
         .filter((entry) => ruleIndex.has(entry.ruleId))
         .map((entry) => ({
@@ -110,7 +120,11 @@ export function toSarif(result: Pick<CheckResult, 'findings' | 'problems' | 'rul
   return { $schema: SARIF_SCHEMA, version: '2.1.0', runs: [run] };
 }
 
-const LEVEL_TO_PROBLEM_SEVERITY: Record<Severity, string> = { error: 'error', warning: 'warning', note: 'recommendation' };
+const LEVEL_TO_PROBLEM_SEVERITY: Record<Severity, string> = {
+  error: 'error',
+  warning: 'warning',
+  note: 'recommendation',
+};
 
 function ruleDescriptor(rule: Rule): object {
   return {
@@ -202,7 +216,9 @@ function sarifResult(
     ruleIndex,
     level: finding.severity,
     // --- inputs generated from a program (CDK, src/cdk/): the construct path, and why a line is only approximate
-    message: { text: `${finding.message}${finding.location.locationNote ? ` (${finding.location.locationNote}.)` : ''}${links}` },
+    message: {
+      text: `${finding.message}${finding.location.locationNote ? ` (${finding.location.locationNote}.)` : ''}${links}`,
+    },
     locations: [
       {
         physicalLocation: physicalLocation(finding.location, snippet),
@@ -222,7 +238,9 @@ function sarifResult(
         kind: finding.suppression.kind,
         status: 'accepted',
         justification: finding.suppression.reason,
-        ...(finding.suppression.source ? { location: { physicalLocation: physicalLocation(finding.suppression.source) } } : {}),
+        ...(finding.suppression.source
+          ? { location: { physicalLocation: physicalLocation(finding.suppression.source) } }
+          : {}),
       },
     ];
   }
@@ -236,7 +254,9 @@ function notification(problem: InputProblem): object {
         {
           physicalLocation: {
             artifactLocation: artifactLocation(problem.file),
-            ...(problem.line ? { region: { startLine: problem.line, ...(problem.column ? { startColumn: problem.column } : {}) } } : {}),
+            ...(problem.line
+              ? { region: { startLine: problem.line, ...(problem.column ? { startColumn: problem.column } : {}) } }
+              : {}),
           },
         },
       ]
@@ -244,7 +264,9 @@ function notification(problem: InputProblem): object {
   return {
     descriptor: { id: descriptor.id, index: NOTIFICATIONS.indexOf(descriptor) },
     level: problem.level,
-    message: { text: problem.offset !== undefined ? `${problem.message} (at byte ${problem.offset})` : problem.message },
+    message: {
+      text: problem.offset !== undefined ? `${problem.message} (at byte ${problem.offset})` : problem.message,
+    },
     ...(location ? { locations: location } : {}),
   };
 }

@@ -28,6 +28,7 @@ export function plural(count: number, word: string): string {
 export function summaryLine(summary: Summary): string {
   const parts = [plural(summary.error, 'error'), plural(summary.warning, 'warning'), plural(summary.note, 'note')];
   if (summary.suppressed) parts.push(`${summary.suppressed} suppressed`);
-  if (summary.unchanged || summary.fixed) parts.push(`${summary.unchanged} unchanged from the baseline, ${summary.fixed} fixed since`);
+  if (summary.unchanged || summary.fixed)
+    parts.push(`${summary.unchanged} unchanged from the baseline, ${summary.fixed} fixed since`);
   return parts.join(', ');
 }

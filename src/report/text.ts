@@ -12,8 +12,12 @@ export interface TextOptions {
 const CODES = { red: 31, yellow: 33, cyan: 36, dim: 2, bold: 1, underline: 4 } as const;
 
 /** Human output: findings grouped by file, each with its line, severity, message, rule and an excerpt. */
-export function toText(result: Pick<CheckResult, 'findings' | 'problems' | 'root' | 'files' | 'absent'>, options: TextOptions = {}): string {
-  const paint = (style: keyof typeof CODES, text: string) => (options.color ? `\u001b[${CODES[style]}m${text}\u001b[0m` : text);
+export function toText(
+  result: Pick<CheckResult, 'findings' | 'problems' | 'root' | 'files' | 'absent'>,
+  options: TextOptions = {},
+): string {
+  const paint = (style: keyof typeof CODES, text: string) =>
+    options.color ? `\u001b[${CODES[style]}m${text}\u001b[0m` : text;
   const texts = new SourceTexts(result.root);
   const lines: string[] = [];
 
@@ -23,7 +27,9 @@ export function toText(result: Pick<CheckResult, 'findings' | 'problems' | 'root
   }
   if (result.problems.length) lines.push('');
 
-  const shown = result.findings.filter((f) => (options.includeSuppressed || !f.suppression) && f.baselineState !== 'unchanged');
+  const shown = result.findings.filter(
+    (f) => (options.includeSuppressed || !f.suppression) && f.baselineState !== 'unchanged',
+  );
   const byFile = new Map<string, Finding[]>();
   for (const finding of shown) {
     const list = byFile.get(finding.location.file) ?? [];
@@ -37,7 +43,9 @@ export function toText(result: Pick<CheckResult, 'findings' | 'problems' | 'root
       const { startLine, startColumn } = finding.location;
       const severity = paint(severityStyle[finding.severity], finding.severity.padEnd(7));
       const suppressed = finding.suppression ? paint('dim', ` (suppressed: ${finding.suppression.reason})`) : '';
-      lines.push(`  ${`${startLine}:${startColumn}`.padEnd(8)} ${severity} ${finding.message}  ${paint('dim', finding.ruleId)}${suppressed}`);
+      lines.push(
+        `  ${`${startLine}:${startColumn}`.padEnd(8)} ${severity} ${finding.message}  ${paint('dim', finding.ruleId)}${suppressed}`,
+      );
       const excerpt = texts.line(file, startLine);
       if (excerpt !== undefined && excerpt.trim()) {
         lines.push(paint('dim', `  ${String(startLine).padStart(6)} | ${truncate(excerpt.replace(/\t/g, '  '), 100)}`));

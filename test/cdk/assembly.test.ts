@@ -13,32 +13,75 @@ import { PARENT_FILE, STACK_FILE, removeScratch, scratchDirectory, synthesize } 
 
 /** The 1-based line of the first line of a fixture file that contains `text`. */
 function lineOf(file: string, text: string): number {
-  const index = readFileSync(join(REPO_ROOT, file), 'utf8').split('\n').findIndex((line) => line.includes(text));
+  const index = readFileSync(join(REPO_ROOT, file), 'utf8')
+    .split('\n')
+    .findIndex((line) => line.includes(text));
   if (index < 0) throw new Error(`"${text}" not in ${file}`);
   return index + 1;
 }
 
 /** What each finding of the fixture app must point at: rule, message id, .ts file and line, construct path. */
 const EXPECTED = [
-  { rule: 'encrypted-block-storage', messageId: 'unencrypted', file: PARENT_FILE, text: 'encrypted: index === 1', construct: 'EnclaveStack/Parent/Data2/Resource' },
-  { rule: 'encrypted-block-storage', messageId: 'unencryptedByDefault', file: STACK_FILE, text: "new ec2.Volume(this, 'Scratch'", construct: 'EnclaveStack/Storage/Scratch/Resource' },
-  { rule: 'no-interactive-access', messageId: 'openPort', file: STACK_FILE, text: 'parentSg.addIngressRule(', construct: 'EnclaveStack/prodParentSg/Resource' },
-  { rule: 'no-interactive-access', messageId: 'openPort', file: STACK_FILE, text: "cidrIp: '0.0.0.0/0'", construct: 'EnclaveStack/AdminSsh' },
-  { rule: 'kms-enclave-attestation', messageId: 'zeroValue', file: STACK_FILE, text: "'kms:RecipientAttestation:ImageSha384'", construct: 'EnclaveStack/SecretsKey/Resource' },
+  {
+    rule: 'encrypted-block-storage',
+    messageId: 'unencrypted',
+    file: PARENT_FILE,
+    text: 'encrypted: index === 1',
+    construct: 'EnclaveStack/Parent/Data2/Resource',
+  },
+  {
+    rule: 'encrypted-block-storage',
+    messageId: 'unencryptedByDefault',
+    file: STACK_FILE,
+    text: "new ec2.Volume(this, 'Scratch'",
+    construct: 'EnclaveStack/Storage/Scratch/Resource',
+  },
+  {
+    rule: 'no-interactive-access',
+    messageId: 'openPort',
+    file: STACK_FILE,
+    text: 'parentSg.addIngressRule(',
+    construct: 'EnclaveStack/prodParentSg/Resource',
+  },
+  {
+    rule: 'no-interactive-access',
+    messageId: 'openPort',
+    file: STACK_FILE,
+    text: "cidrIp: '0.0.0.0/0'",
+    construct: 'EnclaveStack/AdminSsh',
+  },
+  {
+    rule: 'kms-enclave-attestation',
+    messageId: 'zeroValue',
+    file: STACK_FILE,
+    text: "'kms:RecipientAttestation:ImageSha384'",
+    construct: 'EnclaveStack/SecretsKey/Resource',
+  },
 ];
 
 function summary(findings: Finding[]) {
   return findings
-    .map((f) => ({ rule: f.ruleId, messageId: f.messageId, file: f.location.file, line: f.location.startLine, construct: f.location.logicalLocation?.fullyQualifiedName }))
+    .map((f) => ({
+      rule: f.ruleId,
+      messageId: f.messageId,
+      file: f.location.file,
+      line: f.location.startLine,
+      construct: f.location.logicalLocation?.fullyQualifiedName,
+    }))
     .sort((a, b) => a.construct!.localeCompare(b.construct!));
 }
 
 const expected = () =>
-  EXPECTED.map(({ text, ...rest }) => ({ rule: rest.rule, messageId: rest.messageId, file: rest.file, line: lineOf(rest.file, text), construct: rest.construct })).sort((a, b) =>
-    a.construct.localeCompare(b.construct),
-  );
+  EXPECTED.map(({ text, ...rest }) => ({
+    rule: rest.rule,
+    messageId: rest.messageId,
+    file: rest.file,
+    line: lineOf(rest.file, text),
+    construct: rest.construct,
+  })).sort((a, b) => a.construct.localeCompare(b.construct));
 
-const run = (paths: string[]) => check({ paths, cwd: REPO_ROOT, root: REPO_ROOT, config: defaultConfig(REPO_ROOT), measureImages: false });
+const run = (paths: string[]) =>
+  check({ paths, cwd: REPO_ROOT, root: REPO_ROOT, config: defaultConfig(REPO_ROOT), measureImages: false });
 
 let staticProject: string;
 let tracedProject: string;
@@ -81,7 +124,9 @@ describe('CDK cloud assembly (isolint check on a cdk.json directory or a cdk.out
     const project = scratchDirectory('traces-only');
     await synthesize(project, { creationStacks: true, cdkJson: false });
     const result = await run([join(project, 'cdk.out')]);
-    expect(summary(result.findings).map((f) => `${f.file}:${f.line}`)).toEqual(expected().map((f) => `${f.file}:${f.line}`));
+    expect(summary(result.findings).map((f) => `${f.file}:${f.line}`)).toEqual(
+      expected().map((f) => `${f.file}:${f.line}`),
+    );
   });
 
   it('falls back to the template line and says so when no source line is found', async () => {
@@ -92,10 +137,14 @@ describe('CDK cloud assembly (isolint check on a cdk.json directory or a cdk.out
     for (const finding of result.findings) {
       expect(finding.location.file).toMatch(/\.template\.json$/);
       expect(finding.location.logicalLocation?.fullyQualifiedName).toMatch(/^EnclaveStack\//);
-      expect(finding.location.locationNote).toMatch(/^no TypeScript source line found for construct EnclaveStack\/.*, so this is the line in the synthesized template$/);
+      expect(finding.location.locationNote).toMatch(
+        /^no TypeScript source line found for construct EnclaveStack\/.*, so this is the line in the synthesized template$/,
+      );
     }
     // The nested stack's finding is in the nested template, on its resource's Type line.
-    const nested = result.findings.find((f) => f.location.logicalLocation?.fullyQualifiedName === 'EnclaveStack/Storage/Scratch/Resource')!;
+    const nested = result.findings.find(
+      (f) => f.location.logicalLocation?.fullyQualifiedName === 'EnclaveStack/Storage/Scratch/Resource',
+    )!;
     expect(nested.location.file).toMatch(/\.nested\.template\.json$/);
     const lines = readFileSync(join(REPO_ROOT, nested.location.file), 'utf8').split('\n');
     expect(lines[nested.location.startLine - 1]).toContain('"Type": "AWS::EC2::Volume"');
@@ -107,7 +156,13 @@ describe('CDK cloud assembly (isolint check on a cdk.json directory or a cdk.out
     const result = await run(['fixtures/cdk/app/cdk.json']);
     expect(result.findings).toEqual([]);
     expect(result.problems).toEqual([
-      expect.objectContaining({ file: 'fixtures/cdk/app/cdk.json', level: 'error', message: expect.stringMatching(/^no synthesized cloud assembly at cdk\.out\/manifest\.json: run "cdk synth" first/) }),
+      expect.objectContaining({
+        file: 'fixtures/cdk/app/cdk.json',
+        level: 'error',
+        message: expect.stringMatching(
+          /^no synthesized cloud assembly at cdk\.out\/manifest\.json: run "cdk synth" first/,
+        ),
+      }),
     ]);
   });
 
@@ -126,12 +181,22 @@ describe('SARIF for a CDK app', () => {
     expect(results).toHaveLength(EXPECTED.length);
     for (const result of results) {
       const location = result.locations[0];
-      expect(location.physicalLocation.artifactLocation).toEqual({ uri: expect.stringMatching(/^fixtures\/cdk\/app\/lib\/.*\.ts$/), uriBaseId: '%SRCROOT%' });
-      expect(location.logicalLocations).toEqual([{ name: expect.any(String), fullyQualifiedName: expect.stringMatching(/^EnclaveStack\//), kind: 'resource' }]);
+      expect(location.physicalLocation.artifactLocation).toEqual({
+        uri: expect.stringMatching(/^fixtures\/cdk\/app\/lib\/.*\.ts$/),
+        uriBaseId: '%SRCROOT%',
+      });
+      expect(location.logicalLocations).toEqual([
+        { name: expect.any(String), fullyQualifiedName: expect.stringMatching(/^EnclaveStack\//), kind: 'resource' },
+      ]);
       expect(result.partialFingerprints.primaryLocationLineHash).toMatch(/^[0-9a-f]+:\d+$/);
     }
-    const ssh = results.find((r: any) => r.locations[0].logicalLocations[0].fullyQualifiedName === 'EnclaveStack/AdminSsh');
-    expect(ssh.locations[0].physicalLocation.region).toMatchObject({ startLine: lineOf(STACK_FILE, "cidrIp: '0.0.0.0/0'"), snippet: { text: "cidrIp: '0.0.0.0/0'" } });
+    const ssh = results.find(
+      (r: any) => r.locations[0].logicalLocations[0].fullyQualifiedName === 'EnclaveStack/AdminSsh',
+    );
+    expect(ssh.locations[0].physicalLocation.region).toMatchObject({
+      startLine: lineOf(STACK_FILE, "cidrIp: '0.0.0.0/0'"),
+      snippet: { text: "cidrIp: '0.0.0.0/0'" },
+    });
   });
 
   it("passes Microsoft's SARIF multitool with GitHub rules on", () => {
@@ -142,10 +207,30 @@ describe('SARIF for a CDK app', () => {
     const work = mkdtempSync(join(tmpdir(), 'isolint-cdk-sarif-'));
     const env = { ...process.env, DOTNET_CLI_TELEMETRY_OPTOUT: '1' };
     execFileSync(binary, ['export-validation-config', join(work, 'default.xml')], { env });
-    const config = readFileSync(join(work, 'default.xml'), 'utf8').replace(/(<Properties Key="GH\d+\.[^"]+">\s*<Property Key="RuleEnabled" Value=")Default/g, '$1Error');
+    const config = readFileSync(join(work, 'default.xml'), 'utf8').replace(
+      /(<Properties Key="GH\d+\.[^"]+">\s*<Property Key="RuleEnabled" Value=")Default/g,
+      '$1Error',
+    );
     writeFileSync(join(work, 'github.xml'), config);
     writeFileSync(join(work, 'cdk.sarif'), JSON.stringify(toSarif(staticResult)));
-    execFileSync(binary, ['validate', join(work, 'cdk.sarif'), '--rule-kind', 'Sarif;Ghas', '--level', 'Error;Warning;Note', '--config', join(work, 'github.xml'), '-o', join(work, 'out.sarif'), '--log', 'ForceOverwrite'], { env, stdio: 'pipe' });
+    execFileSync(
+      binary,
+      [
+        'validate',
+        join(work, 'cdk.sarif'),
+        '--rule-kind',
+        'Sarif;Ghas',
+        '--level',
+        'Error;Warning;Note',
+        '--config',
+        join(work, 'github.xml'),
+        '-o',
+        join(work, 'out.sarif'),
+        '--log',
+        'ForceOverwrite',
+      ],
+      { env, stdio: 'pipe' },
+    );
     const report = JSON.parse(readFileSync(join(work, 'out.sarif'), 'utf8'));
     const serious = report.runs[0].results.filter((r: any) => r.level === 'error' || r.level === 'warning');
     expect(serious.map((r: any) => `${r.ruleId}: ${r.message?.text ?? JSON.stringify(r.message)}`)).toEqual([]);

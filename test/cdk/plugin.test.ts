@@ -11,7 +11,16 @@ interface ReportConstruct {
   stackTraces?: string[];
 }
 interface Report {
-  pluginReports: Array<{ pluginName: string; conclusion: string; violations: Array<{ ruleName: string; description: string; severity?: string; violatingConstructs: ReportConstruct[] }> }>;
+  pluginReports: Array<{
+    pluginName: string;
+    conclusion: string;
+    violations: Array<{
+      ruleName: string;
+      description: string;
+      severity?: string;
+      violatingConstructs: ReportConstruct[];
+    }>;
+  }>;
 }
 
 const BIN_BUILT = existsSync(join(REPO_ROOT, 'dist', 'src', 'cli', 'main.js'));
@@ -23,7 +32,11 @@ function appLine(traces: string[] | undefined): string | undefined {
 }
 
 function lineOf(file: string, text: string): number {
-  return readFileSync(join(REPO_ROOT, file), 'utf8').split('\n').findIndex((line) => line.includes(text)) + 1;
+  return (
+    readFileSync(join(REPO_ROOT, file), 'utf8')
+      .split('\n')
+      .findIndex((line) => line.includes(text)) + 1
+  );
 }
 
 // The same plugin both ways aws-cdk-lib registers one: `Validations.of(app).addPlugins` (IPolicyValidationPlugin,
@@ -31,11 +44,21 @@ function lineOf(file: string, text: string): number {
 const REGISTRATIONS = [
   {
     name: 'Validations.of(app).addPlugins',
-    options: { creationStacks: true, plugins: [new IsolintValidator()], props: { context: { '@aws-cdk/core:validationReportJson': true } } },
+    options: {
+      creationStacks: true,
+      plugins: [new IsolintValidator()],
+      props: { context: { '@aws-cdk/core:validationReportJson': true } },
+    },
   },
   {
     name: 'policyValidationBeta1',
-    options: { creationStacks: true, props: { policyValidationBeta1: [new IsolintValidator()], context: { '@aws-cdk/core:validationReportJson': true } } },
+    options: {
+      creationStacks: true,
+      props: {
+        policyValidationBeta1: [new IsolintValidator()],
+        context: { '@aws-cdk/core:validationReportJson': true },
+      },
+    },
   },
 ];
 
@@ -63,16 +86,45 @@ describe.skipIf(!BIN_BUILT).each(REGISTRATIONS)('IsolintValidator inside cdk syn
     const isolint = report.pluginReports.find((p) => p.pluginName === 'isolint')!;
     expect(isolint.conclusion).toBe('failure');
     const rows = isolint.violations
-      .flatMap((v) => v.violatingConstructs.map((c) => ({ rule: v.ruleName, construct: c.constructPath, property: c.cloudFormationResource?.propertyPaths, at: appLine(c.stackTraces) })))
+      .flatMap((v) =>
+        v.violatingConstructs.map((c) => ({
+          rule: v.ruleName,
+          construct: c.constructPath,
+          property: c.cloudFormationResource?.propertyPaths,
+          at: appLine(c.stackTraces),
+        })),
+      )
       .sort((a, b) => a.construct.localeCompare(b.construct));
     expect(rows).toEqual(
       [
-        { rule: 'no-interactive-access', construct: 'EnclaveStack/AdminSsh', property: ['Properties.CidrIp'], at: `${STACK_FILE}:${lineOf(STACK_FILE, "new ec2.CfnSecurityGroupIngress(this, 'AdminSsh'")}` },
-        { rule: 'encrypted-block-storage', construct: 'EnclaveStack/Parent/Data2/Resource', property: ['Properties.Encrypted'], at: `${PARENT_FILE}:${lineOf(PARENT_FILE, 'new ec2.Volume(this, `Data${index}`')}` },
-        { rule: 'kms-enclave-attestation', construct: 'EnclaveStack/SecretsKey/Resource', property: ['Properties.KeyPolicy.Statement.1.Condition.StringEqualsIgnoreCase.kms:RecipientAttestation:ImageSha384'], at: `${STACK_FILE}:${lineOf(STACK_FILE, "new kms.Key(this, 'SecretsKey'")}` },
+        {
+          rule: 'no-interactive-access',
+          construct: 'EnclaveStack/AdminSsh',
+          property: ['Properties.CidrIp'],
+          at: `${STACK_FILE}:${lineOf(STACK_FILE, "new ec2.CfnSecurityGroupIngress(this, 'AdminSsh'")}`,
+        },
+        {
+          rule: 'encrypted-block-storage',
+          construct: 'EnclaveStack/Parent/Data2/Resource',
+          property: ['Properties.Encrypted'],
+          at: `${PARENT_FILE}:${lineOf(PARENT_FILE, 'new ec2.Volume(this, `Data${index}`')}`,
+        },
+        {
+          rule: 'kms-enclave-attestation',
+          construct: 'EnclaveStack/SecretsKey/Resource',
+          property: [
+            'Properties.KeyPolicy.Statement.1.Condition.StringEqualsIgnoreCase.kms:RecipientAttestation:ImageSha384',
+          ],
+          at: `${STACK_FILE}:${lineOf(STACK_FILE, "new kms.Key(this, 'SecretsKey'")}`,
+        },
         // Not here: the nested stack's volume. CDK's report lists only resources of the stacks it hands the
         // plugins (top-level templates); `isolint check cdk.out` covers nested stacks (assembly.test.ts).
-        { rule: 'no-interactive-access', construct: 'EnclaveStack/prodParentSg/Resource', property: ['Properties.SecurityGroupIngress.0.CidrIp'], at: `${STACK_FILE}:${lineOf(STACK_FILE, 'new ec2.SecurityGroup(this')}` },
+        {
+          rule: 'no-interactive-access',
+          construct: 'EnclaveStack/prodParentSg/Resource',
+          property: ['Properties.SecurityGroupIngress.0.CidrIp'],
+          at: `${STACK_FILE}:${lineOf(STACK_FILE, 'new ec2.SecurityGroup(this')}`,
+        },
       ].sort((a, b) => a.construct.localeCompare(b.construct)),
     );
   });

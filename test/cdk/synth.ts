@@ -33,11 +33,18 @@ export function removeScratch(): void {
  */
 export async function synthesize(
   project: string,
-  options: { creationStacks: boolean; props?: AppProps; cdkJson?: boolean; /** Registered with `Validations.of(app).addPlugins`. */ plugins?: IPolicyValidationPlugin[] },
+  options: {
+    creationStacks: boolean;
+    props?: AppProps;
+    cdkJson?: boolean;
+    /** Registered with `Validations.of(app).addPlugins`. */ plugins?: IPolicyValidationPlugin[];
+  },
 ): Promise<string> {
   const outdir = join(project, 'cdk.out');
   // Loaded by URL: the fixture is the app's own TypeScript (CommonJS-style imports), compiled by vitest, not by our tsc.
-  const { buildApp } = (await import(pathToFileURL(join(APP_DIR, 'lib', 'build-app.ts')).href)) as { buildApp(props: AppProps): App };
+  const { buildApp } = (await import(pathToFileURL(join(APP_DIR, 'lib', 'build-app.ts')).href)) as {
+    buildApp(props: AppProps): App;
+  };
   const app = buildApp({
     outdir,
     stackTraces: options.creationStacks,
@@ -51,7 +58,14 @@ export async function synthesize(
   if (options.plugins?.length) Validations.of(app).addPlugins(...options.plugins);
   app.synth();
   if (options.cdkJson !== false) {
-    writeFileSync(join(project, 'cdk.json'), JSON.stringify({ app: `npx ts-node --prefer-ts-exts ${join(APP_DIR, 'bin', 'app.ts')}`, output: 'cdk.out' }, null, 2));
+    writeFileSync(
+      join(project, 'cdk.json'),
+      JSON.stringify(
+        { app: `npx ts-node --prefer-ts-exts ${join(APP_DIR, 'bin', 'app.ts')}`, output: 'cdk.out' },
+        null,
+        2,
+      ),
+    );
   }
   return outdir;
 }

@@ -14,7 +14,9 @@ function copyOfExamples(): string {
 describe('baselines', () => {
   it('records findings, then reports only new ones, even after edits above them', async () => {
     const directory = copyOfExamples();
-    const written = await runIsolint(['check', 'examples', '--write-baseline', 'baseline.json', '--format', 'json'], { cwd: directory });
+    const written = await runIsolint(['check', 'examples', '--write-baseline', 'baseline.json', '--format', 'json'], {
+      cwd: directory,
+    });
     expect(written.code).toBe(1);
     const baseline = JSON.parse(readFileSync(join(directory, 'baseline.json'), 'utf8'));
     expect(baseline.version).toBe(1);
@@ -24,8 +26,13 @@ describe('baselines', () => {
     // Unrelated lines inserted at the top move every finding down: none of them may look new.
     const manifest = join(directory, 'examples', 'deployment.yaml');
     const original = readFileSync(manifest, 'utf8');
-    writeFileSync(manifest, original.replace('apiVersion: isolint/v1', '# reviewed 2026-11\n# owner: platform\napiVersion: isolint/v1'));
-    const unchanged = await runIsolint(['check', 'examples', '--baseline', 'baseline.json', '--format', 'json'], { cwd: directory });
+    writeFileSync(
+      manifest,
+      original.replace('apiVersion: isolint/v1', '# reviewed 2026-11\n# owner: platform\napiVersion: isolint/v1'),
+    );
+    const unchanged = await runIsolint(['check', 'examples', '--baseline', 'baseline.json', '--format', 'json'], {
+      cwd: directory,
+    });
     expect(unchanged.code).toBe(0);
     const report = JSON.parse(unchanged.stdout);
     expect(report.summary).toMatchObject({ error: 0, warning: 0, unchanged: baseline.findings.length, fixed: 0 });
@@ -36,7 +43,10 @@ describe('baselines', () => {
       manifest,
       readFileSync(manifest, 'utf8')
         .replace('debug: true ', 'debug: false')
-        .replace('memoryScrubbing: true\n    rootOfTrust:\n      kind: security-chip\n      controllerBoot: private-storage\n    hypervisor:\n      kind: nitro\n      reserved: { cores: 2, memory: 16GiB }\n      firewall: true\n    controller:\n      kind: nitro\n    cards:\n      - kind: vpc\n      - kind: ebs\n    instances:', 'memoryScrubbing: false\n    rootOfTrust:\n      kind: security-chip\n      controllerBoot: private-storage\n    hypervisor:\n      kind: nitro\n      reserved: { cores: 2, memory: 16GiB }\n      firewall: true\n    controller:\n      kind: nitro\n    cards:\n      - kind: vpc\n      - kind: ebs\n    instances:'),
+        .replace(
+          'memoryScrubbing: true\n    rootOfTrust:\n      kind: security-chip\n      controllerBoot: private-storage\n    hypervisor:\n      kind: nitro\n      reserved: { cores: 2, memory: 16GiB }\n      firewall: true\n    controller:\n      kind: nitro\n    cards:\n      - kind: vpc\n      - kind: ebs\n    instances:',
+          'memoryScrubbing: false\n    rootOfTrust:\n      kind: security-chip\n      controllerBoot: private-storage\n    hypervisor:\n      kind: nitro\n      reserved: { cores: 2, memory: 16GiB }\n      firewall: true\n    controller:\n      kind: nitro\n    cards:\n      - kind: vpc\n      - kind: ebs\n    instances:',
+        ),
     );
     const changed = await runIsolint(['check', 'examples', '--baseline', 'baseline.json'], { cwd: directory });
     expect(changed.code).toBe(1);
@@ -44,7 +54,10 @@ describe('baselines', () => {
     expect(changed.stdout).not.toMatch(/Ingress rule opens SSH/);
     expect(changed.stdout).toMatch(/1 error, 0 warnings, 0 notes, \d+ unchanged from the baseline, 1 fixed since/);
 
-    const sarif = await runIsolint(['check', 'examples', '--baseline', 'baseline.json', '--format', 'sarif', '--include-unchanged'], { cwd: directory });
+    const sarif = await runIsolint(
+      ['check', 'examples', '--baseline', 'baseline.json', '--format', 'sarif', '--include-unchanged'],
+      { cwd: directory },
+    );
     const states = JSON.parse(sarif.stdout).runs[0].results.map((r: { baselineState: string }) => r.baselineState);
     expect(states.filter((s: string) => s === 'new')).toHaveLength(1);
     expect(states.filter((s: string) => s === 'absent')).toHaveLength(1);
@@ -65,7 +78,9 @@ describe('baselines outside a git repository', () => {
     const directory = copyOfExamples();
     const first = await runIsolint(['check', 'examples', '--write-baseline', 'baseline.json'], { cwd: directory });
     expect(first.code).toBe(1);
-    const inside = await runIsolint(['check', '.', '--baseline', '../baseline.json', '--format', 'json'], { cwd: join(directory, 'examples') });
+    const inside = await runIsolint(['check', '.', '--baseline', '../baseline.json', '--format', 'json'], {
+      cwd: join(directory, 'examples'),
+    });
     expect(inside.code).toBe(0);
     const report = JSON.parse(inside.stdout);
     expect(report.summary.fixed).toBe(0);

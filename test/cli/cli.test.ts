@@ -139,7 +139,9 @@ describe('isolint check', () => {
       findings: Array<{ ruleId: string; subject: string; severity: string; suppression?: unknown }>;
     };
     expect(report.findings.some((f) => f.ruleId === 'hardware-root-of-trust')).toBe(false);
-    expect(report.findings.find((f) => f.ruleId === 'scrubbed-memory' && f.subject === 'host-2')?.severity).toBe('warning');
+    expect(report.findings.find((f) => f.ruleId === 'scrubbed-memory' && f.subject === 'host-2')?.severity).toBe(
+      'warning',
+    );
     const ssh = report.findings.filter((f) => f.ruleId === 'no-interactive-access');
     expect(ssh).toHaveLength(1);
     expect(ssh[0]!.suppression).toBeUndefined();

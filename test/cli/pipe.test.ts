@@ -9,7 +9,11 @@ const BUILT = existsSync(join(REPO_ROOT, 'dist', 'src', 'cli', 'main.js'));
 
 describe('the isolint process', () => {
   it.skipIf(!BUILT)('stops quietly when its reader goes away (isolint check … | head)', async () => {
-    const child = spawn(process.execPath, [join(REPO_ROOT, 'bin', 'isolint.js'), 'check', 'fixtures/rules', '--format', 'sarif'], { cwd: REPO_ROOT });
+    const child = spawn(
+      process.execPath,
+      [join(REPO_ROOT, 'bin', 'isolint.js'), 'check', 'fixtures/rules', '--format', 'sarif'],
+      { cwd: REPO_ROOT },
+    );
     let stderr = '';
     child.stderr.on('data', (chunk) => (stderr += chunk));
     child.stdout.once('data', () => child.stdout.destroy());

@@ -12,7 +12,10 @@ class Capture extends Writable {
 }
 
 /** Runs the CLI in-process, as `isolint <args>` from `cwd`, and captures what it prints. */
-export async function runIsolint(args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv; tty?: boolean } = {}) {
+export async function runIsolint(
+  args: string[],
+  options: { cwd?: string; env?: NodeJS.ProcessEnv; tty?: boolean } = {},
+) {
   const stdout = new Capture();
   const stderr = new Capture();
   stdout.isTTY = options.tty ?? false;

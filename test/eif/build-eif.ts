@@ -19,7 +19,12 @@ export interface BuildOptions {
   aarch64?: boolean;
 }
 
-export function defaultSections(kernel: Uint8Array, cmdline: string, ramdisks: Uint8Array[], metadata: object = sampleMetadata()): BuildSection[] {
+export function defaultSections(
+  kernel: Uint8Array,
+  cmdline: string,
+  ramdisks: Uint8Array[],
+  metadata: object = sampleMetadata(),
+): BuildSection[] {
   return [
     { kind: 'kernel', data: kernel },
     { kind: 'cmdline', data: new TextEncoder().encode(cmdline) },
@@ -32,7 +37,13 @@ export function sampleMetadata(): object {
   return {
     ImageName: 'test-image',
     ImageVersion: '2.1',
-    BuildMetadata: { BuildTime: '2026-01-02T03:04:05Z', BuildTool: 'test-builder', BuildToolVersion: '0.1', OperatingSystem: 'Linux', KernelVersion: '6.1' },
+    BuildMetadata: {
+      BuildTime: '2026-01-02T03:04:05Z',
+      BuildTool: 'test-builder',
+      BuildToolVersion: '0.1',
+      OperatingSystem: 'Linux',
+      KernelVersion: '6.1',
+    },
     DockerInfo: null,
     CustomMetadata: { team: 'isolint', build: 7 },
   };

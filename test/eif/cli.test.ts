@@ -52,7 +52,9 @@ describe('isolint measure', () => {
   it('prints a readable summary', async () => {
     const result = await run(['measure', 'tiny-signed.eif'], { cwd: vectorsDir });
     expect(result.code).toBe(0);
-    expect(result.stdout).toMatch(/^tiny-signed\.eif: EIF version 4, x86_64, 11946 bytes, 6 sections \(2 ramdisks\), signed$/m);
+    expect(result.stdout).toMatch(
+      /^tiny-signed\.eif: EIF version 4, x86_64, 11946 bytes, 6 sections \(2 ramdisks\), signed$/m,
+    );
     expect(result.stdout).toContain(`PCR0         ${expectationOf('tiny-signed').PCR0}`);
     expect(result.stdout).toMatch(/CRC32 +ok/);
     expect(result.stdout).toMatch(/signature +ES384, valid; signs this PCR0/);
@@ -82,7 +84,8 @@ describe('isolint measure', () => {
   describe('--expected', () => {
     const temp = tempDir();
     const signed = expectationOf('tiny-signed');
-    const write = (name: string, value: unknown) => temp.write(name, typeof value === 'string' ? value : JSON.stringify(value, null, 2));
+    const write = (name: string, value: unknown) =>
+      temp.write(name, typeof value === 'string' ? value : JSON.stringify(value, null, 2));
 
     it('accepts flat PCRs and exits 0 when they match', async () => {
       const file = write('flat.json', { PCR0: signed.PCR0.toUpperCase(), PCR8: signed.PCR8 });
@@ -92,16 +95,28 @@ describe('isolint measure', () => {
     });
 
     it("accepts another tool's file with keys of its own (the vectors' expected files), ignoring them", async () => {
-      const result = await run(['measure', vectorPath('tiny-signed'), '--expected', path.join(vectorsDir, 'tiny-signed.expected.json')]);
+      const result = await run([
+        'measure',
+        vectorPath('tiny-signed'),
+        '--expected',
+        path.join(vectorsDir, 'tiny-signed.expected.json'),
+      ]);
       expect(result.code).toBe(0);
       expect(result.stdout).toContain('PCR0, PCR1, PCR2, PCR8 match');
-      const empty = await run(['measure', vectorPath('tiny-signed'), '--expected', write('no-pcrs.json', { crc_ok: true })]);
+      const empty = await run([
+        'measure',
+        vectorPath('tiny-signed'),
+        '--expected',
+        write('no-pcrs.json', { crc_ok: true }),
+      ]);
       expect(empty.code).toBe(2);
       expect(empty.stderr).toMatch(/invalid expected-PCR file: missing required property "PCR0"/);
     });
 
     it('accepts nitro-cli build-enclave output as saved', async () => {
-      const file = write('build.json', { Measurements: { HashAlgorithm: 'Sha384 { ... }', PCR0: signed.PCR0, PCR1: signed.PCR1, PCR2: signed.PCR2 } });
+      const file = write('build.json', {
+        Measurements: { HashAlgorithm: 'Sha384 { ... }', PCR0: signed.PCR0, PCR1: signed.PCR1, PCR2: signed.PCR2 },
+      });
       const result = await run(['measure', vectorPath('tiny-signed'), '--json', '--expected', file]);
       expect(result.code).toBe(0);
       expect(JSON.parse(result.stdout).Measurements.PCR0).toBe(signed.PCR0);
@@ -115,10 +130,17 @@ describe('isolint measure', () => {
     });
 
     it('exits 1 and names each differing PCR', async () => {
-      const file = write('wrong.json', { PCR0: signed.PCR0, PCR1: 'a'.repeat(96), PCR2: 'b'.repeat(96), PCR8: signed.PCR8 });
+      const file = write('wrong.json', {
+        PCR0: signed.PCR0,
+        PCR1: 'a'.repeat(96),
+        PCR2: 'b'.repeat(96),
+        PCR8: signed.PCR8,
+      });
       const result = await run(['measure', vectorPath('tiny-unsigned'), '--expected', file]);
       expect(result.code).toBe(1);
-      expect(result.stdout).toMatch(new RegExp(`^PCR1 differs from .*wrong\\.json: expected a{96}, measured ${signed.PCR1}$`, 'm'));
+      expect(result.stdout).toMatch(
+        new RegExp(`^PCR1 differs from .*wrong\\.json: expected a{96}, measured ${signed.PCR1}$`, 'm'),
+      );
       expect(result.stdout).toMatch(/^PCR2 differs from .*: expected b{96}, measured [0-9a-f]{96}$/m);
       expect(result.stdout).toMatch(/^PCR8 differs from .*: expected [0-9a-f]{96}, the image has none$/m);
       expect(result.stdout).toMatch(/^PCR0 match/m);
@@ -138,9 +160,13 @@ describe('isolint measure', () => {
       expect(result.stderr).toMatch(/^isolint: .*bad\.json:2:\d+: invalid expected-PCR file: .*PCR0/);
       expect(result.stdout).toBe('');
       const unknown = write('unknown.json', { PCR0: signed.PCR0, Pcr1: signed.PCR1 });
-      expect((await run(['measure', vectorPath('tiny-signed'), '--expected', unknown])).stderr).toMatch(/unknown property "Pcr1"/);
+      expect((await run(['measure', vectorPath('tiny-signed'), '--expected', unknown])).stderr).toMatch(
+        /unknown property "Pcr1"/,
+      );
       const empty = write('empty.json', { Measurements: { HashAlgorithm: 'x' } });
-      expect((await run(['measure', vectorPath('tiny-signed'), '--expected', empty])).stderr).toMatch(/missing required property "PCR0" in "Measurements"/);
+      expect((await run(['measure', vectorPath('tiny-signed'), '--expected', empty])).stderr).toMatch(
+        /missing required property "PCR0" in "Measurements"/,
+      );
     });
   });
 
@@ -153,7 +179,9 @@ describe('isolint measure', () => {
       const result = await run(['measure', 'broken.eif'], { cwd: temp.dir });
       expect(result.code).toBe(2);
       expect(result.stdout).toBe('');
-      expect(result.stderr).toMatch(/^isolint: broken\.eif: at byte 284: section table entry 0: .* beyond the end of the 10003-byte file\n$/);
+      expect(result.stderr).toMatch(
+        /^isolint: broken\.eif: at byte 284: section table entry 0: .* beyond the end of the 10003-byte file\n$/,
+      );
       const missing = await run(['measure', path.join(temp.dir, 'missing.eif')]);
       expect(missing.code).toBe(2);
       expect(missing.stderr).toMatch(/missing\.eif: cannot open: no such file/);
@@ -197,7 +225,9 @@ describe('isolint pcr', () => {
     const result = await run(['pcr', '--signing-certificate', path.join(vectorsDir, 'tiny-signed.cert.pem')]);
     expect(result.code).toBe(0);
     expect(result.stdout).toBe(`{\n  "PCR8": "${expectationOf('tiny-signed').PCR8}"\n}\n`);
-    const notCertificate = await run(['pcr', '--signing-certificate', 'tiny-signed.expected.json'], { cwd: vectorsDir });
+    const notCertificate = await run(['pcr', '--signing-certificate', 'tiny-signed.expected.json'], {
+      cwd: vectorsDir,
+    });
     expect(notCertificate.code).toBe(2);
     expect(notCertificate.stderr).toMatch(/^isolint: tiny-signed\.expected\.json: not an X\.509 certificate/);
   });

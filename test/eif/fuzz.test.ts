@@ -14,8 +14,22 @@ import { random } from '../fuzz/random.js';
 const CASES = Number(process.env.FUZZ_CASES ?? 10_000);
 const SEED = Number(process.env.FUZZ_SEED ?? 20_261_123);
 
-
-const INTERESTING_U64 = [0n, 1n, 12n, 547n, 548n, 549n, 4096n, 2n ** 31n, 2n ** 32n - 1n, 2n ** 32n, 2n ** 53n, 2n ** 53n + 1n, 2n ** 63n, 2n ** 64n - 1n];
+const INTERESTING_U64 = [
+  0n,
+  1n,
+  12n,
+  547n,
+  548n,
+  549n,
+  4096n,
+  2n ** 31n,
+  2n ** 32n - 1n,
+  2n ** 32n,
+  2n ** 53n,
+  2n ** 53n + 1n,
+  2n ** 63n,
+  2n ** 64n - 1n,
+];
 const INTERESTING_U16 = [0, 1, 2, 3, 5, 6, 7, 31, 32, 33, 0x7fff, 0xffff];
 
 type Mutator = (bytes: Uint8Array, next: () => number) => Uint8Array;
@@ -88,7 +102,16 @@ const mutators: Record<string, Mutator> = {
 
 const seeds: Array<{ name: string; bytes: Uint8Array }> = [
   ...VECTORS.map((name) => ({ name, bytes: vectorBytes(name) })),
-  { name: 'synthetic', bytes: buildEif(defaultSections(patternBytes(300, 1), 'console=ttyS0', [1, 2, 3, 4].map((n) => patternBytes(n * 50, n)))) },
+  {
+    name: 'synthetic',
+    bytes: buildEif(
+      defaultSections(
+        patternBytes(300, 1),
+        'console=ttyS0',
+        [1, 2, 3, 4].map((n) => patternBytes(n * 50, n)),
+      ),
+    ),
+  },
 ];
 
 describe('fuzz: mutated images never throw anything but InputError', () => {

@@ -32,7 +32,11 @@ export function expectationOf(name: string): VectorExpectation {
 }
 
 /** A temporary directory removed by the returned cleanup. */
-export function tempDir(prefix = 'isolint-eif-'): { dir: string; write: (name: string, bytes: Uint8Array | string) => string; cleanup: () => void } {
+export function tempDir(prefix = 'isolint-eif-'): {
+  dir: string;
+  write: (name: string, bytes: Uint8Array | string) => string;
+  cleanup: () => void;
+} {
   const dir = mkdtempSync(path.join(tmpdir(), prefix));
   return {
     dir,

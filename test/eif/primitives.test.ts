@@ -57,7 +57,11 @@ describe('CRC-32', () => {
     // combine(combine(x, y, ly), z, lz) = combine(x, combine(y, z, lz), ly + lz): the shift by ly + lz
     // (past 2^32) must equal the shift by ly then by lz, both of which stay below 2^32.
     const [x, y, z] = [0x12345678, 0x9abcdef0, 0x0fedcba9];
-    for (const [ly, lz] of [[3 * 2 ** 31, 2 ** 31 + 7], [2 ** 32 - 5, 10], [2 ** 32, 2 ** 32]] as const) {
+    for (const [ly, lz] of [
+      [3 * 2 ** 31, 2 ** 31 + 7],
+      [2 ** 32 - 5, 10],
+      [2 ** 32, 2 ** 32],
+    ] as const) {
       expect(crc32Combine(x, crc32Combine(y, z, lz), ly + lz)).toBe(crc32Combine(crc32Combine(x, y, ly), z, lz));
     }
   });

@@ -11,12 +11,32 @@ import { tempDir } from './helpers.js';
 const shapes: Array<{ name: string; sections: BuildSection[]; aarch64?: boolean }> = [
   { name: 'no ramdisk', sections: defaultSections(patternBytes(1000, 1), 'console=ttyS0', []) },
   { name: 'one ramdisk', sections: defaultSections(patternBytes(1000, 2), 'a', [patternBytes(777, 3)]) },
-  { name: 'empty cmdline and empty ramdisks', sections: defaultSections(patternBytes(10, 4), '', [new Uint8Array(0), new Uint8Array(0), patternBytes(5, 5)]) },
-  { name: 'four ramdisks, aarch64', aarch64: true, sections: defaultSections(patternBytes(5000, 6), 'x'.repeat(4000), [1, 2, 3, 4].map((n) => patternBytes(n * 1000, 10 + n))) },
+  {
+    name: 'empty cmdline and empty ramdisks',
+    sections: defaultSections(patternBytes(10, 4), '', [new Uint8Array(0), new Uint8Array(0), patternBytes(5, 5)]),
+  },
+  {
+    name: 'four ramdisks, aarch64',
+    aarch64: true,
+    sections: defaultSections(
+      patternBytes(5000, 6),
+      'x'.repeat(4000),
+      [1, 2, 3, 4].map((n) => patternBytes(n * 1000, 10 + n)),
+    ),
+  },
   // Larger than several 1 MiB read chunks, so sections span chunk boundaries.
-  { name: 'multi-chunk sections', sections: defaultSections(patternBytes(5 * 1024 * 1024 + 3, 7), 'console=ttyS0', [patternBytes(4 * 1024 * 1024 + 1, 8), patternBytes(6 * 1024 * 1024 - 5, 9)]) },
+  {
+    name: 'multi-chunk sections',
+    sections: defaultSections(patternBytes(5 * 1024 * 1024 + 3, 7), 'console=ttyS0', [
+      patternBytes(4 * 1024 * 1024 + 1, 8),
+      patternBytes(6 * 1024 * 1024 - 5, 9),
+    ]),
+  },
   // Like nitro-cli images (small bootstrap ramdisk, large application ramdisk): the CRC is split between the jobs.
-  { name: 'large second ramdisk', sections: defaultSections(patternBytes(100, 23), 'c', [patternBytes(10, 24), patternBytes(100_000, 25)]) },
+  {
+    name: 'large second ramdisk',
+    sections: defaultSections(patternBytes(100, 23), 'c', [patternBytes(10, 24), patternBytes(100_000, 25)]),
+  },
   {
     name: 'metadata last, cmdline before kernel',
     sections: [
@@ -24,7 +44,10 @@ const shapes: Array<{ name: string; sections: BuildSection[]; aarch64?: boolean 
       { kind: 'kernel', data: patternBytes(300, 20) },
       { kind: 'ramdisk', data: patternBytes(200, 21) },
       { kind: 'ramdisk', data: patternBytes(100, 22) },
-      { kind: 'metadata', data: new TextEncoder().encode('{"ImageName":"x","ImageVersion":"y","BuildMetadata":{},"DockerInfo":null}') },
+      {
+        kind: 'metadata',
+        data: new TextEncoder().encode('{"ImageName":"x","ImageVersion":"y","BuildMetadata":{},"DockerInfo":null}'),
+      },
     ],
   },
 ];
@@ -60,7 +83,10 @@ describe('synthetic images measure like the naive computation', () => {
   }
 
   it('reads from a file the same as from memory, and reports metadata with custom fields flattened', async () => {
-    const sections = defaultSections(patternBytes(2048, 30), 'console=ttyS0', [patternBytes(100, 31), patternBytes(200, 32)]);
+    const sections = defaultSections(patternBytes(2048, 30), 'console=ttyS0', [
+      patternBytes(100, 31),
+      patternBytes(200, 32),
+    ]);
     const temp = tempDir();
     try {
       const file = temp.write('image.eif', buildEif(sections));

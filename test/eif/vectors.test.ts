@@ -51,11 +51,29 @@ describe('EIF vectors measure to their expected values', () => {
 
   it('prints the describe-eif shape', async () => {
     const unsigned = toDescribeEifJson(await measureEif(vectorPath('tiny-unsigned')));
-    expect(Object.keys(unsigned)).toEqual(['EifVersion', 'Measurements', 'IsSigned', 'CheckCRC', 'ImageName', 'ImageVersion', 'Metadata', 'Arch']);
+    expect(Object.keys(unsigned)).toEqual([
+      'EifVersion',
+      'Measurements',
+      'IsSigned',
+      'CheckCRC',
+      'ImageName',
+      'ImageVersion',
+      'Metadata',
+      'Arch',
+    ]);
     expect(Object.keys(unsigned.Measurements as object)).toEqual(['HashAlgorithm', 'PCR0', 'PCR1', 'PCR2']);
     const signed = toDescribeEifJson(await measureEif(vectorPath('tiny-signed')));
     expect(Object.keys(signed)).toEqual([
-      'EifVersion', 'Measurements', 'IsSigned', 'SigningCertificate', 'CheckCRC', 'SignatureCheck', 'ImageName', 'ImageVersion', 'Metadata', 'Arch',
+      'EifVersion',
+      'Measurements',
+      'IsSigned',
+      'SigningCertificate',
+      'CheckCRC',
+      'SignatureCheck',
+      'ImageName',
+      'ImageVersion',
+      'Metadata',
+      'Arch',
     ]);
     expect(signed.IsSigned).toBe(true);
     expect(signed.SignatureCheck).toBe(true);

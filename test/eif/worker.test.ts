@@ -19,9 +19,27 @@ const temp = tempDir();
 
 beforeAll(() => {
   const tsc = path.join(repoRoot, 'node_modules', 'typescript', 'bin', 'tsc');
-  const args = [tsc, '--outDir', outDir, '--rootDir', path.join(repoRoot, 'src'), '--module', 'nodenext', '--moduleResolution', 'nodenext',
-    '--target', 'es2022', '--strict', '--skipLibCheck', '--types', 'node', '--declaration', 'false',
-    path.join(repoRoot, 'src/eif/measure.ts'), path.join(repoRoot, 'src/eif/hash-worker.ts')];
+  const args = [
+    tsc,
+    '--outDir',
+    outDir,
+    '--rootDir',
+    path.join(repoRoot, 'src'),
+    '--module',
+    'nodenext',
+    '--moduleResolution',
+    'nodenext',
+    '--target',
+    'es2022',
+    '--strict',
+    '--skipLibCheck',
+    '--types',
+    'node',
+    '--declaration',
+    'false',
+    path.join(repoRoot, 'src/eif/measure.ts'),
+    path.join(repoRoot, 'src/eif/hash-worker.ts'),
+  ];
   try {
     execFileSync(process.execPath, args, { cwd: repoRoot, stdio: 'pipe' });
   } catch (error) {
@@ -45,17 +63,27 @@ describe('measuring on two threads (compiled worker)', () => {
       const expected = expectationOf(name);
       const description = await compiled.measureEif(vectorPath(name), { parallelism: 'threads' });
       expect(description.hashing.threads).toBe(2);
-      expect(description.pcrs).toEqual({ PCR0: expected.PCR0, PCR1: expected.PCR1, PCR2: expected.PCR2, ...(expected.PCR8 ? { PCR8: expected.PCR8 } : {}) });
+      expect(description.pcrs).toEqual({
+        PCR0: expected.PCR0,
+        PCR1: expected.PCR1,
+        PCR2: expected.PCR2,
+        ...(expected.PCR8 ? { PCR8: expected.PCR8 } : {}),
+      });
       expect(description.crc.ok).toBe(expected.crc_ok);
     });
   }
 
   it('"auto" uses two threads for a large image and agrees with the naive computation', async () => {
     // A small bootstrap ramdisk and a large application ramdisk, like nitro-cli images.
-    const sections = defaultSections(patternBytes(2 * 1024 * 1024, 1), 'console=ttyS0', [patternBytes(1024 * 1024, 2), patternBytes(33 * 1024 * 1024, 3)]);
+    const sections = defaultSections(patternBytes(2 * 1024 * 1024, 1), 'console=ttyS0', [
+      patternBytes(1024 * 1024, 2),
+      patternBytes(33 * 1024 * 1024, 3),
+    ]);
     const file = temp.write('large.eif', buildEif(sections));
     let lastProgress = [0, 0];
-    const description = await compiled.measureEif(file, { onProgress: (done, total) => (lastProgress = [done, total]) });
+    const description = await compiled.measureEif(file, {
+      onProgress: (done, total) => (lastProgress = [done, total]),
+    });
     expect(description.hashing.threads).toBe(2);
     expect(description.pcrs).toEqual(naivePcrs(sections));
     expect(description.crc.ok).toBe(true);
@@ -71,9 +99,15 @@ describe('measuring on two threads (compiled worker)', () => {
   });
 
   it('a file that shrinks after its structure was read: an InputError from the threads, not a crash', async () => {
-    const reader = (await import(pathToFileURL(path.join(outDir, 'eif', 'reader.js')).href)) as typeof import('../../src/eif/reader.js');
-    const runJobs = (await import(pathToFileURL(path.join(outDir, 'eif', 'run-jobs.js')).href)) as typeof import('../../src/eif/run-jobs.js');
-    const source = (await import(pathToFileURL(path.join(outDir, 'eif', 'source.js')).href)) as typeof import('../../src/eif/source.js');
+    const reader = (await import(
+      pathToFileURL(path.join(outDir, 'eif', 'reader.js')).href
+    )) as typeof import('../../src/eif/reader.js');
+    const runJobs = (await import(
+      pathToFileURL(path.join(outDir, 'eif', 'run-jobs.js')).href
+    )) as typeof import('../../src/eif/run-jobs.js');
+    const source = (await import(
+      pathToFileURL(path.join(outDir, 'eif', 'source.js')).href
+    )) as typeof import('../../src/eif/source.js');
     const sections = defaultSections(patternBytes(1000, 4), 'c', [patternBytes(10, 5), patternBytes(5000, 6)]);
     const file = temp.write('shrinking.eif', buildEif(sections));
     const layout = await reader.readEifLayout(file);

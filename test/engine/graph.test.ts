@@ -32,18 +32,33 @@ describe('graph queries', () => {
   it('follows runsOn chains at any depth', () => {
     expect(graph.hostOf('a-enclave')?.id).toBe('host-1');
     expect(graph.runsOn('a-enclave')?.id).toBe('a');
-    expect(graph.runningOnTransitively('host-1').map((n) => n.id).sort()).toEqual(['a', 'a-enclave', 'b', 'host-1/hypervisor']);
+    expect(
+      graph
+        .runningOnTransitively('host-1')
+        .map((n) => n.id)
+        .sort(),
+    ).toEqual(['a', 'a-enclave', 'b', 'host-1/hypervisor']);
   });
 
-  it('answers path questions: does a channel lead from one tenant\'s guest to another tenant\'s volume?', () => {
+  it("answers path questions: does a channel lead from one tenant's guest to another tenant's volume?", () => {
     const path = graph.path(
       'a',
       (node) => node.kind === 'volume',
       (edge) => edge.kind === 'channel' || edge.kind === 'attaches',
       true,
     );
-    expect(path?.map((edge) => `${edge.kind}:${edge.from}->${edge.to}`)).toEqual(['channel:a->b', 'attaches:shared->b']);
-    expect(graph.path('a-enclave', (node) => node.kind === 'volume', (edge) => edge.kind === 'channel', true)).toBeUndefined();
+    expect(path?.map((edge) => `${edge.kind}:${edge.from}->${edge.to}`)).toEqual([
+      'channel:a->b',
+      'attaches:shared->b',
+    ]);
+    expect(
+      graph.path(
+        'a-enclave',
+        (node) => node.kind === 'volume',
+        (edge) => edge.kind === 'channel',
+        true,
+      ),
+    ).toBeUndefined();
   });
 
   it('counts nodes and edges', () => {
@@ -55,7 +70,8 @@ describe('graph queries', () => {
 describe('graph queries over edges to undeclared ids', () => {
   const source = { file: 'g.yaml', startLine: 1, startColumn: 1, endLine: 1, endColumn: 1 };
   const node = (id: string, kind: string) => ({ id, kind, source, at: {}, suppressions: [] }) as unknown as GraphNode;
-  const edge = (kind: string, from: string, to: string) => ({ kind, from, to, source, at: {}, suppressions: [] }) as unknown as GraphEdge;
+  const edge = (kind: string, from: string, to: string) =>
+    ({ kind, from, to, source, at: {}, suppressions: [] }) as unknown as GraphEdge;
   const graph = new Graph(
     [node('h', 'host'), node('vm', 'instance'), node('vol', 'volume'), node('nic', 'nic')],
     [
@@ -68,7 +84,7 @@ describe('graph queries over edges to undeclared ids', () => {
     ],
   );
 
-  it('takes a node\'s first runsOn edge, even to an id no input declares', () => {
+  it("takes a node's first runsOn edge, even to an id no input declares", () => {
     expect(graph.out('vm', 'runsOn').map((e) => e.to)).toEqual(['nowhere', 'h']);
     expect(graph.runsOn('vm')).toBeUndefined();
     expect(graph.hostOf('vm')).toBeUndefined();

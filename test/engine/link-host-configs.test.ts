@@ -17,7 +17,8 @@ it('reports an enclave pool declared both by the parent and by an allocator.yaml
     expect.objectContaining({
       file: 'allocator.yaml',
       level: 'error',
-      message: "the enclave pool of 'parent' is declared twice: here and at parent.yaml:8; keep one (this allocator.yaml is what the allocator service reads)",
+      message:
+        "the enclave pool of 'parent' is declared twice: here and at parent.yaml:8; keep one (this allocator.yaml is what the allocator service reads)",
     }),
   ]);
   const parent = result.graph.node('parent');

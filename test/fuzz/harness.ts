@@ -17,22 +17,111 @@ import { random } from './random.js';
 
 export { random };
 
-
 const pick = <T>(list: readonly T[], next: () => number): T => list[Math.floor(next() * list.length)]!;
 const index = (length: number, next: () => number) => Math.floor(next() * Math.max(1, length));
 
 /** Tokens that break or bend every format isolint reads: brackets, quotes, anchors, tags, entities, keys. */
 const TOKENS = [
-  '{', '}', '[', ']', '"', "'", ':', ',', '\n', '\r\n', '\t', ' ', '- ', '-', '#', '//', '/*', ';', '=', '\\',
-  '&a ', '*a', '<<: *a\n', '!Ref ', '!GetAtt ', '!Sub ', '!If ', '!!binary ', '? ', '|', '>', '---\n', '...\n', '%YAML 1.1\n',
-  '${', '${var.x}', '${local.x}', '%{', 'var.', 'local.', 'aws_instance.a.id', '"Ref"', '"Fn::GetAtt"', '"Fn::If"',
-  '<', '>', '</', '/>', '<!--', '-->', '<![CDATA[', ']]>', '<!DOCTYPE x [<!ENTITY e "ee">]>', '&e;', '&amp;', '&#0;', '&#x110000;',
-  '__proto__', 'constructor', 'prototype', 'toString', 'hasOwnProperty', 'valueOf',
-  '0', '-1', '1e999', '-0', '0x10', '9007199254740993', '99999999999999999999', 'NaN', '.inf', 'null', '~', 'true', 'yes',
-  '\u0000', '\ufeff', '\ud800', '\u2028', '\u{1f600}', 'é',
+  '{',
+  '}',
+  '[',
+  ']',
+  '"',
+  "'",
+  ':',
+  ',',
+  '\n',
+  '\r\n',
+  '\t',
+  ' ',
+  '- ',
+  '-',
+  '#',
+  '//',
+  '/*',
+  ';',
+  '=',
+  '\\',
+  '&a ',
+  '*a',
+  '<<: *a\n',
+  '!Ref ',
+  '!GetAtt ',
+  '!Sub ',
+  '!If ',
+  '!!binary ',
+  '? ',
+  '|',
+  '>',
+  '---\n',
+  '...\n',
+  '%YAML 1.1\n',
+  '${',
+  '${var.x}',
+  '${local.x}',
+  '%{',
+  'var.',
+  'local.',
+  'aws_instance.a.id',
+  '"Ref"',
+  '"Fn::GetAtt"',
+  '"Fn::If"',
+  '<',
+  '>',
+  '</',
+  '/>',
+  '<!--',
+  '-->',
+  '<![CDATA[',
+  ']]>',
+  '<!DOCTYPE x [<!ENTITY e "ee">]>',
+  '&e;',
+  '&amp;',
+  '&#0;',
+  '&#x110000;',
+  '__proto__',
+  'constructor',
+  'prototype',
+  'toString',
+  'hasOwnProperty',
+  'valueOf',
+  '0',
+  '-1',
+  '1e999',
+  '-0',
+  '0x10',
+  '9007199254740993',
+  '99999999999999999999',
+  'NaN',
+  '.inf',
+  'null',
+  '~',
+  'true',
+  'yes',
+  '\u0000',
+  '\ufeff',
+  '\ud800',
+  '\u2028',
+  '\u{1f600}',
+  'é',
 ];
 
-const INTERESTING_NUMBERS = ['0', '-1', '1', '3', '4', '65535', '4294967296', '9007199254740993', '1e308', '1e999', '-0', '0.5', '00', '1_000'];
+const INTERESTING_NUMBERS = [
+  '0',
+  '-1',
+  '1',
+  '3',
+  '4',
+  '65535',
+  '4294967296',
+  '9007199254740993',
+  '1e308',
+  '1e999',
+  '-0',
+  '0.5',
+  '00',
+  '1_000',
+];
 
 export type Mutator = (text: string, next: () => number) => string;
 
@@ -95,7 +184,16 @@ export const mutators: Record<string, Mutator> = {
   nest: (t, next) => {
     const at = index(t.length + 1, next);
     const depth = 1 + index(400, next);
-    const [open, close] = pick([['[', ']'], ['{', '}'], ['<a>', '</a>'], ['(', ')'], ['- ', '']], next);
+    const [open, close] = pick(
+      [
+        ['[', ']'],
+        ['{', '}'],
+        ['<a>', '</a>'],
+        ['(', ')'],
+        ['- ', ''],
+      ],
+      next,
+    );
     return t.slice(0, at) + open.repeat(depth) + close.repeat(depth) + t.slice(at);
   },
 };
@@ -117,7 +215,9 @@ function filesUnder(path: string): string[] {
     return [];
   }
   if (!stats.isDirectory()) return [path];
-  return readdirSync(path).sort().flatMap((name) => filesUnder(join(path, name)));
+  return readdirSync(path)
+    .sort()
+    .flatMap((name) => filesUnder(join(path, name)));
 }
 
 /** Every text input the adapters claim, from the fixtures, the examples and the shared corpus. */
@@ -159,14 +259,22 @@ export async function runCase(name: string, text: string, directory: string): Pr
   try {
     fragment = adapter.load(input);
   } catch (error) {
-    if (!(error instanceof InputError)) throw new Error(`${adapter.format} adapter threw ${String(error)}`, { cause: error });
+    if (!(error instanceof InputError))
+      throw new Error(`${adapter.format} adapter threw ${String(error)}`, { cause: error });
     const formatted = error.format();
-    if (/[\r\n]/.test(formatted)) throw new Error(`${adapter.format}: message is not one line: ${JSON.stringify(formatted)}`);
+    if (/[\r\n]/.test(formatted))
+      throw new Error(`${adapter.format}: message is not one line: ${JSON.stringify(formatted)}`);
     if (!error.message.trim()) throw new Error(`${adapter.format}: empty error message`);
-    return { outcome: 'rejected', format: adapter.format, message: error.message, milliseconds: performance.now() - started };
+    return {
+      outcome: 'rejected',
+      format: adapter.format,
+      message: error.message,
+      milliseconds: performance.now() - started,
+    };
   }
   for (const node of fragment.nodes) {
-    if (typeof node.id !== 'string' || !node.source) throw new Error(`${adapter.format}: node without id or source: ${String(node.id)}`);
+    if (typeof node.id !== 'string' || !node.source)
+      throw new Error(`${adapter.format}: node without id or source: ${String(node.id)}`);
   }
   const { graph } = assembleGraph([fragment]);
   for (const rule of builtinRules) {

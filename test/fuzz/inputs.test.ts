@@ -22,7 +22,15 @@ const formats = [...new Set(seeds.map((seed) => seed.adapter.format))].sort();
 
 describe('fuzz: mutated text inputs yield findings or one InputError, nothing else', () => {
   it('has seeds for every format the issue names', () => {
-    for (const format of ['isolint-manifest', 'cloudformation', 'terraform', 'terraform-plan', 'nitro-cli-run-config', 'libvirt-domain', 'kata-configuration']) {
+    for (const format of [
+      'isolint-manifest',
+      'cloudformation',
+      'terraform',
+      'terraform-plan',
+      'nitro-cli-run-config',
+      'libvirt-domain',
+      'kata-configuration',
+    ]) {
       expect(formats).toContain(format);
     }
   });
@@ -36,7 +44,8 @@ describe('fuzz: mutated text inputs yield findings or one InputError, nothing el
       for (let n = 0; n < CASES_PER_FORMAT; n++) {
         const seed = own[Math.floor(next() * own.length)]!;
         const { text, applied } = mutate(seed, next);
-        if (process.env.FUZZ_TRACE) writeFileSync(process.env.FUZZ_TRACE, `${format} ${n} ${seed.origin} ${applied.join(',')}\n${text}`);
+        if (process.env.FUZZ_TRACE)
+          writeFileSync(process.env.FUZZ_TRACE, `${format} ${n} ${seed.origin} ${applied.join(',')}\n${text}`);
         try {
           const result = await runCase(seed.name, text, `/nonexistent/fuzz/${format}/${n}`);
           counts[result.outcome]++;
@@ -44,7 +53,10 @@ describe('fuzz: mutated text inputs yield findings or one InputError, nothing el
         } catch (error) {
           const saved = join(mkdtempSync(join(tmpdir(), 'isolint-fuzz-')), seed.name);
           writeFileSync(saved, text);
-          throw new Error(`case ${n} (${seed.origin}: ${applied.join(', ')}), mutant saved as ${saved}: ${String(error)}`, { cause: error });
+          throw new Error(
+            `case ${n} (${seed.origin}: ${applied.join(', ')}), mutant saved as ${saved}: ${String(error)}`,
+            { cause: error },
+          );
         }
       }
       expect(counts.loaded + counts.rejected + counts.unclaimed).toBe(CASES_PER_FORMAT);
@@ -56,11 +68,17 @@ describe('fuzz: mutated text inputs yield findings or one InputError, nothing el
 
 describe('fuzz regressions: inputs the fuzzer once broke', () => {
   const directory = join(REPO_ROOT, 'test', 'fuzz', 'regressions');
-  for (const name of readdirSync(directory).filter((n) => !n.startsWith('README')).sort()) {
+  for (const name of readdirSync(directory)
+    .filter((n) => !n.startsWith('README'))
+    .sort()) {
     it(name, async () => {
       // The file name is `<case>--<name the adapter sees>`, e.g. `cfn-cycle--template.yaml`.
       const seen = name.includes('--') ? name.slice(name.indexOf('--') + 2) : name;
-      const result = await runCase(seen, readFileSync(join(directory, name), 'utf8'), `/nonexistent/regressions/${name}`);
+      const result = await runCase(
+        seen,
+        readFileSync(join(directory, name), 'utf8'),
+        `/nonexistent/regressions/${name}`,
+      );
       expect(['loaded', 'rejected']).toContain(result.outcome);
     });
   }

@@ -29,7 +29,13 @@ function lineOf(text: string, needle: string): number {
 }
 
 async function scan(path: string) {
-  return check({ paths: [path], cwd: REPO_ROOT, root: REPO_ROOT, config: defaultConfig(REPO_ROOT), today: new Date('2026-11-01') });
+  return check({
+    paths: [path],
+    cwd: REPO_ROOT,
+    root: REPO_ROOT,
+    config: defaultConfig(REPO_ROOT),
+    today: new Date('2026-11-01'),
+  });
 }
 
 function errorOf(run: () => unknown): InputError {
@@ -140,9 +146,14 @@ describe('CloudFormation adapter', () => {
     const [statement] = key.policy;
     expect(statement!.principalRoles).toEqual(['template.yaml#Role']);
     expect(statement!.source.startLine).toBe(8);
-    expect(statement!.conditions[0]).toMatchObject({ operator: 'StringEqualsIgnoreCase', key: 'kms:RecipientAttestation:PCR0' });
+    expect(statement!.conditions[0]).toMatchObject({
+      operator: 'StringEqualsIgnoreCase',
+      key: 'kms:RecipientAttestation:PCR0',
+    });
     expect(statement!.conditions[0]!.values[0]!.source.startLine).toBe(13);
-    expect(fragment.edges.map((e) => `${e.kind} ${e.from} -> ${e.to}`)).toContain('uses template.yaml#Role -> template.yaml#Key');
+    expect(fragment.edges.map((e) => `${e.kind} ${e.from} -> ${e.to}`)).toContain(
+      'uses template.yaml#Role -> template.yaml#Key',
+    );
   });
 
   it('marks unset Encrypted as the AWS default, and snapshots as unknown', () => {
@@ -152,7 +163,10 @@ describe('CloudFormation adapter', () => {
       '  B: { Type: AWS::EC2::Volume, Properties: { SnapshotId: snap-1 } }',
     ].join('\n');
     const fragment = loadCfn(text);
-    expect(node<VolumeNode>(fragment, 'template.yaml#A')).toMatchObject({ encrypted: false, encryptionDefaulted: true });
+    expect(node<VolumeNode>(fragment, 'template.yaml#A')).toMatchObject({
+      encrypted: false,
+      encryptionDefaulted: true,
+    });
     expect(isUnknown(node<VolumeNode>(fragment, 'template.yaml#B').encrypted)).toBe(true);
   });
 
@@ -164,7 +178,9 @@ describe('CloudFormation adapter', () => {
     expect(badYaml.message).toMatch(/^invalid YAML/);
     expect(badYaml.message).not.toMatch(/\n/);
     const noReason = errorOf(() =>
-      loadCfn('Resources:\n  A:\n    Type: AWS::EC2::Volume\n    Metadata:\n      isolint:\n        suppress: [{ rule: encrypted-block-storage }]\n'),
+      loadCfn(
+        'Resources:\n  A:\n    Type: AWS::EC2::Volume\n    Metadata:\n      isolint:\n        suppress: [{ rule: encrypted-block-storage }]\n',
+      ),
     );
     expect(noReason.message).toMatch(/reason/);
     expect(noReason.place.line).toBe(6);
@@ -202,7 +218,8 @@ describe('Terraform adapter', () => {
     const directory = module({
       'main.tf': main,
       'network.tf': 'resource "aws_security_group" "web" {\n  name = "web"\n}\n',
-      'variables.tf': 'variable "tokens" {\n  default = "required"\n}\nvariable "enabled" {\n  default = false\n}\nlocals {\n  key = "ops-${var.tokens}"\n}\n',
+      'variables.tf':
+        'variable "tokens" {\n  default = "required"\n}\nvariable "enabled" {\n  default = false\n}\nlocals {\n  key = "ops-${var.tokens}"\n}\n',
     });
     const fragment = loadTf(directory, 'main.tf', main);
     const web = node<InstanceNode>(fragment, 'mod/aws_instance.web');
@@ -211,7 +228,9 @@ describe('Terraform adapter', () => {
     expect(web.source.startLine).toBe(1);
     expect(web.at.metadataTokens!.startLine).toBe(5);
     expect(fragment.nodes.find((n) => n.id === 'mod/aws_instance.gone')).toBeUndefined();
-    expect(fragment.edges.map((e) => `${e.kind} ${e.from} -> ${e.to}`)).toContain('attaches mod/aws_security_group.web -> mod/aws_instance.web');
+    expect(fragment.edges.map((e) => `${e.kind} ${e.from} -> ${e.to}`)).toContain(
+      'attaches mod/aws_security_group.web -> mod/aws_instance.web',
+    );
   });
 
   it('keeps variables without defaults, data sources and functions unknown', () => {
@@ -269,7 +288,10 @@ describe('Terraform plan adapter', () => {
             resources: [
               {
                 address: 'aws_volume_attachment.x',
-                expressions: { volume_id: { references: ['aws_ebs_volume.a.id', 'aws_ebs_volume.a'] }, instance_id: { references: ['aws_instance.i.id'] } },
+                expressions: {
+                  volume_id: { references: ['aws_ebs_volume.a.id', 'aws_ebs_volume.a'] },
+                  instance_id: { references: ['aws_instance.i.id'] },
+                },
               },
             ],
           },
@@ -284,7 +306,9 @@ describe('Terraform plan adapter', () => {
     const volume = node<VolumeNode>(fragment, 'plan.json#aws_ebs_volume.a');
     expect(isUnknown(volume.encrypted) && volume.encrypted.reason).toBe('known after apply');
     expect(volume.source.startLine).toBe(lineOf(text, '"type": "aws_ebs_volume"'));
-    expect(fragment.edges.map((e) => `${e.kind} ${e.from} -> ${e.to}`)).toEqual(['attaches plan.json#aws_ebs_volume.a -> plan.json#aws_instance.i']);
+    expect(fragment.edges.map((e) => `${e.kind} ${e.from} -> ${e.to}`)).toEqual([
+      'attaches plan.json#aws_ebs_volume.a -> plan.json#aws_instance.i',
+    ]);
   });
 });
 
@@ -320,11 +344,17 @@ describe('real-world-shaped AWS inputs', () => {
   });
 
   it('records inline suppressions (CloudFormation Metadata, HCL comments) with their reasons', async () => {
-    const cfn = (await scan('fixtures/rules/no-interactive-access/pass-cloudformation.yaml')).findings.filter((f) => f.ruleId === 'no-interactive-access');
+    const cfn = (await scan('fixtures/rules/no-interactive-access/pass-cloudformation.yaml')).findings.filter(
+      (f) => f.ruleId === 'no-interactive-access',
+    );
     expect(cfn.map((f) => [f.location.startLine, f.suppression?.kind, f.suppression?.reason])).toEqual([
       [22, 'inSource', 'break-glass bastion, closed by the on-call rotation'],
     ]);
-    const tf = (await scan('fixtures/rules/no-interactive-access/pass-terraform')).findings.filter((f) => f.ruleId === 'no-interactive-access');
-    expect(tf.map((f) => [f.location.startLine, f.suppression?.kind, f.suppression?.expires])).toEqual([[22, 'inSource', '2099-01-01']]);
+    const tf = (await scan('fixtures/rules/no-interactive-access/pass-terraform')).findings.filter(
+      (f) => f.ruleId === 'no-interactive-access',
+    );
+    expect(tf.map((f) => [f.location.startLine, f.suppression?.kind, f.suppression?.expires])).toEqual([
+      [22, 'inSource', '2099-01-01'],
+    ]);
   });
 });

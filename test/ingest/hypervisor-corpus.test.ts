@@ -23,15 +23,29 @@ describe('the hypervisor corpus', () => {
     expect(result.problems.filter((p) => p.level === 'error')).toEqual([]);
     const read = result.files.map((f) => f.file.split('/corpus/')[1]).sort();
     // Every libvirt, Xen and Kata file is claimed; the Terraform flavors belong to the Terraform adapter when it is present.
-    for (const name of ['libvirt/graphics-vnc.xml', 'libvirt/luks-disks.xml', 'libvirt/launch-security-tdx.xml', 'xen/xlexample.hvm', 'xen/xlexample.pvhlinux', 'kata/configuration-qemu.toml.in', 'kata/configuration-qemu-snp.toml.in']) {
+    for (const name of [
+      'libvirt/graphics-vnc.xml',
+      'libvirt/luks-disks.xml',
+      'libvirt/launch-security-tdx.xml',
+      'xen/xlexample.hvm',
+      'xen/xlexample.pvhlinux',
+      'kata/configuration-qemu.toml.in',
+      'kata/configuration-qemu-snp.toml.in',
+    ]) {
       expect(read).toContain(name);
     }
     expect(read.filter((name) => name.startsWith('libvirt/'))).toHaveLength(15);
   });
 
   it('reports a routable VNC listen, in the attribute or only in <listen>', () => {
-    expect(findingsIn('libvirt/graphics-vnc.xml')).toEqual(['encrypted-block-storage:unencrypted@17', 'no-interactive-access:networkListener@29']);
-    expect(findingsIn('libvirt/graphics-vnc-no-listen-attr.xml')).toEqual(['encrypted-block-storage:unencrypted@17', 'no-interactive-access:networkListener@29']);
+    expect(findingsIn('libvirt/graphics-vnc.xml')).toEqual([
+      'encrypted-block-storage:unencrypted@17',
+      'no-interactive-access:networkListener@29',
+    ]);
+    expect(findingsIn('libvirt/graphics-vnc-no-listen-attr.xml')).toEqual([
+      'encrypted-block-storage:unencrypted@17',
+      'no-interactive-access:networkListener@29',
+    ]);
   });
 
   it('accepts unix-socket and loopback listeners (VNC socket, SPICE on 127.0.0.1, telnet serial on 127.0.0.1)', () => {
@@ -54,7 +68,9 @@ describe('the hypervisor corpus', () => {
   it('accepts SEV and TDX policies that forbid debugging, and a user-mode NIC', () => {
     expect(findingsIn('libvirt/launch-security-sev.xml')).toEqual([]);
     expect(findingsIn('libvirt/launch-security-tdx.xml')).toEqual([]);
-    expect(findingsIn('libvirt/net-virtio.x86_64-latest.xml').filter((f) => f.startsWith('hypervisor-firewall'))).toEqual([]);
+    expect(
+      findingsIn('libvirt/net-virtio.x86_64-latest.xml').filter((f) => f.startsWith('hypervisor-firewall')),
+    ).toEqual([]);
   });
 
   it('judges the Xen examples: SDL is local, VNC is off when sdl=1 and vnc is not set', () => {
@@ -64,7 +80,10 @@ describe('the hypervisor corpus', () => {
   });
 
   it('reads the Terraform flavors: pinned with require on an even count passes, specs from a missing locals.tf stay unknown', () => {
-    const flavorNotes = (name: string) => result.findings.filter((f) => f.location.file.endsWith(name)).map((f) => `${f.ruleId}:${f.messageId}:${f.severity}@${f.location.startLine}`);
+    const flavorNotes = (name: string) =>
+      result.findings
+        .filter((f) => f.location.file.endsWith(name))
+        .map((f) => `${f.ruleId}:${f.messageId}:${f.severity}@${f.location.startLine}`);
     // p3: merge(local…, {"hw:cpu_thread_policy" = "require", "hw:cpu_policy" = "dedicated"}) with 24 vCPUs.
     expect(flavorNotes('nova/p3.24core-60ram-500edisk-pin-smt-flavor.tf')).toEqual([]);
     // c2: extra_specs = local.ostack_flavor_c2_extra_specs from a locals.tf outside the corpus: a note, never an error.

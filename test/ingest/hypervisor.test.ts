@@ -43,7 +43,9 @@ describe('libvirt domain XML', () => {
     expect(disk.source.startLine).toBe(6);
   });
   it('does not claim other XML and reports malformed XML on its line', () => {
-    expect(libvirtDomainAdapter.claims({ file: 'a.xml', absolutePath: '/a.xml', text: '<network><name>x</name></network>' })).toBe(false);
+    expect(
+      libvirtDomainAdapter.claims({ file: 'a.xml', absolutePath: '/a.xml', text: '<network><name>x</name></network>' }),
+    ).toBe(false);
     const error = failure(libvirtDomainAdapter, "<domain type='kvm'>\n  <name>x</nam>\n</domain>", 'bad.xml');
     expect(error.place.line).toBe(2);
     expect(error.format()).not.toMatch(/\n/);
@@ -52,13 +54,18 @@ describe('libvirt domain XML', () => {
 
 describe('Xen', () => {
   it('reads xl.cfg lists with positions and the host command line', () => {
-    const fragment = load(xlConfigAdapter, 'name = "a"\nmemory = 512\nmaxmem = 1024\ndisk = [\n  "phy:/dev/vg/a,raw,xvda,rw",\n  "/isos/x.iso,raw,hdc,r,devtype=cdrom",\n]\n', 'xen/a.cfg');
+    const fragment = load(
+      xlConfigAdapter,
+      'name = "a"\nmemory = 512\nmaxmem = 1024\ndisk = [\n  "phy:/dev/vg/a,raw,xvda,rw",\n  "/isos/x.iso,raw,hdc,r,devtype=cdrom",\n]\n',
+      'xen/a.cfg',
+    );
     const guest = fragment.nodes.find((n): n is InstanceNode => n.kind === 'instance')!;
     expect(guest.memoryMiB).toBe(1024);
     const disks = fragment.nodes.filter((n) => n.kind === 'volume');
     expect(disks).toHaveLength(1);
     expect(disks[0]!.source.startLine).toBe(5);
-    const host = load(xenGrubAdapter, 'GRUB_CMDLINE_XEN_DEFAULT="smt=0 sched-gran=core"\n', 'grub').nodes[0] as HostNode;
+    const host = load(xenGrubAdapter, 'GRUB_CMDLINE_XEN_DEFAULT="smt=0 sched-gran=core"\n', 'grub')
+      .nodes[0] as HostNode;
     expect(host.smt).toBe(false);
     expect(host.schedulingGranularity).toBe('core');
     expect(host.at.smt!.startColumn).toBe(27);
@@ -71,7 +78,10 @@ describe('Xen', () => {
 
 describe('nova.conf', () => {
   it('keeps unset ratios unknown and explicit ones on their line', () => {
-    const fragment = load(novaConfAdapter, '[DEFAULT]\nram_allocation_ratio = 1.0\n\n[libvirt]\nimages_type = lvm\nvolume_clear = none\n');
+    const fragment = load(
+      novaConfAdapter,
+      '[DEFAULT]\nram_allocation_ratio = 1.0\n\n[libvirt]\nimages_type = lvm\nvolume_clear = none\n',
+    );
     const host = fragment.nodes.find((n): n is HostNode => n.kind === 'host')!;
     expect(isUnknown(host.allocationRatios!.cpu)).toBe(true);
     expect(host.allocationRatios!.ram).toBe(1);
@@ -88,7 +98,11 @@ describe('nova.conf', () => {
 
 describe('Kata configuration.toml', () => {
   it('reads templates: @VAR@ values are unknown, literal ones keep their line', () => {
-    const fragment = load(kataConfigAdapter, '[hypervisor.qemu]\ndefault_vcpus = 1\ndefault_memory = @DEFMEMSZ@\nconfidential_guest = true\nenable_debug = @DEFENABLEDEBUG@\n', 'configuration.toml.in');
+    const fragment = load(
+      kataConfigAdapter,
+      '[hypervisor.qemu]\ndefault_vcpus = 1\ndefault_memory = @DEFMEMSZ@\nconfidential_guest = true\nenable_debug = @DEFENABLEDEBUG@\n',
+      'configuration.toml.in',
+    );
     const sandbox = fragment.nodes.find((n): n is InstanceNode => n.kind === 'instance')!;
     expect(sandbox.vcpus).toBe(1);
     expect(isUnknown(sandbox.memoryMiB)).toBe(true);

@@ -46,7 +46,10 @@ function allSpans(document: LocatedDocument): unknown[] {
 const json = (span: object | undefined) => (span ? JSON.parse(JSON.stringify(span)) : span);
 
 const cases: Array<[string, string]> = [
-  ['nested', JSON.stringify({ a: [1, { b: [[], {}, [{ c: 'x' }]] }], 'we/ird~key': { s: 'q"\\' }, empty: {} }, null, 2)],
+  [
+    'nested',
+    JSON.stringify({ a: [1, { b: [[], {}, [{ c: 'x' }]] }], 'we/ird~key': { s: 'q"\\' }, empty: {} }, null, 2),
+  ],
   ['compact', JSON.stringify({ hosts: [{ id: 'h1', cores: 8, list: [1, 2, 3] }, { id: 'h2' }], n: null })],
   ['CRLF and tabs', '{\r\n\t"a": {\r\n\t\t"b": [1,\r\n\t\t\t2]\r\n\t},\r\n\t"c": "d"\r\n}\r\n'],
   ['a byte-order mark', '\ufeff{"a": {"b": 1}}'],

@@ -33,8 +33,19 @@ describe('JSON with positions', () => {
     const text = '{\n  "hosts": [\n    { "id": "h1", "cores": 8 },\n    { "id": "h/2" }\n  ]\n}';
     const document = parseJson('f.json', text);
     const hosts = (document.value as { hosts: object[] }).hosts;
-    expect(document.spanOfKey(hosts[0]!, 'cores')).toMatchObject({ startLine: 3, startColumn: 19, endLine: 3, endColumn: 29, pointer: '/hosts/0/cores' });
-    expect(document.spanOfValue(hosts[1]!, 'id')).toMatchObject({ startLine: 4, startColumn: 13, endColumn: 18, pointer: '/hosts/1/id' });
+    expect(document.spanOfKey(hosts[0]!, 'cores')).toMatchObject({
+      startLine: 3,
+      startColumn: 19,
+      endLine: 3,
+      endColumn: 29,
+      pointer: '/hosts/0/cores',
+    });
+    expect(document.spanOfValue(hosts[1]!, 'id')).toMatchObject({
+      startLine: 4,
+      startColumn: 13,
+      endColumn: 18,
+      pointer: '/hosts/1/id',
+    });
     expect(document.spanOfKey(hosts, 1)).toMatchObject({ startLine: 4, startColumn: 5, pointer: '/hosts/1' });
     expect(document.pointerOf(hosts[1]!)).toBe('/hosts/1');
   });
@@ -83,12 +94,22 @@ describe('YAML with positions', () => {
     expect(documents.map((d) => d.value)).toEqual([{ a: 1 }, { b: [{ x: 'yes' }] }]);
     const second = documents[1]!;
     const item = (second.value as { b: object[] }).b[0]!;
-    expect(second.spanOfKey(item, 'x')).toMatchObject({ startLine: 4, startColumn: 5, endColumn: 11, pointer: '/b/0/x' });
+    expect(second.spanOfKey(item, 'x')).toMatchObject({
+      startLine: 4,
+      startColumn: 5,
+      endColumn: 11,
+      pointer: '/b/0/x',
+    });
   });
 
   it('refuses alias bombs before they expand', () => {
     const levels = ['a: &a ["x","x","x","x","x","x","x","x","x","x"]'];
-    for (let i = 1; i < 9; i++) levels.push(`${String.fromCharCode(97 + i)}: &${String.fromCharCode(97 + i)} [${Array(10).fill(`*${String.fromCharCode(96 + i)}`).join(',')}]`);
+    for (let i = 1; i < 9; i++)
+      levels.push(
+        `${String.fromCharCode(97 + i)}: &${String.fromCharCode(97 + i)} [${Array(10)
+          .fill(`*${String.fromCharCode(96 + i)}`)
+          .join(',')}]`,
+      );
     const error = errorOf(() => parseYaml('bomb.yaml', `${levels.join('\n')}\n`));
     expect(error.message).toMatch(/aliases expand to more than/);
     expect(error.place.line).toBeGreaterThan(1);
@@ -102,6 +123,8 @@ describe('YAML with positions', () => {
   });
 
   it('refuses duplicate keys', () => {
-    expect(errorOf(() => parseYaml('dup.yaml', 'a: 1\na: 2\n')).message).toMatch(/invalid YAML: Map keys must be unique/);
+    expect(errorOf(() => parseYaml('dup.yaml', 'a: 1\na: 2\n')).message).toMatch(
+      /invalid YAML: Map keys must be unique/,
+    );
   });
 });

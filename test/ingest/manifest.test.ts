@@ -13,7 +13,12 @@ describe('host manifest errors name the file, line and what is wrong', () => {
   it.each([
     ['unknown-property.yaml', 5, 5, 'invalid manifest: unknown property "memroy" (did you mean "memory"?)'],
     ['bad-yaml.yaml', 5, 1, 'invalid YAML:'],
-    ['bad-enum.yaml', 8, 13, 'invalid manifest: "wipe" must be one of "on-release", "crypto-erase", "none", not "never"'],
+    [
+      'bad-enum.yaml',
+      8,
+      13,
+      'invalid manifest: "wipe" must be one of "on-release", "crypto-erase", "none", not "never"',
+    ],
     ['bad-type.json', 6, 7, 'invalid manifest: "cores" must be a whole number, not the string "sixteen"'],
     ['bad-json.json', 5, 5, 'invalid JSON: expected "," between items'],
     ['bad-size.yaml', 4, 5, 'invalid manifest: "memory" is not valid ("12 gigs"): expected a memory size'],
@@ -30,10 +35,26 @@ describe('host manifest errors name the file, line and what is wrong', () => {
 
 describe('host manifest → graph', () => {
   it('keeps the line and column of every node and property', () => {
-    const text = ['apiVersion: isolint/v1', 'hosts:', '  - id: h1', '    cores: 8', '    instances:', '      - id: i1', '        vcpus: 4', ''].join('\n');
+    const text = [
+      'apiVersion: isolint/v1',
+      'hosts:',
+      '  - id: h1',
+      '    cores: 8',
+      '    instances:',
+      '      - id: i1',
+      '        vcpus: 4',
+      '',
+    ].join('\n');
     const fragment = manifestAdapter.load({ file: 'm.yaml', absolutePath: '/tmp/m.yaml', text });
     const host = fragment.nodes.find((n) => n.id === 'h1')!;
-    expect(host.source).toMatchObject({ file: 'm.yaml', startLine: 3, startColumn: 5, endLine: 3, endColumn: 11, pointer: '/hosts/0/id' });
+    expect(host.source).toMatchObject({
+      file: 'm.yaml',
+      startLine: 3,
+      startColumn: 5,
+      endLine: 3,
+      endColumn: 11,
+      pointer: '/hosts/0/id',
+    });
     expect(host.at.cores).toMatchObject({ startLine: 4, startColumn: 5, endColumn: 13 });
     const instance = fragment.nodes.find((n) => n.id === 'i1')!;
     expect(instance.at.vcpus).toMatchObject({ startLine: 7, startColumn: 9 });
@@ -41,22 +62,30 @@ describe('host manifest → graph', () => {
   });
 
   it('reads the same manifest from JSON with the same graph', () => {
-    const json = JSON.stringify({ apiVersion: 'isolint/v1', hosts: [{ id: 'h1', cores: 8, instances: [{ id: 'i1', vcpus: 4 }] }] }, null, 2);
+    const json = JSON.stringify(
+      { apiVersion: 'isolint/v1', hosts: [{ id: 'h1', cores: 8, instances: [{ id: 'i1', vcpus: 4 }] }] },
+      null,
+      2,
+    );
     const fragment = manifestAdapter.load({ file: 'm.json', absolutePath: '/tmp/m.json', text: json });
     expect(fragment.nodes.map((n) => `${n.kind}:${n.id}`)).toEqual(['host:h1', 'instance:i1']);
     expect(fragment.nodes[1]!.at.vcpus!.startLine).toBe(10);
   });
 
   it('leaves undeclared properties unknown rather than guessing', () => {
-    const text = 'apiVersion: isolint/v1\nhosts:\n  - id: h1\n    instances:\n      - id: i1\n        volumes:\n          - id: v1\n';
+    const text =
+      'apiVersion: isolint/v1\nhosts:\n  - id: h1\n    instances:\n      - id: i1\n        volumes:\n          - id: v1\n';
     const fragment = manifestAdapter.load({ file: 'm.yaml', absolutePath: '/tmp/m.yaml', text });
     const volume = fragment.nodes.find((n) => n.kind === 'volume') as { encrypted: unknown };
     expect(volume.encrypted).toEqual({ unknown: true, reason: 'not declared' });
   });
 
   it('treats __proto__ as plain data', () => {
-    const text = 'apiVersion: isolint/v1\nmetadata:\n  name: x\nhosts:\n  - id: h1\n    __proto__: { polluted: true }\n';
-    expect(() => manifestAdapter.load({ file: 'm.yaml', absolutePath: '/tmp/m.yaml', text })).toThrow(/unknown property "__proto__"/);
+    const text =
+      'apiVersion: isolint/v1\nmetadata:\n  name: x\nhosts:\n  - id: h1\n    __proto__: { polluted: true }\n';
+    expect(() => manifestAdapter.load({ file: 'm.yaml', absolutePath: '/tmp/m.yaml', text })).toThrow(
+      /unknown property "__proto__"/,
+    );
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   });
 

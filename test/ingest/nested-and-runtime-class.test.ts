@@ -16,7 +16,11 @@ describe('modprobe.d kvm nested option (HYPERVISOR-FACTS §4.3)', () => {
       ['kvm_intel', true, 2],
       ['kvm_amd', false, 3],
     ]);
-    const input = { file: 'etc/modprobe.d/kvm.conf', absolutePath: '/nonexistent/etc/modprobe.d/kvm.conf', text: 'options kvm_intel nested=1\n' };
+    const input = {
+      file: 'etc/modprobe.d/kvm.conf',
+      absolutePath: '/nonexistent/etc/modprobe.d/kvm.conf',
+      text: 'options kvm_intel nested=1\n',
+    };
     expect(modprobeAdapter.claims(input)).toBe(true);
     const host = modprobeAdapter.load(input).nodes[0] as HostNode;
     expect(host.id).toBe('kvm-host:etc/modprobe.d/kvm.conf');
@@ -26,7 +30,11 @@ describe('modprobe.d kvm nested option (HYPERVISOR-FACTS §4.3)', () => {
 
   it('refuses a nested value that is neither on nor off, in one line at its line', () => {
     try {
-      modprobeAdapter.load({ file: 'kvm.conf', absolutePath: '/nonexistent/kvm.conf', text: '\noptions kvm_intel nested=maybe\n' });
+      modprobeAdapter.load({
+        file: 'kvm.conf',
+        absolutePath: '/nonexistent/kvm.conf',
+        text: '\noptions kvm_intel nested=maybe\n',
+      });
       throw new Error('no error');
     } catch (error) {
       expect(error).toBeInstanceOf(InputError);
@@ -45,8 +53,17 @@ describe('Kubernetes RuntimeClass (HYPERVISOR-FACTS §5.3)', () => {
     expect(edges).toEqual([]);
     const pods = nodes[0] as ComponentNode;
     expect(nodes).toHaveLength(1);
-    expect(pods).toMatchObject({ kind: 'component', id: 'k8s/runtimeclass.yaml#RuntimeClass/kata-qemu', layer: 'container', label: 'RuntimeClass kata-qemu' });
-    expect(pods.runtimeClass).toEqual({ name: 'kata-qemu', handler: 'kata-qemu', configFile: 'configuration-qemu.toml' });
+    expect(pods).toMatchObject({
+      kind: 'component',
+      id: 'k8s/runtimeclass.yaml#RuntimeClass/kata-qemu',
+      layer: 'container',
+      label: 'RuntimeClass kata-qemu',
+    });
+    expect(pods.runtimeClass).toEqual({
+      name: 'kata-qemu',
+      handler: 'kata-qemu',
+      configFile: 'configuration-qemu.toml',
+    });
     expect(pods.at.handler!.startLine).toBe(5);
     expect(pods.source.startLine).toBe(4);
   });
@@ -58,33 +75,60 @@ describe('Kubernetes RuntimeClass (HYPERVISOR-FACTS §5.3)', () => {
     expect(kataConfigOfHandler('runc')).toBeUndefined();
     expect(kataConfigOfHandler('runsc')).toBeUndefined();
     const gvisor = text.replace(/kata-qemu/g, 'gvisor').replace('handler: gvisor', 'handler: runsc');
-    expect(runtimeClassAdapter.load({ file: 'rc.yaml', absolutePath: '/nonexistent/rc.yaml', text: gvisor })).toEqual({ nodes: [], edges: [] });
+    expect(runtimeClassAdapter.load({ file: 'rc.yaml', absolutePath: '/nonexistent/rc.yaml', text: gvisor })).toEqual({
+      nodes: [],
+      edges: [],
+    });
   });
   it('links a class to the sandbox its handler selects: findings on the config name the class', async () => {
     const directory = join(REPO_ROOT, 'fixtures/rules/no-interactive-access/trigger-kata-runtimeclass');
-    const result = await check({ paths: ['.'], cwd: directory, root: directory, config: defaultConfig(directory), onlyRules: ['no-interactive-access'] });
+    const result = await check({
+      paths: ['.'],
+      cwd: directory,
+      root: directory,
+      config: defaultConfig(directory),
+      onlyRules: ['no-interactive-access'],
+    });
     expect(result.problems).toEqual([]);
     const sandbox = result.graph.node('configuration-clh.toml#sandbox');
     expect(sandbox?.label).toBe('Kata sandbox VM (clh) of RuntimeClass kata-clh');
     expect(result.graph.runsOn('runtimeclass.yaml#RuntimeClass/kata-clh')?.id).toBe('configuration-clh.toml#sandbox');
     expect(result.findings).toHaveLength(1);
     expect(result.findings[0]!.message).toContain('RuntimeClass kata-clh');
-    expect(result.findings[0]!.related).toContainEqual(expect.objectContaining({ label: "RuntimeClass 'kata-clh'", span: expect.objectContaining({ file: 'runtimeclass.yaml', startLine: 6 }) }));
+    expect(result.findings[0]!.related).toContainEqual(
+      expect.objectContaining({
+        label: "RuntimeClass 'kata-clh'",
+        span: expect.objectContaining({ file: 'runtimeclass.yaml', startLine: 6 }),
+      }),
+    );
     const sarif = JSON.stringify(toSarif(result));
     expect(sarif).toContain('"relatedLocations"');
     expect(sarif).toContain("RuntimeClass 'kata-clh'");
   });
   it('notes a class whose Kata configuration is not in the scan on its handler line, and links nothing', async () => {
     const directory = join(REPO_ROOT, 'fixtures/rules/containers-inside-vm');
-    const result = await check({ paths: ['trigger-runtimeclass-without-config.yaml'], cwd: directory, root: directory, config: defaultConfig(directory) });
+    const result = await check({
+      paths: ['trigger-runtimeclass-without-config.yaml'],
+      cwd: directory,
+      root: directory,
+      config: defaultConfig(directory),
+    });
     expect(result.problems).toEqual([]);
-    expect(result.findings.map((f) => [f.ruleId, f.messageId, f.severity, f.location.startLine])).toEqual([['containers-inside-vm', 'noKataConfig', 'note', 7]]);
+    expect(result.findings.map((f) => [f.ruleId, f.messageId, f.severity, f.location.startLine])).toEqual([
+      ['containers-inside-vm', 'noKataConfig', 'note', 7],
+    ]);
     expect(result.findings[0]!.message).toBe(
       "Cannot tell which VM the pods of 'RuntimeClass kata-qemu-snp' get: handler 'kata-qemu-snp' selects configuration-qemu-snp.toml, and that file (or its .toml.in template) is not in the scan.",
     );
     expect(result.graph.runsOn('trigger-runtimeclass-without-config.yaml#RuntimeClass/kata-qemu-snp')).toBeUndefined();
   });
   it('refuses a RuntimeClass without a handler', () => {
-    expect(() => runtimeClassAdapter.load({ file: 'rc.yaml', absolutePath: '/nonexistent/rc.yaml', text: text.replace(/handler.*\n/, '') })).toThrow(InputError);
+    expect(() =>
+      runtimeClassAdapter.load({
+        file: 'rc.yaml',
+        absolutePath: '/nonexistent/rc.yaml',
+        text: text.replace(/handler.*\n/, ''),
+      }),
+    ).toThrow(InputError);
   });
 });

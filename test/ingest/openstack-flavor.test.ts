@@ -11,7 +11,8 @@ import type { InstanceNode } from '../../src/model/nodes.js';
 import { isUnknown } from '../../src/model/unknown.js';
 
 /** OpenStack flavors (HYPERVISOR-FACTS §2.1, §2.3) from Terraform .tf, plan JSON and Heat templates. */
-const flavors = (nodes: { kind: string }[]) => nodes.filter((n): n is InstanceNode => n.kind === 'instance' && 'flavor' in n);
+const flavors = (nodes: { kind: string }[]) =>
+  nodes.filter((n): n is InstanceNode => n.kind === 'instance' && 'flavor' in n);
 
 describe('Terraform openstack_compute_flavor_v2', () => {
   beforeAll(async () => {
@@ -50,7 +51,12 @@ resource "openstack_compute_flavor_v2" "nfv" {
     expect(shared!.vcpus).toBe(2);
     expect(shared!.memoryMiB).toBe(2048);
     expect(shared!.source.startLine).toBe(1);
-    expect(pinned!.flavor).toEqual({ cpuPolicy: 'dedicated', cpuThreadPolicy: 'isolate', memoryEncryption: true, memoryPageSize: '1GB' });
+    expect(pinned!.flavor).toEqual({
+      cpuPolicy: 'dedicated',
+      cpuThreadPolicy: 'isolate',
+      memoryEncryption: true,
+      memoryPageSize: '1GB',
+    });
     expect(pinned!.at.cpuPolicy!.startLine).toBe(12);
     expect(pinned!.at.cpuThreadPolicy!.startLine).toBe(13);
     expect(pinned!.at.memoryEncryption!.startLine).toBe(14);
@@ -84,14 +90,23 @@ resource "openstack_compute_flavor_v2" "b" {
         format_version: '1.2',
         planned_values: {
           root_module: {
-            resources: [{ address: 'openstack_compute_flavor_v2.f', mode: 'managed', type: 'openstack_compute_flavor_v2', values: { ram: 512, vcpus: 1, extra_specs: { 'hw:cpu_policy': 'dedicated' } } }],
+            resources: [
+              {
+                address: 'openstack_compute_flavor_v2.f',
+                mode: 'managed',
+                type: 'openstack_compute_flavor_v2',
+                values: { ram: 512, vcpus: 1, extra_specs: { 'hw:cpu_policy': 'dedicated' } },
+              },
+            ],
           },
         },
       },
       null,
       2,
     );
-    const [flavor] = flavors(terraformPlanAdapter.load({ file: 'plan.json', absolutePath: '/nonexistent/plan.json', text: plan }).nodes);
+    const [flavor] = flavors(
+      terraformPlanAdapter.load({ file: 'plan.json', absolutePath: '/nonexistent/plan.json', text: plan }).nodes,
+    );
     expect(flavor!.flavor!.cpuPolicy).toBe('dedicated');
     expect(flavor!.flavor!.cpuThreadPolicy).toBe('prefer');
     expect(flavor!.at.cpuPolicy!.startLine).toBe(14);
@@ -128,12 +143,18 @@ resources:
     expect(nfv!.flavor).toMatchObject({ cpuPolicy: 'dedicated', cpuThreadPolicy: 'require', memoryEncryption: false });
     expect(nfv!.at.cpuThreadPolicy!.startLine).toBe(12);
     expect(isUnknown(computed!.flavor!.cpuPolicy)).toBe(true);
-    expect(heatTemplateAdapter.claims({ ...input, text: 'AWSTemplateFormatVersion: 2010-09-09\nResources: {}\n' })).toBe(false);
+    expect(
+      heatTemplateAdapter.claims({ ...input, text: 'AWSTemplateFormatVersion: 2010-09-09\nResources: {}\n' }),
+    ).toBe(false);
   });
 
   it('refuses a template whose resources are not a map, in one line', () => {
     try {
-      heatTemplateAdapter.load({ file: 'bad.yaml', absolutePath: '/nonexistent/bad.yaml', text: 'heat_template_version: 2018-08-31\nresources: [a, b]\n' });
+      heatTemplateAdapter.load({
+        file: 'bad.yaml',
+        absolutePath: '/nonexistent/bad.yaml',
+        text: 'heat_template_version: 2018-08-31\nresources: [a, b]\n',
+      });
       throw new Error('no error');
     } catch (error) {
       expect(error).toBeInstanceOf(InputError);

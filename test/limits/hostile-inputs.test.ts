@@ -30,7 +30,12 @@ function errorOf(action: () => unknown): InputError {
 /** `levels` anchors, each a list of `width` aliases of the one before: width^levels nodes once expanded. */
 function aliasBomb(levels: number, width: number, indent = ''): string {
   const lines = [`${indent}l0: &l0 [${Array(width).fill('"lol"').join(', ')}]`];
-  for (let i = 1; i < levels; i++) lines.push(`${indent}l${i}: &l${i} [${Array(width).fill(`*l${i - 1}`).join(', ')}]`);
+  for (let i = 1; i < levels; i++)
+    lines.push(
+      `${indent}l${i}: &l${i} [${Array(width)
+        .fill(`*l${i - 1}`)
+        .join(', ')}]`,
+    );
   return `${lines.join('\n')}\n`;
 }
 
@@ -63,10 +68,18 @@ describe('YAML aliases and merge keys', () => {
   it('bounds merge-key explosions like any alias bomb', () => {
     const lines = ['m0: &m0 { k0: 0, k1: 1, k2: 2, k3: 3, k4: 4, k5: 5, k6: 6, k7: 7, k8: 8, k9: 9 }'];
     for (let i = 1; i < 10; i++) {
-      lines.push(`m${i}: &m${i}`, `  <<: [${Array(10).fill(`*m${i - 1}`).join(', ')}]`, `  own${i}: ${i}`);
+      lines.push(
+        `m${i}: &m${i}`,
+        `  <<: [${Array(10)
+          .fill(`*m${i - 1}`)
+          .join(', ')}]`,
+        `  own${i}: ${i}`,
+      );
     }
     const started = performance.now();
-    expect(errorOf(() => parseYaml('merge-bomb.yaml', `${lines.join('\n')}\n`)).message).toMatch(/aliases expand to more than/);
+    expect(errorOf(() => parseYaml('merge-bomb.yaml', `${lines.join('\n')}\n`)).message).toMatch(
+      /aliases expand to more than/,
+    );
     expect(performance.now() - started).toBeLessThan(5000);
   });
 
@@ -74,7 +87,6 @@ describe('YAML aliases and merge keys', () => {
     const [document] = parseYaml('reuse.yaml', 'a: &x { k: 1 }\nb: *x\nc: *x\n');
     expect(document!.value).toEqual({ a: { k: 1 }, b: { k: 1 }, c: { k: 1 } });
   });
-
 });
 
 describe('deep nesting fails cleanly', () => {
@@ -98,9 +110,18 @@ describe('deep nesting fails cleanly', () => {
   });
 
   it.each([
-    ['manifest.json', `{"apiVersion": "isolint/v1", "metadata": {"name": "x"}, "x": ${'['.repeat(deep)}${']'.repeat(deep)}}`],
-    ['template.json', `{"AWSTemplateFormatVersion": "2010-09-09", "Resources": {"A": {"Type": "AWS::EC2::Instance", "Properties": {"Tags": ${'['.repeat(deep)}${']'.repeat(deep)}}}}}`],
-    ['plan.json', `{"format_version": "1.2", "terraform_version": "1.9.0", "planned_values": ${'{"a":'.repeat(deep)}1${'}'.repeat(deep)}}`],
+    [
+      'manifest.json',
+      `{"apiVersion": "isolint/v1", "metadata": {"name": "x"}, "x": ${'['.repeat(deep)}${']'.repeat(deep)}}`,
+    ],
+    [
+      'template.json',
+      `{"AWSTemplateFormatVersion": "2010-09-09", "Resources": {"A": {"Type": "AWS::EC2::Instance", "Properties": {"Tags": ${'['.repeat(deep)}${']'.repeat(deep)}}}}}`,
+    ],
+    [
+      'plan.json',
+      `{"format_version": "1.2", "terraform_version": "1.9.0", "planned_values": ${'{"a":'.repeat(deep)}1${'}'.repeat(deep)}}`,
+    ],
     ['domain.xml', `<domain type="kvm"><name>x</name>${'<a>'.repeat(deep)}${'</a>'.repeat(deep)}</domain>`],
     ['main.tf', `resource "aws_instance" "a" {\n  tags = ${'['.repeat(deep)}${']'.repeat(deep)}\n}\n`],
     ['main.tf', `resource "aws_instance" "a" {\n  tags = ${'{a = '.repeat(5000)}1${'}'.repeat(5000)}\n}\n`],
@@ -116,11 +137,19 @@ describe('deep nesting fails cleanly', () => {
 
 describe('prototype keys are plain data', () => {
   const before = Object.getOwnPropertyNames(Object.prototype).sort();
-  const pollutedAfter = () => (({}) as Record<string, unknown>).polluted !== undefined || Object.getOwnPropertyNames(Object.prototype).sort().join() !== before.join();
+  const pollutedAfter = () =>
+    (({}) as Record<string, unknown>).polluted !== undefined ||
+    Object.getOwnPropertyNames(Object.prototype).sort().join() !== before.join();
 
   it.each([
-    ['YAML', () => parseYaml('p.yaml', '__proto__: { polluted: 1 }\nconstructor: { prototype: { polluted: 1 } }\n')[0]!.value],
-    ['JSON', () => parseJson('p.json', '{"__proto__": {"polluted": 1}, "constructor": {"prototype": {"polluted": 1}}}').value],
+    [
+      'YAML',
+      () => parseYaml('p.yaml', '__proto__: { polluted: 1 }\nconstructor: { prototype: { polluted: 1 } }\n')[0]!.value,
+    ],
+    [
+      'JSON',
+      () => parseJson('p.json', '{"__proto__": {"polluted": 1}, "constructor": {"prototype": {"polluted": 1}}}').value,
+    ],
   ])('%s keeps __proto__ and constructor as own keys', (_format, parse) => {
     const value = parse() as Record<string, unknown>;
     expect(Object.keys(value)).toEqual(['__proto__', 'constructor']);
@@ -129,29 +158,44 @@ describe('prototype keys are plain data', () => {
   });
 
   it.each([
-    ['manifest.yaml', `${MANIFEST_HEAD}hosts:\n  - id: constructor\n  - id: __proto__\n  - id: toString\n    hypervisor: { id: hasOwnProperty }\n`],
-    ['template.yaml', [
-      'AWSTemplateFormatVersion: "2010-09-09"',
-      'Parameters:',
-      '  __proto__: { Type: String, Default: x }',
-      'Mappings:',
-      '  M: { constructor: { valueOf: 1 } }',
-      'Conditions:',
-      '  toString: !Equals [!Ref __proto__, x]',
-      'Resources:',
-      '  constructor:',
-      '    Type: AWS::EC2::Instance',
-      '    Condition: toString',
-      '    Properties:',
-      '      ImageId: !FindInMap [M, constructor, valueOf]',
-      '      KeyName: !Ref hasOwnProperty',
-      '      SubnetId: !GetAtt valueOf.Arn',
-      '      UserData: !Sub "${__proto__}${constructor}${toString}"',
-      '',
-    ].join('\n')],
-    ['main.tf', 'locals {\n  __proto__ = { polluted = 1 }\n  constructor = local.__proto__\n}\nresource "aws_instance" "constructor" {\n  tags = { __proto__ = "x", constructor = local.constructor, toString = var.valueOf }\n}\n'],
-    ['plan.json', '{"format_version": "1.2", "terraform_version": "1.9.0", "planned_values": {"root_module": {"resources": [{"address": "aws_instance.__proto__", "mode": "managed", "type": "aws_instance", "name": "__proto__", "values": {"__proto__": {"polluted": 1}, "tags": {"constructor": "x"}}}]}}}'],
-    ['domain.xml', '<domain type="kvm"><name>__proto__</name><uuid>constructor</uuid><devices><disk type="file" device="disk"><source file="/x"/><target dev="toString"/></disk></devices></domain>'],
+    [
+      'manifest.yaml',
+      `${MANIFEST_HEAD}hosts:\n  - id: constructor\n  - id: __proto__\n  - id: toString\n    hypervisor: { id: hasOwnProperty }\n`,
+    ],
+    [
+      'template.yaml',
+      [
+        'AWSTemplateFormatVersion: "2010-09-09"',
+        'Parameters:',
+        '  __proto__: { Type: String, Default: x }',
+        'Mappings:',
+        '  M: { constructor: { valueOf: 1 } }',
+        'Conditions:',
+        '  toString: !Equals [!Ref __proto__, x]',
+        'Resources:',
+        '  constructor:',
+        '    Type: AWS::EC2::Instance',
+        '    Condition: toString',
+        '    Properties:',
+        '      ImageId: !FindInMap [M, constructor, valueOf]',
+        '      KeyName: !Ref hasOwnProperty',
+        '      SubnetId: !GetAtt valueOf.Arn',
+        '      UserData: !Sub "${__proto__}${constructor}${toString}"',
+        '',
+      ].join('\n'),
+    ],
+    [
+      'main.tf',
+      'locals {\n  __proto__ = { polluted = 1 }\n  constructor = local.__proto__\n}\nresource "aws_instance" "constructor" {\n  tags = { __proto__ = "x", constructor = local.constructor, toString = var.valueOf }\n}\n',
+    ],
+    [
+      'plan.json',
+      '{"format_version": "1.2", "terraform_version": "1.9.0", "planned_values": {"root_module": {"resources": [{"address": "aws_instance.__proto__", "mode": "managed", "type": "aws_instance", "name": "__proto__", "values": {"__proto__": {"polluted": 1}, "tags": {"constructor": "x"}}}]}}}',
+    ],
+    [
+      'domain.xml',
+      '<domain type="kvm"><name>__proto__</name><uuid>constructor</uuid><devices><disk type="file" device="disk"><source file="/x"/><target dev="toString"/></disk></devices></domain>',
+    ],
     ['nova.conf', '[DEFAULT]\n__proto__ = 1\nconstructor = 2\n[libvirt]\ntoString = x\n'],
     ['configuration.toml', '[hypervisor.qemu]\n__proto__ = "x"\nconstructor = 1\n[__proto__]\nvalueOf = true\n'],
     ['sshd_config', '__proto__ yes\nconstructor no\nPasswordAuthentication no\n'],
@@ -212,7 +256,10 @@ describe('reference cycles end', () => {
 
   it('Terraform: a long chain of locals does not overflow the stack', async () => {
     const chain = Array.from({ length: 20_000 }, (_, i) => `  l${i} = local.l${i + 1}`).join('\n');
-    const result = await run('main.tf', `locals {\n${chain}\n  l20000 = 1\n}\nresource "aws_instance" "a" {\n  count = local.l0\n}\n`);
+    const result = await run(
+      'main.tf',
+      `locals {\n${chain}\n  l20000 = 1\n}\nresource "aws_instance" "a" {\n  count = local.l0\n}\n`,
+    );
     expect(['loaded', 'rejected']).toContain(result.outcome);
   });
 

@@ -4,7 +4,17 @@
  * not at all, even when the run is killed mid-write.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  truncateSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import ts from 'typescript';
@@ -20,7 +30,13 @@ afterAll(() => rmSync(work, { recursive: true, force: true }));
 const MANIFEST = 'apiVersion: isolint/v1\nmetadata:\n  name: scan\nhosts:\n  - id: h1\n';
 
 async function scan(directory: string) {
-  return check({ paths: [directory], cwd: directory, root: directory, config: defaultConfig(directory), measureImages: false });
+  return check({
+    paths: [directory],
+    cwd: directory,
+    root: directory,
+    config: defaultConfig(directory),
+    measureImages: false,
+  });
 }
 
 describe('directory scans', () => {
@@ -52,7 +68,11 @@ describe('directory scans', () => {
     const result = await scan(root);
     expect(result.files.map((f) => f.file)).toEqual(['hosts.yaml']);
     expect(result.problems).toEqual([
-      expect.objectContaining({ file: 'huge.json', level: 'error', message: `file is 64 MiB, over the ${MAX_INPUT_BYTES / 1048576} MiB limit for inputs (raise it with --max-file-size or maxFileSizeMiB in .isolint.yaml)` }),
+      expect.objectContaining({
+        file: 'huge.json',
+        level: 'error',
+        message: `file is 64 MiB, over the ${MAX_INPUT_BYTES / 1048576} MiB limit for inputs (raise it with --max-file-size or maxFileSizeMiB in .isolint.yaml)`,
+      }),
     ]);
   });
 
@@ -65,7 +85,9 @@ describe('directory scans', () => {
     const { code, stdout } = await runIsolint(['check', huge, '--format', 'json'], { cwd: root });
     expect(code).toBe(2);
     const problems = JSON.parse(stdout).problems as Array<{ message: string }>;
-    expect(problems.map((p) => p.message)).toEqual(['file is 128 MiB, over the 64 MiB limit for inputs (raise it with --max-file-size or maxFileSizeMiB in .isolint.yaml)']);
+    expect(problems.map((p) => p.message)).toEqual([
+      'file is 128 MiB, over the 64 MiB limit for inputs (raise it with --max-file-size or maxFileSizeMiB in .isolint.yaml)',
+    ]);
   });
 
   it('reads a file over the default cap when --max-file-size or the config raises it', async () => {
@@ -113,9 +135,17 @@ describe('outputs', () => {
     // The CLI's writer, compiled on the fly (type-stripped) so a child process can run it and be killed.
     const compiled = join(work, 'compiled');
     mkdirSync(compiled);
-    for (const [from, to] of [['src/cli/output.ts', 'output.js'], ['src/errors.ts', 'errors.js']] as const) {
+    for (const [from, to] of [
+      ['src/cli/output.ts', 'output.js'],
+      ['src/errors.ts', 'errors.js'],
+    ] as const) {
       const source = readFileSync(join(REPO_ROOT, from), 'utf8').replace("'../errors.js'", "'./errors.js'");
-      writeFileSync(join(compiled, to), ts.transpileModule(source, { compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 } }).outputText);
+      writeFileSync(
+        join(compiled, to),
+        ts.transpileModule(source, {
+          compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 },
+        }).outputText,
+      );
     }
     const child = join(compiled, 'write-big.mjs');
     const size = 64 * 1048576;
@@ -135,7 +165,8 @@ describe('outputs', () => {
       await new Promise<void>((resolve) => process_.stdout.once('data', () => resolve()));
       // Kill as soon as the temporary file shows up (the write is under way), or after a short wait.
       const deadline = Date.now() + 2000;
-      while (Date.now() < deadline && !readdirSync(work).some((n) => n.endsWith('.tmp'))) await new Promise((r) => setTimeout(r, 1));
+      while (Date.now() < deadline && !readdirSync(work).some((n) => n.endsWith('.tmp')))
+        await new Promise((r) => setTimeout(r, 1));
       process_.kill('SIGKILL');
       await new Promise((resolve) => process_.once('exit', resolve));
       const text = readFileSync(target, 'utf8');

@@ -33,7 +33,15 @@ beforeAll(async () => {
   if (existsSync(CHROMIUM)) {
     browser = await chromium.launch({
       executablePath: CHROMIUM,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
     });
   }
 });
@@ -53,8 +61,18 @@ describe('the graph picture', () => {
   });
 
   it('draws channels from the initiator', () => {
-    expect(picture.arrows).toContainEqual({ from: 'host-b/controller', to: 'control-plane', label: 'https', kind: 'channel' });
-    expect(picture.arrows).toContainEqual({ from: 'control-plane', to: 'host-a/controller', label: 'https', kind: 'channel' });
+    expect(picture.arrows).toContainEqual({
+      from: 'host-b/controller',
+      to: 'control-plane',
+      label: 'https',
+      kind: 'channel',
+    });
+    expect(picture.arrows).toContainEqual({
+      from: 'control-plane',
+      to: 'host-a/controller',
+      label: 'https',
+      kind: 'channel',
+    });
   });
 
   it('writes DOT with a cluster per container', () => {
@@ -99,7 +117,11 @@ describe('the graph picture', () => {
     await page.addScriptTag({ path: require.resolve('mermaid/dist/mermaid.min.js') });
     const text = toMermaid(picture);
     const svg = await page.evaluate(async (source) => {
-      const mermaid = (globalThis as unknown as { mermaid: { initialize(o: object): void; render(id: string, text: string): Promise<{ svg: string }> } }).mermaid;
+      const mermaid = (
+        globalThis as unknown as {
+          mermaid: { initialize(o: object): void; render(id: string, text: string): Promise<{ svg: string }> };
+        }
+      ).mermaid;
       mermaid.initialize({ startOnLoad: false, securityLevel: 'strict' });
       return (await mermaid.render('isolint-graph', source)).svg;
     }, text);
@@ -143,10 +165,17 @@ describe('parts with several owners', () => {
         '',
       ].join('\n'),
     );
-    const shared = buildPicture(await check({ paths: [directory], cwd: REPO_ROOT, root: REPO_ROOT, config: defaultConfig(REPO_ROOT) }));
+    const shared = buildPicture(
+      await check({ paths: [directory], cwd: REPO_ROOT, root: REPO_ROOT, config: defaultConfig(REPO_ROOT) }),
+    );
     const all = flatten(shared.roots);
     const byName = (suffix: string) => all.find((node) => node.id.endsWith(`#${suffix}`))!;
-    const [app, template, group, onlyMine] = [byName('App'), byName('AppTemplate'), byName('AppGroup'), byName('OnlyMine')];
+    const [app, template, group, onlyMine] = [
+      byName('App'),
+      byName('AppTemplate'),
+      byName('AppGroup'),
+      byName('OnlyMine'),
+    ];
     // The shared group is in neither owner; the one only the instance uses stays inside it.
     expect(app.children.map((node) => node.id)).not.toContain(group.id);
     expect(template.children.map((node) => node.id)).not.toContain(group.id);

@@ -127,7 +127,9 @@ describe('SARIF output', () => {
     chmodSync(binary, 0o755); // npm does not always keep the executable bit
     const work = mkdtempSync(join(tmpdir(), 'isolint-sarif-'));
     // Turn on GH1001–GH1018, which are off by default even with --rule-kind Ghas (SARIF.md §0.5).
-    execFileSync(binary, ['export-validation-config', join(work, 'default.xml')], { env: { ...process.env, DOTNET_CLI_TELEMETRY_OPTOUT: '1' } });
+    execFileSync(binary, ['export-validation-config', join(work, 'default.xml')], {
+      env: { ...process.env, DOTNET_CLI_TELEMETRY_OPTOUT: '1' },
+    });
     const config = readFileSync(join(work, 'default.xml'), 'utf8').replace(
       /(<Properties Key="GH\d+\.[^"]+">\s*<Property Key="RuleEnabled" Value=")Default/g,
       '$1Error',
@@ -140,7 +142,20 @@ describe('SARIF output', () => {
       writeFileSync(join(work, name), JSON.stringify(log));
       execFileSync(
         binary,
-        ['validate', join(work, name), '--rule-kind', 'Sarif;Ghas', '--level', 'Error;Warning;Note', '--config', join(work, 'github.xml'), '-o', join(work, `${name}.out`), '--log', 'ForceOverwrite'],
+        [
+          'validate',
+          join(work, name),
+          '--rule-kind',
+          'Sarif;Ghas',
+          '--level',
+          'Error;Warning;Note',
+          '--config',
+          join(work, 'github.xml'),
+          '-o',
+          join(work, `${name}.out`),
+          '--log',
+          'ForceOverwrite',
+        ],
         { env: { ...process.env, DOTNET_CLI_TELEMETRY_OPTOUT: '1' }, stdio: 'pipe' },
       );
       const report = JSON.parse(readFileSync(join(work, `${name}.out`), 'utf8')) as SarifLog;
@@ -162,7 +177,9 @@ describe('SARIF output', () => {
     const notifications = run.invocations[0]!.toolExecutionNotifications;
     expect(notifications).toHaveLength(1);
     expect(notifications[0]).toMatchObject({ level: 'error', descriptor: { id: 'input-error' } });
-    expect(notifications[0].locations[0].physicalLocation.artifactLocation.uri).toBe('fixtures/manifest/invalid/unknown-property.yaml');
+    expect(notifications[0].locations[0].physicalLocation.artifactLocation.uri).toBe(
+      'fixtures/manifest/invalid/unknown-property.yaml',
+    );
     expect(run.results.length).toBeGreaterThan(0);
   });
 });

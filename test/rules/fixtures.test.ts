@@ -24,7 +24,9 @@ interface Expected {
 
 function filesUnder(path: string): string[] {
   if (!statSync(path).isDirectory()) return [path];
-  return readdirSync(path).sort().flatMap((name) => filesUnder(join(path, name)));
+  return readdirSync(path)
+    .sort()
+    .flatMap((name) => filesUnder(join(path, name)));
 }
 
 function expectations(path: string): Expected[] {
@@ -37,7 +39,11 @@ function expectations(path: string): Expected[] {
         const match = /(?:#|\/\/|;|<!--)\s*expect:\s*([\w\-, ]+)/.exec(content);
         if (!match) return;
         // An XML comment's closing `-->` is not part of the ids.
-        for (const id of match[1]!.replace(/\s*-+\s*$/, '').split(',').map((s) => s.trim()).filter(Boolean)) {
+        for (const id of match[1]!
+          .replace(/\s*-+\s*$/, '')
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean)) {
           expected.push({ file: relative(REPO_ROOT, file).split('\\').join('/'), line: index + 1, messageId: id });
         }
       });
@@ -45,7 +51,8 @@ function expectations(path: string): Expected[] {
   return expected;
 }
 
-const order = (a: Expected, b: Expected) => a.file.localeCompare(b.file) || a.line - b.line || a.messageId.localeCompare(b.messageId);
+const order = (a: Expected, b: Expected) =>
+  a.file.localeCompare(b.file) || a.line - b.line || a.messageId.localeCompare(b.messageId);
 
 for (const rule of builtinRules) {
   describe(`rule ${rule.id}`, () => {

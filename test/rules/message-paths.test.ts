@@ -13,8 +13,18 @@ import { REPO_ROOT, SHARED } from '../helpers.js';
  */
 
 async function messagesOf(path: string, root: string): Promise<string[]> {
-  const result = await check({ paths: [path], cwd: root, root, config: defaultConfig(root), today: new Date('2026-11-01'), measureImages: false });
-  return result.findings.flatMap((finding) => [finding.message, ...finding.related.map((related) => related.label ?? '')]);
+  const result = await check({
+    paths: [path],
+    cwd: root,
+    root,
+    config: defaultConfig(root),
+    today: new Date('2026-11-01'),
+    measureImages: false,
+  });
+  return result.findings.flatMap((finding) => [
+    finding.message,
+    ...finding.related.map((related) => related.label ?? ''),
+  ]);
 }
 
 /** An id qualified by its file (`<file>#<logical id>`), as adapters build them: never a name for people. */
@@ -26,7 +36,9 @@ function leaks(messages: string[], paths: string[]): string[] {
 
 describe('finding messages name elements without paths', () => {
   const entries = readdirSync(join(REPO_ROOT, 'fixtures', 'rules')).flatMap((rule) =>
-    readdirSync(join(REPO_ROOT, 'fixtures', 'rules', rule)).map((name) => join(REPO_ROOT, 'fixtures', 'rules', rule, name)),
+    readdirSync(join(REPO_ROOT, 'fixtures', 'rules', rule)).map((name) =>
+      join(REPO_ROOT, 'fixtures', 'rules', rule, name),
+    ),
   );
 
   it('fixtures: no absolute path or scan root in any message', async () => {

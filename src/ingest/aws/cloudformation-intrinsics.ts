@@ -26,12 +26,34 @@ export function cloudFormationTag(tag: string, value: unknown): unknown {
 }
 
 const INTRINSIC_TAGS = new Set([
-  'GetAtt', 'Sub', 'If', 'Join', 'Select', 'FindInMap', 'ImportValue', 'Base64', 'Equals', 'Not', 'And', 'Or',
-  'GetAZs', 'Cidr', 'Split', 'Length', 'ToJsonString', 'Transform',
+  'GetAtt',
+  'Sub',
+  'If',
+  'Join',
+  'Select',
+  'FindInMap',
+  'ImportValue',
+  'Base64',
+  'Equals',
+  'Not',
+  'And',
+  'Or',
+  'GetAZs',
+  'Cidr',
+  'Split',
+  'Length',
+  'ToJsonString',
+  'Transform',
 ]);
 
 const PSEUDO_PARAMETERS = new Set([
-  'AWS::AccountId', 'AWS::NotificationARNs', 'AWS::Partition', 'AWS::Region', 'AWS::StackId', 'AWS::StackName', 'AWS::URLSuffix',
+  'AWS::AccountId',
+  'AWS::NotificationARNs',
+  'AWS::Partition',
+  'AWS::Region',
+  'AWS::StackId',
+  'AWS::StackName',
+  'AWS::URLSuffix',
 ]);
 
 const MAX_RESOLVE_DEPTH = 64;
@@ -83,7 +105,9 @@ export class IntrinsicResolver {
         return this.if(argument, depth);
       case 'Fn::Base64': {
         const text = this.resolve(argument, depth + 1);
-        return typeof text === 'string' ? Buffer.from(text, 'utf8').toString('base64') : asUnknown(text, 'Fn::Base64 of an unresolved value');
+        return typeof text === 'string'
+          ? Buffer.from(text, 'utf8').toString('base64')
+          : asUnknown(text, 'Fn::Base64 of an unresolved value');
       }
       case 'Fn::Equals':
       case 'Fn::Not':
@@ -180,7 +204,8 @@ export class IntrinsicResolver {
   private getAtt(argument: unknown, depth: number): unknown {
     const parts = typeof argument === 'string' ? argument.split('.') : Array.isArray(argument) ? argument : [];
     const [resource, ...attribute] = parts.map((part) => this.resolve(part, depth + 1));
-    if (typeof resource !== 'string' || !Object.hasOwn(this.template.resources, resource)) return unknown('Fn::GetAtt of a resource the template does not declare');
+    if (typeof resource !== 'string' || !Object.hasOwn(this.template.resources, resource))
+      return unknown('Fn::GetAtt of a resource the template does not declare');
     const name = attribute.every((a) => typeof a === 'string') ? attribute.join('.') : undefined;
     return reference(resource, name);
   }
@@ -232,7 +257,8 @@ export class IntrinsicResolver {
     if (!Array.isArray(argument) || argument.length !== 2) return unknown('malformed Fn::Split');
     const delimiter = this.resolve(argument[0], depth + 1);
     const text = this.resolve(argument[1], depth + 1);
-    if (typeof delimiter !== 'string' || typeof text !== 'string') return asUnknown(text, 'Fn::Split of an unresolved value');
+    if (typeof delimiter !== 'string' || typeof text !== 'string')
+      return asUnknown(text, 'Fn::Split of an unresolved value');
     return text.split(delimiter);
   }
 
@@ -255,7 +281,8 @@ export class IntrinsicResolver {
   }
 
   private if(argument: unknown, depth: number): unknown {
-    if (!Array.isArray(argument) || argument.length !== 3 || typeof argument[0] !== 'string') return unknown('malformed Fn::If');
+    if (!Array.isArray(argument) || argument.length !== 3 || typeof argument[0] !== 'string')
+      return unknown('malformed Fn::If');
     const condition = this.condition(argument[0]);
     if (typeof condition === 'boolean') return this.resolve(argument[condition ? 1 : 2], depth + 1);
     const whenTrue = this.resolve(argument[1], depth + 1);

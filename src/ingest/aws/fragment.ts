@@ -28,7 +28,8 @@ export class Spans {
   /** The property's line when the container has it, else `fallback` (the resource's type line). */
   key(container: unknown, key: string | number, fallback: SourceSpan): SourceSpan {
     if (!container || typeof container !== 'object' || !this.document.locates(container)) return fallback;
-    if (typeof key === 'number') return Array.isArray(container) && key < container.length ? this.document.spanOfKey(container, key) : fallback;
+    if (typeof key === 'number')
+      return Array.isArray(container) && key < container.length ? this.document.spanOfKey(container, key) : fallback;
     return this.document.hasKey(container, key) ? this.document.spanOfKey(container, key) : fallback;
   }
 
@@ -39,7 +40,9 @@ export class Spans {
   }
 
   of(container: unknown, fallback: SourceSpan): SourceSpan {
-    return container && typeof container === 'object' && this.document.locates(container) ? this.document.spanOf(container) : fallback;
+    return container && typeof container === 'object' && this.document.locates(container)
+      ? this.document.spanOf(container)
+      : fallback;
   }
 }
 
@@ -66,7 +69,19 @@ export class AwsFragment extends FragmentBuilder {
 /** What a CloudFormation or Terraform resource says about an EC2 instance, launch template or configuration. */
 export type Ec2InstanceParts = Pick<
   InstanceNode,
-  'id' | 'label' | 'awsKind' | 'instanceType' | 'metadataTokens' | 'metadataEndpoint' | 'enclaveEnabled' | 'keyName' | 'tenancy' | 'cloudInit' | 'source' | 'at' | 'suppressions'
+  | 'id'
+  | 'label'
+  | 'awsKind'
+  | 'instanceType'
+  | 'metadataTokens'
+  | 'metadataEndpoint'
+  | 'enclaveEnabled'
+  | 'keyName'
+  | 'tenancy'
+  | 'cloudInit'
+  | 'source'
+  | 'at'
+  | 'suppressions'
 >;
 
 /** The instance node both AWS formats build: capacity comes from the instance type (src/model/ec2-instance-types.ts). */
@@ -161,7 +176,9 @@ export function readPolicy(document: unknown, context: PolicyContext): Maybe<Pol
   const list = toList(statementValue);
   list.forEach((raw, index) => {
     const statement = resolve(raw);
-    const statementSpan = Array.isArray(statementValue) ? spans.key(statementValue, index, fallback) : spans.key(policy, 'Statement', fallback);
+    const statementSpan = Array.isArray(statementValue)
+      ? spans.key(statementValue, index, fallback)
+      : spans.key(policy, 'Statement', fallback);
     if (!isRecord(statement)) {
       statements.push({
         effect: unknown('statement cannot be read'),
@@ -194,7 +211,8 @@ export function readPolicy(document: unknown, context: PolicyContext): Maybe<Pol
           else principals.push(`${type}:${String(toText(resolve(item)) ?? '')}`);
         }
       }
-    } else if (principal !== undefined) principals.push(isUnknown(principal) ? principal : unknown('principal cannot be read'));
+    } else if (principal !== undefined)
+      principals.push(isUnknown(principal) ? principal : unknown('principal cannot be read'));
     const actions = toList(resolve(statement.Action)).map((a) => {
       const text = toText(resolve(a));
       return text === undefined ? unknown('empty action') : text;
@@ -207,20 +225,35 @@ export function readPolicy(document: unknown, context: PolicyContext): Maybe<Pol
         const keys = resolve(rawKeys);
         const operatorSpan = spans.key(conditionBlock, operator, conditionSpan);
         if (!isRecord(keys)) {
-          conditions.push({ operator, key: '?', values: [{ value: unknown('condition cannot be read'), source: operatorSpan }], source: operatorSpan, operatorSource: operatorSpan });
+          conditions.push({
+            operator,
+            key: '?',
+            values: [{ value: unknown('condition cannot be read'), source: operatorSpan }],
+            source: operatorSpan,
+            operatorSource: operatorSpan,
+          });
           continue;
         }
         for (const [key, rawValues] of Object.entries(keys)) {
           const keySpan = spans.key(keys, key, operatorSpan);
           const resolvedValues = resolve(rawValues);
           const values = Array.isArray(resolvedValues)
-            ? resolvedValues.map((v, i) => ({ value: textOrUnknown(resolve(v)), source: spans.value(resolvedValues, i, keySpan) }))
+            ? resolvedValues.map((v, i) => ({
+                value: textOrUnknown(resolve(v)),
+                source: spans.value(resolvedValues, i, keySpan),
+              }))
             : [{ value: textOrUnknown(resolvedValues), source: spans.value(keys, key, keySpan) }];
           conditions.push({ operator, key, values, source: keySpan, operatorSource: operatorSpan });
         }
       }
     } else if (isUnknown(conditionBlock)) {
-      conditions.push({ operator: '?', key: '?', values: [{ value: conditionBlock, source: conditionSpan }], source: conditionSpan, operatorSource: conditionSpan });
+      conditions.push({
+        operator: '?',
+        key: '?',
+        values: [{ value: conditionBlock, source: conditionSpan }],
+        source: conditionSpan,
+        operatorSource: conditionSpan,
+      });
     }
     statements.push({
       effect: effect === undefined ? unknown('no Effect') : effect,
@@ -278,11 +311,14 @@ export class CommentSuppressions {
         const start = content.indexOf('isolint-suppress');
         const parsed = /^([a-z0-9-]+)(?:\s+expires=(\d{4}-\d{2}-\d{2}))?\s*:\s*(.*)$/.exec(comment[1]!.trim());
         if (!parsed || !parsed[3]!.trim()) {
-          throw new InputError('a suppression comment needs a rule id and a reason: "isolint-suppress <rule-id>: <reason>"', {
-            file,
-            line,
-            column: start + 1,
-          });
+          throw new InputError(
+            'a suppression comment needs a rule id and a reason: "isolint-suppress <rule-id>: <reason>"',
+            {
+              file,
+              line,
+              column: start + 1,
+            },
+          );
         }
         this.found.push({
           line,
@@ -314,4 +350,3 @@ export class CommentSuppressions {
     return applying.length ? applying.map(({ suppression }) => suppression) : NO_SUPPRESSIONS;
   }
 }
-

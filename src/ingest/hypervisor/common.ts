@@ -1,5 +1,11 @@
 import { InputError } from '../../errors.js';
-import { NO_SPANS, NO_SUPPRESSIONS, type AccessEdge, type AccessMethod, type PrincipalNode } from '../../model/nodes.js';
+import {
+  NO_SPANS,
+  NO_SUPPRESSIONS,
+  type AccessEdge,
+  type AccessMethod,
+  type PrincipalNode,
+} from '../../model/nodes.js';
 import type { LineIndex, SourceSpan } from '../../model/source.js';
 import { unknown, type Maybe } from '../../model/unknown.js';
 
@@ -14,15 +20,40 @@ export const NETWORK_PRINCIPAL = 'network';
 export const HOST_OPERATOR = 'host-operator';
 
 export function networkPrincipal(source: SourceSpan): PrincipalNode {
-  return { kind: 'principal', id: NETWORK_PRINCIPAL, principalKind: 'network', mfa: false, shared: true, source, at: NO_SPANS, suppressions: NO_SUPPRESSIONS };
+  return {
+    kind: 'principal',
+    id: NETWORK_PRINCIPAL,
+    principalKind: 'network',
+    mfa: false,
+    shared: true,
+    source,
+    at: NO_SPANS,
+    suppressions: NO_SUPPRESSIONS,
+  };
 }
 
 export function hostOperatorPrincipal(source: SourceSpan): PrincipalNode {
-  return { kind: 'principal', id: HOST_OPERATOR, principalKind: 'operator', mfa: unknown('a shell on the host'), shared: true, source, at: NO_SPANS, suppressions: NO_SUPPRESSIONS };
+  return {
+    kind: 'principal',
+    id: HOST_OPERATOR,
+    principalKind: 'operator',
+    mfa: unknown('a shell on the host'),
+    shared: true,
+    source,
+    at: NO_SPANS,
+    suppressions: NO_SUPPRESSIONS,
+  };
 }
 
 /** An access edge from a built-in principal to a guest or host: a listener or console path. */
-export function accessEdge(from: string, to: string, method: AccessMethod, source: SourceSpan, authenticated: Maybe<boolean>, address?: string): AccessEdge {
+export function accessEdge(
+  from: string,
+  to: string,
+  method: AccessMethod,
+  source: SourceSpan,
+  authenticated: Maybe<boolean>,
+  address?: string,
+): AccessEdge {
   return {
     kind: 'access',
     from,
@@ -43,8 +74,17 @@ export function accessEdge(from: string, to: string, method: AccessMethod, sourc
  * ::, a routable address, a hostname, a libvirt network) reaches beyond the host.
  */
 export function isLoopback(address: string): boolean {
-  const a = address.trim().replace(/^\[|\]$/g, '').toLowerCase();
-  return /^127\.\d+\.\d+\.\d+$/.test(a) || a === '::1' || a === 'localhost' || a === '0:0:0:0:0:0:0:1' || a === '::ffff:127.0.0.1';
+  const a = address
+    .trim()
+    .replace(/^\[|\]$/g, '')
+    .toLowerCase();
+  return (
+    /^127\.\d+\.\d+\.\d+$/.test(a) ||
+    a === '::1' ||
+    a === 'localhost' ||
+    a === '0:0:0:0:0:0:0:1' ||
+    a === '::ffff:127.0.0.1'
+  );
 }
 
 /** Templating that leaves a value to be filled in later: Kata's `@VAR@`, Jinja/Helm `{{ }}`, `${VAR}`. */
@@ -60,11 +100,20 @@ export function placeholderUnknown(placeholder: string) {
 
 /** libvirt's size units (HYPERVISOR-FACTS §1.2: unit defaults to KiB; KB/MB/GB are powers of 10). */
 const BYTES_PER_UNIT: Record<string, number> = {
-  b: 1, bytes: 1,
-  kb: 1e3, k: 1024, kib: 1024,
-  mb: 1e6, m: 1024 ** 2, mib: 1024 ** 2,
-  gb: 1e9, g: 1024 ** 3, gib: 1024 ** 3,
-  tb: 1e12, t: 1024 ** 4, tib: 1024 ** 4,
+  b: 1,
+  bytes: 1,
+  kb: 1e3,
+  k: 1024,
+  kib: 1024,
+  mb: 1e6,
+  m: 1024 ** 2,
+  mib: 1024 ** 2,
+  gb: 1e9,
+  g: 1024 ** 3,
+  gib: 1024 ** 3,
+  tb: 1e12,
+  t: 1024 ** 4,
+  tib: 1024 ** 4,
 };
 
 /** A libvirt `<memory unit=…>` value in MiB, or undefined for an unknown unit. */

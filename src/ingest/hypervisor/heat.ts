@@ -22,13 +22,22 @@ export const heatTemplateAdapter: Adapter = {
     for (const document of parseYaml(input.file, input.text)) {
       const template = document.value;
       if (template === null || template === undefined) continue;
-      if (!isRecord(template)) throw new InputError('a Heat template must be a map with heat_template_version and resources', { file: input.file, line: 1, column: 1 });
+      if (!isRecord(template))
+        throw new InputError('a Heat template must be a map with heat_template_version and resources', {
+          file: input.file,
+          line: 1,
+          column: 1,
+        });
       const resources = template.resources;
       if (resources === undefined || resources === null) continue;
       const spans = new Spans(document);
       if (!isRecord(resources)) {
         const span = spans.key(template, 'resources', document.spanOf(template));
-        throw new InputError('resources must be a map of resource names to resources', { file: input.file, line: span.startLine, column: span.startColumn });
+        throw new InputError('resources must be a map of resource names to resources', {
+          file: input.file,
+          line: span.startLine,
+          column: span.startColumn,
+        });
       }
       const comments = new CommentSuppressions(input.file, input.text, document.lines);
       for (const [name, resource] of Object.entries(resources)) {
@@ -54,9 +63,34 @@ export const heatTemplateAdapter: Adapter = {
 
 /** HOT intrinsic functions (heat/engine/hot/functions.py names): a one-key map with one of these is computed. */
 const INTRINSICS = new Set([
-  'get_param', 'get_attr', 'get_resource', 'get_file', 'str_replace', 'str_replace_strict', 'str_replace_vstrict', 'list_join',
-  'repeat', 'digest', 'resource_facade', 'str_split', 'map_merge', 'map_replace', 'yaql', 'if', 'equals', 'not', 'and', 'or',
-  'contains', 'filter', 'make_url', 'list_concat', 'list_concat_unique', 'Fn::GetAtt', 'Fn::Select', 'Ref',
+  'get_param',
+  'get_attr',
+  'get_resource',
+  'get_file',
+  'str_replace',
+  'str_replace_strict',
+  'str_replace_vstrict',
+  'list_join',
+  'repeat',
+  'digest',
+  'resource_facade',
+  'str_split',
+  'map_merge',
+  'map_replace',
+  'yaql',
+  'if',
+  'equals',
+  'not',
+  'and',
+  'or',
+  'contains',
+  'filter',
+  'make_url',
+  'list_concat',
+  'list_concat_unique',
+  'Fn::GetAtt',
+  'Fn::Select',
+  'Ref',
 ]);
 
 function heatValue(value: unknown): unknown {

@@ -12,4 +12,14 @@ import { modprobeAdapter } from './modprobe.js';
 import { runtimeClassAdapter } from './runtime-class.js';
 
 /** Self-run hypervisor formats (HYPERVISOR-FACTS.md), in the order they claim files. */
-export const hypervisorAdapters: readonly Adapter[] = [libvirtDomainAdapter, libvirtHostAdapter, xlConfigAdapter, xenGrubAdapter, novaConfAdapter, heatTemplateAdapter, kataConfigAdapter, modprobeAdapter, runtimeClassAdapter];
+export const hypervisorAdapters: readonly Adapter[] = [
+  libvirtDomainAdapter,
+  libvirtHostAdapter,
+  xlConfigAdapter,
+  xenGrubAdapter,
+  novaConfAdapter,
+  heatTemplateAdapter,
+  kataConfigAdapter,
+  modprobeAdapter,
+  runtimeClassAdapter,
+];

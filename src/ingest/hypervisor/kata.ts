@@ -3,7 +3,14 @@ import { NO_SUPPRESSIONS } from '../../model/nodes.js';
 import { LineIndex, type SourceSpan } from '../../model/source.js';
 import { NOT_DECLARED, unknown, type Maybe } from '../../model/unknown.js';
 import type { Adapter, AdapterInput } from '../adapter.js';
-import { accessEdge, HOST_OPERATOR, hostOperatorPrincipal, inputError, placeholderIn, placeholderUnknown } from './common.js';
+import {
+  accessEdge,
+  HOST_OPERATOR,
+  hostOperatorPrincipal,
+  inputError,
+  placeholderIn,
+  placeholderUnknown,
+} from './common.js';
 
 /**
  * Kata Containers' `configuration.toml` (HYPERVISOR-FACTS §5): the VM every pod of a runtime class gets.
@@ -37,7 +44,8 @@ function readToml(file: string, text: string): Map<string, TomlValue> {
       continue;
     }
     const pair = /^\s*([A-Za-z0-9_\-."@]+)\s*=\s*(.*)$/.exec(line);
-    if (!pair) throw inputError(`expected "[table]" or "key = value", found "${line.trim().slice(0, 40)}"`, file, index + 1, 1);
+    if (!pair)
+      throw inputError(`expected "[table]" or "key = value", found "${line.trim().slice(0, 40)}"`, file, index + 1, 1);
     const key = `${table ? `${table}.` : ''}${pair[1]!.replace(/"/g, '')}`;
     let body = pair[2]!;
     const span = lines.span(file, start, start + line.length);
@@ -97,7 +105,12 @@ class KataReader {
 
   private find(suffix: string, table: 'hypervisor' | 'agent' | 'runtime'): TomlValue | undefined {
     for (const [key, value] of this.values) {
-      if (key.startsWith(`${table}.`) && key.endsWith(`.${suffix}`) && key.split('.').length === (table === 'runtime' ? 2 : 3)) return value;
+      if (
+        key.startsWith(`${table}.`) &&
+        key.endsWith(`.${suffix}`) &&
+        key.split('.').length === (table === 'runtime' ? 2 : 3)
+      )
+        return value;
       if (table === 'runtime' && key === `runtime.${suffix}`) return value;
     }
     return undefined;

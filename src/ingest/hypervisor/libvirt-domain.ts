@@ -13,7 +13,15 @@ import { NO_SPANS, NO_SUPPRESSIONS } from '../../model/nodes.js';
 import type { SourceSpan } from '../../model/source.js';
 import { NOT_DECLARED, unknown, type Maybe } from '../../model/unknown.js';
 import type { Adapter, AdapterInput } from '../adapter.js';
-import { accessEdge, isLoopback, libvirtSizeInMiB, networkPrincipal, NETWORK_PRINCIPAL, placeholderIn, placeholderUnknown } from './common.js';
+import {
+  accessEdge,
+  isLoopback,
+  libvirtSizeInMiB,
+  networkPrincipal,
+  NETWORK_PRINCIPAL,
+  placeholderIn,
+  placeholderUnknown,
+} from './common.js';
 import { configBoolean } from './key-value.js';
 import { hostContextForDomain, type LibvirtHostContext } from './libvirt-host.js';
 import { attribute, attributeSpan, child, children, elementSpan, parseXml, rootElementName, textOf } from './xml.js';
@@ -34,7 +42,9 @@ export const libvirtDomainAdapter: Adapter = {
 };
 
 /** Wiping released blocks belongs to the management layer, not to the domain (HYPERVISOR-FACTS §1.4). */
-const WIPE_NOT_IN_DOMAIN = unknown('libvirt domain XML has no wipe-on-release setting; the storage or management layer (Nova volume_clear) decides');
+const WIPE_NOT_IN_DOMAIN = unknown(
+  'libvirt domain XML has no wipe-on-release setting; the storage or management layer (Nova volume_clear) decides',
+);
 
 /** Interface types whose traffic crosses a host bridge or tap that nwfilter can filter (§1.5). */
 const FILTERABLE_INTERFACES = new Set(['network', 'bridge', 'ethernet', 'direct']);
@@ -89,13 +99,22 @@ class DomainReader {
     if (shared.length > 0) instance.sharedMemory = shared;
     this.nodes.push(instance);
     if (this.host) {
-      this.edges.push({ kind: 'runsOn', from: this.id, to: this.host.hostId, source: instance.source, at: NO_SPANS, suppressions: NO_SUPPRESSIONS, weak: true });
+      this.edges.push({
+        kind: 'runsOn',
+        from: this.id,
+        to: this.host.hostId,
+        source: instance.source,
+        at: NO_SPANS,
+        suppressions: NO_SUPPRESSIONS,
+        weak: true,
+      });
     }
     if (devices) {
       for (const disk of children(devices, 'disk')) this.disk(disk, instance);
       children(devices, 'interface').forEach((element, index) => this.nic(element, index));
       for (const graphics of children(devices, 'graphics')) this.graphics(graphics);
-      for (const kind of ['serial', 'console'] as const) children(devices, kind).forEach((element) => this.characterDevice(element));
+      for (const kind of ['serial', 'console'] as const)
+        children(devices, kind).forEach((element) => this.characterDevice(element));
     }
     if (this.edges.some((edge) => edge.kind === 'access' && edge.from === NETWORK_PRINCIPAL)) {
       this.nodes.push(networkPrincipal(instance.source));
@@ -145,7 +164,10 @@ class DomainReader {
     const mode = attribute(cpu, 'mode');
     if (mode !== 'host-passthrough' && mode !== 'maximum') return undefined;
     const value: Maybe<boolean> =
-      offered ?? unknown(`<cpu mode='${mode}'> passes VMX/SVM through only when the host's kvm_intel/kvm_amd module has nested enabled, which the scan does not show`);
+      offered ??
+      unknown(
+        `<cpu mode='${mode}'> passes VMX/SVM through only when the host's kvm_intel/kvm_amd module has nested enabled, which the scan does not show`,
+      );
     return { value, source: this.span(cpu) };
   }
 
@@ -156,7 +178,9 @@ class DomainReader {
   private declaredPlatform(): boolean {
     const metadata = child(this.root, 'metadata');
     if (!metadata) return false;
-    return children(metadata).some((entry) => entry.localName === 'platform' && configBoolean(textOf(entry) ?? '') === true);
+    return children(metadata).some(
+      (entry) => entry.localName === 'platform' && configBoolean(textOf(entry) ?? '') === true,
+    );
   }
 
   private number(element: Element | undefined): Maybe<number> | undefined {
@@ -231,7 +255,10 @@ class DomainReader {
     if ((device === 'cdrom' || device === 'floppy') && readonly) return;
     const source = child(disk, 'source');
     const backing =
-      attribute(source, 'file') ?? attribute(source, 'dev') ?? attribute(source, 'dir') ?? attribute(source, 'name') ??
+      attribute(source, 'file') ??
+      attribute(source, 'dev') ??
+      attribute(source, 'dir') ??
+      attribute(source, 'name') ??
       (attribute(source, 'pool') ? `${attribute(source, 'pool')}/${attribute(source, 'volume') ?? ''}` : undefined);
     const target = attribute(child(disk, 'target'), 'dev') ?? backing ?? String(disk.lineNumber);
     const encryption = (source && child(source, 'encryption')) ?? child(disk, 'encryption');
@@ -261,7 +288,14 @@ class DomainReader {
     const shareable = child(disk, 'shareable');
     if (shareable) at.shareable = this.span(shareable);
     this.nodes.push(volume);
-    this.edges.push({ kind: 'attaches', from: volume.id, to: this.id, source: volume.source, at: NO_SPANS, suppressions: NO_SUPPRESSIONS });
+    this.edges.push({
+      kind: 'attaches',
+      from: volume.id,
+      to: this.id,
+      source: volume.source,
+      at: NO_SPANS,
+      suppressions: NO_SUPPRESSIONS,
+    });
   }
 
   private nic(element: Element, index: number): void {
@@ -283,7 +317,14 @@ class DomainReader {
     }
     // type='user' (SLIRP) is NAT inside the QEMU process: nothing reaches the guest unless forwarded.
     this.nodes.push(nic);
-    this.edges.push({ kind: 'attaches', from: nic.id, to: this.id, source: nic.source, at: NO_SPANS, suppressions: NO_SUPPRESSIONS });
+    this.edges.push({
+      kind: 'attaches',
+      from: nic.id,
+      to: this.id,
+      source: nic.source,
+      at: NO_SPANS,
+      suppressions: NO_SUPPRESSIONS,
+    });
   }
 
   /**
@@ -331,13 +372,22 @@ class DomainReader {
     }
     const placeholder = placeholderIn(address);
     if (!placeholder && isLoopback(address)) return;
-    const globalPassword = type === 'vnc' ? qemu?.scalar('vnc_password') : type === 'spice' ? qemu?.scalar('spice_password') : undefined;
+    const globalPassword =
+      type === 'vnc' ? qemu?.scalar('vnc_password') : type === 'spice' ? qemu?.scalar('spice_password') : undefined;
     const sasl = type === 'vnc' && configBoolean(qemu?.scalar('vnc_sasl')) === true;
     const authenticated: Maybe<boolean> = Boolean(passwd) || Boolean(globalPassword) || sasl;
-    const edge: AccessEdge = accessEdge(NETWORK_PRINCIPAL, this.id, type as AccessMethod, where, authenticated, address);
+    const edge: AccessEdge = accessEdge(
+      NETWORK_PRINCIPAL,
+      this.id,
+      type as AccessMethod,
+      where,
+      authenticated,
+      address,
+    );
     // A templated address cannot be judged: the rule says so in a note.
     if (placeholder) edge.undecided = placeholderUnknown(placeholder).reason;
-    else if (networkListen !== undefined) edge.undecided = `it listens on an address of libvirt network '${networkListen}', whose definition is not in the scan`;
+    else if (networkListen !== undefined)
+      edge.undecided = `it listens on an address of libvirt network '${networkListen}', whose definition is not in the scan`;
     this.edges.push(edge);
   }
 
@@ -358,8 +408,21 @@ class DomainReader {
       if (host !== undefined && isLoopback(host)) continue;
       const address = `${host ?? '0.0.0.0'}:${attribute(source, 'service') ?? '?'}`;
       const method: AccessMethod = protocol === 'telnet' ? 'telnet' : 'serial-console';
-      const tls = attribute(element, 'tls') === 'yes' || protocol === 'telnets' || protocol === 'tls' || configBoolean(this.host?.qemu?.scalar('chardev_tls')) === true;
-      this.edges.push(accessEdge(NETWORK_PRINCIPAL, this.id, method, this.span(source), tls ? unknown('TLS without client certificates authenticates no one') : false, address));
+      const tls =
+        attribute(element, 'tls') === 'yes' ||
+        protocol === 'telnets' ||
+        protocol === 'tls' ||
+        configBoolean(this.host?.qemu?.scalar('chardev_tls')) === true;
+      this.edges.push(
+        accessEdge(
+          NETWORK_PRINCIPAL,
+          this.id,
+          method,
+          this.span(source),
+          tls ? unknown('TLS without client certificates authenticates no one') : false,
+          address,
+        ),
+      );
       return;
     }
   }

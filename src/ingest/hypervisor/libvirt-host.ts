@@ -41,7 +41,10 @@ const cache = new Map<string, { stamp: string; context: LibvirtHostContext | und
  * The host context of a file: its daemon files and capabilities, read once per directory and version.
  * `displayDirectory` names the host in findings; `absoluteDirectory` is where the files are read.
  */
-export function libvirtHostContext(displayDirectory: string, absoluteDirectory: string): LibvirtHostContext | undefined {
+export function libvirtHostContext(
+  displayDirectory: string,
+  absoluteDirectory: string,
+): LibvirtHostContext | undefined {
   const stamps = HOST_FILES.map((name) => {
     try {
       const stats = statSync(join(absoluteDirectory, name));
@@ -62,9 +65,13 @@ export function libvirtHostContext(displayDirectory: string, absoluteDirectory: 
     context = { hostId: `libvirt-host:${displayDirectory}`, primaryFile: display(present[0]!) };
     if (modprobe) context.modprobe = modprobe;
     if (present.includes('qemu.conf')) context.qemu = parseKeyValueConfig(display('qemu.conf'), read('qemu.conf'));
-    if (present.includes('libvirtd.conf')) context.libvirtd = parseKeyValueConfig(display('libvirtd.conf'), read('libvirtd.conf'));
+    if (present.includes('libvirtd.conf'))
+      context.libvirtd = parseKeyValueConfig(display('libvirtd.conf'), read('libvirtd.conf'));
     if (present.includes(CAPABILITIES_FILE)) {
-      context.capabilities = { root: parseXml(display(CAPABILITIES_FILE), read(CAPABILITIES_FILE)), file: display(CAPABILITIES_FILE) };
+      context.capabilities = {
+        root: parseXml(display(CAPABILITIES_FILE), read(CAPABILITIES_FILE)),
+        file: display(CAPABILITIES_FILE),
+      };
     }
   }
   cache.set(absoluteDirectory, { stamp, context });
@@ -121,7 +128,9 @@ export function libvirtHostNode(context: LibvirtHostContext): HostNode {
     countHyperthreads: true,
     memoryMiB,
     // Scrubbing on KVM is the kernel's (init_on_free=1), not in libvirt's files (NITRO-FACTS §9).
-    memoryScrubbing: unknown('KVM hosts scrub freed memory only with the kernel option init_on_free=1, which libvirt files do not show'),
+    memoryScrubbing: unknown(
+      'KVM hosts scrub freed memory only with the kernel option init_on_free=1, which libvirt files do not show',
+    ),
     rootOfTrust: NOT_DECLARED,
     controllerBoot: NOT_DECLARED,
     shared: true,
@@ -144,13 +153,26 @@ function libvirtdAccess(context: LibvirtHostContext): AccessEdge[] {
   if (auth !== 'none') return [];
   const address = conf.scalar('listen_addr') ?? '0.0.0.0';
   const span = conf.spanOf('auth_tcp') ?? conf.spanOf('listen_tcp')!;
-  return [accessEdge(NETWORK_PRINCIPAL, context.hostId, 'console', span, false, `${address}:${conf.scalar('tcp_port') ?? '16509'}`)];
+  return [
+    accessEdge(
+      NETWORK_PRINCIPAL,
+      context.hostId,
+      'console',
+      span,
+      false,
+      `${address}:${conf.scalar('tcp_port') ?? '16509'}`,
+    ),
+  ];
 }
 
 function isLibvirtDaemonFile({ file, text }: AdapterInput): boolean {
   const name = basename(file);
   if (name === 'qemu.conf' || name === 'libvirtd.conf') return true;
-  return /^\s*(vnc_listen|spice_listen|vnc_tls|spice_tls|listen_tcp|listen_tls|auth_tcp|auth_unix_rw|unix_sock_group)\s*=/m.test(text) && !/^\s*\[/m.test(text);
+  return (
+    /^\s*(vnc_listen|spice_listen|vnc_tls|spice_tls|listen_tcp|listen_tls|auth_tcp|auth_unix_rw|unix_sock_group)\s*=/m.test(
+      text,
+    ) && !/^\s*\[/m.test(text)
+  );
 }
 
 /** qemu.conf, libvirtd.conf and `virsh capabilities` dumps: the libvirt host of their directory. */
@@ -173,8 +195,10 @@ export const libvirtHostAdapter: Adapter = {
     if (!context) {
       // A daemon file under another name: a host of its own.
       context = { hostId: `libvirt-host:${input.file}`, primaryFile: input.file };
-      if (/\.xml$/i.test(input.file)) context.capabilities = { root: parseXml(input.file, input.text), file: input.file };
-      else if (/^\s*(listen_tcp|listen_tls|auth_tcp)\s*=/m.test(input.text)) context.libvirtd = parseKeyValueConfig(input.file, input.text);
+      if (/\.xml$/i.test(input.file))
+        context.capabilities = { root: parseXml(input.file, input.text), file: input.file };
+      else if (/^\s*(listen_tcp|listen_tls|auth_tcp)\s*=/m.test(input.text))
+        context.libvirtd = parseKeyValueConfig(input.file, input.text);
       else context.qemu = parseKeyValueConfig(input.file, input.text);
     }
     const host = libvirtHostNode(context);

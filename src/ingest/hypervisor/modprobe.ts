@@ -40,7 +40,11 @@ export function kvmNestedSettings(file: string, text: string): KvmNestedSetting[
       throw inputError(`kvm_${match[1]} nested=${value.slice(0, 20)} is not 1/Y or 0/N`, file, line, column);
     }
     const end = match.index + match[0].length;
-    found.push({ offered, module: `kvm_${match[1]}`, source: lines.span(file, match.index + match[0].search(/\S/), end) });
+    found.push({
+      offered,
+      module: `kvm_${match[1]}`,
+      source: lines.span(file, match.index + match[0].search(/\S/), end),
+    });
   }
   return found;
 }
@@ -54,13 +58,22 @@ export function setsKvmNested(text: string): boolean {
  * The `nested` setting of a host directory: `modprobe.d/*.conf` in it, or beside it when the directory is an
  * /etc/libvirt (then /etc/modprobe.d). Undefined when no modprobe directory is there.
  */
-export function modprobeOfHostDirectory(displayDirectory: string, absoluteDirectory: string): { setting?: KvmNestedSetting; stamp: string } | undefined {
+export function modprobeOfHostDirectory(
+  displayDirectory: string,
+  absoluteDirectory: string,
+): { setting?: KvmNestedSetting; stamp: string } | undefined {
   const candidates = [[join(absoluteDirectory, 'modprobe.d'), posix.join(displayDirectory, 'modprobe.d')]];
-  if (basename(absoluteDirectory) === 'libvirt') candidates.push([join(dirname(absoluteDirectory), 'modprobe.d'), posix.join(posix.dirname(displayDirectory), 'modprobe.d')]);
+  if (basename(absoluteDirectory) === 'libvirt')
+    candidates.push([
+      join(dirname(absoluteDirectory), 'modprobe.d'),
+      posix.join(posix.dirname(displayDirectory), 'modprobe.d'),
+    ]);
   for (const [absolute, display] of candidates) {
     let names: string[];
     try {
-      names = readdirSync(absolute).filter((name) => name.endsWith('.conf')).sort();
+      names = readdirSync(absolute)
+        .filter((name) => name.endsWith('.conf'))
+        .sort();
     } catch {
       continue;
     }
@@ -102,7 +115,9 @@ export function standaloneKvmHost(file: string, text: string): HostNode {
     threadsPerCore: unknown('modprobe.d does not say how many threads per core the host has'),
     countHyperthreads: true,
     memoryMiB: unknown('modprobe.d does not say how much memory the host has'),
-    memoryScrubbing: unknown('KVM hosts scrub freed memory only with the kernel option init_on_free=1, which modprobe.d does not show'),
+    memoryScrubbing: unknown(
+      'KVM hosts scrub freed memory only with the kernel option init_on_free=1, which modprobe.d does not show',
+    ),
     rootOfTrust: NOT_DECLARED,
     controllerBoot: NOT_DECLARED,
     nestedVirtualization: setting ? setting.offered : NOT_DECLARED,
@@ -122,7 +137,10 @@ export const modprobeAdapter: Adapter = {
     if (basename(dirname(input.absolutePath)) === 'modprobe.d') {
       const display = posix.dirname(posix.dirname(input.file));
       const absolute = dirname(dirname(input.absolutePath));
-      for (const [d, a] of [[display, absolute], [posix.join(display, 'libvirt'), join(absolute, 'libvirt')]] as const) {
+      for (const [d, a] of [
+        [display, absolute],
+        [posix.join(display, 'libvirt'), join(absolute, 'libvirt')],
+      ] as const) {
         const context = HOST_FILES.some((name) => existsSync(join(a, name))) ? libvirtHostContext(d, a) : undefined;
         if (context) return { nodes: [libvirtHostNode(context)], edges: [] };
       }

@@ -45,7 +45,12 @@ export function flavorNode(input: FlavorInput): InstanceNode {
   // merge(local.x, {…}): the keys of the literal map are known, any other key may come from local.x.
   const partial = specs ? unknownKeysOf(specs) : undefined;
 
-  function spec<T extends string>(key: string, property: string, allowed: readonly T[] | undefined, fallback: T | undefined): Maybe<T> | undefined {
+  function spec<T extends string>(
+    key: string,
+    property: string,
+    allowed: readonly T[] | undefined,
+    fallback: T | undefined,
+  ): Maybe<T> | undefined {
     if (!specs) {
       at[property] = specsSpan;
       return whyUnknown;
@@ -53,20 +58,29 @@ export function flavorNode(input: FlavorInput): InstanceNode {
     const raw = resolve(specs[key]);
     if (raw === undefined || raw === null) {
       if (partial || fallback !== undefined) at[property] = specsSpan;
-      if (partial) return unknown(`${key} is not in the literal extra_specs and may come from ${partial.reason.replace(/^local \S+ is not declared$/, 'a local the scan does not have')}`);
+      if (partial)
+        return unknown(
+          `${key} is not in the literal extra_specs and may come from ${partial.reason.replace(/^local \S+ is not declared$/, 'a local the scan does not have')}`,
+        );
       return fallback;
     }
     at[property] = input.spans.key(specs, key, specsSpan);
     const text = toText(raw);
     if (text === undefined || isUnknown(text)) return text;
     const value = text.trim().toLowerCase();
-    if (allowed && !(allowed as readonly string[]).includes(value)) return unknown(`${key} = "${text}" is not a value Nova accepts`);
+    if (allowed && !(allowed as readonly string[]).includes(value))
+      return unknown(`${key} = "${text}" is not a value Nova accepts`);
     return (allowed ? value : text) as T;
   }
 
   const cpuPolicy = spec('hw:cpu_policy', 'cpuPolicy', CPU_POLICIES, 'shared')!;
   const cpuThreadPolicy = spec('hw:cpu_thread_policy', 'cpuThreadPolicy', THREAD_POLICIES, 'prefer')!;
-  const encryption = spec('hw:mem_encryption', 'memoryEncryption', ['true', 'false', 'yes', 'no', '1', '0', 'on', 'off'], 'false')!;
+  const encryption = spec(
+    'hw:mem_encryption',
+    'memoryEncryption',
+    ['true', 'false', 'yes', 'no', '1', '0', 'on', 'off'],
+    'false',
+  )!;
   const memoryPageSize = spec<string>('hw:mem_page_size', 'memoryPageSize', undefined, undefined);
   const flavor: NovaFlavorSettings = {
     cpuPolicy,

@@ -3,7 +3,15 @@ import { NO_SPANS, NO_SUPPRESSIONS } from '../../model/nodes.js';
 import { LineIndex, type SourceSpan } from '../../model/source.js';
 import { unknown, type Maybe } from '../../model/unknown.js';
 import type { Adapter, AdapterInput } from '../adapter.js';
-import { accessEdge, inputError, isLoopback, networkPrincipal, NETWORK_PRINCIPAL, placeholderIn, placeholderUnknown } from './common.js';
+import {
+  accessEdge,
+  inputError,
+  isLoopback,
+  networkPrincipal,
+  NETWORK_PRINCIPAL,
+  placeholderIn,
+  placeholderUnknown,
+} from './common.js';
 
 /**
  * OpenStack Nova's `nova.conf` (HYPERVISOR-FACTS §2.2): one compute host's allocation ratios, console
@@ -20,7 +28,10 @@ class Ini {
   private readonly sections = new Map<string, Map<string, IniOption>>();
   /** Where each section starts: findings about an option left unset land on its section. */
   readonly headers = new Map<string, SourceSpan>();
-  constructor(readonly file: string, readonly text: string) {
+  constructor(
+    readonly file: string,
+    readonly text: string,
+  ) {
     const lines = new LineIndex(text);
     let section = 'DEFAULT';
     let offset = 0;
@@ -38,13 +49,21 @@ class Ini {
       const option = /^\s*([A-Za-z0-9_.\-]+)\s*[=:]\s?(.*)$/.exec(line);
       if (!option) {
         if (/^\s/.test(line)) return; // an indented continuation line
-        throw inputError(`expected "[section]" or "name = value", found "${line.trim().slice(0, 40)}"`, file, index + 1, 1);
+        throw inputError(
+          `expected "[section]" or "name = value", found "${line.trim().slice(0, 40)}"`,
+          file,
+          index + 1,
+          1,
+        );
       }
       let map = this.sections.get(section);
       if (!map) this.sections.set(section, (map = new Map()));
       // oslo.config keeps " # …" in a value; deployment tools and reviewers write trailing comments anyway,
       // and no nova option value contains " #", so they are dropped here.
-      map.set(option[1]!, { value: option[2]!.replace(/\s+[#;].*$/, '').trim(), span: lines.span(file, start, start + line.length) });
+      map.set(option[1]!, {
+        value: option[2]!.replace(/\s+[#;].*$/, '').trim(),
+        span: lines.span(file, start, start + line.length),
+      });
     });
   }
 
@@ -54,8 +73,14 @@ class Ini {
 }
 
 function isNovaConf(text: string): boolean {
-  return /^\s*\[(libvirt|compute|vnc|serial_console|spice|ephemeral_storage_encryption|placement|api_database|neutron|glance)\]\s*$/m.test(text) &&
-    /^\s*\[DEFAULT\]|^\s*(cpu_allocation_ratio|ram_allocation_ratio|compute_driver|transport_url|server_listen|images_type|volume_clear|cpu_dedicated_set)\s*=/m.test(text);
+  return (
+    /^\s*\[(libvirt|compute|vnc|serial_console|spice|ephemeral_storage_encryption|placement|api_database|neutron|glance)\]\s*$/m.test(
+      text,
+    ) &&
+    /^\s*\[DEFAULT\]|^\s*(cpu_allocation_ratio|ram_allocation_ratio|compute_driver|transport_url|server_listen|images_type|volume_clear|cpu_dedicated_set)\s*=/m.test(
+      text,
+    )
+  );
 }
 
 export const novaConfAdapter: Adapter = {
@@ -81,7 +106,12 @@ class NovaReader {
     if (placeholder) return placeholderUnknown(placeholder);
     const value = Number(option.value);
     if (option.value === '' || !Number.isFinite(value)) {
-      throw inputError(`expected a number, found "${option.value}"`, this.input.file, option.span.startLine, option.span.startColumn);
+      throw inputError(
+        `expected a number, found "${option.value}"`,
+        this.input.file,
+        option.span.startLine,
+        option.span.startColumn,
+      );
     }
     return value;
   }
@@ -101,13 +131,21 @@ class NovaReader {
     if (name === 'cpu' && this.ini.get('compute', 'cpu_dedicated_set') && !this.ini.get('compute', 'cpu_shared_set')) {
       return 1.0; // only PCPU inventory, which "cannot be overcommitted"
     }
-    return unknown(`${key} is not set: the release default applies (${name === 'cpu' ? '16.0 before 2023.1 Antelope, 4.0 since' : '1.5 before 2023.1 Antelope, 1.0 since'})`);
+    return unknown(
+      `${key} is not set: the release default applies (${name === 'cpu' ? '16.0 before 2023.1 Antelope, 4.0 since' : '1.5 before 2023.1 Antelope, 1.0 since'})`,
+    );
   }
 
   read(): GraphFragment {
     const at: Record<string, SourceSpan> = {};
     const ratios = { cpu: this.ratio('cpu', at), ram: this.ratio('ram', at), disk: this.ratio('disk', at) };
-    const fileStart: SourceSpan = this.ini.headers.get('DEFAULT') ?? { file: this.input.file, startLine: 1, startColumn: 1, endLine: 1, endColumn: 1 };
+    const fileStart: SourceSpan = this.ini.headers.get('DEFAULT') ?? {
+      file: this.input.file,
+      startLine: 1,
+      startColumn: 1,
+      endLine: 1,
+      endColumn: 1,
+    };
     const host: HostNode = {
       kind: 'host',
       id: this.hostId,
@@ -116,7 +154,9 @@ class NovaReader {
       threadsPerCore: unknown('nova.conf does not say how many threads per core the compute host has'),
       countHyperthreads: true,
       memoryMiB: unknown('nova.conf does not say how much memory the compute host has'),
-      memoryScrubbing: unknown('KVM hosts scrub freed memory only with the kernel option init_on_free=1, which nova.conf does not show'),
+      memoryScrubbing: unknown(
+        'KVM hosts scrub freed memory only with the kernel option init_on_free=1, which nova.conf does not show',
+      ),
       rootOfTrust: unknown('nova.conf does not describe the host hardware'),
       controllerBoot: unknown('nova.conf does not describe the host hardware'),
       allocationRatios: ratios,
@@ -162,12 +202,16 @@ class NovaReader {
       const mode = clear?.value ?? 'zero';
       const partial = clearSize !== undefined && Number(clearSize.value) > 0;
       wipe = mode === 'none' || partial ? 'none' : 'on-release';
-      const span = partial && mode !== 'none' ? clearSize!.span : clear?.span ?? images?.span;
+      const span = partial && mode !== 'none' ? clearSize!.span : (clear?.span ?? images?.span);
       if (span) at.wipe = span;
     } else if (imagesType === 'rbd') {
-      wipe = unknown('ephemeral disks live in Ceph (images_type = rbd): the Ceph cluster decides how released objects are reused');
+      wipe = unknown(
+        'ephemeral disks live in Ceph (images_type = rbd): the Ceph cluster decides how released objects are reused',
+      );
     } else {
-      wipe = unknown(`volume_clear applies only to images_type = lvm; ${imagesType} ephemeral disks are files whose blocks the host filesystem reuses`);
+      wipe = unknown(
+        `volume_clear applies only to images_type = lvm; ${imagesType} ephemeral disks are files whose blocks the host filesystem reuses`,
+      );
     }
     let encrypted: Maybe<boolean>;
     if (encryption) {
@@ -175,7 +219,7 @@ class NovaReader {
       encrypted = placeholderIn(encryption.value) ? placeholderUnknown(placeholderIn(encryption.value)!) : on;
       at.encrypted = encryption.span;
     } else if (imagesType === 'rbd') {
-      encrypted = unknown('ephemeral disks live in Ceph (images_type = rbd): encryption is the cluster\'s');
+      encrypted = unknown("ephemeral disks live in Ceph (images_type = rbd): encryption is the cluster's");
     } else {
       encrypted = false; // [ephemeral_storage_encryption] enabled defaults to False
       if (images) at.encrypted = images.span;
@@ -205,14 +249,17 @@ class NovaReader {
       const value = this.ini.get(section, 'enabled')?.value;
       return value === undefined ? fallback : /^(true|yes|on|1)$/i.test(value);
     };
-    const listeners: Array<[section: string, key: string, method: 'vnc' | 'spice' | 'serial-console', enabled: boolean]> = [
+    const listeners: Array<
+      [section: string, key: string, method: 'vnc' | 'spice' | 'serial-console', enabled: boolean]
+    > = [
       ['vnc', 'server_listen', 'vnc', on('vnc', true)],
       ['spice', 'server_listen', 'spice', on('spice', false)],
       ['serial_console', 'proxyclient_address', 'serial-console', on('serial_console', false)],
     ];
     for (const [section, key, method, enabled] of listeners) {
       if (!enabled) continue;
-      const option = this.ini.get(section, key) ?? (section === 'vnc' ? this.ini.get('vnc', 'vncserver_listen') : undefined);
+      const option =
+        this.ini.get(section, key) ?? (section === 'vnc' ? this.ini.get('vnc', 'vncserver_listen') : undefined);
       if (!option || isLoopback(option.value)) continue;
       const edge = accessEdge(NETWORK_PRINCIPAL, this.guests().id, method, option.span, false, option.value);
       const placeholder = placeholderIn(option.value);

@@ -20,7 +20,8 @@ import { parseYaml } from '../located.js';
 export const runtimeClassAdapter: Adapter = {
   format: 'k8s-runtimeclass',
   extensions: ['.yaml', '.yml'],
-  claims: ({ text }) => /^\s*kind:\s*["']?RuntimeClass["']?\s*$/m.test(text) && /^\s*apiVersion:\s*["']?node\.k8s\.io\//m.test(text),
+  claims: ({ text }) =>
+    /^\s*kind:\s*["']?RuntimeClass["']?\s*$/m.test(text) && /^\s*apiVersion:\s*["']?node\.k8s\.io\//m.test(text),
   load(input): GraphFragment {
     const nodes: ComponentNode[] = [];
     for (const document of parseYaml(input.file, input.text)) {
@@ -29,7 +30,11 @@ export const runtimeClassAdapter: Adapter = {
       const handler = object.handler;
       if (typeof handler !== 'string' || handler === '') {
         const span = document.spanOf(object);
-        throw new InputError('a RuntimeClass needs a handler (the containerd runtime name, e.g. kata-qemu)', { file: input.file, line: span.startLine, column: span.startColumn });
+        throw new InputError('a RuntimeClass needs a handler (the containerd runtime name, e.g. kata-qemu)', {
+          file: input.file,
+          line: span.startLine,
+          column: span.startColumn,
+        });
       }
       const configFile = kataConfigOfHandler(handler);
       if (configFile === undefined) continue;

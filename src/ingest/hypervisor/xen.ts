@@ -1,11 +1,29 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, dirname, join, posix } from 'node:path';
-import type { AccessEdge, AccessMethod, GraphEdge, GraphFragment, GraphNode, HostNode, InstanceNode, NicNode, VolumeNode } from '../../model/nodes.js';
+import type {
+  AccessEdge,
+  AccessMethod,
+  GraphEdge,
+  GraphFragment,
+  GraphNode,
+  HostNode,
+  InstanceNode,
+  NicNode,
+  VolumeNode,
+} from '../../model/nodes.js';
 import { NO_SPANS, NO_SUPPRESSIONS } from '../../model/nodes.js';
 import { LineIndex, type SourceSpan } from '../../model/source.js';
 import { NOT_DECLARED, unknown, type Maybe } from '../../model/unknown.js';
 import type { Adapter, AdapterInput } from '../adapter.js';
-import { accessEdge, inputError, isLoopback, networkPrincipal, NETWORK_PRINCIPAL, placeholderIn, placeholderUnknown } from './common.js';
+import {
+  accessEdge,
+  inputError,
+  isLoopback,
+  networkPrincipal,
+  NETWORK_PRINCIPAL,
+  placeholderIn,
+  placeholderUnknown,
+} from './common.js';
 import { configBoolean, parseKeyValueConfig, type ConfigValue, type KeyValueConfig } from './key-value.js';
 
 /**
@@ -15,7 +33,8 @@ import { configBoolean, parseKeyValueConfig, type ConfigValue, type KeyValueConf
  * layout) are its guests.
  */
 
-const XL_KEYS = /^\s*(memory|maxmem|vcpus|maxvcpus|kernel|disk|vif|builder|type|bootloader|vnc|sdl|serial|cpus|vfb)\s*=/m;
+const XL_KEYS =
+  /^\s*(memory|maxmem|vcpus|maxvcpus|kernel|disk|vif|builder|type|bootloader|vnc|sdl|serial|cpus|vfb)\s*=/m;
 
 function isXlConfig(text: string): boolean {
   return /^\s*name\s*=\s*["']/m.test(text) && XL_KEYS.test(text) && !/^\s*\[[^\]'"]*\]\s*$/m.test(text);
@@ -41,7 +60,8 @@ export const xenGrubAdapter: Adapter = {
   claims: ({ text }) => XEN_LINE.test(text),
   load: (input) => {
     const host = xenHostNode(input.file, posix.dirname(input.file), input.text);
-    if (!host) throw inputError('no Xen command line found (GRUB_CMDLINE_XEN or a multiboot line loading xen)', input.file);
+    if (!host)
+      throw inputError('no Xen command line found (GRUB_CMDLINE_XEN or a multiboot line loading xen)', input.file);
     return { nodes: [host], edges: [] };
   },
 };
@@ -63,7 +83,12 @@ function xenOptions(text: string): CommandLineOption[] {
     const token = /\S+/g;
     for (let t = token.exec(body); t; t = token.exec(body)) {
       const [name, ...rest] = t[0].split('=');
-      options.push({ name: name!.replace(/_/g, '-'), value: rest.length ? rest.join('=') : undefined, start: bodyStart + t.index, end: bodyStart + t.index + t[0].length });
+      options.push({
+        name: name!.replace(/_/g, '-'),
+        value: rest.length ? rest.join('=') : undefined,
+        start: bodyStart + t.index,
+        end: bodyStart + t.index + t[0].length,
+      });
     }
   }
   return options;
@@ -73,7 +98,9 @@ function xenOptions(text: string): CommandLineOption[] {
 function xenBoolean(option: CommandLineOption | undefined): boolean | undefined {
   if (!option) return undefined;
   if (option.value === undefined) return !option.name.startsWith('no-');
-  return configBoolean(option.value) ?? (option.value === 'enable' ? true : option.value === 'disable' ? false : undefined);
+  return (
+    configBoolean(option.value) ?? (option.value === 'enable' ? true : option.value === 'disable' ? false : undefined)
+  );
 }
 
 export function xenHostNode(file: string, directory: string, text: string): HostNode | undefined {
@@ -103,7 +130,12 @@ export function xenHostNode(file: string, directory: string, text: string): Host
     // bootscrub defaults to idle: free memory is scrubbed in the background and allocations always get scrubbed pages.
     bootScrub: xenBoolean(bootscrub) ?? true,
     smt: xenBoolean(smtOption) ?? true,
-    schedulingGranularity: gran === 'core' || gran === 'socket' || gran === 'cpu' ? gran : gran === undefined ? 'cpu' : unknown(`sched-gran=${gran} is not a value Xen documents`),
+    schedulingGranularity:
+      gran === 'core' || gran === 'socket' || gran === 'cpu'
+        ? gran
+        : gran === undefined
+          ? 'cpu'
+          : unknown(`sched-gran=${gran} is not a value Xen documents`),
     rootOfTrust: NOT_DECLARED,
     controllerBoot: NOT_DECLARED,
     source: lines.span(file, firstLine.index, firstLine.index + firstLine[0].length),
@@ -172,9 +204,16 @@ class XlReader {
     const maxmem = this.number('maxmem');
     // maxmem above memory is pre-ballooned room the guest may grow into: count what it may take.
     const memoryMiB: Maybe<number> =
-      memory === undefined ? NOT_DECLARED : typeof memory === 'number' && typeof maxmem === 'number' ? Math.max(memory, maxmem) : memory;
+      memory === undefined
+        ? NOT_DECLARED
+        : typeof memory === 'number' && typeof maxmem === 'number'
+          ? Math.max(memory, maxmem)
+          : memory;
     const at: Record<string, SourceSpan> = {};
-    for (const [property, key] of [['vcpus', this.conf.get('maxvcpus') ? 'maxvcpus' : 'vcpus'], ['memory', this.conf.get('maxmem') ? 'maxmem' : 'memory']] as const) {
+    for (const [property, key] of [
+      ['vcpus', this.conf.get('maxvcpus') ? 'maxvcpus' : 'vcpus'],
+      ['memory', this.conf.get('maxmem') ? 'maxmem' : 'memory'],
+    ] as const) {
       const span = this.conf.spanOf(key);
       if (span) at[property] = span;
     }
@@ -198,12 +237,22 @@ class XlReader {
     if (/^\s*#\s*platform\s*:\s*(true|yes)\b/im.test(this.input.text)) instance.platform = true;
     this.nodes.push(instance);
     const hostId = hostIdForGuest(this.input);
-    if (hostId) this.edges.push({ kind: 'runsOn', from: this.id, to: hostId, source: instance.source, at: NO_SPANS, suppressions: NO_SUPPRESSIONS, weak: true });
+    if (hostId)
+      this.edges.push({
+        kind: 'runsOn',
+        from: this.id,
+        to: hostId,
+        source: instance.source,
+        at: NO_SPANS,
+        suppressions: NO_SUPPRESSIONS,
+        weak: true,
+      });
     this.conf.list('disk').forEach((disk) => this.disk(disk, instance));
     this.conf.list('vif').forEach((vif, index) => this.vif(vif, index));
     this.framebuffers();
     this.serial();
-    if (this.edges.some((e) => e.kind === 'access' && e.from === NETWORK_PRINCIPAL)) this.nodes.push(networkPrincipal(instance.source));
+    if (this.edges.some((e) => e.kind === 'access' && e.from === NETWORK_PRINCIPAL))
+      this.nodes.push(networkPrincipal(instance.source));
     return { nodes: this.nodes, edges: this.edges };
   }
 
@@ -217,8 +266,12 @@ class XlReader {
   private disk(value: ConfigValue, instance: InstanceNode): void {
     const fields = specFields(value);
     const target = fields.get('target') ?? fields.get('#0') ?? '';
-    const devtype = fields.get('devtype') ?? (fields.get('#3')?.includes('cdrom') || /:cdrom\b/.test(value.text) ? 'cdrom' : 'disk');
-    const access = fields.get('access') ?? (fields.has('#3') ? fields.get('#3')!.replace(/,?cdrom/, '') : undefined) ?? (devtype === 'cdrom' ? 'r' : 'rw');
+    const devtype =
+      fields.get('devtype') ?? (fields.get('#3')?.includes('cdrom') || /:cdrom\b/.test(value.text) ? 'cdrom' : 'disk');
+    const access =
+      fields.get('access') ??
+      (fields.has('#3') ? fields.get('#3')!.replace(/,?cdrom/, '') : undefined) ??
+      (devtype === 'cdrom' ? 'r' : 'rw');
     if (devtype === 'cdrom' && /^(r|ro)$/.test(access)) return;
     const vdev = fields.get('vdev') ?? fields.get('#2') ?? target;
     const volume: VolumeNode = {
@@ -229,7 +282,11 @@ class XlReader {
       volumeKind: devtype,
       // xl has no encryption setting: a disk is encrypted only if its backing (dm-crypt in dom0 or the
       // backend domain) is, which the guest config does not show (§3.2).
-      encrypted: /\/dev\/mapper\/(luks|crypt)/.test(target) ? true : unknown('xl.cfg has no disk encryption setting; only the backing device (dm-crypt in the backend domain) can be encrypted'),
+      encrypted: /\/dev\/mapper\/(luks|crypt)/.test(target)
+        ? true
+        : unknown(
+            'xl.cfg has no disk encryption setting; only the backing device (dm-crypt in the backend domain) can be encrypted',
+          ),
       wipe: unknown('xl.cfg has no wipe-on-release setting; the storage layer decides'),
       backing: target.replace(/^(phy|file|tap|aio):/, ''),
       shareable: access.endsWith('!'),
@@ -238,7 +295,14 @@ class XlReader {
       suppressions: NO_SUPPRESSIONS,
     };
     this.nodes.push(volume);
-    this.edges.push({ kind: 'attaches', from: volume.id, to: this.id, source: volume.source, at: NO_SPANS, suppressions: NO_SUPPRESSIONS });
+    this.edges.push({
+      kind: 'attaches',
+      from: volume.id,
+      to: this.id,
+      source: volume.source,
+      at: NO_SPANS,
+      suppressions: NO_SUPPRESSIONS,
+    });
   }
 
   /** vifspec (§3.2): with `ip=` the vif scripts install rules that let only that address out; without, nothing filters. */
@@ -255,7 +319,14 @@ class XlReader {
     };
     if (fields.get('type') === 'ioemu' && !fields.has('ip')) nic.hostFilter = false;
     this.nodes.push(nic);
-    this.edges.push({ kind: 'attaches', from: nic.id, to: this.id, source: nic.source, at: NO_SPANS, suppressions: NO_SUPPRESSIONS });
+    this.edges.push({
+      kind: 'attaches',
+      from: nic.id,
+      to: this.id,
+      source: nic.source,
+      at: NO_SPANS,
+      suppressions: NO_SUPPRESSIONS,
+    });
   }
 
   /** VNC and SPICE (§3.2): HVM top-level keys (vnc on by default, on 127.0.0.1), PV `vfb` specs. */
@@ -264,12 +335,22 @@ class XlReader {
       const nographic = configBoolean(this.conf.scalar('nographic')) === true;
       const vnc = configBoolean(this.conf.scalar('vnc')) ?? !nographic;
       if (vnc) {
-        this.listener('vnc', this.conf.scalar('vnclisten') ?? '127.0.0.1', this.conf.scalar('vncpasswd'), this.span(this.conf.get('vnclisten') ? 'vnclisten' : 'vnc'));
+        this.listener(
+          'vnc',
+          this.conf.scalar('vnclisten') ?? '127.0.0.1',
+          this.conf.scalar('vncpasswd'),
+          this.span(this.conf.get('vnclisten') ? 'vnclisten' : 'vnc'),
+        );
       }
       if (configBoolean(this.conf.scalar('spice')) === true) {
         const host = this.conf.scalar('spicehost');
         const ticketing = configBoolean(this.conf.scalar('spicedisable_ticketing')) !== true;
-        this.listener('spice', host === undefined || host === '' ? '0.0.0.0' : host, ticketing ? this.conf.scalar('spicepasswd') ?? '' : '', this.span(host !== undefined ? 'spicehost' : 'spice'));
+        this.listener(
+          'spice',
+          host === undefined || host === '' ? '0.0.0.0' : host,
+          ticketing ? (this.conf.scalar('spicepasswd') ?? '') : '',
+          this.span(host !== undefined ? 'spicehost' : 'spice'),
+        );
       }
     }
     for (const vfb of this.conf.list('vfb')) {
@@ -297,7 +378,16 @@ class XlReader {
       const host = match[2]!;
       if (host !== '' && isLoopback(host)) continue;
       const method: AccessMethod = match[1] === 'telnet' ? 'telnet' : 'serial-console';
-      this.edges.push(accessEdge(NETWORK_PRINCIPAL, this.id, method, this.conf.spanOfValue(value), false, `${host || '0.0.0.0'}:${match[3]}`));
+      this.edges.push(
+        accessEdge(
+          NETWORK_PRINCIPAL,
+          this.id,
+          method,
+          this.conf.spanOfValue(value),
+          false,
+          `${host || '0.0.0.0'}:${match[3]}`,
+        ),
+      );
     }
   }
 }

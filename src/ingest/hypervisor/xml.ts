@@ -12,7 +12,11 @@ export function parseXml(file: string, text: string): Element {
     onError(level: string, message: string, context?: unknown) {
       if (level === 'warning' || failure) return;
       const locator = (context as { locator?: { lineNumber?: number; columnNumber?: number } } | undefined)?.locator;
-      failure = { message: message.replace(/\s*@#\[line:\d+,col:\d+\]\s*$/, ''), line: locator?.lineNumber, column: locator?.columnNumber };
+      failure = {
+        message: message.replace(/\s*@#\[line:\d+,col:\d+\]\s*$/, ''),
+        line: locator?.lineNumber,
+        column: locator?.columnNumber,
+      };
       throw new Error(failure.message);
     },
   });
@@ -71,6 +75,8 @@ export function attributeSpan(file: string, element: Element, name: string): Sou
 
 /** A cheap look at the first element name, skipping the prolog and comments (for `claims`). */
 export function rootElementName(text: string): string | undefined {
-  const match = /^(?:\s|<\?[\s\S]*?\?>|<!--[\s\S]*?-->|<!DOCTYPE[^>]*>)*<([A-Za-z_][\w.\-]*:)?([A-Za-z_][\w.\-]*)/.exec(text.slice(0, 4096));
+  const match = /^(?:\s|<\?[\s\S]*?\?>|<!--[\s\S]*?-->|<!DOCTYPE[^>]*>)*<([A-Za-z_][\w.\-]*:)?([A-Za-z_][\w.\-]*)/.exec(
+    text.slice(0, 4096),
+  );
   return match?.[2];
 }

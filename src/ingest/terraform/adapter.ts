@@ -33,22 +33,25 @@ function loadModule(input: AdapterInput): TerraformModule {
   const directory = dirname(input.absolutePath);
   let names: string[];
   try {
-    names = readdirSync(directory).filter((name) => /\.tf$/i.test(name)).sort();
+    names = readdirSync(directory)
+      .filter((name) => /\.tf$/i.test(name))
+      .sort();
   } catch {
     names = [];
   }
   const paths = names.map((name) => join(directory, name));
   if (!paths.includes(input.absolutePath)) paths.push(input.absolutePath);
-  const signature = paths
-    .map((path) => {
-      try {
-        const stats = statSync(path);
-        return `${path}:${stats.size}:${stats.mtimeMs}`;
-      } catch {
-        return path;
-      }
-    })
-    .join('|') + `|${input.text.length}`;
+  const signature =
+    paths
+      .map((path) => {
+        try {
+          const stats = statSync(path);
+          return `${path}:${stats.size}:${stats.mtimeMs}`;
+        } catch {
+          return path;
+        }
+      })
+      .join('|') + `|${input.text.length}`;
   const cached = modules.get(directory);
   if (cached && cached.signature === signature) return cached.module;
   const module = new TerraformModule(paths, input);
@@ -80,13 +83,15 @@ class TerraformModule implements Scope {
     for (const path of paths) {
       try {
         const text = path === input.absolutePath ? input.text : readFileSync(path, 'utf8');
-        const display = path === input.absolutePath ? input.file : posix.join(this.directory, path.split(/[\\/]/).pop()!);
+        const display =
+          path === input.absolutePath ? input.file : posix.join(this.directory, path.split(/[\\/]/).pop()!);
         const file = parseHcl(display, text);
         this.files.set(path, file);
         for (const block of file.blocks) {
           if (block.type === 'variable' && block.labels[0]) this.variables.set(block.labels[0], { file, block });
           else if (block.type === 'locals') {
-            for (const attribute of attributesOf(block.body)) this.locals.set(attribute.name, { file, expression: attribute.expression });
+            for (const attribute of attributesOf(block.body))
+              this.locals.set(attribute.name, { file, expression: attribute.expression });
           } else if (block.type === 'resource' && block.labels.length >= 2) {
             this.resourceBlocks.set(`${block.labels[0]}.${block.labels[1]}`, { file, block });
           }
@@ -113,7 +118,9 @@ class TerraformModule implements Scope {
     let value: unknown = unknown(`variable ${name} is not declared`);
     if (declared) {
       const defaultAttribute = attributesOf(declared.block.body).find((a) => a.name === 'default');
-      value = defaultAttribute ? this.detached(`var.${name}`, declared.file, defaultAttribute.expression) : unknown(`variable ${name} has no default`);
+      value = defaultAttribute
+        ? this.detached(`var.${name}`, declared.file, defaultAttribute.expression)
+        : unknown(`variable ${name} has no default`);
       if (value === null) value = unknown(`variable ${name} defaults to null`);
     }
     this.variableValues.set(name, value);
@@ -123,7 +130,9 @@ class TerraformModule implements Scope {
   local(name: string): unknown {
     if (this.localValues.has(name)) return this.localValues.get(name);
     const declared = this.locals.get(name);
-    const value = declared ? this.detached(`local.${name}`, declared.file, declared.expression) : unknown(`local ${name} is not declared`);
+    const value = declared
+      ? this.detached(`local.${name}`, declared.file, declared.expression)
+      : unknown(`local ${name} is not declared`);
     this.localValues.set(name, value);
     return value;
   }
@@ -132,7 +141,8 @@ class TerraformModule implements Scope {
   private detached(name: string, file: HclFile, expression: import('web-tree-sitter').Node): unknown {
     if (this.evaluating.has(name)) return unknown(`${name} refers to itself`);
     // A long chain (local.a = local.b, local.b = local.c, …) recurses once per link: bound it.
-    if (this.evaluating.size >= MAX_REFERENCE_CHAIN) return unknown(`${name}: a chain of more than ${MAX_REFERENCE_CHAIN} references`);
+    if (this.evaluating.size >= MAX_REFERENCE_CHAIN)
+      return unknown(`${name}: a chain of more than ${MAX_REFERENCE_CHAIN} references`);
     this.evaluating.add(name);
     const value = new Evaluator(file.text, this).expression(expression, undefined, undefined);
     this.evaluating.delete(name);
@@ -165,7 +175,11 @@ class TerraformModule implements Scope {
   fragmentOf(file: HclFile, _display: string): GraphFragment {
     const fragment = new AwsFragment();
     const comments = new CommentSuppressions(file.file, file.text, file.document.lines);
-    const scope: TfScope = { idOf: (a) => this.idOf(a), resource: (a) => this.resource(a), resources: () => this.resources() };
+    const scope: TfScope = {
+      idOf: (a) => this.idOf(a),
+      resource: (a) => this.resource(a),
+      resources: () => this.resources(),
+    };
     const mapper = new TerraformMapper(fragment, scope);
     for (const block of file.blocks) {
       if (block.type !== 'resource' || block.labels.length < 2) continue;
@@ -180,7 +194,9 @@ class TerraformModule implements Scope {
     // assembled only if the group is here; across files they are kept with the group's own file.
     mapper.finish();
     this.crossFileIngress(file, mapper, fragment);
-    return fragment.finish((id) => id.startsWith(`${this.directory}/`) && this.isResource(id.slice(this.directory.length + 1)));
+    return fragment.finish(
+      (id) => id.startsWith(`${this.directory}/`) && this.isResource(id.slice(this.directory.length + 1)),
+    );
   }
 
   /** Standalone rules in other files of the module that target a group of this file. */
@@ -190,10 +206,18 @@ class TerraformModule implements Scope {
     for (const [path, other] of this.files) {
       if (other instanceof Error || other === file || path === undefined) continue;
       const otherFragment = new AwsFragment();
-      const mapper = new TerraformMapper(otherFragment, { idOf: (a) => this.idOf(a), resource: (a) => this.resource(a), resources: () => this.resources() });
+      const mapper = new TerraformMapper(otherFragment, {
+        idOf: (a) => this.idOf(a),
+        resource: (a) => this.resource(a),
+        resources: () => this.resources(),
+      });
       const comments = new CommentSuppressions(other.file, other.text, other.document.lines);
       for (const block of other.blocks) {
-        if (block.type !== 'resource' || !['aws_security_group_rule', 'aws_vpc_security_group_ingress_rule'].includes(block.labels[0] ?? '')) continue;
+        if (
+          block.type !== 'resource' ||
+          !['aws_security_group_rule', 'aws_vpc_security_group_ingress_rule'].includes(block.labels[0] ?? '')
+        )
+          continue;
         const resource = this.resource(`${block.labels[0]}.${block.labels[1]}`)!;
         const start = other.document.lines.position(block.node.startIndex).line;
         const end = other.document.lines.position(block.node.endIndex).line;

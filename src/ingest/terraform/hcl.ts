@@ -54,7 +54,10 @@ export function parseHcl(file: string, text: string): HclFile {
   if (root.hasError) {
     const bad = firstError(root);
     const { line, column } = lines.position(bad?.startIndex ?? 0);
-    throw new InputError(`invalid HCL: unexpected ${bad?.isMissing ? `end of input, expected ${bad.type}` : `"${(bad?.text ?? '').slice(0, 20)}"`}`, { file, line, column });
+    throw new InputError(
+      `invalid HCL: unexpected ${bad?.isMissing ? `end of input, expected ${bad.type}` : `"${(bad?.text ?? '').slice(0, 20)}"`}`,
+      { file, line, column },
+    );
   }
   const body = root.namedChildren.find((n) => n?.type === 'body');
   const blocks = body ? blocksOf(body) : [];
@@ -75,13 +78,18 @@ export function blocksOf(body: SyntaxNode): HclBlock[] {
     if (child?.type !== 'block') continue;
     const named = child.namedChildren.filter((n): n is SyntaxNode => n !== null);
     const type = named[0]?.text ?? '';
-    const labels = named.slice(1).filter((n) => n.type === 'string_lit' || n.type === 'identifier').map((n) => stringLiteral(n));
+    const labels = named
+      .slice(1)
+      .filter((n) => n.type === 'string_lit' || n.type === 'identifier')
+      .map((n) => stringLiteral(n));
     blocks.push({ type, labels, node: child, body: named.find((n) => n.type === 'body') });
   }
   return blocks;
 }
 
-export function attributesOf(body: SyntaxNode | undefined): Array<{ name: string; node: SyntaxNode; expression: SyntaxNode }> {
+export function attributesOf(
+  body: SyntaxNode | undefined,
+): Array<{ name: string; node: SyntaxNode; expression: SyntaxNode }> {
   if (!body) return [];
   const found = [];
   for (const child of body.namedChildren) {
@@ -95,14 +103,27 @@ export function attributesOf(body: SyntaxNode | undefined): Array<{ name: string
 
 function stringLiteral(node: SyntaxNode): string {
   if (node.type !== 'string_lit') return node.text;
-  return unescape(node.namedChildren.filter((n) => n?.type === 'template_literal').map((n) => n!.text).join(''));
+  return unescape(
+    node.namedChildren
+      .filter((n) => n?.type === 'template_literal')
+      .map((n) => n!.text)
+      .join(''),
+  );
 }
 
 function unescape(text: string): string {
   if (!text.includes('\\') && !text.includes('$${') && !text.includes('%%{')) return text;
   return text
     .replace(/\\(["\\nrt]|u[0-9a-fA-F]{4})/g, (_, c: string) =>
-      c === 'n' ? '\n' : c === 'r' ? '\r' : c === 't' ? '\t' : c.startsWith('u') ? String.fromCharCode(parseInt(c.slice(1), 16)) : c,
+      c === 'n'
+        ? '\n'
+        : c === 'r'
+          ? '\r'
+          : c === 't'
+            ? '\t'
+            : c.startsWith('u')
+              ? String.fromCharCode(parseInt(c.slice(1), 16))
+              : c,
     )
     .replace(/\$\$\{/g, '${')
     .replace(/%%\{/g, '%{');
@@ -129,7 +150,13 @@ export class Evaluator {
   ) {}
 
   /** A block body: attributes and nested blocks (as lists), with key positions. */
-  body(block: SyntaxNode, body: SyntaxNode | undefined, parent: ContainerLocation | undefined, token: string | number | undefined, depth = 0): Record<string, unknown> {
+  body(
+    block: SyntaxNode,
+    body: SyntaxNode | undefined,
+    parent: ContainerLocation | undefined,
+    token: string | number | undefined,
+    depth = 0,
+  ): Record<string, unknown> {
     // Nested blocks recurse: bound them like the other parsers (located.ts MAX_DEPTH; hostile-input issue).
     if (depth > MAX_DEPTH) {
       const { line, column } = new LineIndex(this.text).position(block.startIndex);
@@ -140,7 +167,13 @@ export class Evaluator {
     location.end = block.endIndex;
     if (body) {
       for (const attribute of attributesOf(body)) {
-        location.addKey(attribute.name, attribute.node.startIndex, attribute.node.namedChildren[0]!.endIndex, attribute.expression.startIndex, attribute.expression.endIndex);
+        location.addKey(
+          attribute.name,
+          attribute.node.startIndex,
+          attribute.node.namedChildren[0]!.endIndex,
+          attribute.expression.startIndex,
+          attribute.expression.endIndex,
+        );
         setOwn(object, attribute.name, this.expression(attribute.expression, location, attribute.name, depth + 1));
       }
       const nested = new Map<string, { list: unknown[]; location: ContainerLocation }>();
@@ -151,7 +184,13 @@ export class Evaluator {
           entry = { list: [], location: listLocation };
           nested.set(child.type, entry);
           const header = child.node.namedChildren[0]!;
-          location.addKey(child.type, child.node.startIndex, header.endIndex, child.node.startIndex, child.node.endIndex);
+          location.addKey(
+            child.type,
+            child.node.startIndex,
+            header.endIndex,
+            child.node.startIndex,
+            child.node.endIndex,
+          );
           setLocation(entry.list, listLocation);
           setOwn(object, child.type, entry.list);
         }
@@ -164,7 +203,12 @@ export class Evaluator {
     return object;
   }
 
-  expression(node: SyntaxNode, parent: ContainerLocation | undefined, token: string | number | undefined, depth = 0): unknown {
+  expression(
+    node: SyntaxNode,
+    parent: ContainerLocation | undefined,
+    token: string | number | undefined,
+    depth = 0,
+  ): unknown {
     if (depth > MAX_EXPRESSION_DEPTH) return unknown('expression nested too deeply');
     switch (node.type) {
       case 'expression': {
@@ -226,7 +270,9 @@ export class Evaluator {
       case 'function_call':
         return this.call(node, parent, token, depth);
       case 'conditional': {
-        const [condition, whenTrue, whenFalse] = node.namedChildren.filter((n): n is SyntaxNode => n?.type === 'expression');
+        const [condition, whenTrue, whenFalse] = node.namedChildren.filter(
+          (n): n is SyntaxNode => n?.type === 'expression',
+        );
         if (!condition || !whenTrue || !whenFalse) return unknown('malformed conditional');
         const test = this.expression(condition, undefined, undefined, depth + 1);
         if (typeof test === 'boolean') return this.expression(test ? whenTrue : whenFalse, parent, token, depth + 1);
@@ -253,7 +299,8 @@ export class Evaluator {
 
   private maybeJson(text: string, node: SyntaxNode, verbatim: boolean): unknown {
     const trimmed = text.trim();
-    if (trimmed.startsWith('{') && trimmed.endsWith('}')) return new JsonText(text, verbatim ? node.startIndex : undefined);
+    if (trimmed.startsWith('{') && trimmed.endsWith('}'))
+      return new JsonText(text, verbatim ? node.startIndex : undefined);
     return text;
   }
 
@@ -305,7 +352,8 @@ export class Evaluator {
         const step = steps[i];
         if (step === undefined) return unknown(`${parts.map((p) => p.text).join('')} is not evaluated`);
         if (Array.isArray(current) && typeof step === 'number') current = current[step];
-        else if (current && typeof current === 'object' && typeof step === 'string') current = (current as Record<string, unknown>)[step];
+        else if (current && typeof current === 'object' && typeof step === 'string')
+          current = (current as Record<string, unknown>)[step];
         else return unknown(`${parts.map((p) => p.text).join('')} cannot be resolved`);
         if (current === undefined) return unknown(`${parts.map((p) => p.text).join('')} is not declared`);
       }
@@ -337,7 +385,12 @@ export class Evaluator {
     }
   }
 
-  private call(node: SyntaxNode, parent: ContainerLocation | undefined, token: string | number | undefined, depth: number): unknown {
+  private call(
+    node: SyntaxNode,
+    parent: ContainerLocation | undefined,
+    token: string | number | undefined,
+    depth: number,
+  ): unknown {
     const name = node.namedChildren[0]?.text ?? '';
     const argumentsNode = node.namedChildren.find((n) => n?.type === 'function_arguments');
     const args = (argumentsNode?.namedChildren ?? []).filter((n): n is SyntaxNode => n?.type === 'expression');
@@ -348,7 +401,11 @@ export class Evaluator {
     if (name === 'concat') {
       const lists = args.map((arg) => this.expression(arg, undefined, undefined, depth + 1));
       const undecided = lists.find((list) => !Array.isArray(list));
-      return undecided === undefined ? lists.flat() : isUnknown(undecided) ? undecided : unknown('concat of a non-list');
+      return undecided === undefined
+        ? lists.flat()
+        : isUnknown(undecided)
+          ? undecided
+          : unknown('concat of a non-list');
     }
     // --- merge(a, b, …): later maps win, so the keys of literal maps after the last unknown argument are
     // known even when an earlier argument (a local of another file) is not (OpenStack flavor extra_specs).
@@ -356,9 +413,17 @@ export class Evaluator {
     return unknown(`${name}(…) is not evaluated`);
   }
 
-  private merge(args: SyntaxNode[], parent: ContainerLocation | undefined, token: string | number | undefined, depth: number): unknown {
+  private merge(
+    args: SyntaxNode[],
+    parent: ContainerLocation | undefined,
+    token: string | number | undefined,
+    depth: number,
+  ): unknown {
     const values = args.map((arg) => this.expression(arg, undefined, undefined, depth + 1));
-    if (values.some((value) => value !== null && !isUnknown(value) && (typeof value !== 'object' || Array.isArray(value)))) return unknown('merge of a non-map');
+    if (
+      values.some((value) => value !== null && !isUnknown(value) && (typeof value !== 'object' || Array.isArray(value)))
+    )
+      return unknown('merge of a non-map');
     const lastUnknown = values.findLastIndex((value) => isUnknown(value));
     if (lastUnknown === values.length - 1) return values[lastUnknown];
     const known = args.slice(lastUnknown + 1).filter((_, i) => values[lastUnknown + 1 + i] !== null);

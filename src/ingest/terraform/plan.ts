@@ -20,7 +20,10 @@ export const terraformPlanAdapter: Adapter = {
   extensions: ['.json'],
   claims: ({ text }) => {
     const head = text.slice(0, 4096);
-    return /"format_version"\s*:/.test(head) && /"(planned_values|resource_changes|terraform_version)"\s*:/.test(text.slice(0, 65536));
+    return (
+      /"format_version"\s*:/.test(head) &&
+      /"(planned_values|resource_changes|terraform_version)"\s*:/.test(text.slice(0, 65536))
+    );
   },
   load(input) {
     const document = parseJson(input.file, input.text);
@@ -71,7 +74,13 @@ class PlanReader {
     const list = module.resources;
     if (Array.isArray(list)) {
       list.forEach((entry, index) => {
-        if (!isRecord(entry) || entry.mode === 'data' || typeof entry.address !== 'string' || typeof entry.type !== 'string') return;
+        if (
+          !isRecord(entry) ||
+          entry.mode === 'data' ||
+          typeof entry.address !== 'string' ||
+          typeof entry.type !== 'string'
+        )
+          return;
         const values = isRecord(entry.values) ? entry.values : {};
         this.resources.set(entry.address, {
           address: entry.address,
@@ -110,7 +119,8 @@ class PlanReader {
         if (!isRecord(entry) || typeof entry.address !== 'string' || !isRecord(entry.expressions)) continue;
         const base = `${prefix}${entry.address}`;
         const addresses = this.resources.has(base) ? [base] : (this.instances.get(base) ?? []);
-        for (const address of addresses) this.mergeReferences(this.resources.get(address)!.values, entry.expressions, prefix, 0);
+        for (const address of addresses)
+          this.mergeReferences(this.resources.get(address)!.values, entry.expressions, prefix, 0);
       }
     }
     if (isRecord(module.module_calls)) {
@@ -120,7 +130,12 @@ class PlanReader {
     }
   }
 
-  private mergeReferences(values: Record<string, unknown>, expressions: Record<string, unknown>, prefix: string, depth: number): void {
+  private mergeReferences(
+    values: Record<string, unknown>,
+    expressions: Record<string, unknown>,
+    prefix: string,
+    depth: number,
+  ): void {
     if (depth > 32) return;
     for (const [key, expression] of Object.entries(expressions)) {
       const current = values[key];
@@ -128,16 +143,24 @@ class PlanReader {
         // Nested blocks: one expression object per block.
         if (Array.isArray(current)) {
           expression.forEach((block, index) => {
-            if (isRecord(block) && isRecord(current[index])) this.mergeReferences(current[index] as Record<string, unknown>, block, prefix, depth + 1);
+            if (isRecord(block) && isRecord(current[index]))
+              this.mergeReferences(current[index] as Record<string, unknown>, block, prefix, depth + 1);
           });
         }
         continue;
       }
       if (!isRecord(expression) || !Array.isArray(expression.references)) continue;
-      const targets = [...new Set(expression.references.map((r) => resourceAddress(r, prefix)).filter((t): t is string => t !== undefined))];
+      const targets = [
+        ...new Set(
+          expression.references.map((r) => resourceAddress(r, prefix)).filter((t): t is string => t !== undefined),
+        ),
+      ];
       if (targets.length === 0) continue;
       const replaceable =
-        current === undefined || current === null || isUnknown(current) || (typeof current === 'string' && !current.trim().startsWith('{')) ||
+        current === undefined ||
+        current === null ||
+        isUnknown(current) ||
+        (typeof current === 'string' && !current.trim().startsWith('{')) ||
         (Array.isArray(current) && current.every((item) => typeof item === 'string' || isUnknown(item)));
       if (!replaceable) continue;
       const references = targets.map((target) => reference(target));
@@ -150,7 +173,11 @@ class PlanReader {
 function resourceAddress(reference: unknown, prefix: string): string | undefined {
   if (typeof reference !== 'string') return undefined;
   const parts = reference.replace(/\[[^\]]*\]/g, '').split('.');
-  if (parts.length < 2 || ['var', 'local', 'data', 'module', 'each', 'count', 'path', 'self', 'terraform'].includes(parts[0]!)) return undefined;
+  if (
+    parts.length < 2 ||
+    ['var', 'local', 'data', 'module', 'each', 'count', 'path', 'self', 'terraform'].includes(parts[0]!)
+  )
+    return undefined;
   return `${prefix}${parts[0]}.${parts[1]}`;
 }
 
@@ -163,7 +190,8 @@ function markUnknown(values: unknown, mask: unknown, depth: number): void {
       if (current === undefined || current === null) setOwn(values, key, KNOWN_AFTER_APPLY);
     } else if (Array.isArray(flag) && Array.isArray(current)) {
       flag.forEach((item, index) => {
-        if (item === true && (current[index] === undefined || current[index] === null)) current[index] = KNOWN_AFTER_APPLY;
+        if (item === true && (current[index] === undefined || current[index] === null))
+          current[index] = KNOWN_AFTER_APPLY;
         else markUnknown(current[index], item, depth + 1);
       });
     } else if (isRecord(flag)) {

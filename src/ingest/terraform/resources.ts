@@ -2,7 +2,15 @@ import type { InlineSuppression, InstanceNode, SecurityGroupNode } from '../../m
 import { NO_SPANS } from '../../model/nodes.js';
 import type { SourceSpan } from '../../model/source.js';
 import { isUnknown, unknown, type Maybe } from '../../model/unknown.js';
-import { AwsFragment, ec2InstanceNode, ingressRules, readPolicy, roleNameOfArn, Spans, type IngressSpec } from '../aws/fragment.js';
+import {
+  AwsFragment,
+  ec2InstanceNode,
+  ingressRules,
+  readPolicy,
+  roleNameOfArn,
+  Spans,
+  type IngressSpec,
+} from '../aws/fragment.js';
 import { isRecord, isReference, JsonText, referencesIn, toBoolean, toList, toText } from '../aws/values.js';
 import { parseJson } from '../json.js';
 import { cloudInitLogin } from '../cloud-init.js';
@@ -76,7 +84,12 @@ export class TerraformMapper {
         const volume = resource.values.volume_id;
         const instance = resource.values.instance_id;
         if (isReference(volume) && isReference(instance)) {
-          this.fragment.edge('attaches', this.scope.idOf(volume.target), this.scope.idOf(instance.target), resource.typeSpan);
+          this.fragment.edge(
+            'attaches',
+            this.scope.idOf(volume.target),
+            this.scope.idOf(instance.target),
+            resource.typeSpan,
+          );
         }
         return;
       }
@@ -106,7 +119,8 @@ export class TerraformMapper {
       }
       default: {
         const external = externalMappers.get(resource.type);
-        if (external) external(resource, { fragment: this.fragment, scope: this.scope, spans: new Spans(resource.document) });
+        if (external)
+          external(resource, { fragment: this.fragment, scope: this.scope, spans: new Spans(resource.document) });
         return;
       }
     }
@@ -114,7 +128,9 @@ export class TerraformMapper {
 
   /** Standalone ingress rules join their group once every resource is read. */
   finish(): void {
-    const groups = new Map(this.fragment.nodes.filter((n): n is SecurityGroupNode => n.kind === 'securityGroup').map((n) => [n.id, n]));
+    const groups = new Map(
+      this.fragment.nodes.filter((n): n is SecurityGroupNode => n.kind === 'securityGroup').map((n) => [n.id, n]),
+    );
     for (const { groupId, rules } of this.pendingIngress) groups.get(groupId)?.ingress.push(...rules);
   }
 
@@ -140,12 +156,28 @@ export class TerraformMapper {
     // Unset http_tokens: "optional" for launch templates (provider docs); for instances the AMI and
     // account defaults decide (NITRO-FACTS §7), so it stays unknown.
     const unsetTokens: Maybe<'required' | 'optional'> =
-      awsKind === 'launch-template' ? 'optional' : unknown("http_tokens is not set, so the AMI's ImdsSupport and the account's defaults decide");
+      awsKind === 'launch-template'
+        ? 'optional'
+        : unknown("http_tokens is not set, so the AMI's ImdsSupport and the account's defaults decide");
     if (isRecord(metadata)) {
       const tokens = toText(metadata.http_tokens);
-      metadataTokens = tokens === undefined ? unsetTokens : isUnknown(tokens) ? tokens : tokens === 'required' ? 'required' : 'optional';
+      metadataTokens =
+        tokens === undefined
+          ? unsetTokens
+          : isUnknown(tokens)
+            ? tokens
+            : tokens === 'required'
+              ? 'required'
+              : 'optional';
       const endpoint = toText(metadata.http_endpoint);
-      metadataEndpoint = endpoint === undefined ? 'enabled' : isUnknown(endpoint) ? endpoint : endpoint === 'disabled' ? 'disabled' : 'enabled';
+      metadataEndpoint =
+        endpoint === undefined
+          ? 'enabled'
+          : isUnknown(endpoint)
+            ? endpoint
+            : endpoint === 'disabled'
+              ? 'disabled'
+              : 'enabled';
       const blockSpan = spans.key(v, 'metadata_options', fallback);
       at.metadataTokens = spans.key(metadata, 'http_tokens', blockSpan);
       at.metadataEndpoint = spans.key(metadata, 'http_endpoint', at.metadataTokens);
@@ -174,7 +206,15 @@ export class TerraformMapper {
     if (keyName !== undefined) at.keyName = spans.key(v, 'key_name', fallback);
 
     const placement = this.first(v.placement);
-    let tenancy = toText(awsKind === 'launch-template' ? (isRecord(placement) ? placement.tenancy : undefined) : awsKind === 'launch-configuration' ? v.placement_tenancy : v.tenancy);
+    let tenancy = toText(
+      awsKind === 'launch-template'
+        ? isRecord(placement)
+          ? placement.tenancy
+          : undefined
+        : awsKind === 'launch-configuration'
+          ? v.placement_tenancy
+          : v.tenancy,
+    );
     if (tenancy === undefined && v.host_id !== undefined && v.host_id !== null) tenancy = 'host';
 
     // The type gives capacity (src/model/ec2-instance-types.ts) for checking enclaves against their parent.
@@ -195,7 +235,11 @@ export class TerraformMapper {
         // cloud-init user data (no-password-only-login); `user_data_base64` and computed values are not read.
         cloudInit:
           v.user_data !== undefined && v.user_data !== null
-            ? cloudInitLogin(v.user_data instanceof JsonText ? v.user_data.text : v.user_data, resource.document, spans.key(v, 'user_data', fallback))
+            ? cloudInitLogin(
+                v.user_data instanceof JsonText ? v.user_data.text : v.user_data,
+                resource.document,
+                spans.key(v, 'user_data', fallback),
+              )
             : undefined,
         source: fallback,
         at,
@@ -214,7 +258,8 @@ export class TerraformMapper {
     toList(v.block_device_mappings).forEach((mapping, index) => {
       const ebs = isRecord(mapping) ? this.first(mapping.ebs) : undefined;
       const item = spans.key(v.block_device_mappings, index, spans.key(v, 'block_device_mappings', fallback));
-      if (ebs !== undefined) devices.push({ key: 'block_device_mappings', index, source: spans.key(mapping, 'ebs', item), ebs });
+      if (ebs !== undefined)
+        devices.push({ key: 'block_device_mappings', index, source: spans.key(mapping, 'ebs', item), ebs });
     });
     for (const { key, index, source, ebs } of devices) {
       const volumeId = `${id}/${key}/${index}`;
@@ -274,10 +319,14 @@ export class TerraformMapper {
     if (isUnknown(container)) return { encrypted: container as Maybe<boolean>, at: NO_SPANS };
     const record = isRecord(container) ? container : {};
     const value = toBoolean(record.encrypted);
-    if (value !== undefined) return { encrypted: value as Maybe<boolean>, at: { encrypted: spans.key(record, 'encrypted', fallback) } };
+    if (value !== undefined)
+      return { encrypted: value as Maybe<boolean>, at: { encrypted: spans.key(record, 'encrypted', fallback) } };
     const snapshot = record.snapshot_id;
     if (snapshot !== undefined && snapshot !== null && snapshot !== '') {
-      return { encrypted: unknown('made from a snapshot, whose encryption it inherits') as Maybe<boolean>, at: NO_SPANS };
+      return {
+        encrypted: unknown('made from a snapshot, whose encryption it inherits') as Maybe<boolean>,
+        at: NO_SPANS,
+      };
     }
     return { encrypted: false as Maybe<boolean>, encryptionDefaulted: true, at: NO_SPANS };
   }
@@ -299,13 +348,33 @@ export class TerraformMapper {
     });
   }
 
-  private ingressSpec(rule: Record<string, unknown>, spans: Spans, fallback: SourceSpan, suppressions: readonly InlineSuppression[]): IngressSpec {
+  private ingressSpec(
+    rule: Record<string, unknown>,
+    spans: Spans,
+    fallback: SourceSpan,
+    suppressions: readonly InlineSuppression[],
+  ): IngressSpec {
     const peers: IngressSpec['peers'] = [];
-    for (const key of ['cidr_blocks', 'ipv6_cidr_blocks', 'cidr_ipv4', 'cidr_ipv6', 'prefix_list_ids', 'prefix_list_id', 'security_groups', 'source_security_group_id', 'referenced_security_group_id']) {
+    for (const key of [
+      'cidr_blocks',
+      'ipv6_cidr_blocks',
+      'cidr_ipv4',
+      'cidr_ipv6',
+      'prefix_list_ids',
+      'prefix_list_id',
+      'security_groups',
+      'source_security_group_id',
+      'referenced_security_group_id',
+    ]) {
       const value = rule[key];
       if (value === undefined || value === null) continue;
       if (Array.isArray(value)) {
-        value.forEach((item, index) => peers.push({ value: isReference(item) ? item.target : item, source: spans.key(value, index, spans.key(rule, key, fallback)) }));
+        value.forEach((item, index) =>
+          peers.push({
+            value: isReference(item) ? item.target : item,
+            source: spans.key(value, index, spans.key(rule, key, fallback)),
+          }),
+        );
       } else {
         peers.push({ value: isReference(value) ? value.target : value, source: spans.key(rule, key, fallback) });
       }
@@ -335,7 +404,16 @@ export class TerraformMapper {
     };
     const ingress = resource.values.ingress;
     if (isUnknown(ingress)) {
-      group.ingress.push(...ingressRules({ protocol: ingress, fromPort: ingress, toPort: ingress, peers: [{ value: ingress, source: resource.typeSpan }], source: resource.typeSpan, suppressions: resource.suppressions }));
+      group.ingress.push(
+        ...ingressRules({
+          protocol: ingress,
+          fromPort: ingress,
+          toPort: ingress,
+          peers: [{ value: ingress, source: resource.typeSpan }],
+          source: resource.typeSpan,
+          suppressions: resource.suppressions,
+        }),
+      );
     }
     toList(ingress).forEach((rule, index) => {
       if (!isRecord(rule)) return;
@@ -374,12 +452,15 @@ export class TerraformMapper {
 
   private roleOf(principal: unknown): string | undefined {
     if (isReference(principal)) {
-      return this.scope.resource(principal.target)?.type === 'aws_iam_role' ? this.scope.idOf(principal.target) : undefined;
+      return this.scope.resource(principal.target)?.type === 'aws_iam_role'
+        ? this.scope.idOf(principal.target)
+        : undefined;
     }
     const name = roleNameOfArn(principal);
     if (!name) return undefined;
     for (const resource of this.scope.resources()) {
-      if (resource.type === 'aws_iam_role' && toText(resource.values.name) === name) return this.scope.idOf(resource.address);
+      if (resource.type === 'aws_iam_role' && toText(resource.values.name) === name)
+        return this.scope.idOf(resource.address);
     }
     return undefined;
   }
@@ -408,7 +489,8 @@ export class TerraformMapper {
       suppressions: resource.suppressions,
     });
     if (!isUnknown(policy)) {
-      for (const statement of policy) for (const role of statement.principalRoles) this.fragment.edge('uses', role, id, statement.source);
+      for (const statement of policy)
+        for (const role of statement.principalRoles) this.fragment.edge('uses', role, id, statement.source);
     }
   }
 }
@@ -422,7 +504,8 @@ export function parsePolicy(value: unknown, document: LocatedDocument): unknown 
     if (value.offset !== undefined) {
       const text = document.text;
       const blank = (s: string) => s.replace(/[^\r\n]/g, ' ');
-      const padded = blank(text.slice(0, value.offset)) + value.text + blank(text.slice(value.offset + value.text.length));
+      const padded =
+        blank(text.slice(0, value.offset)) + value.text + blank(text.slice(value.offset + value.text.length));
       try {
         return parseJson(document.file, padded).value;
       } catch {
