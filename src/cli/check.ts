@@ -1,6 +1,7 @@
 import { dirname, resolve } from 'node:path';
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import type { FailOn } from '../engine/config.js';
+import { UsageError } from '../errors.js';
 import { isOpen, severityRank } from '../engine/finding.js';
 import { FORMATS, formatForPath, type Format } from '../report/formats.js';
 import type { CliContext } from './context.js';
@@ -81,6 +82,13 @@ export function registerCheckCommand(program: Command, ctx: CliContext): void {
       wholeMiB,
     )
     .action(async (paths: string[], flags: CheckFlags) => {
+      // Refused before anything is read or written: a report.html holding text helps nobody.
+      const implied = flags.output && flags.output !== '-' ? formatForPath(flags.output) : undefined;
+      if (implied === null && !flags.format)
+        throw new UsageError(
+          `cannot tell the report format from the name ${flags.output}; add --format (${FORMATS.join(', ')})`,
+        );
+      const format = flags.format ?? implied ?? 'text';
       // Loaded here, not at start-up: `isolint measure` and `pcr` never pay for the rules and parsers.
       const [{ check, findGitRoot }, { resolveConfig }, { render }, { readBaseline, toBaseline }] = await Promise.all([
         import('../engine/check.js'),
@@ -109,7 +117,6 @@ export function registerCheckCommand(program: Command, ctx: CliContext): void {
       });
       if (flags.writeBaseline)
         writeOutput(ctx, flags.writeBaseline, `${JSON.stringify(toBaseline(result.findings), null, 2)}\n`);
-      const format = flags.format ?? (flags.output ? formatForPath(flags.output) : undefined) ?? 'text';
       const toTerminal = !flags.output || flags.output === '-';
       const color = format === 'text' && toTerminal && Boolean(ctx.stdout.isTTY) && !ctx.env.NO_COLOR;
       writeOutput(
@@ -121,6 +128,7 @@ export function registerCheckCommand(program: Command, ctx: CliContext): void {
           category: flags.category,
           includeUnchanged: flags.includeUnchanged,
           env: ctx.env,
+          failOn: flags.failOn ?? config.failOn,
         }),
       );
       if (!toTerminal && format !== 'text') {

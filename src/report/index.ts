@@ -1,5 +1,7 @@
 import type { CheckResult } from '../engine/check.js';
+import { toGitlabCodeQuality } from './gitlab.js';
 import { toJson } from './json.js';
+import { toJunit } from './junit.js';
 import { toMarkdown } from './markdown.js';
 import { toSarif } from './sarif.js';
 import { toText } from './text.js';
@@ -14,6 +16,8 @@ export interface RenderOptions {
   category?: string;
   includeUnchanged?: boolean;
   env?: NodeJS.ProcessEnv;
+  /** junit: findings at or above this level fail their test case (default error). */
+  failOn?: 'error' | 'warning' | 'note' | 'none';
 }
 
 /** Renders a check result in one of the output formats; every format derives from the same findings. */
@@ -25,6 +29,10 @@ export function render(result: CheckResult, format: Format, options: RenderOptio
       return `${JSON.stringify(toJson(result), null, 2)}\n`;
     case 'markdown':
       return toMarkdown(result, { env: options.env });
+    case 'junit':
+      return toJunit(result, { failOn: options.failOn });
+    case 'gitlab':
+      return `${JSON.stringify(toGitlabCodeQuality(result), null, 2)}\n`;
     case 'text':
       return toText(result, { color: options.color, includeSuppressed: options.includeSuppressed });
   }
