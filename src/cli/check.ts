@@ -23,6 +23,8 @@ interface CheckFlags {
   includeUnchanged?: boolean;
   rulesDir: string[];
   maxFileSize?: number;
+  minLevel?: 'note' | 'warning' | 'error';
+  summaryFile?: string;
 }
 
 function wholeMiB(value: string): number {
@@ -81,6 +83,14 @@ export function registerCheckCommand(program: Command, ctx: CliContext): void {
       'largest input file read, in MiB (default 64, or maxFileSizeMiB in .isolint.yaml)',
       wholeMiB,
     )
+    .addOption(
+      new Option('--min-level <level>', 'leave findings below this level out of the report and the exit code').choices([
+        'note',
+        'warning',
+        'error',
+      ]),
+    )
+    .option('--summary-file <file>', 'also write the counts by level as JSON (for CI steps; whole or not at all)')
     .action(async (paths: string[], flags: CheckFlags) => {
       // Refused before anything is read or written: a report.html holding text helps nobody.
       const implied = flags.output && flags.output !== '-' ? formatForPath(flags.output) : undefined;
@@ -115,6 +125,11 @@ export function registerCheckCommand(program: Command, ctx: CliContext): void {
         extraRules,
         ...(flags.maxFileSize !== undefined ? { maxInputBytes: flags.maxFileSize * 1048576 } : {}),
       });
+      if (flags.minLevel) {
+        // Hidden everywhere alike: the report, the counts and the exit code see the same findings.
+        const floor = severityRank(flags.minLevel);
+        result.findings = result.findings.filter((finding) => severityRank(finding.severity) >= floor);
+      }
       if (flags.writeBaseline)
         writeOutput(ctx, flags.writeBaseline, `${JSON.stringify(toBaseline(result.findings), null, 2)}\n`);
       const toTerminal = !flags.output || flags.output === '-';
@@ -138,6 +153,14 @@ export function registerCheckCommand(program: Command, ctx: CliContext): void {
             `isolint: ${problem.file ?? ''}${problem.line ? `:${problem.line}` : ''}: ${problem.message}\n`,
           );
         }
+      }
+      if (flags.summaryFile) {
+        const { summarize } = await import('../report/summary.js');
+        const counts = {
+          ...summarize(result.findings, result.absent),
+          inputErrors: result.problems.filter((p) => p.level === 'error').length,
+        };
+        writeOutput(ctx, flags.summaryFile, `${JSON.stringify(counts)}\n`);
       }
       const failOn = flags.failOn ?? config.failOn;
       const failing = result.findings.some(

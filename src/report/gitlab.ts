@@ -3,19 +3,15 @@ import type { CheckResult } from '../engine/check.js';
 import type { Finding } from '../engine/finding.js';
 import type { Severity } from '../engine/rule.js';
 
+import type { GitLabCodeQualityReport } from '../generated/gitlab-code-quality.js';
+
 /**
  * GitLab Code Quality report (the `artifacts:reports:codequality` file): a JSON array of issues, each
  * with description, check_name, fingerprint, severity and location.path + location.lines.begin, as GitLab
- * documents at https://docs.gitlab.com/ci/testing/code_quality/#code-quality-report-format.
+ * documents at https://docs.gitlab.com/ci/testing/code_quality/#code-quality-report-format. The type comes
+ * from schemas/gitlab-code-quality.schema.json, which the tests validate the output against.
  */
-export interface CodeQualityIssue {
-  description: string;
-  check_name: string;
-  fingerprint: string;
-  severity: 'info' | 'minor' | 'major' | 'critical' | 'blocker';
-  categories: string[];
-  location: { path: string; lines: { begin: number; end: number } };
-}
+export type CodeQualityIssue = GitLabCodeQualityReport[number];
 
 // GitLab ranks the merge-request widget by these; an isolint error is a broken isolation guarantee.
 const SEVERITY: Record<Severity, CodeQualityIssue['severity']> = { error: 'critical', warning: 'major', note: 'info' };

@@ -101,3 +101,20 @@ describe('-o extensions', () => {
     expect(readFileSync(join(scratch, 'r.xml'), 'utf8')).toMatch(/^<\?xml[^]*<testsuites /);
   });
 });
+
+describe('--min-level and --summary-file', () => {
+  it('hide lower levels from the report, the counts and the exit code alike', async () => {
+    const summary = join(scratch, 'summary.json');
+    const args = ['check', 'fixtures/rules/kms-enclave-attestation', '-f', 'json', '--fail-on', 'note'];
+    const all = await runIsolint([...args, '--summary-file', summary]);
+    const allCounts = JSON.parse(readFileSync(summary, 'utf8'));
+    const levels = new Set(JSON.parse(all.stdout).findings.map((f: { severity: string }) => f.severity));
+    expect(levels.has('note') && levels.has('error')).toBe(true);
+    const errorsOnly = await runIsolint([...args, '--min-level', 'error', '--summary-file', summary]);
+    const counts = JSON.parse(readFileSync(summary, 'utf8'));
+    expect(new Set(JSON.parse(errorsOnly.stdout).findings.map((f: { severity: string }) => f.severity))).toEqual(
+      new Set(['error']),
+    );
+    expect(counts).toMatchObject({ error: allCounts.error, warning: 0, note: 0 });
+  });
+});
