@@ -24,6 +24,8 @@ interface CheckFlags {
   rulesDir: string[];
   maxFileSize?: number;
   minLevel?: 'note' | 'warning' | 'error';
+  skipPath: string[];
+  color?: boolean;
   summaryFile?: string;
 }
 
@@ -47,6 +49,21 @@ async function loadRulesDirs(directories: string[], cwd: string) {
     import('../../rules/index.js'),
   ]);
   return loadCustomRules(directories, cwd, new Set(builtinRules.map((rule) => rule.id)));
+}
+
+// Globs may hold commas ({a,b}): --skip-path is repeated, never split.
+const collectAll = (value: string, previous: string[]) => [...previous, value];
+
+/**
+ * --color / --no-color first, then FORCE_COLOR and NO_COLOR as https://force-color.org and https://no-color.org
+ * define them (set and not empty; FORCE_COLOR=0 turns colour off), then whether the report goes to a terminal.
+ */
+function wantsColor(flag: boolean | undefined, ctx: CliContext, toTerminal: boolean): boolean {
+  if (flag !== undefined) return flag;
+  const force = ctx.env.FORCE_COLOR;
+  if (force !== undefined && force !== '') return force !== '0' && force !== 'false';
+  if (ctx.env.NO_COLOR) return false;
+  return toTerminal && Boolean(ctx.stdout.isTTY);
 }
 
 export function registerCheckCommand(program: Command, ctx: CliContext): void {
@@ -90,6 +107,9 @@ export function registerCheckCommand(program: Command, ctx: CliContext): void {
         'error',
       ]),
     )
+    .option('--skip-path <glob>', 'skip files matching this glob, as config exclude (repeatable)', collectAll, [])
+    .option('--color', 'colour the text report even when it is not written to a terminal')
+    .option('--no-color', 'never colour the text report (also NO_COLOR=1)')
     .option('--summary-file <file>', 'also write the counts by level as JSON (for CI steps; whole or not at all)')
     .action(async (paths: string[], flags: CheckFlags) => {
       // Refused before anything is read or written: a report.html holding text helps nobody.
@@ -110,6 +130,7 @@ export function registerCheckCommand(program: Command, ctx: CliContext): void {
       const baseline = flags.baseline ? readBaseline(resolve(ctx.cwd, flags.baseline), flags.baseline) : undefined;
       const extraRules = flags.rulesDir.length ? await loadRulesDirs(flags.rulesDir, ctx.cwd) : undefined;
       if (!flags.inlineSuppressions) config.allowInlineSuppressions = false;
+      config.exclude = [...config.exclude, ...flags.skipPath];
       // Paths (and so fingerprints) are relative to the repository; outside one, to the baseline's directory,
       // so a baseline matches however the scan was started.
       const baselineFile = flags.baseline ?? flags.writeBaseline;
@@ -133,7 +154,7 @@ export function registerCheckCommand(program: Command, ctx: CliContext): void {
       if (flags.writeBaseline)
         writeOutput(ctx, flags.writeBaseline, `${JSON.stringify(toBaseline(result.findings), null, 2)}\n`);
       const toTerminal = !flags.output || flags.output === '-';
-      const color = format === 'text' && toTerminal && Boolean(ctx.stdout.isTTY) && !ctx.env.NO_COLOR;
+      const color = format === 'text' && wantsColor(flags.color, ctx, toTerminal);
       writeOutput(
         ctx,
         flags.output,

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { closest } from '../suggest.js';
 import { UsageError } from '../errors.js';
 import { ruleHelpUri } from '../version.js';
 import type { CliContext } from './context.js';
@@ -43,8 +44,13 @@ export function registerRulesCommands(program: Command, ctx: CliContext): void {
       const { builtinRules } = await import('../../rules/index.js');
       const rule = builtinRules.find((candidate) => candidate.id === id);
       if (!rule) {
-        const known = builtinRules.map((r) => r.id).join(', ');
-        throw new UsageError(`unknown rule "${id}"; rules are: ${known}`);
+        const near = closest(
+          id,
+          builtinRules.map((r) => r.id),
+        );
+        throw new UsageError(
+          `unknown rule "${id}"${near ? ` (did you mean "${near}"?)` : ''}; isolint rules lists them`,
+        );
       }
       const lines = [
         `${rule.id} — ${rule.title}`,

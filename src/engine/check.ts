@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { closest } from '../suggest.js';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { builtinRules } from '../../rules/index.js';
@@ -201,7 +202,7 @@ function selectRules(config: ResolvedConfig, options: CheckOptions, problems: In
   // A mistyped --rule would make a CI gate pass with nothing checked: that is a usage error, not a warning.
   for (const id of [...(options.onlyRules ?? []), ...(options.skipRules ?? [])]) {
     if (!known.has(id)) {
-      const near = available.map((rule) => rule.id).find((candidate) => candidate.startsWith(id.slice(0, 6)));
+      const near = closest(id, [...known]);
       throw new UsageError(
         `unknown rule id "${id}"${near ? ` (did you mean "${near}"?)` : ''}; isolint rules lists them`,
       );
