@@ -1,7 +1,7 @@
 import { dirname, resolve } from 'node:path';
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import type { FailOn } from '../engine/config.js';
-import { UsageError } from '../errors.js';
+import { UsageError, oneLine } from '../errors.js';
 import { isOpen, severityRank } from '../engine/finding.js';
 import { FORMATS, formatForPath, type Format } from '../report/formats.js';
 import type { CliContext } from './context.js';
@@ -27,6 +27,10 @@ interface CheckFlags {
   skipPath: string[];
   color?: boolean;
   summaryFile?: string;
+  sarifRoot?: string;
+  strictInputs?: boolean;
+  quiet?: boolean;
+  compact?: boolean;
 }
 
 function wholeMiB(value: string): number {
@@ -77,7 +81,10 @@ export function registerCheckCommand(program: Command, ctx: CliContext): void {
       ),
     )
     .option('-o, --output <file>', 'write the report to a file (whole or not at all); - for stdout')
-    .option('-c, --config <file>', 'config file (default: .isolint.yaml found upward from the current directory)')
+    .option(
+      '-c, --config <file>',
+      'config file (default: the nearest .isolint.yaml upward from the scanned paths, else from the current directory)',
+    )
     .addOption(
       new Option('--fail-on <level>', 'exit 1 when a finding at or above this level remains').choices([
         'error',
@@ -110,6 +117,13 @@ export function registerCheckCommand(program: Command, ctx: CliContext): void {
     .option('--skip-path <glob>', 'skip files matching this glob, as config exclude (repeatable)', collectAll, [])
     .option('--color', 'colour the text report even when it is not written to a terminal')
     .option('--no-color', 'never colour the text report (also NO_COLOR=1)')
+    .option(
+      '--sarif-root <dir>',
+      'directory that paths in the report (SARIF URIs, fingerprints) are relative to (default: the git repository of the scanned paths)',
+    )
+    .option('-q, --quiet', 'text: findings only (no summary, no input warnings); a clean run prints nothing')
+    .option('--compact', 'text: one line per finding (file:line:column: level: message (rule))')
+    .option('--strict-inputs', 'a file named on the command line that isolint does not read is an input error (exit 2)')
     .option('--summary-file <file>', 'also write the counts by level as JSON (for CI steps; whole or not at all)')
     .action(async (paths: string[], flags: CheckFlags) => {
       // Refused before anything is read or written: a report.html holding text helps nobody.
@@ -120,23 +134,26 @@ export function registerCheckCommand(program: Command, ctx: CliContext): void {
         );
       const format = flags.format ?? implied ?? 'text';
       // Loaded here, not at start-up: `isolint measure` and `pcr` never pay for the rules and parsers.
-      const [{ check, findGitRoot }, { resolveConfig }, { render }, { readBaseline, toBaseline }] = await Promise.all([
+      const [{ check, findScanRoot }, { resolveConfig }, { render }, { readBaseline, toBaseline }] = await Promise.all([
         import('../engine/check.js'),
         import('../engine/config.js'),
         import('../report/index.js'),
         import('../engine/baseline.js'),
       ]);
-      const config = resolveConfig(ctx.cwd, flags.config);
+      const scanned = paths.length ? paths : ['.'];
+      const config = resolveConfig(ctx.cwd, flags.config, scanned);
       const baseline = flags.baseline ? readBaseline(resolve(ctx.cwd, flags.baseline), flags.baseline) : undefined;
       const extraRules = flags.rulesDir.length ? await loadRulesDirs(flags.rulesDir, ctx.cwd) : undefined;
       if (!flags.inlineSuppressions) config.allowInlineSuppressions = false;
       config.exclude = [...config.exclude, ...flags.skipPath];
-      // Paths (and so fingerprints) are relative to the repository; outside one, to the baseline's directory,
-      // so a baseline matches however the scan was started.
+      // Paths (and so fingerprints) are relative to the repository of the scanned files; outside one, to the
+      // baseline's directory, so a baseline matches however the scan was started.
       const baselineFile = flags.baseline ?? flags.writeBaseline;
-      const root = findGitRoot(ctx.cwd) ?? (baselineFile ? dirname(resolve(ctx.cwd, baselineFile)) : undefined);
+      const root = flags.sarifRoot
+        ? resolve(ctx.cwd, flags.sarifRoot)
+        : (findScanRoot(scanned, ctx.cwd) ?? (baselineFile ? dirname(resolve(ctx.cwd, baselineFile)) : undefined));
       const result = await check({
-        paths: paths.length ? paths : ['.'],
+        paths: scanned,
         cwd: ctx.cwd,
         root,
         config,
@@ -144,6 +161,7 @@ export function registerCheckCommand(program: Command, ctx: CliContext): void {
         skipRules: flags.skipRule,
         baseline,
         extraRules,
+        strictInputs: flags.strictInputs,
         ...(flags.maxFileSize !== undefined ? { maxInputBytes: flags.maxFileSize * 1048576 } : {}),
       });
       if (flags.minLevel) {
@@ -165,14 +183,16 @@ export function registerCheckCommand(program: Command, ctx: CliContext): void {
           includeUnchanged: flags.includeUnchanged,
           env: ctx.env,
           failOn: flags.failOn ?? config.failOn,
+          compact: flags.compact,
+          quiet: flags.quiet,
         }),
       );
-      if (!toTerminal && format !== 'text') {
-        // The report went to a file: still tell a person at the terminal how the run went.
-        for (const problem of result.problems.filter((p) => p.level === 'error')) {
-          ctx.stderr.write(
-            `isolint: ${problem.file ?? ''}${problem.line ? `:${problem.line}` : ''}: ${problem.message}\n`,
-          );
+      if (!toTerminal || format !== 'text') {
+        // The report went to a file or a program: still tell a person at the terminal how the run went.
+        for (const problem of result.problems.filter((p) => !flags.quiet || p.level === 'error')) {
+          const where = `${problem.file ?? ''}${problem.line ? `:${problem.line}` : ''}`;
+          const label = problem.level === 'warning' ? 'warning: ' : '';
+          ctx.stderr.write(`isolint: ${label}${where ? `${where}: ` : ''}${oneLine(problem.message)}\n`);
         }
       }
       if (flags.summaryFile) {

@@ -16,7 +16,7 @@ export function registerGraphCommand(program: Command, ctx: CliContext): void {
       ),
     )
     .option('-o, --output <file>', 'write the picture to a file (whole or not at all); - for stdout')
-    .option('-c, --config <file>', 'config file (default: .isolint.yaml found upward from the current directory)')
+    .option('-c, --config <file>', 'config file (default: the nearest .isolint.yaml upward from the scanned paths)')
     .action(async (paths: string[], flags: { format?: PictureFormat; output?: string; config?: string }) => {
       const [{ check }, { resolveConfig }, { buildPicture }] = await Promise.all([
         import('../engine/check.js'),
@@ -26,7 +26,7 @@ export function registerGraphCommand(program: Command, ctx: CliContext): void {
       const result = await check({
         paths: paths.length ? paths : ['.'],
         cwd: ctx.cwd,
-        config: resolveConfig(ctx.cwd, flags.config),
+        config: resolveConfig(ctx.cwd, flags.config, paths.length ? paths : ['.']),
       });
       const format: PictureFormat =
         flags.format ??

@@ -45,6 +45,11 @@ export interface CheckOptions {
   baseline?: IsolintBaseline;
   /** The team's own rules (see custom-rules.ts), run after the built-in ones. */
   extraRules?: readonly Rule[];
+  /**
+   * A file named explicitly that no adapter reads is an input error (exit 2) instead of a skipped file with a
+   * warning. Off by default: a pre-commit hook names every changed file, package.json included.
+   */
+  strictInputs?: boolean;
   /** Per-file size cap (default: the config's maxFileSizeMiB, else MAX_INPUT_BYTES); the CLI's --max-file-size sets it. */
   maxInputBytes?: number;
 }
@@ -96,6 +101,20 @@ export function findRepositoryRoot(from: string): string {
   return findGitRoot(from) ?? resolve(from);
 }
 
+/**
+ * The repository holding the scanned paths (their deepest common directory's git root), so SARIF URIs match
+ * the repository GitHub checks out however far away the scan was started; else the cwd's.
+ */
+export function findScanRoot(paths: readonly string[], cwd: string): string | undefined {
+  const absolute = paths.map((path) => resolve(cwd, path));
+  if (absolute.length === 0) return findGitRoot(cwd);
+  let common = absolute[0]!;
+  for (const path of absolute.slice(1)) {
+    while (common !== dirname(common) && relative(common, path).startsWith('..')) common = dirname(common);
+  }
+  return findGitRoot(common) ?? findGitRoot(cwd);
+}
+
 /** A path as people and SARIF see it: relative to the root with `/`, or absolute when outside it. */
 export function displayPath(absolutePath: string, root: string): string {
   const path = relative(root, absolutePath);
@@ -105,11 +124,16 @@ export function displayPath(absolutePath: string, root: string): string {
 
 export async function check(options: CheckOptions): Promise<CheckResult> {
   const cwd = resolve(options.cwd ?? process.cwd());
-  const root = resolve(options.root ?? findRepositoryRoot(cwd));
-  const config = typeof options.config === 'object' ? options.config : resolveConfig(cwd, options.config);
+  const root = resolve(options.root ?? findScanRoot(options.paths, cwd) ?? cwd);
+  const config =
+    typeof options.config === 'object' ? options.config : resolveConfig(cwd, options.config, options.paths);
   const adapters = [...builtinAdapters, ...(options.adapters ?? [])];
   const extensions = new Set(adapters.flatMap((adapter) => adapter.extensions));
-  const problems: InputProblem[] = [];
+  const problems: InputProblem[] = (config.unused ?? []).map((file) => ({
+    file: displayPath(resolve(file), root),
+    message: `config not used: this run applies ${config.file ?? 'the defaults'} (one config per run; check each project separately or pass --config)`,
+    level: 'warning' as const,
+  }));
 
   const discovered = discoverFiles(options.paths, cwd, extensions, {
     directory: config.directory,
@@ -143,9 +167,16 @@ export async function check(options: CheckOptions): Promise<CheckResult> {
       const input = { file, absolutePath, text };
       const adapter = adapters.find((candidate) => candidate.claims(input));
       if (!adapter) {
-        if (explicit) {
+        if (explicit && options.strictInputs) {
           throw new InputError('not an input isolint reads (expected a host manifest with apiVersion: isolint/v1)', {
             file,
+          });
+        }
+        if (explicit) {
+          problems.push({
+            file,
+            message: 'skipped: not an input isolint reads (--strict-inputs makes this an error)',
+            level: 'warning',
           });
         }
         continue;

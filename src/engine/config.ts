@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { InputError, UsageError } from '../errors.js';
 import type { IsolintConfig } from '../generated/config.js';
@@ -22,6 +22,8 @@ export interface ResolvedConfig {
   maxFileSizeMiB?: number;
   exclude: string[];
   suppressions: NonNullable<IsolintConfig['suppressions']>;
+  /** Configs nearer to some of the scanned paths that this run did not use (the run warns about each). */
+  unused?: string[];
 }
 
 export function defaultConfig(directory: string): ResolvedConfig {
@@ -68,13 +70,34 @@ export function loadConfig(file: string, displayName = file): ResolvedConfig {
   };
 }
 
-/** Config for a run: an explicit file, else the nearest .isolint.yaml upward from cwd, else defaults. */
-export function resolveConfig(cwd: string, explicit?: string): ResolvedConfig {
+/** The directory a scanned path starts its config search from: itself for a directory, else its parent. */
+function searchStart(path: string): string {
+  try {
+    return statSync(path).isDirectory() ? path : dirname(path);
+  } catch {
+    return dirname(path);
+  }
+}
+
+/**
+ * Config for a run: an explicit file; else the nearest .isolint.yaml upward from the scanned paths (so
+ * `isolint check ../proj` reads proj's settings, as ESLint and Checkov do), else upward from cwd; else defaults.
+ * Paths under different configs get the first path's; the others are listed in `unused` for a warning,
+ * since one run applies one config.
+ */
+export function resolveConfig(cwd: string, explicit?: string, paths: readonly string[] = []): ResolvedConfig {
   if (explicit) {
     const path = resolve(cwd, explicit);
     if (!existsSync(path)) throw new UsageError(`config file not found: ${explicit}`);
     return loadConfig(path, explicit);
   }
-  const found = findConfigFile(cwd);
-  return found ? loadConfig(found) : defaultConfig(cwd);
+  const nearest = [
+    ...new Set(
+      paths.map((path) => findConfigFile(searchStart(resolve(cwd, path)))).filter((f): f is string => f !== undefined),
+    ),
+  ];
+  const found = nearest[0] ?? findConfigFile(cwd);
+  if (!found) return defaultConfig(cwd);
+  const config = loadConfig(found);
+  return nearest.length > 1 ? { ...config, unused: nearest.slice(1) } : config;
 }

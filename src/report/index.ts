@@ -18,6 +18,10 @@ export interface RenderOptions {
   env?: NodeJS.ProcessEnv;
   /** junit: findings at or above this level fail their test case (default error). */
   failOn?: 'error' | 'warning' | 'note' | 'none';
+  /** text: one line per finding. */
+  compact?: boolean;
+  /** text: findings only, no summary. */
+  quiet?: boolean;
 }
 
 /** Renders a check result in one of the output formats; every format derives from the same findings. */
@@ -34,6 +38,11 @@ export function render(result: CheckResult, format: Format, options: RenderOptio
     case 'gitlab':
       return `${JSON.stringify(toGitlabCodeQuality(result), null, 2)}\n`;
     case 'text':
-      return toText(result, { color: options.color, includeSuppressed: options.includeSuppressed });
+      return toText(result, {
+        color: options.color,
+        includeSuppressed: options.includeSuppressed,
+        compact: options.compact,
+        quiet: options.quiet,
+      });
   }
 }

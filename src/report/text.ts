@@ -7,6 +7,10 @@ import { plural, summarize, summaryLine } from './summary.js';
 export interface TextOptions {
   color?: boolean;
   includeSuppressed?: boolean;
+  /** One line per finding (`file:line:column: level: message (rule)`), no excerpts, as compilers print. */
+  compact?: boolean;
+  /** Findings only: no input warnings and no summary, so a clean run prints nothing. */
+  quiet?: boolean;
 }
 
 const CODES = { red: 31, yellow: 33, cyan: 36, dim: 2, bold: 1, underline: 4 } as const;
@@ -21,11 +25,11 @@ export function toText(
   const texts = new SourceTexts(result.root);
   const lines: string[] = [];
 
-  for (const problem of result.problems) {
+  for (const problem of result.problems.filter((p) => !options.quiet || p.level === 'error')) {
     const label = problem.level === 'error' ? paint('red', 'input error') : paint('yellow', 'input warning');
     lines.push(`${label}: ${formatProblem(problem.message, problem)}`);
   }
-  if (result.problems.length) lines.push('');
+  if (lines.length) lines.push('');
 
   const shown = result.findings.filter(
     (f) => (options.includeSuppressed || !f.suppression) && f.baselineState !== 'unchanged',
@@ -37,7 +41,20 @@ export function toText(
     byFile.set(finding.location.file, list);
   }
   const severityStyle = { error: 'red', warning: 'yellow', note: 'cyan' } as const;
-  for (const [file, findings] of byFile) {
+  if (options.compact) {
+    for (const [file, findings] of byFile) {
+      for (const finding of findings) {
+        const { startLine, startColumn } = finding.location;
+        const severity = paint(severityStyle[finding.severity], finding.severity);
+        const suppressed = finding.suppression ? ` (suppressed: ${finding.suppression.reason})` : '';
+        lines.push(
+          `${file}:${startLine}:${startColumn}: ${severity}: ${finding.message} (${finding.ruleId})${suppressed}`,
+        );
+      }
+    }
+    if (byFile.size) lines.push('');
+  }
+  for (const [file, findings] of options.compact ? [] : byFile) {
     lines.push(paint('underline', file));
     for (const finding of findings) {
       const { startLine, startColumn } = finding.location;
@@ -54,6 +71,10 @@ export function toText(
     lines.push('');
   }
 
+  if (options.quiet) {
+    if (lines.at(-1) === '') lines.pop();
+    return lines.length ? `${lines.join('\n')}\n` : '';
+  }
   const summary = summarize(result.findings, result.absent);
   const inputErrors = result.problems.filter((p) => p.level === 'error').length;
   const files = plural(result.files.length, 'file');

@@ -1,4 +1,8 @@
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { REPO_ROOT } from '../helpers.js';
 import { VERSION } from '../../src/version.js';
 import { runIsolint } from './run.js';
 
@@ -62,4 +66,115 @@ it('--skip-path leaves matching files out, like config exclude', async () => {
   expect(files(all).some((file: string) => file.startsWith('examples/layered/'))).toBe(true);
   expect(files(skipped).some((file: string) => file.startsWith('examples/layered/'))).toBe(false);
   expect(files(skipped).length).toBeGreaterThan(0);
+});
+
+describe('--quiet and --compact', () => {
+  it('--compact prints one file:line:column line per finding and the summary', async () => {
+    const full = await runIsolint(['check', 'examples/deployment.yaml', '-f', 'json']);
+    const findings = JSON.parse(full.stdout).findings.filter((f: { suppression?: unknown }) => !f.suppression);
+    const run = await runIsolint(['check', 'examples/deployment.yaml', '--compact']);
+    const lines = run.stdout.trimEnd().split('\n');
+    const findingLines = lines.filter((line) =>
+      /^examples\/deployment\.yaml:\d+:\d+: (error|warning|note): /.test(line),
+    );
+    expect(findingLines).toHaveLength(findings.length);
+    expect(findingLines[0]).toMatch(/\((no-interactive-access|[a-z-]+)\)$/);
+    expect(lines.at(-1)).toMatch(/^\d+ errors?, \d+ warnings?, \d+ notes? in 1 file/);
+    expect(run.stdout).not.toContain(' | '); // no excerpts
+  });
+
+  it('--quiet prints findings only, and nothing at all for a clean run', async () => {
+    const run = await runIsolint(['check', 'examples/deployment.yaml', '--quiet']);
+    expect(run.stdout).toContain('no-interactive-access');
+    expect(run.stdout).not.toMatch(/\d+ errors?, \d+ warnings?/);
+    const clean = await runIsolint(['check', 'package.json', '--quiet']);
+    expect(clean).toEqual({ code: 0, stdout: '', stderr: '' });
+  });
+});
+
+describe('files named on the command line that isolint does not read (pre-commit)', () => {
+  it('are skipped with a warning and do not change the exit code', async () => {
+    const run = await runIsolint([
+      'check',
+      'package.json',
+      'examples/deployment.yaml',
+      '-f',
+      'json',
+      '--fail-on',
+      'none',
+    ]);
+    expect(run.code).toBe(0);
+    expect(run.stderr).toBe(
+      'isolint: warning: package.json: skipped: not an input isolint reads (--strict-inputs makes this an error)\n',
+    );
+    expect(JSON.parse(run.stdout).files.map((f: { file: string }) => f.file)).toEqual(['examples/deployment.yaml']);
+  });
+
+  it('are an input error with --strict-inputs', async () => {
+    const run = await runIsolint(['check', 'package.json', '--strict-inputs', '-f', 'json']);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/^isolint: package\.json: not an input isolint reads/);
+  });
+});
+
+describe('config discovery and the report root follow the scanned paths', () => {
+  const project = () => {
+    const root = mkdtempSync(join(tmpdir(), 'isolint-project-'));
+    const repo = join(root, 'proj');
+    mkdirSync(join(repo, '.git'), { recursive: true });
+    mkdirSync(join(repo, 'infra'));
+    copyFileSync(join(REPO_ROOT, 'examples/deployment.yaml'), join(repo, 'infra/deployment.yaml'));
+    writeFileSync(join(repo, '.isolint.yaml'), 'rules:\n  no-interactive-access: "off"\n');
+    const elsewhere = join(root, 'elsewhere');
+    mkdirSync(elsewhere);
+    return { root, repo, elsewhere };
+  };
+
+  it("reads the scanned project's .isolint.yaml and makes SARIF URIs relative to its repository", async () => {
+    const { root, elsewhere } = project();
+    try {
+      const run = await runIsolint(['check', '../proj/infra', '-f', 'sarif'], { cwd: elsewhere });
+      const sarif = JSON.parse(run.stdout);
+      const results = sarif.runs[0].results as Array<{ ruleId: string; locations: any[] }>;
+      expect(results.length).toBeGreaterThan(0);
+      expect(results.some((r) => r.ruleId === 'no-interactive-access')).toBe(false);
+      const uris = new Set(results.map((r) => r.locations[0].physicalLocation.artifactLocation.uri));
+      expect([...uris]).toEqual(['infra/deployment.yaml']);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+
+  it('--config overrides discovery; --sarif-root sets the root', async () => {
+    const { root, repo, elsewhere } = project();
+    try {
+      writeFileSync(join(elsewhere, 'empty.yaml'), 'rules: {}\n');
+      const run = await runIsolint(
+        ['check', '../proj/infra', '-f', 'sarif', '--config', 'empty.yaml', '--sarif-root', join(repo, 'infra')],
+        { cwd: elsewhere },
+      );
+      const results = JSON.parse(run.stdout).runs[0].results as Array<{ ruleId: string; locations: any[] }>;
+      expect(results.some((r) => r.ruleId === 'no-interactive-access')).toBe(true);
+      expect(results[0]!.locations[0].physicalLocation.artifactLocation.uri).toBe('deployment.yaml');
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+
+  it('warns about a second project config it does not apply', async () => {
+    const { root, repo, elsewhere } = project();
+    try {
+      mkdirSync(join(elsewhere, 'x'));
+      writeFileSync(join(elsewhere, 'x/.isolint.yaml'), 'failOn: warning\n');
+      copyFileSync(join(REPO_ROOT, 'examples/deployment.yaml'), join(elsewhere, 'x/d.yaml'));
+      const run = await runIsolint(['check', join(repo, 'infra'), join(elsewhere, 'x'), '-f', 'json'], {
+        cwd: elsewhere,
+      });
+      expect(run.stderr).toMatch(
+        /isolint: warning: .*x\/\.isolint\.yaml: config not used: this run applies .*proj\/\.isolint\.yaml/,
+      );
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
 });
