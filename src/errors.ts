@@ -12,11 +12,19 @@ export interface ErrorPlace {
 
 export class InputError extends Error {
   readonly place: ErrorPlace;
+  /** Further problems of the same input, each at its own place (a file's schema errors come all at once). */
+  readonly others: readonly InputError[];
 
-  constructor(message: string, place: ErrorPlace = {}) {
+  constructor(message: string, place: ErrorPlace = {}, others: readonly InputError[] = []) {
     super(message);
     this.name = 'InputError';
     this.place = place;
+    this.others = others;
+  }
+
+  /** This problem and the others, in order. */
+  all(): InputError[] {
+    return [this, ...this.others];
   }
 
   /** `file:line:column: message`, or `file: at byte N: message` for binary inputs. */

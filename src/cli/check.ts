@@ -1,7 +1,7 @@
 import { dirname, resolve } from 'node:path';
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import type { FailOn } from '../engine/config.js';
-import { UsageError, oneLine } from '../errors.js';
+import { UsageError, formatProblem } from '../errors.js';
 import { isOpen, severityRank } from '../engine/finding.js';
 import { FORMATS, formatForPath, type Format } from '../report/formats.js';
 import type { CliContext } from './context.js';
@@ -190,9 +190,9 @@ export function registerCheckCommand(program: Command, ctx: CliContext): void {
       if (!toTerminal || format !== 'text') {
         // The report went to a file or a program: still tell a person at the terminal how the run went.
         for (const problem of result.problems.filter((p) => !flags.quiet || p.level === 'error')) {
-          const where = `${problem.file ?? ''}${problem.line ? `:${problem.line}` : ''}`;
-          const label = problem.level === 'warning' ? 'warning: ' : '';
-          ctx.stderr.write(`isolint: ${label}${where ? `${where}: ` : ''}${oneLine(problem.message)}\n`);
+          ctx.stderr.write(
+            `isolint: ${problem.level === 'warning' ? 'warning: ' : ''}${formatProblem(problem.message, problem)}\n`,
+          );
         }
       }
       if (flags.summaryFile) {

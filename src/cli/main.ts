@@ -69,7 +69,7 @@ export async function runCli(argv: string[], ctx: CliContext = processContext())
       return error.exitCode === 0 ? EXIT_OK : EXIT_ERROR;
     }
     if (error instanceof InputError) {
-      ctx.stderr.write(`isolint: ${error.format()}\n`);
+      for (const one of error.all()) ctx.stderr.write(`isolint: ${one.format()}\n`);
       return EXIT_ERROR;
     }
     if (error instanceof UsageError) {

@@ -186,7 +186,7 @@ export async function check(options: CheckOptions): Promise<CheckResult> {
       fragments.push(adapter.load(input));
       files.push({ file, format: adapter.format });
     } catch (error) {
-      problems.push(toProblem(error, file));
+      problems.push(...toProblems(error, file));
     }
   }
 
@@ -212,6 +212,11 @@ export async function check(options: CheckOptions): Promise<CheckResult> {
 
 function stripBom(text: string): string {
   return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+}
+
+/** Every problem an error carries (a file's schema errors come together). */
+export function toProblems(error: unknown, file?: string): InputProblem[] {
+  return error instanceof InputError ? error.all().map((one) => toProblem(one, file)) : [toProblem(error, file)];
 }
 
 export function toProblem(error: unknown, file?: string): InputProblem {

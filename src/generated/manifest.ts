@@ -28,7 +28,7 @@ export type Suppressions = {
   expires?: string;
 }[];
 /**
- * A memory size: a number of MiB, or a string with a unit such as "512MiB", "32GiB" or "1TiB".
+ * A memory size: a number of MiB, or a string with a unit such as "512MiB", "32GiB", "64GB" or "1TiB" (GB, G and Gi are read as GiB, MB as MiB, TB as TiB: memory comes in binary units).
  *
  * This interface was referenced by `IsolintManifest`'s JSON-Schema
  * via the `definition` "Size".
@@ -154,7 +154,7 @@ export interface Host {
    */
   countHyperthreads?: boolean;
   /**
-   * A memory size: a number of MiB, or a string with a unit such as "512MiB", "32GiB" or "1TiB".
+   * A memory size: a number of MiB, or a string with a unit such as "512MiB", "32GiB", "64GB" or "1TiB" (GB, G and Gi are read as GiB, MB as MiB, TB as TiB: memory comes in binary units).
    */
   memory?: number | string;
   /**

@@ -61,13 +61,17 @@ export const manifestAdapter: Adapter = {
   },
 };
 
-const MIB_PER_UNIT: Record<string, number> = { M: 1, MIB: 1, G: 1024, GIB: 1024, T: 1024 * 1024, TIB: 1024 * 1024 };
+const MIB_PER_PREFIX: Record<string, number> = { M: 1, G: 1024, T: 1024 * 1024 };
 
-/** A Size (number of MiB, or "32GiB") in MiB. */
+/**
+ * A Size (number of MiB, or "32GiB", "64GB", "64 G") in MiB. Decimal units are read as binary ones, as memory is
+ * sold and as AWS lists it ("Memory (GiB)"): 64GB of RAM is 64 GiB, and reading it as 59.6 GiB would invent
+ * oversubscription.
+ */
 export function sizeInMiB(size: Size): number {
   if (typeof size === 'number') return size;
-  const match = /^\s*([0-9]+(?:\.[0-9]+)?)\s*([A-Za-z]+)\s*$/.exec(size)!;
-  return Math.round(Number(match[1]) * MIB_PER_UNIT[match[2]!.toUpperCase()]!);
+  const match = /^\s*([0-9]+(?:\.[0-9]+)?)\s*([A-Za-z])/.exec(size)!;
+  return Math.round(Number(match[1]) * MIB_PER_PREFIX[match[2]!.toUpperCase()]!);
 }
 
 /** The built-in principal that stands for anyone on the internet; usable without declaring it. */

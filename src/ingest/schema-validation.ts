@@ -32,32 +32,68 @@ function validatorFor(name: string): ValidateFunction {
   return validate;
 }
 
+/** At most this many problems of one file are listed; the rest are counted. */
+const MAX_LISTED = 20;
+
+/**
+ * Validates a located document against one of our JSON Schemas. Every independent problem becomes a one-line
+ * error at its own line, so three mistakes take one run to see, not three; alternatives of a `oneOf` that failed
+ * together are one problem, explained by the error a person should fix first.
+ */
 export function validateAgainstSchema(document: LocatedDocument, schemaName: string, what: string): void {
   const validate = validatorFor(schemaName);
   if (validate(document.value)) return;
   const errors = validate.errors ?? [];
-  const chosen = chooseError(errors, document.value);
-  if (!chosen) throw new InputError(`not a valid ${what}`, { file: document.file });
-  const { container, key } = locate(document.value, chosen.instancePath, chosen);
-  const span = container
-    ? key === undefined
-      ? document.spanOf(container)
-      : document.spanOfKey(container, key)
-    : undefined;
-  // Other problems elsewhere in the document; alternatives that failed around the chosen one don't count.
-  const chosenPath = chosen.instancePath;
-  const more = new Set(
-    errors
-      .filter((e) => !['oneOf', 'anyOf', 'if'].includes(e.keyword))
-      .map((e) => e.instancePath)
-      .filter((path) => path !== chosenPath && !chosenPath.startsWith(`${path}/`) && path !== ''),
-  ).size;
-  const message = `${describe(chosen, document.value)}${more > 0 ? ` (and ${more} more problem${more > 1 ? 's' : ''})` : ''}`;
-  throw new InputError(`invalid ${what}: ${message}`, {
-    file: document.file,
-    line: span?.startLine,
-    column: span?.startColumn,
-  });
+  const chosen = independentProblems(errors, document.value);
+  if (chosen.length === 0) throw new InputError(`not a valid ${what}`, { file: document.file });
+  const located = chosen
+    .map((error) => {
+      const { container, key } = locate(document.value, error.instancePath, error);
+      const span = container
+        ? key === undefined
+          ? document.spanOf(container)
+          : document.spanOfKey(container, key)
+        : undefined;
+      return { message: describe(error, document.value), line: span?.startLine, column: span?.startColumn };
+    })
+    .sort((a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0));
+  const listed = located
+    .slice(0, MAX_LISTED)
+    .map(
+      (problem, index) =>
+        new InputError(
+          `invalid ${what}: ${problem.message}${index === MAX_LISTED - 1 && located.length > MAX_LISTED ? ` (and ${located.length - MAX_LISTED} more problems)` : ''}`,
+          { file: document.file, line: problem.line, column: problem.column },
+        ),
+    );
+  const [first, ...others] = listed;
+  throw new InputError(first!.message, first!.place, others);
+}
+
+const COMPOSITE = ['oneOf', 'anyOf', 'if'];
+const under = (path: string, ancestor: string) => path === ancestor || path.startsWith(`${ancestor}/`);
+
+/** One error per problem: each failed alternative set is one, each error outside them is one. */
+function independentProblems(errors: ErrorObject[], root: unknown): ErrorObject[] {
+  const composites = [...new Set(errors.filter((e) => COMPOSITE.includes(e.keyword)).map((e) => e.instancePath))];
+  const outermost = composites.filter((path) => !composites.some((other) => other !== path && under(path, other)));
+  const problems: ErrorObject[] = [];
+  for (const path of outermost) {
+    const chosen = chooseError(
+      errors.filter((e) => under(e.instancePath, path)),
+      root,
+    );
+    if (chosen) problems.push(chosen);
+  }
+  const seen = new Set<string>();
+  for (const error of errors) {
+    if (outermost.some((path) => under(error.instancePath, path))) continue;
+    const key = `${error.instancePath}\0${error.keyword}\0${JSON.stringify(error.params)}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    problems.push(error);
+  }
+  return problems;
 }
 
 const KEYWORD_PREFERENCE = [

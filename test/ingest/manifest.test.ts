@@ -33,6 +33,25 @@ describe('host manifest errors name the file, line and what is wrong', () => {
   });
 });
 
+it("lists all of a file's schema problems at once, each at its line", async () => {
+  const problems = await problemsOf('fixtures/manifest/invalid/three-mistakes.yaml');
+  expect(problems.map((p) => [p.line, p.column, p.message])).toEqual([
+    [4, 5, 'invalid manifest: "cores" must be a whole number, not the string "sixteen"'],
+    [5, 5, 'invalid manifest: unknown property "memroy" (did you mean "memory"?)'],
+    [9, 9, expect.stringMatching(/^invalid manifest: "memory" is not valid \("12 gigs"\): expected a memory size/)],
+  ]);
+});
+
+it('reads sizes in the units people write (64GB as 64 GiB: memory comes in binary units)', () => {
+  expect(['64GB', '64 GiB', '65536MiB', '64G', '64gb', '1.5tb', '512Mi', '2 Gi', 1024].map(sizeInMiB)).toEqual([
+    65536, 65536, 65536, 65536, 65536, 1572864, 512, 2048, 1024,
+  ]);
+});
+
+it('accepts those units in manifests', async () => {
+  expect(await problemsOf('fixtures/manifest/size-units.yaml')).toEqual([]);
+});
+
 describe('host manifest → graph', () => {
   it('keeps the line and column of every node and property', () => {
     const text = [
