@@ -255,7 +255,8 @@ function selectRules(config: ResolvedConfig, options: CheckOptions, problems: In
   );
 }
 
-function subjectId(subject: GraphNode | GraphEdge): string {
+/** The id a finding names its subject by: a node's id, or for an edge its kind and ends. */
+export function subjectId(subject: GraphNode | GraphEdge): string {
   if ('id' in subject && subject.id) return subject.id;
   const edge = subject as GraphEdge;
   return `${edge.kind}:${edge.from}->${edge.to}${edge.kind === 'access' ? `:${edge.method}` : ''}`;

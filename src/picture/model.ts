@@ -1,4 +1,4 @@
-import type { CheckResult } from '../engine/check.js';
+import { subjectId, type CheckResult } from '../engine/check.js';
 import { isOpen, severityRank } from '../engine/finding.js';
 import type { Severity } from '../engine/rule.js';
 import type { GraphNode } from '../model/nodes.js';
@@ -29,6 +29,8 @@ export interface PictureFinding {
   message: string;
   file: string;
   line: number;
+  /** For a finding about a channel or an access: the index of its arrow in `arrows`. */
+  arrow?: number;
 }
 
 export interface PictureArrow {
@@ -37,6 +39,8 @@ export interface PictureArrow {
   label: string;
   /** `attaches`: from each owner to a part that several own (drawn beside them, not inside one). */
   kind: 'channel' | 'access' | 'uses' | 'manages' | 'attaches';
+  /** The worst open finding about this edge, if any: the arrow is drawn flagged. */
+  worst?: Severity;
 }
 
 export interface Picture {
@@ -52,6 +56,7 @@ const ATTACHED_KINDS = new Set(['volume', 'nic', 'securityGroup', 'image']);
 export function buildPicture(result: Pick<CheckResult, 'graph' | 'findings'>): Picture {
   const { graph } = result;
   const findingsBySubject = new Map<string, PictureFinding[]>();
+  const findingsByEdge = new Map<string, PictureFinding[]>();
   const loose: PictureFinding[] = [];
   for (const finding of result.findings) {
     if (!isOpen(finding)) continue;
@@ -62,6 +67,11 @@ export function buildPicture(result: Pick<CheckResult, 'graph' | 'findings'>): P
       file: finding.location.file,
       line: finding.location.startLine,
     };
+    if (!graph.node(finding.subject)) {
+      const list = findingsByEdge.get(finding.subject) ?? [];
+      list.push(entry);
+      findingsByEdge.set(finding.subject, list);
+    }
     if (finding.element && graph.node(finding.element)) {
       const list = findingsBySubject.get(finding.element) ?? [];
       list.push(entry);
@@ -78,7 +88,8 @@ export function buildPicture(result: Pick<CheckResult, 'graph' | 'findings'>): P
     const picture: PictureNode = {
       id: node.id,
       kind: node.kind,
-      label: node.label ? `${node.id} (${node.label})` : node.id,
+      // The name people wrote (a logical id, a Terraform address); the file-qualified id is in the tooltip.
+      label: node.label ?? node.id,
       detail: detailOf(node),
       children: [],
       findings,
@@ -141,14 +152,18 @@ export function buildPicture(result: Pick<CheckResult, 'graph' | 'findings'>): P
   for (const root of [...roots]) visit(root, 0);
 
   const arrows: PictureArrow[] = [];
+  const subjects: string[] = [];
   for (const channel of graph.edges('channel')) {
     const other = channel.initiator === channel.from ? channel.to : channel.from;
     const protocol = typeof channel.protocol === 'string' ? channel.protocol : '?';
     const port = typeof channel.port === 'number' ? `:${channel.port}` : '';
+    subjects[arrows.length] = subjectId(channel);
     arrows.push({ from: channel.initiator, to: other, label: `${protocol}${port}`, kind: 'channel' });
   }
-  for (const access of graph.edges('access'))
+  for (const access of graph.edges('access')) {
+    subjects[arrows.length] = subjectId(access);
     arrows.push({ from: access.from, to: access.to, label: access.method, kind: 'access' });
+  }
   for (const manages of graph.edges('manages'))
     arrows.push({ from: manages.from, to: manages.to, label: 'manages', kind: 'manages' });
   // --- parts with several owners (a security group shared by an instance and a launch template): an
@@ -159,7 +174,16 @@ export function buildPicture(result: Pick<CheckResult, 'graph' | 'findings'>): P
     if (owners.length < 2) continue;
     for (const owner of owners) arrows.push({ from: owner.id, to: node.id, label: 'attaches', kind: 'attaches' });
   }
-  return { roots: order(roots), arrows: arrows.filter((a) => drawn.has(a.from) && drawn.has(a.to)), loose };
+  // A finding about an edge names its arrow, and the arrow is drawn flagged, so it can be followed.
+  const kept: PictureArrow[] = [];
+  arrows.forEach((arrow, index) => {
+    if (!drawn.has(arrow.from) || !drawn.has(arrow.to)) return;
+    const about = subjects[index] === undefined ? [] : (findingsByEdge.get(subjects[index]) ?? []);
+    const worst = about.map((f) => f.severity).sort((a, b) => severityRank(b) - severityRank(a))[0];
+    for (const finding of about) finding.arrow = kept.length;
+    kept.push(worst ? { ...arrow, worst } : arrow);
+  });
+  return { roots: order(roots), arrows: kept, loose };
 }
 
 /** Hosts first, then the rest by kind and id, so pictures are stable from run to run. */

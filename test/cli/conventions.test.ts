@@ -1,4 +1,4 @@
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -176,5 +176,35 @@ describe('config discovery and the report root follow the scanned paths', () => 
     } finally {
       rmSync(root, { recursive: true, force: true });
     }
+  });
+});
+
+describe('isolint graph', () => {
+  it('writes a real SVG for -o x.svg, and refuses a name it cannot tell the format of', async () => {
+    const directory = mkdtempSync(join(tmpdir(), 'isolint-graph-'));
+    try {
+      const svg = join(directory, 'g.svg');
+      const run = await runIsolint(['graph', 'examples', '-o', svg]);
+      expect(run.code).toBe(0);
+      const text = readFileSync(svg, 'utf8');
+      expect(text).toMatch(/^<\?xml [^>]+\?>\n<svg xmlns="http:\/\/www\.w3\.org\/2000\/svg"/);
+      expect(text).toContain('data-id="acme-signer"');
+      const png = await runIsolint(['graph', 'examples', '-o', join(directory, 'g.png')]);
+      expect(png.code).toBe(2);
+      expect(png.stderr).toMatch(/^isolint: cannot tell the picture format from the name .*g\.png; add --format/);
+      expect(existsSync(join(directory, 'g.png'))).toBe(false);
+    } finally {
+      rmSync(directory, { recursive: true, force: true });
+    }
+  });
+
+  it('takes --rule like check, marking only that rule', async () => {
+    const run = await runIsolint(['graph', 'examples', '-f', 'mermaid', '--rule', 'enclave-no-debug-mode']);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('acme-signer');
+    const marked = await runIsolint(['graph', 'examples', '-f', 'dot']);
+    const only = await runIsolint(['graph', 'examples', '-f', 'dot', '--rule', 'enclave-no-debug-mode']);
+    const flagged = (dot: string) => (dot.match(/penwidth=3/g) ?? []).length;
+    expect(flagged(only.stdout)).toBeLessThan(flagged(marked.stdout));
   });
 });
