@@ -22,6 +22,8 @@ export interface ResolvedConfig {
   maxFileSizeMiB?: number;
   exclude: string[];
   suppressions: NonNullable<IsolintConfig['suppressions']>;
+  /** The line of each entry of `suppressions` in the config file, for warnings about it. */
+  suppressionLines?: number[];
 }
 
 export function defaultConfig(directory: string): ResolvedConfig {
@@ -65,6 +67,9 @@ export function loadConfig(file: string, displayName = file): ResolvedConfig {
     ...(value.maxFileSizeMiB !== undefined ? { maxFileSizeMiB: value.maxFileSizeMiB } : {}),
     exclude: value.exclude ?? [],
     suppressions: value.suppressions ?? [],
+    ...(value.suppressions?.length
+      ? { suppressionLines: value.suppressions.map((entry) => document.spanOf(entry).startLine) }
+      : {}),
   };
 }
 
