@@ -46,7 +46,26 @@ export function formatProblem(message: string, place: ErrorPlace): string {
   let where = file ?? '';
   if (line !== undefined) where += `${where ? ':' : ''}${line}${column !== undefined ? `:${column}` : ''}`;
   if (offset !== undefined) where += `${where ? ': ' : ''}at byte ${offset}`;
-  return where ? `${where}: ${oneLine(message)}` : oneLine(message);
+  const text = escapeControls(oneLine(message));
+  return where ? `${escapeControls(where)}: ${text}` : text;
+}
+
+// C0 and C1 controls, DEL, and the bidirectional overrides and isolates that reorder what a terminal shows.
+// eslint-disable-next-line no-control-regex -- the point is to find control characters
+const CONTROLS = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
+
+/**
+ * Text from inputs made safe to print: control characters become `\xNN` / `\uNNNN` escapes, so a NUL, an
+ * escape sequence or a newline in a file name or a value cannot rewrite a terminal or split a CI log line.
+ * The escapes are printable, so escaping twice changes nothing.
+ */
+export function escapeControls(text: string): string {
+  CONTROLS.lastIndex = 0;
+  if (!CONTROLS.test(text)) return text;
+  return text.replace(CONTROLS, (c) => {
+    const code = c.charCodeAt(0);
+    return code <= 0xff ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`;
+  });
 }
 
 /** Messages go to terminals and CI logs one per line, so flatten anything that arrived with newlines. */

@@ -3,17 +3,18 @@ import { closest } from '../suggest.js';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { builtinRules } from '../../rules/index.js';
-import { InputError, UsageError } from '../errors.js';
+import { escapeControls, InputError, oneLine, UsageError } from '../errors.js';
 import type { Adapter } from '../ingest/adapter.js';
 import { adapters as builtinAdapters } from '../ingest/index.js';
 import type { Graph } from '../model/graph.js';
 import type { GraphEdge, GraphFragment, GraphNode, InlineSuppression } from '../model/nodes.js';
-import type { SourceSpan } from '../model/source.js';
+import { isWholeSpan, plainSpan, type SourceSpan } from '../model/source.js';
 import type { IsolintBaseline } from '../generated/baseline.js';
 import { assembleGraph } from './assemble.js';
 import { applyBaseline, type BaselineEntry } from './baseline.js';
 import { CONFIG_FILE_NAMES, resolveConfig, type ResolvedConfig } from './config.js';
 import { discoverFiles } from './discover.js';
+import { isCalendarDate } from '../dates.js';
 import { compareFindings, type AppliedSuppression, type Finding } from './finding.js';
 import { globToRegExp } from './glob.js';
 import { measureImages } from './measure-images.js';
@@ -183,8 +184,18 @@ export async function check(options: CheckOptions): Promise<CheckResult> {
       }
       // Formats with asynchronous set-up (the Terraform parser's WASM) get it once, only when used.
       if (adapter.prepare) await adapter.prepare();
-      fragments.push(adapter.load(input));
+      const fragment = adapter.load(input);
+      fragments.push(fragment);
       files.push({ file, format: adapter.format });
+      for (const warning of fragment.warnings ?? []) {
+        problems.push({
+          file: warning.source.file,
+          line: warning.source.startLine,
+          column: warning.source.startColumn,
+          message: escapeControls(warning.message),
+          level: 'warning',
+        });
+      }
     } catch (error) {
       problems.push(...toProblems(error, file));
     }
@@ -221,13 +232,18 @@ export function toProblems(error: unknown, file?: string): InputProblem[] {
 
 export function toProblem(error: unknown, file?: string): InputProblem {
   if (error instanceof InputError) {
-    return { ...error.place, file: error.place.file ?? file, message: error.message, level: 'error' };
+    return {
+      ...error.place,
+      file: error.place.file ?? file,
+      message: escapeControls(oneLine(error.message)),
+      level: 'error',
+    };
   }
   const code = (error as NodeJS.ErrnoException)?.code;
   if (code) return { file, message: `cannot read (${code})`, level: 'error' };
   return {
     file,
-    message: `could not be read: ${error instanceof Error ? error.message : String(error)}`,
+    message: `could not be read: ${escapeControls(error instanceof Error ? error.message : String(error))}`,
     level: 'error',
   };
 }
@@ -296,10 +312,14 @@ function runRules(
 ): Finding[] {
   const findings: Finding[] = [];
   const todayText = today.toISOString().slice(0, 10);
-  const externalSuppressions = config.suppressions.map((s) => ({
+  const externalSuppressions = config.suppressions.map((s, index) => ({
     ...s,
     file: s.file ? globToRegExp(s.file) : undefined,
+    index,
+    matched: 0,
+    invalidDate: s.expires !== undefined && !isCalendarDate(s.expires),
   }));
+  const warned = new Set<string>();
 
   for (const rule of rules) {
     const configured = config.rules[rule.id];
@@ -308,10 +328,10 @@ function runRules(
         const template = rule.messages[descriptor.messageId] ?? descriptor.messageId;
         const subject = subjectId(descriptor.subject);
         const element = elementOf(descriptor.subject, graph);
-        const location: SourceSpan =
-          descriptor.at ??
-          (descriptor.property ? descriptor.subject.at[descriptor.property] : undefined) ??
-          descriptor.subject.source;
+        const location = wholeSpan(
+          descriptor.at ?? (descriptor.property ? descriptor.subject.at[descriptor.property] : undefined),
+          descriptor.subject.source,
+        );
         let severity: Severity = descriptor.severity ?? rule.severity;
         if (configured && configured !== 'off' && severity !== 'note') severity = configured as Severity;
         const finding: Finding = {
@@ -321,7 +341,10 @@ function runRules(
           data: descriptor.data,
           severity,
           location,
-          related: withSelectingRuntimeClasses(descriptor.related ?? [], element, graph),
+          related: withSelectingRuntimeClasses(descriptor.related ?? [], element, graph).map((entry) => ({
+            ...entry,
+            span: wholeSpan(entry.span, location),
+          })),
           subject,
           element,
           property: descriptor.property,
@@ -336,6 +359,8 @@ function runRules(
           config,
           todayText,
           problems,
+          warned,
+          descriptor.subject,
         );
         findings.push(finding);
       },
@@ -349,41 +374,139 @@ function runRules(
       });
     }
   }
+  warnAboutConfigSuppressions(externalSuppressions, rules, config, todayText, problems);
   findings.sort(compareFindings);
   assignFingerprints(findings);
   return findings;
+}
+
+interface ExternalSuppression {
+  rule: string;
+  subject?: string;
+  file?: RegExp;
+  reason: string;
+  expires?: string;
+  /** Position in the config's list, for its line. */
+  index: number;
+  /** Findings it suppressed (or would have, had it not expired). */
+  matched: number;
+  invalidDate: boolean;
+}
+
+/**
+ * Config suppressions that did nothing are warnings, so a gate never passes or fails on a stale entry
+ * unseen: one that matched no finding (a typo in its subject, a renamed resource), one that expired,
+ * one whose date is not a date. An entry for a rule that did not run (--rule, --skip-rule) is not stale.
+ */
+function warnAboutConfigSuppressions(
+  entries: ExternalSuppression[],
+  rules: Rule[],
+  config: ResolvedConfig,
+  today: string,
+  problems: InputProblem[],
+): void {
+  const ran = new Set(rules.map((rule) => rule.id));
+  for (const entry of entries) {
+    const where = config.suppressionLines?.[entry.index];
+    const at = { file: config.file, ...(where !== undefined ? { line: where } : {}) };
+    const name = `config suppression of ${entry.rule}${entry.subject !== undefined ? ` for ${entry.subject}` : ''}`;
+    let message: string | undefined;
+    if (entry.invalidDate)
+      message = `${name} ignored: expires ${entry.expires} is not a date (YYYY-MM-DD); the findings it meant are reported`;
+    else if (entry.expires !== undefined && entry.expires < today)
+      message = `${name} expired on ${entry.expires}${entry.matched ? `; ${entry.matched === 1 ? 'the finding it matched is' : `the ${entry.matched} findings it matched are`} reported again` : ''}`;
+    else if (entry.matched === 0 && ran.has(entry.rule))
+      message = `${name} matched no finding (subjects are what reports show: a CloudFormation logical id, a Terraform address, a manifest id)`;
+    if (message) problems.push({ ...at, message: escapeControls(message), level: 'warning' });
+  }
+}
+
+/**
+ * The names a finding's subject goes by: the id in JSON output (`template.yaml#Bastion`,
+ * `infra/aws_instance.web`) and the one people see in messages (`Bastion`, `aws_instance.web`, a manifest id).
+ */
+function subjectNames(subject: string, element: GraphNode | GraphEdge): string[] {
+  const names = [subject];
+  if ('from' in element) return names;
+  const hash = subject.lastIndexOf('#');
+  if (hash >= 0) names.push(subject.slice(hash + 1));
+  else if (subject.includes('/')) {
+    // Terraform ids are `<module directory>/<address>`; the address itself has no slash outside index keys.
+    const address =
+      /(?:^|\/)((?:module\.[^./]+(?:\[[^\]]*\])?\.)*(?:data\.)?[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+(?:\[[^\]]*\])?)$/.exec(
+        subject,
+      );
+    if (address) names.push(address[1]!);
+  }
+  if (element.label !== undefined && !names.includes(element.label)) names.push(element.label);
+  return names;
+}
+
+/**
+ * A finding's span as plain data with every position set: the one given when it is whole, else the
+ * enclosing element's (a location that lost its line or column is a bug, and must not reach a report
+ * as `undefined`, which SARIF consumers refuse).
+ */
+function wholeSpan(span: SourceSpan | undefined, enclosing: SourceSpan): SourceSpan {
+  if (span !== undefined) {
+    const plain = plainSpan(span);
+    if (isWholeSpan(plain)) return plain;
+  }
+  const outer = plainSpan(enclosing);
+  if (isWholeSpan(outer)) return outer;
+  const startLine = Number.isInteger(outer.startLine) && outer.startLine >= 1 ? outer.startLine : 1;
+  const startColumn = Number.isInteger(outer.startColumn) && outer.startColumn >= 1 ? outer.startColumn : 1;
+  return { ...outer, startLine, startColumn, endLine: startLine, endColumn: startColumn + 1 };
 }
 
 function findSuppression(
   ruleId: string,
   finding: Finding,
   inline: readonly InlineSuppression[],
-  external: Array<{ rule: string; subject?: string; file?: RegExp; reason: string; expires?: string }>,
+  external: ExternalSuppression[],
   config: ResolvedConfig,
   today: string,
   problems: InputProblem[],
+  warned: Set<string>,
+  element: GraphNode | GraphEdge,
 ): AppliedSuppression | undefined {
   const expired = (expires?: string) => expires !== undefined && expires < today;
+  // One warning per suppression, however many findings it meant.
+  const warnOnce = (s: InlineSuppression, message: string) => {
+    const key = `${s.source.file}:${s.source.startLine}:${s.source.startColumn}:${message}`;
+    if (warned.has(key)) return;
+    warned.add(key);
+    problems.push({
+      file: s.source.file,
+      line: s.source.startLine,
+      column: s.source.startColumn,
+      message,
+      level: 'warning',
+    });
+  };
   if (config.allowInlineSuppressions) {
     for (const s of inline) {
       if (s.rule !== ruleId) continue;
+      if (s.expires !== undefined && !isCalendarDate(s.expires)) {
+        warnOnce(
+          s,
+          `suppression of ${ruleId} ignored: expires ${escapeControls(s.expires)} is not a date (YYYY-MM-DD); the finding is reported`,
+        );
+        continue;
+      }
       if (expired(s.expires)) {
-        problems.push({
-          file: s.source.file,
-          line: s.source.startLine,
-          column: s.source.startColumn,
-          message: `suppression of ${ruleId} expired on ${s.expires}; the finding is reported again`,
-          level: 'warning',
-        });
+        warnOnce(s, `suppression of ${ruleId} expired on ${s.expires}; the finding is reported again`);
         continue;
       }
       return { kind: 'inSource', reason: s.reason, expires: s.expires, source: s.source };
     }
   }
+  let names: string[] | undefined;
   for (const s of external) {
-    if (s.rule !== ruleId) continue;
-    if (s.subject !== undefined && s.subject !== finding.subject) continue;
+    if (s.rule !== ruleId || s.invalidDate) continue;
+    if (s.subject !== undefined && !(names ??= subjectNames(finding.subject, element)).includes(s.subject)) continue;
     if (s.file && !s.file.test(finding.location.file)) continue;
+    s.matched++;
     if (expired(s.expires)) continue;
     return { kind: 'external', reason: s.reason, expires: s.expires };
   }

@@ -24,6 +24,8 @@ export interface ResolvedConfig {
   suppressions: NonNullable<IsolintConfig['suppressions']>;
   /** Configs nearer to some of the scanned paths that this run did not use (the run warns about each). */
   unused?: string[];
+  /** The line of each entry of `suppressions` in the config file, for warnings about it. */
+  suppressionLines?: number[];
 }
 
 export function defaultConfig(directory: string): ResolvedConfig {
@@ -67,6 +69,9 @@ export function loadConfig(file: string, displayName = file): ResolvedConfig {
     ...(value.maxFileSizeMiB !== undefined ? { maxFileSizeMiB: value.maxFileSizeMiB } : {}),
     exclude: value.exclude ?? [],
     suppressions: value.suppressions ?? [],
+    ...(value.suppressions?.length
+      ? { suppressionLines: value.suppressions.map((entry) => document.spanOf(entry).startLine) }
+      : {}),
   };
 }
 

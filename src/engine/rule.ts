@@ -1,3 +1,4 @@
+import { escapeControls } from '../errors.js';
 import type { Graph } from '../model/graph.js';
 import type { GraphEdge, GraphNode, InlineSuppression, NodeKind } from '../model/nodes.js';
 import type { SourceSpan } from '../model/source.js';
@@ -80,5 +81,7 @@ export function defineRule<const Messages extends Record<string, string>>(defini
 
 /** Fills a template's placeholders. */
 export function renderMessage(template: string, data: Record<string, string | number>): string {
-  return template.replace(/\{\{(\w+)\}\}/g, (whole, name: string) => (name in data ? String(data[name]) : whole));
+  return template.replace(/\{\{(\w+)\}\}/g, (whole, name: string) =>
+    name in data ? escapeControls(String(data[name])) : whole,
+  );
 }

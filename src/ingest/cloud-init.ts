@@ -35,16 +35,19 @@ export function cloudInitLogin(
   const config = documents[0]?.value;
   if (!isRecord(config)) return undefined;
   const inner = documents[0]!;
-  const shift = lineShift(value, template, property);
+  const place = embeddedPlacement(value, template, property);
   const at = (container: object, key: string | number): SourceSpan => {
-    if (shift === undefined) return property;
+    if (place === undefined) return property;
     const span = inner.spanOfKey(container, key);
+    const start = place(span.startLine, span.startColumn);
+    // A key's span may run over several lines (its value); the finding marks the key's own line.
+    const end = span.startLine === span.endLine ? place(span.endLine, span.endColumn) : undefined;
     return {
-      ...span,
       file: template.file,
-      startLine: span.startLine + shift,
-      endLine: span.startLine + shift,
-      endColumn: span.startLine === span.endLine ? span.endColumn : 200,
+      startLine: start.line,
+      startColumn: start.column,
+      endLine: start.line,
+      endColumn: end?.column ?? Math.max(start.column + 1, (template.lines.line(start.line) ?? '').length + 1),
     };
   };
   const found: Array<{ what: string; source: SourceSpan }> = [];
@@ -88,19 +91,37 @@ function hasPasswords(chpasswd: Record<string, unknown>): boolean {
 }
 
 /**
- * How many lines the user data starts below line 1 of the template, when its lines sit there verbatim
- * (indentation aside); undefined when they do not (an escaped JSON string, a computed value).
+ * Where the user data's lines sit in the template, when they sit there verbatim (indentation aside: a
+ * YAML block scalar, an HCL heredoc): a map from a line and column of the user data to the template's.
+ * Undefined when they do not (an escaped JSON string, a computed value): findings then take the property.
  */
-function lineShift(value: string, template: LocatedDocument, property: SourceSpan): number | undefined {
-  const lines = template.text.split('\n');
-  const inner = value.split('\n').map((line) => line.trim());
-  for (let line = property.startLine; line <= Math.min(lines.length, property.startLine + 3); line++) {
-    if (!(lines[line - 1] ?? '').includes('#cloud-config')) continue;
+function embeddedPlacement(
+  value: string,
+  template: LocatedDocument,
+  property: SourceSpan,
+): ((line: number, column: number) => { line: number; column: number }) | undefined {
+  const inner = value.split('\n');
+  const lineCount = template.lines.lineCount;
+  for (let line = property.startLine; line <= Math.min(lineCount, property.startLine + 3); line++) {
+    if (!(template.lines.line(line) ?? '').includes('#cloud-config')) continue;
     const shift = line - 1;
-    const checked = inner
-      .slice(0, 200)
-      .every((text, index) => text === '' || (lines[shift + index] ?? '').trim() === text);
-    return checked ? shift : undefined;
+    // Per line of the user data, how far right the template has it (its indentation).
+    const deltas: number[] = [];
+    for (let index = 0; index < inner.length; index++) {
+      const text = inner[index]!.replace(/\r$/, '');
+      if (text.trim() === '') {
+        deltas.push(0);
+        continue;
+      }
+      const outer = template.lines.line(shift + index + 1);
+      if (outer === undefined || outer.trim() !== text.trim()) return undefined;
+      deltas.push(indentation(outer) - indentation(text));
+    }
+    return (innerLine, column) => ({ line: innerLine + shift, column: column + (deltas[innerLine - 1] ?? 0) });
   }
   return undefined;
+}
+
+function indentation(line: string): number {
+  return line.length - line.trimStart().length;
 }

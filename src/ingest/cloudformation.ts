@@ -1,5 +1,12 @@
 import { InputError } from '../errors.js';
-import type { GraphFragment, InlineSuppression, InstanceNode, SecurityGroupNode } from '../model/nodes.js';
+import { isCalendarDate } from '../dates.js';
+import type {
+  FragmentWarning,
+  GraphFragment,
+  InlineSuppression,
+  InstanceNode,
+  SecurityGroupNode,
+} from '../model/nodes.js';
 import { NO_SPANS, NO_SUPPRESSIONS } from '../model/nodes.js';
 import type { SourceSpan } from '../model/source.js';
 import { isUnknown, unknown, type Maybe } from '../model/unknown.js';
@@ -44,6 +51,7 @@ export const cloudFormationAdapter: Adapter = {
       const built = new TemplateReader(document, json).read();
       for (const node of built.nodes) fragment.nodes.push(node);
       for (const edge of built.edges) fragment.edges.push(edge);
+      if (built.warnings?.length) (fragment.warnings ??= []).push(...built.warnings);
     }
     return fragment;
   },
@@ -73,6 +81,7 @@ class TemplateReader {
   private readonly resources: Resource[] = [];
   private readonly byId = new Map<string, Resource>();
   private readonly comments: CommentSuppressions;
+  private readonly warnings: FragmentWarning[] = [];
 
   constructor(
     private readonly document: LocatedDocument,
@@ -147,7 +156,9 @@ class TemplateReader {
       this.fragment.nodes.filter((n): n is SecurityGroupNode => n.kind === 'securityGroup').map((n) => [n.id, n]),
     );
     for (const { groupId, rules } of this.pendingIngress) groups.get(groupId)?.ingress.push(...rules);
-    return this.fragment.finish();
+    const fragment = this.fragment.finish();
+    const warnings = [...this.comments.warnings, ...this.warnings];
+    return warnings.length ? { ...fragment, warnings } : fragment;
   }
 
   /** `Metadata: {isolint: {suppress: [{rule, reason, expires}]}}` and `# isolint-suppress` comments. */
@@ -163,17 +174,26 @@ class TemplateReader {
     if (Array.isArray(suppress)) {
       suppress.forEach((entry, index) => {
         const span = this.spans.key(suppress, index, this.document.spanOf(raw));
+        // A malformed entry suppresses nothing: a warning at its line, the findings it meant still reported.
         if (
           !isRecord(entry) ||
           typeof entry.rule !== 'string' ||
           typeof entry.reason !== 'string' ||
           !entry.reason.trim()
         ) {
-          throw new InputError('each isolint suppression needs a rule and a reason', {
-            file: span.file,
-            line: span.startLine,
-            column: span.startColumn,
+          this.warnings.push({
+            message:
+              'suppression ignored: each isolint suppression needs a rule and a reason; the findings it meant are reported',
+            source: span,
           });
+          return;
+        }
+        if (entry.expires !== undefined && !(typeof entry.expires === 'string' && isCalendarDate(entry.expires))) {
+          this.warnings.push({
+            message: `suppression of ${entry.rule} ignored: expires ${JSON.stringify(entry.expires)} is not a date (YYYY-MM-DD); the findings it meant are reported`,
+            source: span,
+          });
+          return;
         }
         found.push({
           rule: entry.rule,

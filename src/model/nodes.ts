@@ -506,4 +506,11 @@ export interface GraphFragment {
    * assembler takes it over instead of hashing a large input's million ids a second time.
    */
   byId?: Map<string, GraphNode>;
+  /** What the adapter ignored while still reading the rest (a malformed suppression comment): warnings. */
+  warnings?: FragmentWarning[];
+}
+
+export interface FragmentWarning {
+  message: string;
+  source: SourceSpan;
 }

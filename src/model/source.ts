@@ -164,3 +164,29 @@ export function escapePointerToken(token: string | number): string {
   const text = String(token);
   return text.includes('~') || text.includes('/') ? text.replace(/~/g, '~0').replace(/\//g, '~1') : text;
 }
+
+/**
+ * A span as plain data: only the fields of SourceSpan, read through their getters. Spans are often lazy
+ * objects that hold a whole line index; spreading one (`{ ...span }`) copies those internals and loses
+ * the getters, so anything that derives a span from another one builds it from this.
+ */
+export function plainSpan(span: SourceSpan): SourceSpan {
+  const { file, startLine, startColumn, endLine, endColumn, pointer, logicalLocation, locationNote } = span;
+  return {
+    file,
+    startLine,
+    startColumn,
+    endLine,
+    endColumn,
+    ...(pointer !== undefined ? { pointer } : {}),
+    ...(logicalLocation !== undefined ? { logicalLocation } : {}),
+    ...(locationNote !== undefined ? { locationNote } : {}),
+  };
+}
+
+/** Whether every position of a span is a whole number at or after line 1, column 1. */
+export function isWholeSpan(span: SourceSpan): boolean {
+  return [span.startLine, span.startColumn, span.endLine, span.endColumn].every(
+    (value) => Number.isInteger(value) && value >= 1,
+  );
+}

@@ -1,4 +1,5 @@
 import type { CheckResult } from '../engine/check.js';
+import { plainSpan } from '../model/source.js';
 import { VERSION } from '../version.js';
 import { summarize } from './summary.js';
 
@@ -18,10 +19,18 @@ export function toJson(result: Pick<CheckResult, 'findings' | 'problems' | 'file
       data: finding.data,
       subject: finding.subject,
       ...(finding.property ? { property: finding.property } : {}),
-      location: finding.location,
-      related: finding.related,
+      // Spans as plain data: the graph's are lazy objects whose internals must not reach the output.
+      location: plainSpan(finding.location),
+      related: finding.related.map((entry) => ({ ...entry, span: plainSpan(entry.span) })),
       fingerprint: finding.fingerprint,
-      ...(finding.suppression ? { suppression: finding.suppression } : {}),
+      ...(finding.suppression
+        ? {
+            suppression: {
+              ...finding.suppression,
+              ...(finding.suppression.source ? { source: plainSpan(finding.suppression.source) } : {}),
+            },
+          }
+        : {}),
       ...(finding.baselineState ? { baselineState: finding.baselineState } : {}),
     })),
     ...(result.absent ? { absent: result.absent } : {}),

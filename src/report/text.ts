@@ -1,6 +1,6 @@
 import type { CheckResult } from '../engine/check.js';
 import type { Finding } from '../engine/finding.js';
-import { formatProblem } from '../errors.js';
+import { escapeControls, formatProblem } from '../errors.js';
 import { SourceTexts } from './source-text.js';
 import { plural, summarize, summaryLine } from './summary.js';
 
@@ -48,14 +48,14 @@ export function toText(
         const severity = paint(severityStyle[finding.severity], finding.severity);
         const suppressed = finding.suppression ? ` (suppressed: ${finding.suppression.reason})` : '';
         lines.push(
-          `${file}:${startLine}:${startColumn}: ${severity}: ${finding.message} (${finding.ruleId})${suppressed}`,
+          `${escapeControls(file)}:${startLine}:${startColumn}: ${severity}: ${finding.message} (${finding.ruleId})${suppressed}`,
         );
       }
     }
     if (byFile.size) lines.push('');
   }
   for (const [file, findings] of options.compact ? [] : byFile) {
-    lines.push(paint('underline', file));
+    lines.push(paint('underline', escapeControls(file)));
     for (const finding of findings) {
       const { startLine, startColumn } = finding.location;
       const severity = paint(severityStyle[finding.severity], finding.severity.padEnd(7));
@@ -64,8 +64,9 @@ export function toText(
         `  ${`${startLine}:${startColumn}`.padEnd(8)} ${severity} ${finding.message}  ${paint('dim', finding.ruleId)}${suppressed}`,
       );
       const excerpt = texts.line(file, startLine);
-      if (excerpt !== undefined && excerpt.trim()) {
-        lines.push(paint('dim', `  ${String(startLine).padStart(6)} | ${truncate(excerpt.replace(/\t/g, '  '), 100)}`));
+      if (excerpt !== undefined) {
+        const shownText = excerptAround(excerpt, startColumn, 100);
+        if (shownText.trim()) lines.push(paint('dim', `  ${String(startLine).padStart(6)} | ${shownText}`));
       }
     }
     lines.push('');
@@ -85,6 +86,18 @@ export function toText(
   return `${lines.join('\n')}\n`;
 }
 
-function truncate(text: string, width: number): string {
-  return text.length > width ? `${text.slice(0, width - 1)}…` : text;
+/**
+ * At most `width` characters of a line, around the column when the line is long (a `terraform show -json`
+ * plan is one line of megabytes). Only the window is ever copied: expanding tabs or escaping the whole
+ * line for every finding on it made the text report quadratic.
+ */
+export function excerptAround(line: string, column: number, width: number): string {
+  let start = 0;
+  if (line.length > width && column - 1 > width / 2)
+    start = Math.min(column - 1 - Math.floor(width / 4), line.length - width);
+  start = Math.max(0, start);
+  const window = line.slice(start, start + width + 1);
+  let text = (start > 0 ? '…' : '') + escapeControls(window.replace(/\t/g, '  '));
+  if (start + width < line.length || text.length > width) text = `${text.slice(0, width - 1)}…`;
+  return text;
 }

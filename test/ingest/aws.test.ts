@@ -177,13 +177,17 @@ describe('CloudFormation adapter', () => {
     const badYaml = errorOf(() => loadCfn('Resources:\n  A: { Type: AWS::EC2::Volume\n'));
     expect(badYaml.message).toMatch(/^invalid YAML/);
     expect(badYaml.message).not.toMatch(/\n/);
-    const noReason = errorOf(() =>
-      loadCfn(
-        'Resources:\n  A:\n    Type: AWS::EC2::Volume\n    Metadata:\n      isolint:\n        suppress: [{ rule: encrypted-block-storage }]\n',
-      ),
+  });
+
+  it('ignores a suppression without a reason with a warning at its line, and keeps the resource', () => {
+    const fragment = loadCfn(
+      'Resources:\n  A:\n    Type: AWS::EC2::Volume\n    Metadata:\n      isolint:\n        suppress: [{ rule: encrypted-block-storage }]\n',
     );
-    expect(noReason.message).toMatch(/reason/);
-    expect(noReason.place.line).toBe(6);
+    expect(fragment.warnings?.map((w) => [w.message, w.source.startLine])).toEqual([
+      [expect.stringMatching(/needs a rule and a reason/), 6],
+    ]);
+    const volume = fragment.nodes.find((node) => node.id.endsWith('#A'))!;
+    expect(volume.suppressions).toEqual([]);
   });
 });
 
@@ -260,11 +264,13 @@ describe('Terraform adapter', () => {
     expect(error.place.line).toBeGreaterThanOrEqual(2);
   });
 
-  it('requires a reason in suppression comments', () => {
+  it('ignores a suppression comment without a reason with a warning at its line, and keeps the resource', () => {
     const main = '# isolint-suppress encrypted-block-storage\nresource "aws_ebs_volume" "a" {\n}\n';
-    const error = errorOf(() => loadTf(module({ 'main.tf': main }), 'main.tf', main));
-    expect(error.message).toMatch(/reason/);
-    expect(error.place.line).toBe(1);
+    const fragment = loadTf(module({ 'main.tf': main }), 'main.tf', main);
+    expect(fragment.warnings?.map((w) => [w.message, w.source.startLine, w.source.startColumn])).toEqual([
+      [expect.stringMatching(/needs a rule id and a reason/), 1, 3],
+    ]);
+    expect(fragment.nodes.map((node) => [node.label, node.suppressions.length])).toEqual([['aws_ebs_volume.a', 0]]);
   });
 });
 

@@ -1,5 +1,6 @@
-import { InputError } from '../../errors.js';
+import { isCalendarDate } from '../../dates.js';
 import type {
+  FragmentWarning,
   GraphFragment,
   IngressRule,
   InstanceNode,
@@ -291,12 +292,15 @@ const SUPPRESS_COMMENT = /(?:#|\/\/)\s*isolint-suppress\b(.*)$/;
 
 /**
  * Suppression comments of a YAML or HCL file. A comment applies to the element it sits in, or to the
- * element that starts on the next line that is not a comment. A missing reason is an input error: a
- * suppression is a recorded decision (DESIGN.md "suppressions with a recorded reason").
+ * element that starts on the next line that is not a comment. A comment without a reason, or with an
+ * expiry that is not a date, suppresses nothing and is a warning at its line: a suppression is a
+ * recorded decision, and a mistyped one must neither hide findings nor cost the rest of the file.
  */
 export class CommentSuppressions {
   private readonly found: Array<{ line: number; suppression: InlineSuppression }> = [];
   private readonly lineTexts: string[] = [];
+  /** Comments that were ignored, each at its line. */
+  readonly warnings: FragmentWarning[] = [];
 
   constructor(file: string, text: string, lines: LineIndex) {
     if (!text.includes('isolint-suppress')) return;
@@ -309,26 +313,25 @@ export class CommentSuppressions {
       const comment = SUPPRESS_COMMENT.exec(content);
       if (comment) {
         const start = content.indexOf('isolint-suppress');
-        const parsed = /^([a-z0-9-]+)(?:\s+expires=(\d{4}-\d{2}-\d{2}))?\s*:\s*(.*)$/.exec(comment[1]!.trim());
+        const source = lines.lazySpan(file, offset + start, offset + content.length);
+        const parsed = /^([a-z0-9-]+)(?:\s+expires=(\S+))?\s*:\s*(.*)$/.exec(comment[1]!.trim());
         if (!parsed || !parsed[3]!.trim()) {
-          throw new InputError(
-            'a suppression comment needs a rule id and a reason: "isolint-suppress <rule-id>: <reason>"',
-            {
-              file,
-              line,
-              column: start + 1,
-            },
-          );
+          this.warnings.push({
+            message:
+              'suppression comment ignored: it needs a rule id and a reason ("isolint-suppress <rule-id>: <reason>"); the findings it meant are reported',
+            source,
+          });
+        } else if (parsed[2] !== undefined && !isCalendarDate(parsed[2])) {
+          this.warnings.push({
+            message: `suppression of ${parsed[1]} ignored: expires=${parsed[2]} is not a date (YYYY-MM-DD); the findings it meant are reported`,
+            source,
+          });
+        } else {
+          this.found.push({
+            line,
+            suppression: { rule: parsed[1]!, reason: parsed[3]!.trim(), expires: parsed[2], source },
+          });
         }
-        this.found.push({
-          line,
-          suppression: {
-            rule: parsed[1]!,
-            reason: parsed[3]!.trim(),
-            expires: parsed[2],
-            source: lines.lazySpan(file, offset + start, offset + content.length),
-          },
-        });
       }
       offset += match[0].length;
       if (match[0].length === 0) break;

@@ -40,6 +40,7 @@ export const heatTemplateAdapter: Adapter = {
         });
       }
       const comments = new CommentSuppressions(input.file, input.text, document.lines);
+      if (comments.warnings.length) (fragment.warnings ??= []).push(...comments.warnings);
       for (const [name, resource] of Object.entries(resources)) {
         if (!isRecord(resource) || resource.type !== 'OS::Nova::Flavor') continue;
         const whole = document.spanOf(resource);

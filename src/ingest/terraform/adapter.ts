@@ -194,9 +194,10 @@ class TerraformModule implements Scope {
     // assembled only if the group is here; across files they are kept with the group's own file.
     mapper.finish();
     this.crossFileIngress(file, mapper, fragment);
-    return fragment.finish(
+    const finished = fragment.finish(
       (id) => id.startsWith(`${this.directory}/`) && this.isResource(id.slice(this.directory.length + 1)),
     );
+    return comments.warnings.length ? { ...finished, warnings: comments.warnings } : finished;
   }
 
   /** Standalone rules in other files of the module that target a group of this file. */
