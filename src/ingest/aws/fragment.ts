@@ -102,7 +102,7 @@ export function ec2InstanceNode(parts: Ec2InstanceParts): InstanceNode {
 
 /**
  * The protocol of a rule. `-1` and protocol numbers other than TCP/UDP/ICMP allow every port whatever
- * the range says (NITRO-FACTS §7 notes, §10.8), so they count as `all`.
+ * the range says (EC2 IpPermission: https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_IpPermission.html), so they count as `all`.
  */
 export function protocolOf(value: unknown): Maybe<Protocol> {
   const text = toText(value);
@@ -152,7 +152,7 @@ export function ingressRules(spec: IngressSpec): IngressRule[] {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Key policies (NITRO-FACTS §3)
+// Key policies (https://docs.aws.amazon.com/kms/latest/developerguide/conditions-nitro-enclave.html)
 
 export interface PolicyContext {
   spans: Spans;
@@ -292,7 +292,7 @@ const SUPPRESS_COMMENT = /(?:#|\/\/)\s*isolint-suppress\b(.*)$/;
 /**
  * Suppression comments of a YAML or HCL file. A comment applies to the element it sits in, or to the
  * element that starts on the next line that is not a comment. A missing reason is an input error: a
- * suppression is a recorded decision (DESIGN.md "suppressions with a recorded reason").
+ * suppression is a recorded decision.
  */
 export class CommentSuppressions {
   private readonly found: Array<{ line: number; suppression: InlineSuppression }> = [];
