@@ -15,7 +15,7 @@ export default defineRule({
   tags: ['security', 'attestation', 'layered-host', 'boot-integrity'],
   since: '0.1.0',
   sources: [
-    'HYPERVISOR-FACTS §4.1: the integrity of user-controlled L0 services can be guaranteed by hardware (Intel TXT/SGX)',
+    'Layered host model (docs/architecture.md): the integrity of user-controlled L0 services can be guaranteed by hardware (Intel TXT/SGX)',
   ],
   appliesTo: ['component'],
   rationale:

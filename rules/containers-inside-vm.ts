@@ -14,8 +14,8 @@ export default defineRule({
   tags: ['security', 'isolation', 'layered-host', 'containers'],
   since: '0.1.0',
   sources: [
-    'HYPERVISOR-FACTS §4.2 candidate rule containers-inside-vm: tenant containers run inside an L1 VM of that tenant',
-    'HYPERVISOR-FACTS §5: Kata Containers run each pod inside its own VM',
+    'Layered host model (docs/architecture.md): tenant containers run inside an L1 VM of that tenant',
+    'Kata Containers run each pod inside its own VM: https://github.com/kata-containers/kata-containers/blob/main/src/runtime/config/configuration-qemu.toml.in',
   ],
   appliesTo: ['component', 'instance'],
   rationale:
@@ -24,7 +24,7 @@ export default defineRule({
   messages: {
     sharedKernel: "Container '{{container}}' runs on {{kind}} '{{on}}' without a VM of its own tenant in between.",
     foreignVm: "Container '{{container}}' of tenant '{{tenant}}' runs in VM '{{vm}}' of tenant '{{vmTenant}}'.",
-    // --- Kata RuntimeClass link (HYPERVISOR-FACTS §5.3; src/engine/link-runtime-classes.ts)
+    // --- Kata RuntimeClass link (https://kubernetes.io/docs/concepts/containers/runtime-class/; src/engine/link-runtime-classes.ts)
     noKataConfig:
       "Cannot tell which VM the pods of '{{container}}' get: handler '{{handler}}' selects {{config}}, and {{reason}}.",
   },

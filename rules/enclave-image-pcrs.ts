@@ -3,10 +3,10 @@ import { isUnknown } from '../src/model/unknown.js';
 import { attestationPins } from '../src/model/attestation.js';
 import { nameOf } from '../src/model/queries.js';
 
-/** PCRs an image file determines; PCR3/PCR4 are set at run time from the parent (NITRO-FACTS §2). */
+/** PCRs an image file determines; PCR3/PCR4 are set at run time from the parent (https://docs.aws.amazon.com/enclaves/latest/user/set-up-attestation.html#where). */
 const IMAGE_PCRS = new Set(['PCR0', 'PCR1', 'PCR2', 'PCR8']);
 
-/** SHA-384 PCR values are 48 bytes: 96 hex digits (NITRO-FACTS §2). */
+/** SHA-384 PCR values are 48 bytes: 96 hex digits (https://docs.aws.amazon.com/enclaves/latest/user/set-up-attestation.html#where). */
 const PCR_HEX = /^[0-9a-fA-F]{96}$/;
 const ALL_ZEROS = /^0+$/;
 
@@ -21,7 +21,7 @@ export default defineRule({
   since: '0.1.0',
   sources: [
     'AWS Nitro Enclaves user guide: PCR0/1/2 measure the image, PCR8 its signing certificate',
-    'NITRO-FACTS §1–§3 (EIF measurement; KMS kms:RecipientAttestation condition keys)',
+    'EIF measurement; KMS kms:RecipientAttestation condition keys: https://github.com/aws/aws-nitro-enclaves-image-format, https://docs.aws.amazon.com/enclaves/latest/user/set-up-attestation.html#where, https://docs.aws.amazon.com/kms/latest/developerguide/conditions-nitro-enclave.html',
   ],
   appliesTo: ['enclave', 'image'],
   rationale:

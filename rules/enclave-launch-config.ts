@@ -3,7 +3,7 @@ import type { EnclaveNode } from '../src/model/nodes.js';
 import { isUnknown } from '../src/model/unknown.js';
 import { nameOf } from '../src/model/queries.js';
 
-/** NITRO-FACTS §4.3: driver limits and nitro-cli checks. */
+/** https://docs.kernel.org/virt/ne_overview.html: driver limits and nitro-cli checks. */
 const RESERVED_CIDS = new Set([1, 2, 3]);
 const U32_MAX = 0xffffffff;
 const MIN_MEMORY_MIB = 64;
@@ -27,8 +27,8 @@ export default defineRule({
   tags: ['security', 'nitro-enclaves', 'availability', 'configuration'],
   since: '0.1.0',
   sources: [
-    'NITRO-FACTS §4.2 (run-enclave --config: exactly one of cpu_count and cpu_ids)',
-    'NITRO-FACTS §4.3 (CIDs 1–3 and U32_MAX rejected, 0 = auto; memory ≥ 64 MiB in 2 MiB units and ≥ 4 × EIF size; CPU 0 and its siblings never in the pool; up to four enclaves per parent)',
+    'run-enclave --config: exactly one of cpu_count and cpu_ids: https://docs.aws.amazon.com/enclaves/latest/user/cmd-nitro-run-enclave.html',
+    'CIDs 1–3 and U32_MAX rejected, 0 = auto; memory ≥ 64 MiB in 2 MiB units and ≥ 4 × EIF size; CPU 0 and its siblings never in the pool; up to four enclaves per parent: https://docs.kernel.org/virt/ne_overview.html',
   ],
   appliesTo: ['enclave', 'instance', 'image'],
   rationale:

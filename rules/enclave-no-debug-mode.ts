@@ -16,8 +16,9 @@ export default defineRule({
   since: '0.1.0',
   sources: [
     'AWS Nitro Enclaves user guide: enclaves booted in debug mode produce attestation documents whose PCRs are all zeros',
-    'NITRO-FACTS §2.4, §4.3 (NE_ENCLAVE_DEBUG_MODE; console readable over vsock)',
-    'HYPERVISOR-FACTS §1.6 (libvirt launchSecurity policy: SEV bit 0 = no debugging), §5.2 (Kata enable_debug)',
+    'NE_ENCLAVE_DEBUG_MODE; console readable over vsock: https://docs.aws.amazon.com/enclaves/latest/user/cmd-nitro-run-enclave.html, https://docs.kernel.org/virt/ne_overview.html',
+    'libvirt launchSecurity policy (SEV bit 0 = no debugging): https://libvirt.org/formatdomain.html#launch-security',
+    'Kata enable_debug: https://github.com/kata-containers/kata-containers/blob/main/src/runtime/config/configuration-qemu.toml.in',
   ],
   appliesTo: ['enclave', 'instance'],
   rationale:
@@ -28,7 +29,7 @@ export default defineRule({
       "Enclave '{{enclave}}' runs in debug mode in a {{environment}} environment: its console is readable and its attestation PCRs are zeros.",
     debugUndeclared:
       "Enclave '{{enclave}}' runs in debug mode and no environment is declared (taken as production): its console is readable and its attestation PCRs are zeros.",
-    // Confidential guests (SEV, SEV-SNP, TDX, Kata confidential sandboxes; HYPERVISOR-FACTS §1.6, §5.2)
+    // Confidential guests (SEV, SEV-SNP, TDX, Kata confidential sandboxes; https://libvirt.org/formatdomain.html#launch-security, https://github.com/kata-containers/kata-containers/blob/main/src/runtime/config/configuration-qemu.toml.in)
     confidentialDebug:
       "Confidential guest '{{guest}}' ({{technology}}) allows debugging: the host can read and change its memory, so its attestation proves nothing.",
     undecidedConfidential:

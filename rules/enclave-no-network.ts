@@ -3,7 +3,7 @@ import type { ChannelEdge, GraphNode } from '../src/model/nodes.js';
 import { isUnknown } from '../src/model/unknown.js';
 import { nameOf } from '../src/model/queries.js';
 
-// --- vsock-proxy allowlists (NITRO-FACTS §5): what an allowlist entry lets the parent forward for its enclaves.
+// --- vsock-proxy allowlists (https://github.com/aws/aws-nitro-enclaves-cli/blob/main/vsock_proxy/README.md): what an allowlist entry lets the parent forward for its enclaves.
 /** Ports that carry plain HTTP: a proxied connection there is readable and alterable on the way. */
 const PLAIN_HTTP_PORTS = new Set([80, 8080]);
 /** The instance metadata service: reaching it gives the enclave the parent's role credentials. */
@@ -24,7 +24,7 @@ export default defineRule({
   since: '0.1.0',
   sources: [
     'AWS Nitro Enclaves user guide: enclaves have no external networking; vsock to the parent is the only channel',
-    "NITRO-FACTS §5 (vsock-proxy allowlist: each entry is egress of the enclaves, with the parent's network identity)",
+    "vsock-proxy allowlist: each entry is egress of the enclaves, with the parent's network identity: https://github.com/aws/aws-nitro-enclaves-cli/blob/main/vsock_proxy/README.md",
   ],
   appliesTo: ['enclave', 'nic', 'endpoint', 'instance'],
   rationale:

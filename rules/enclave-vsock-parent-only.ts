@@ -2,7 +2,7 @@ import { defineRule } from '../src/engine/rule.js';
 import { isUnknown } from '../src/model/unknown.js';
 import { nameOf } from '../src/model/queries.js';
 
-/** The parent instance's vsock CID, always 3 (NITRO-FACTS §5: VMADDR_CID_PARENT). */
+/** The parent instance's vsock CID, always 3 (VMADDR_CID_PARENT, https://docs.aws.amazon.com/enclaves/latest/user/nitro-enclave-concepts.html). */
 const PARENT_CID = 3;
 
 export default defineRule({
@@ -16,7 +16,7 @@ export default defineRule({
   since: '0.1.0',
   sources: [
     'AWS Nitro Enclaves user guide: "The CID used by the parent instance is always 3"; enclaves cannot talk to one another',
-    'NITRO-FACTS §5',
+    'Parent CID 3 (VMADDR_CID_PARENT): https://docs.aws.amazon.com/enclaves/latest/user/nitro-enclave-concepts.html',
   ],
   appliesTo: ['enclave'],
   rationale:

@@ -26,7 +26,7 @@ export default defineRule({
       "Volume '{{volume}}' does not set encryption and the scan declares no EBS encryption by default, so AWS creates it unencrypted.",
   },
   check(graph, context) {
-    // AWS inputs: an unset Encrypted follows the account's EBS encryption by default (NITRO-FACTS §7).
+    // AWS inputs: an unset Encrypted follows the account's EBS encryption by default (https://docs.aws.amazon.com/ebs/latest/userguide/encryption-by-default.html).
     const accounts = graph.nodes('account');
     const byDefault = accounts.some((a) => a.ebsEncryptionByDefault === true)
       ? true

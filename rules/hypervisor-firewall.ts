@@ -23,7 +23,7 @@ export default defineRule({
   messages: {
     unfiltered:
       "Interface '{{nic}}' of '{{guest}}' on host '{{host}}' passes no firewall: the hypervisor has none and no VPC card filters traffic.",
-    // Self-run hypervisors (HYPERVISOR-FACTS §1.5, §3.2)
+    // Self-run hypervisors (https://libvirt.org/formatdomain.html#network-interfaces, https://xenbits.xen.org/docs/unstable/man/xl.cfg.5.html)
     noHostFilter:
       "Interface '{{nic}}' of '{{guest}}' has no host-side traffic filter (libvirt nwfilter filterref, Xen vif ip=): the guest's traffic reaches the host network unfiltered.",
     unfilterable:

@@ -15,14 +15,14 @@ import oneWayControllerTrust from './one-way-controller-trust.js';
 import scrubbedMemory from './scrubbed-memory.js';
 import storageWipedBeforeReuse from './storage-wiped-before-reuse.js';
 import tenantIsolation from './tenant-isolation.js';
-// --- enclave host configs (NITRO-FACTS §4, §8)
+// --- enclave host configs (https://docs.aws.amazon.com/enclaves/latest/user/cmd-nitro-run-enclave.html, https://github.com/firecracker-microvm/firecracker/blob/main/docs/getting-started.md)
 import enclaveLaunchConfig from './enclave-launch-config.js';
 import microvmEnclaveGuest from './microvm-enclave-guest.js';
 // --- AWS inputs (CloudFormation / Terraform)
 import instanceMetadataV2 from './instance-metadata-v2.js';
 import kmsEnclaveAttestation from './kms-enclave-attestation.js';
 
-// --- layered hosts and guest-side practices (HYPERVISOR-FACTS §4; AWS hypervisor security)
+// --- layered hosts and guest-side practices (the layered host model in docs/architecture.md; AWS hypervisor security)
 import attestedTenantServices from './attested-tenant-services.js';
 import containersInsideVm from './containers-inside-vm.js';
 import minimalHypervisorCore from './minimal-hypervisor-core.js';
@@ -32,7 +32,7 @@ import noProviderGuestAccess from './no-provider-guest-access.js';
 import providerNoCoreControl from './provider-no-core-control.js';
 import tenantOwnedVmm from './tenant-owned-vmm.js';
 
-/** The built-in rules, in catalogue order (DESIGN.md "Rules"). */
+/** The built-in rules, in catalogue order. */
 export const builtinRules: readonly Rule[] = [
   noInteractiveAccess,
   auditedAdminApi,
@@ -50,10 +50,10 @@ export const builtinRules: readonly Rule[] = [
   hardwareRootOfTrust,
   tenantIsolation,
   hypervisorFirewall,
-  // --- enclave host configs (after DESIGN.md's catalogue)
+  // --- enclave host configs (after the original sixteen)
   enclaveLaunchConfig,
   microvmEnclaveGuest,
-  // --- AWS inputs (CloudFormation / Terraform; NITRO-FACTS §3, §7)
+  // --- AWS inputs (CloudFormation / Terraform; https://docs.aws.amazon.com/kms/latest/developerguide/conditions-nitro-enclave.html, https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-instance.html, https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/instance)
   instanceMetadataV2,
   kmsEnclaveAttestation,
   // --- layered hosts and guest-side practices

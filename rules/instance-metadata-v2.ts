@@ -12,7 +12,7 @@ export default defineRule({
   tags: ['security', 'aws', 'credentials', 'external/cwe/cwe-918'],
   since: '0.1.0',
   sources: [
-    'NITRO-FACTS §7: MetadataOptions.HttpTokens / metadata_options.http_tokens (optional | required)',
+    'MetadataOptions.HttpTokens / metadata_options.http_tokens (optional | required): https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-instance.html, https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/instance',
     'Checkov CKV_AWS_79 (Instance Metadata Service Version 1 is not enabled)',
   ],
   appliesTo: ['instance'],

@@ -3,7 +3,7 @@ import type { KeyNode, PolicyStatement, RoleNode } from '../src/model/nodes.js';
 import { isUnknown } from '../src/model/unknown.js';
 import { nameOf } from '../src/model/queries.js';
 
-/** SHA-384 PCRs are 48 bytes: 96 hex digits (NITRO-FACTS §2, §3). */
+/** SHA-384 PCRs are 48 bytes: 96 hex digits (https://docs.aws.amazon.com/enclaves/latest/user/set-up-attestation.html#where, https://docs.aws.amazon.com/kms/latest/developerguide/conditions-nitro-enclave.html). */
 const PCR_HEX = /^[0-9a-fA-F]{96}$/;
 const ATTESTATION_KEY = /^kms:RecipientAttestation:(ImageSha384|PCR\d+)$/i;
 /** The keys that pin the image itself or its signer (the minimum: ImageSha384, PCR0 or PCR8). */
@@ -31,7 +31,7 @@ export default defineRule({
   tags: ['security', 'nitro-enclaves', 'attestation', 'kms'],
   since: '0.1.0',
   sources: [
-    'NITRO-FACTS §3: kms:RecipientAttestation:ImageSha384 and kms:RecipientAttestation:PCR<n> condition keys, StringEqualsIgnoreCase',
+    'kms:RecipientAttestation:ImageSha384 and kms:RecipientAttestation:PCR<n> condition keys, StringEqualsIgnoreCase: https://docs.aws.amazon.com/kms/latest/developerguide/conditions-nitro-enclave.html',
     'AWS Nitro Enclaves user guide: preparing a KMS key for an enclave',
   ],
   appliesTo: ['key', 'role', 'instance'],

@@ -18,8 +18,8 @@ export default defineRule({
   tags: ['security', 'isolation', 'firecracker', 'network', 'side-channels'],
   since: '0.1.0',
   sources: [
-    'NITRO-FACTS §8.1 (Firecracker config: network-interfaces, drives is_read_only, vsock to the host CID 2)',
-    'NITRO-FACTS §8.2 (Firecracker production host setup: no traffic filtering; disable SMT where tenants must be separated)',
+    'Firecracker config: network-interfaces, drives is_read_only, vsock to the host CID 2: https://github.com/firecracker-microvm/firecracker/blob/main/docs/getting-started.md',
+    'Firecracker production host setup: no traffic filtering; disable SMT where tenants must be separated: https://github.com/firecracker-microvm/firecracker/blob/main/docs/prod-host-setup.md',
   ],
   appliesTo: ['instance', 'nic', 'volume'],
   rationale:

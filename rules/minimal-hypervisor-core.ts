@@ -1,7 +1,7 @@
 import { defineRule } from '../src/engine/rule.js';
 import { nameOf } from '../src/model/queries.js';
 
-/** What a micro-hypervisor core does, and nothing else (HYPERVISOR-FACTS §4.1). */
+/** What a micro-hypervisor core does, and nothing else (NOVA microhypervisor: https://github.com/udosteinberg/NOVA). */
 const CORE_DUTIES = new Set(['scheduling', 'mmu', 'ipc', 'vmx-events', 'interrupts']);
 
 export default defineRule({
@@ -14,7 +14,7 @@ export default defineRule({
   tags: ['security', 'isolation', 'layered-host', 'tcb'],
   since: '0.1.0',
   sources: [
-    'HYPERVISOR-FACTS §4.1: the micro-hypervisor core provides only scheduling, MMU management, IPC, VMX-event handling and interrupts; device drivers and other failure-prone parts run outside it',
+    'NOVA microhypervisor (https://github.com/udosteinberg/NOVA): the core provides only scheduling, MMU management, IPC, VMX-event handling and interrupts; device drivers and other failure-prone parts run outside it',
     'NOVA microhypervisor: drivers and VMMs in user mode',
   ],
   appliesTo: ['component'],

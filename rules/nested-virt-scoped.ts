@@ -12,7 +12,9 @@ export default defineRule({
   tags: ['security', 'isolation', 'layered-host', 'attack-surface'],
   since: '0.1.0',
   sources: [
-    'HYPERVISOR-FACTS §4.2 candidate rule nested-virt-scoped; §4.3 (kvm_intel nested=1, libvirt vmx/svm features, Xen nestedhvm)',
+    'Nested guests on KVM (kvm_intel nested=1): https://docs.kernel.org/virt/kvm/x86/running-nested-guests.html',
+    'libvirt CPU features (vmx/svm): https://libvirt.org/formatdomain.html#cpu-model-and-topology',
+    'Xen nestedhvm: https://xenbits.xen.org/docs/unstable/man/xl.cfg.5.html',
   ],
   appliesTo: ['instance', 'component'],
   rationale:

@@ -50,7 +50,7 @@ export default defineRule({
     'AWS Nitro System: "no SSH or any other interactive modes anywhere" on Nitro hosts',
     'AWS Nitro Enclaves user guide: enclaves have no interactive access',
     'Checkov CKV_AWS_24 / CKV_AWS_25 (SSH / RDP open to 0.0.0.0/0)',
-    'HYPERVISOR-FACTS §1.3, §1.7, §3.2, §5.2: libvirt graphics/serial listeners, libvirtd listen_tcp/auth_tcp, xl vnclisten/vncpasswd, Kata debug console',
+    'libvirt graphics/serial listeners, libvirtd listen_tcp/auth_tcp, xl vnclisten/vncpasswd, Kata debug console: https://libvirt.org/formatdomain.html#graphical-framebuffers, https://libvirt.org/remote.html, https://xenbits.xen.org/docs/unstable/man/xl.cfg.5.html, https://github.com/kata-containers/kata-containers/blob/main/src/runtime/config/configuration-qemu.toml.in',
   ],
   appliesTo: ['host', 'hypervisor', 'controller', 'card', 'enclave', 'instance', 'securityGroup', 'principal'],
   rationale:
@@ -61,7 +61,7 @@ export default defineRule({
       "'{{method}}' access to {{kind}} '{{target}}' by '{{principal}}': no interactive login may reach a {{kind}}.",
     internetLogin: "'{{method}}' access to {{kind}} '{{target}}' is open to the internet.",
     openPort: "Ingress rule opens {{service}} (port {{port}}) to '{{peer}}' on {{kind}} '{{instance}}'.",
-    // Self-run hypervisors (HYPERVISOR-FACTS §1.3, §1.7, §3.2, §5.2)
+    // Self-run hypervisors (https://libvirt.org/formatdomain.html#graphical-framebuffers, https://libvirt.org/remote.html, https://xenbits.xen.org/docs/unstable/man/xl.cfg.5.html, https://github.com/kata-containers/kata-containers/blob/main/src/runtime/config/configuration-qemu.toml.in)
     networkListener:
       "{{what}} of '{{target}}' listens on {{address}}, beyond loopback: anyone on the network can reach it{{auth}}.",
     undecidedListener:
@@ -70,7 +70,7 @@ export default defineRule({
       "'{{method}}' into guest '{{target}}' from the host ('{{principal}}'): a host operator gets a shell in the guest without logging in.",
     undecidedPort:
       "Cannot tell whether this ingress rule opens {{service}} (port {{port}}) to everyone on {{kind}} '{{instance}}': {{reason}}.",
-    // AWS inputs (CloudFormation / Terraform; NITRO-FACTS §7)
+    // AWS inputs (CloudFormation / Terraform; https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-instance.html, https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/instance)
     enclaveKeyPair:
       "{{Kind}} '{{instance}}' runs Nitro Enclaves and installs the SSH key pair '{{key}}': an interactive login on an enclave's parent reaches everything the enclave exchanges with it.",
     undecidedKeyPair:

@@ -7,7 +7,7 @@ import { instanceTypeSpec } from '../src/model/ec2-instance-types.js';
 import { directoryOfMachineId } from '../src/model/host-placement.js';
 
 /**
- * Nitro Enclaves: the parent keeps at least 2 vCPUs when it has SMT, 1 without (NITRO-FACTS §4.3), and an
+ * Nitro Enclaves: the parent keeps at least 2 vCPUs when it has SMT, 1 without (https://docs.kernel.org/virt/ne_overview.html), and an
  * enclave takes whole cores, so with SMT its vCPU count is even.
  */
 const PARENT_MIN_VCPUS_SMT = 2;
@@ -24,9 +24,9 @@ export default defineRule({
   since: '0.1.0',
   sources: [
     'Oracle Cloud Gen2: no resource oversubscription (1 OCPU = 1 physical core)',
-    'NITRO-FACTS §4.3–§4.4 (enclave CPU and memory rules, allocator pool)',
+    'enclave CPU and memory rules, allocator pool: https://docs.kernel.org/virt/ne_overview.html, https://github.com/aws/aws-nitro-enclaves-cli/blob/main/bootstrap/allocator.yaml',
     'Firecracker design.md: microVMs can oversubscribe host CPU and memory',
-    'HYPERVISOR-FACTS §2.3: Nova hw:cpu_policy shared (the default) "can be overallocated"',
+    'Nova hw:cpu_policy shared (the default) "can be overallocated": https://docs.openstack.org/nova/latest/configuration/extra-specs.html',
   ],
   appliesTo: ['host', 'hypervisor', 'instance', 'enclave'],
   rationale:
@@ -54,9 +54,9 @@ export default defineRule({
       "MicroVMs on '{{parent}}' have {{demand}} MiB of memory, but it has {{capacity}} MiB left beside its enclave pool.",
     oddVcpus:
       "Enclave '{{enclave}}' has {{vcpus}} vCPUs on a parent with {{threads}} threads per core: an enclave takes whole cores, so use a multiple of {{threads}}.",
-    // Nova allocation ratios (HYPERVISOR-FACTS §2)
+    // Nova allocation ratios (https://docs.openstack.org/nova/latest/configuration/config.html)
     allocationRatio: "Host '{{host}}' lets the scheduler promise {{ratio}}× its {{resource}} ({{option}} = {{ratio}}).",
-    // OpenStack flavors (HYPERVISOR-FACTS §2.3)
+    // OpenStack flavors (https://docs.openstack.org/nova/latest/configuration/extra-specs.html)
     sharedCpuPolicy:
       "Flavor '{{flavor}}' has hw:cpu_policy = {{policy}}{{defaulted}}: its vCPUs float over host CPUs that can be overcommitted, but {{hosts}} ask{{s}} for dedicated cores (countHyperthreads: false).",
     preferThreadPolicy:
@@ -94,7 +94,7 @@ export default defineRule({
 
     // --- OpenStack flavors: a host that counts a vCPU as a whole core (countHyperthreads: false, "1 OCPU = 1
     // core") asks for dedicated cores. A flavor with hw:cpu_policy shared (Nova's default) or mixed gets
-    // floating vCPUs that "can be overallocated" (§2.3); a flavor can land on any compute host of the scan.
+    // floating vCPUs that "can be overallocated"; a flavor can land on any compute host of the scan.
     const dedicatedHosts = graph.nodes('host').filter((host) => host.countHyperthreads === false);
     if (dedicatedHosts.length > 0) {
       const hostRelated: RelatedLocation[] = dedicatedHosts
@@ -114,7 +114,7 @@ export default defineRule({
         if (policy === undefined) continue;
         const name = flavorNode.label ?? flavorNode.id;
         if (policy === 'dedicated') {
-          // Dedicated vCPUs still take single threads under `prefer` (§2.3): "1 OCPU = 1 core" needs isolate,
+          // Dedicated vCPUs still take single threads under `prefer`: "1 OCPU = 1 core" needs isolate,
           // or require with an even vCPU count (the fact sheet's mapping: prefer where the 1-core rule applies).
           const threads = flavorNode.flavor!.cpuThreadPolicy;
           if (isUnknown(threads)) {
@@ -330,7 +330,7 @@ export default defineRule({
       }
     }
 
-    /** allocator.yaml against the parent: it must leave the parent what it needs and be whole cores (NITRO-FACTS §4.3–§4.4). */
+    /** allocator.yaml against the parent: it must leave the parent what it needs and be whole cores (https://docs.kernel.org/virt/ne_overview.html, https://github.com/aws/aws-nitro-enclaves-cli/blob/main/bootstrap/allocator.yaml). */
     function checkPoolAgainstParent(
       parent: InstanceNode,
       specThreads: number | undefined,
@@ -395,7 +395,7 @@ export default defineRule({
       }
     }
 
-    /** Firecracker microVMs on an instance share what its enclave pool leaves (NITRO-FACTS §8.2: they can oversubscribe). */
+    /** Firecracker microVMs on an instance share what its enclave pool leaves (https://github.com/firecracker-microvm/firecracker/blob/main/docs/prod-host-setup.md: they can oversubscribe). */
     function checkMicrovms(parent: InstanceNode, microvms: InstanceNode[]): void {
       if (microvms.length === 0) return;
       const related = () => guestLocations(microvms);

@@ -11,7 +11,7 @@ export default defineRule({
   tags: ['security', 'isolation', 'layered-host', 'control-plane'],
   since: '0.1.0',
   sources: [
-    'HYPERVISOR-FACTS §4.1: the cloud administrator controls resource-management policies, multiplexing and device drivers, but not the micro-hypervisor core',
+    'Layered host model (docs/architecture.md): the cloud administrator controls resource-management policies, multiplexing and device drivers, but not the micro-hypervisor core',
   ],
   appliesTo: ['component', 'principal'],
   rationale:

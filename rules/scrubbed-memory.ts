@@ -13,8 +13,8 @@ export default defineRule({
   since: '0.1.0',
   sources: [
     'AWS hypervisor security whitepaper: memory is scrubbed (set to zero) before it is allocated to a guest',
-    'NITRO-FACTS §9: Linux init_on_free / init_on_alloc, Xen scrub-domheap',
-    'HYPERVISOR-FACTS §2.3: Nova hw:mem_encryption (AMD SEV) encrypts guest memory with a per-guest key',
+    'Linux init_on_free / init_on_alloc, Xen scrub-domheap: https://docs.kernel.org/admin-guide/kernel-parameters.html, https://xenbits.xen.org/docs/unstable/misc/xen-command-line.html',
+    'Nova hw:mem_encryption (AMD SEV) encrypts guest memory with a per-guest key: https://docs.openstack.org/nova/latest/configuration/extra-specs.html',
   ],
   appliesTo: ['host', 'instance'],
   rationale:
@@ -22,11 +22,11 @@ export default defineRule({
   fix: 'Enable memory scrubbing on the host (for example Linux init_on_free=1, Xen scrub-domheap) and declare memoryScrubbing: true.',
   messages: {
     notScrubbed: "Host '{{host}}' does not scrub memory before giving it to another guest.",
-    // Xen (HYPERVISOR-FACTS §3.3)
+    // Xen (https://xenbits.xen.org/docs/unstable/misc/xen-command-line.html)
     noBootScrub:
       "Host '{{host}}' does not scrub free memory at boot (bootscrub=false): pages left from before the reboot can reach the first guests.",
     undecided: "Cannot tell whether host '{{host}}' scrubs memory between guests: {{reason}}.",
-    // OpenStack flavors (HYPERVISOR-FACTS §2.3 hw:mem_encryption)
+    // OpenStack flavors (https://docs.openstack.org/nova/latest/configuration/extra-specs.html hw:mem_encryption)
     flavorUnprotected:
       "Guests of flavor '{{flavor}}' get neither encrypted memory (hw:mem_encryption){{defaulted}} nor scrubbed pages: {{hosts}} do{{es}} not scrub memory.",
     undecidedFlavor:

@@ -15,7 +15,7 @@ export default defineRule({
   sources: [
     'AWS hypervisor security whitepaper: instances of different customers are isolated from one another',
     'Oracle Cloud Gen2: isolated network virtualization',
-    'HYPERVISOR-FACTS §2.3: Nova hw:cpu_policy / hw:cpu_thread_policy (prefer, isolate, require)',
+    'Nova hw:cpu_policy / hw:cpu_thread_policy (prefer, isolate, require): https://docs.openstack.org/nova/latest/configuration/extra-specs.html',
   ],
   appliesTo: ['instance', 'enclave', 'volume', 'nic', 'network'],
   rationale:
@@ -25,12 +25,12 @@ export default defineRule({
     sharedVolume: "Volume '{{volume}}' is attached to guests of different tenants ({{tenants}}).",
     foreignVolume: "Volume '{{volume}}' of tenant '{{owner}}' is attached to '{{guest}}' of tenant '{{tenant}}'.",
     sharedNetwork: "Network '{{network}}' carries interfaces of different tenants ({{tenants}}).",
-    // Self-run hypervisors (HYPERVISOR-FACTS §1.2, §1.4, §3.3)
+    // Self-run hypervisors (https://libvirt.org/formatdomain.html#memory-allocation, https://libvirt.org/formatdomain.html#hard-drives-floppy-disks-cdroms, https://xenbits.xen.org/docs/unstable/misc/xen-command-line.html)
     sharedBacking: "Disk '{{backing}}' is attached to guests of different tenants ({{tenants}}){{shareable}}.",
     sharedMemory: "Shared memory '{{name}}' is mapped by guests of different tenants ({{tenants}}) on host '{{host}}'.",
     smtSiblings:
       "Host '{{host}}' schedules single hardware threads (sched-gran=cpu with SMT on) for guests of different tenants ({{tenants}}): two tenants can share one core's siblings.",
-    // OpenStack flavors (HYPERVISOR-FACTS §2.3)
+    // OpenStack flavors (https://docs.openstack.org/nova/latest/configuration/extra-specs.html)
     flavorThreadPolicy:
       "Flavor '{{flavor}}' pins its vCPUs to dedicated host CPUs with hw:cpu_thread_policy = prefer{{defaulted}}: Nova may give the other hardware thread of a core to another tenant's guest. Use isolate, or require with an even vCPU count.",
     flavorOddRequire:
@@ -181,7 +181,7 @@ export default defineRule({
 
     // --- OpenStack flavors: dedicated (pinned) vCPUs share a core's SMT siblings with other guests unless the
     // thread policy keeps the core to one guest: isolate leaves the sibling unused, require fills both siblings
-    // (§2.3; "1 OCPU = 1 core" ≈ dedicated + require with an even vCPU count, or isolate). Shared-policy vCPUs
+    // ("1 OCPU = 1 core" ≈ dedicated + require with an even vCPU count, or isolate). Shared-policy vCPUs
     // float anyway (no-oversubscription's concern), so their thread policy is not judged here.
     for (const flavorNode of graph.nodes('instance')) {
       const flavor = flavorNode.flavor;
@@ -201,7 +201,7 @@ export default defineRule({
       } else if (cpuThreadPolicy === 'prefer') {
         const written = flavorNode.at.cpuThreadPolicy !== flavorNode.at.extraSpecs;
         // A warning, not an error: whether a sibling thread really goes to another tenant depends on the host's
-        // SMT and Nova's placement, which a flavor does not show (HYPERVISOR-FACTS §2.3 marks the reading [INFERRED]).
+        // SMT and Nova's placement, which a flavor does not show (our reading: Nova's documentation does not say).
         context.report({
           messageId: 'flavorThreadPolicy',
           data: { flavor: name, defaulted: written ? '' : " (Nova's default)" },

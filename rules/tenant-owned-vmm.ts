@@ -3,7 +3,7 @@ import type { ComponentNode, GraphNode } from '../src/model/nodes.js';
 import { MAX_RELATED, nameOf } from '../src/model/queries.js';
 import { isUnknown } from '../src/model/unknown.js';
 
-/** Per-tenant layers: each instance of them belongs to exactly one tenant (HYPERVISOR-FACTS §4.1). */
+/** Per-tenant layers: each instance of them belongs to exactly one tenant (the layered host model in docs/architecture.md). */
 const PER_TENANT_LAYERS = new Set(['vmm', 'upper-platform']);
 
 export default defineRule({
@@ -16,8 +16,8 @@ export default defineRule({
   tags: ['security', 'isolation', 'layered-host', 'multi-tenancy'],
   since: '0.1.0',
   sources: [
-    'HYPERVISOR-FACTS §4.1: each user controls a VMM and a set of user-space services (component-based hypervisor principles)',
-    'HYPERVISOR-FACTS §4.2 candidate rule vmm-per-tenant',
+    'NOVA microhypervisor, one user-level VMM per virtual machine: https://github.com/udosteinberg/NOVA',
+    'Layered host model (docs/architecture.md): each tenant controls its own VMM and user-space services',
   ],
   appliesTo: ['component', 'principal', 'instance'],
   rationale:

@@ -53,7 +53,7 @@ export function appFrame(trace: readonly unknown[]): SourceFrame | undefined {
 
 /**
  * CloudFormation property names that an L2 construct spells differently in its props, by the path
- * inside `Properties` (NITRO-FACTS §7 names the CloudFormation side). Anything else is tried as the
+ * inside `Properties` (CloudFormation names, https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-instance.html). Anything else is tried as the
  * L1 name: the CloudFormation name with a lower-case first letter.
  */
 const PROP_ALIASES: Record<string, string[]> = {

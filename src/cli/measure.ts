@@ -17,7 +17,7 @@ interface MeasureFlags {
   expected?: string;
 }
 
-/** `isolint measure IMAGE.eif [--json] [--expected PCRS.json]` (DESIGN.md CLI contract). */
+/** `isolint measure IMAGE.eif [--json] [--expected PCRS.json]`. */
 export function registerMeasureCommand(program: Command, ctx: CliContext): void {
   program
     .command('measure')

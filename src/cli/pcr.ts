@@ -16,8 +16,8 @@ interface PcrFlags {
 const MAX_CERTIFICATE_SIZE = 1024 * 1024;
 
 /**
- * `isolint pcr`: like `nitro-cli pcr` (`--input`, `--signing-certificate`, NITRO-FACTS §2.2), plus the
- * run-time PCR3 (`--role-arn`) and PCR4 (`--instance-id`) values (§2.3). Prints pretty JSON as nitro-cli does.
+ * `isolint pcr`: like `nitro-cli pcr` (`--input`, `--signing-certificate`, https://docs.aws.amazon.com/enclaves/latest/user/set-up-attestation.html#where), plus the
+ * run-time PCR3 (`--role-arn`) and PCR4 (`--instance-id`) values. Prints pretty JSON as nitro-cli does.
  */
 export function registerPcrCommand(program: Command, ctx: CliContext): void {
   program

@@ -1,7 +1,7 @@
 /**
  * The signing certificate of a signed EIF: PCR8 is the extend of SHA-384 of its DER form
- * (NITRO-FACTS §2.2), and describe-eif reports its issuer, signature algorithm, validity and
- * signature (§2.5; format of each field from image-format `eif_reader.rs` `get_certificate_info`).
+ * (https://docs.aws.amazon.com/enclaves/latest/user/set-up-attestation.html#where), and describe-eif reports its issuer, signature algorithm, validity and
+ * signature (format of each field from image-format `eif_reader.rs` `get_certificate_info`).
  *
  * node:crypto's X509Certificate parses the certificate and gives DER, dates and the public key; it
  * does not give attribute long names, the signature algorithm or the signature value, so a minimal
@@ -21,7 +21,7 @@ export interface CertificateInfo {
   /** The same instants in ISO 8601. */
   notBeforeIso: string;
   notAfterIso: string;
-  /** Whether the measurement time lies inside [notBefore, notAfter] (run-enclave refuses otherwise, §1.8). */
+  /** Whether the measurement time lies inside [notBefore, notAfter] (run-enclave refuses otherwise). */
   validAtMeasurement: boolean;
   /** The certificate's own signature, "XX:XX:..." upper-case hex as describe-eif prints it. */
   signature: string;

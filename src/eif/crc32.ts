@@ -1,5 +1,5 @@
 /**
- * CRC-32 as zlib computes it (CRC_32_ISO_HDLC, NITRO-FACTS §1.5): zlib.crc32 (native, Node ≥ 20.15)
+ * CRC-32 as zlib computes it (CRC_32_ISO_HDLC, https://github.com/aws/aws-nitro-enclaves-image-format): zlib.crc32 (native, Node ≥ 20.15)
  * when present, a table-driven fallback otherwise, and `crc32Combine` so two threads can each take
  * part of the file and the main thread joins their CRCs (the algorithm of zlib's crc32_combine:
  * multiply the first CRC by x^(8·len2) modulo the CRC polynomial, then add the second).

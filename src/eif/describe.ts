@@ -1,5 +1,5 @@
 /**
- * The `nitro-cli describe-eif` JSON shape (NITRO-FACTS §2.5, `EifDescribeInfo` field order), so that
+ * The `nitro-cli describe-eif` JSON shape (https://docs.aws.amazon.com/enclaves/latest/user/cmd-nitro-describe-eif.html, `EifDescribeInfo` field order), so that
  * scripts written against nitro-cli read isolint's output unchanged. Our one extension is `Arch`
  * (describe-eif has no architecture field; the EIF keeps it in header flags).
  */
@@ -7,7 +7,7 @@ import type { EifDescription } from './measure.js';
 
 /**
  * `HashAlgorithm` is the Rust Debug text of the hasher, which differs between nitro-cli builds
- * ("Sha384 { ... }" with sha2 0.9, "Sha512_48 { .. }" with 0.10, §2.2): we print the form of all
+ * ("Sha384 { ... }" with sha2 0.9, "Sha512_48 { .. }" with 0.10): we print the form of all
  * AWS documentation examples. Nobody should key on it.
  */
 export const HASH_ALGORITHM_TEXT = 'Sha384 { ... }';

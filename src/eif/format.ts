@@ -1,25 +1,25 @@
 /**
  * The EIF binary layout: constants and decoders for the fixed-size header and section headers.
- * Facts from NITRO-FACTS.md §1 (aws-nitro-enclaves-image-format `src/defs/mod.rs`); all integers big-endian.
+ * Facts from https://github.com/aws/aws-nitro-enclaves-image-format (aws-nitro-enclaves-image-format `src/defs/mod.rs`); all integers big-endian.
  * Pure functions over bytes, no I/O: `reader.ts` decides what to read.
  */
 import { InputError } from '../errors.js';
 
-/** `EIF_MAGIC`, ASCII ".eif" (§1.1). */
+/** `EIF_MAGIC`, ASCII ".eif". */
 export const EIF_MAGIC = Uint8Array.of(0x2e, 0x65, 0x69, 0x66);
 export const EIF_HEADER_SIZE = 548;
 export const SECTION_HEADER_SIZE = 12;
-/** `MAX_NUM_SECTIONS` (§1.1): the header has room for 32 offsets and 32 sizes. */
+/** `MAX_NUM_SECTIONS`: the header has room for 32 offsets and 32 sizes. */
 export const MAX_SECTIONS = 32;
-/** `SIGNATURE_MAX_SIZE` (§1.3): the builder never writes a larger signature section. */
+/** `SIGNATURE_MAX_SIZE`: the builder never writes a larger signature section. */
 export const SIGNATURE_MAX_SIZE = 32_768;
-/** Versions this reader understands (§1.4): 2 and 3 are read like 4; 0, 1 and >4 are not EIFs we can vouch for. */
+/** Versions this reader understands: 2 and 3 are read like 4; 0, 1 and >4 are not EIFs we can vouch for. */
 export const MIN_SUPPORTED_VERSION = 2;
 export const CURRENT_VERSION = 4;
-/** `EIF_HDR_ARCH_ARM64` (§1.1): flags bit 0 set = aarch64, clear = x86_64. */
+/** `EIF_HDR_ARCH_ARM64`: flags bit 0 set = aarch64, clear = x86_64. */
 export const ARCH_ARM64_FLAG = 0x1;
 
-/** Byte offsets of the header fields (§1.1 table). */
+/** Byte offsets of the header fields. */
 export const HeaderField = {
   magic: 0x000,
   version: 0x004,
@@ -34,12 +34,12 @@ export const HeaderField = {
   crc32: 0x220,
 } as const;
 
-/** The CRC covers the header without its last field, the stored CRC itself (§1.5). */
+/** The CRC covers the header without its last field, the stored CRC itself. */
 export const HEADER_CRC_COVERED = HeaderField.crc32;
 
 export type SectionType = 'kernel' | 'cmdline' | 'ramdisk' | 'signature' | 'metadata';
 
-/** `EifSectionType` (§1.3); 0 is "invalid" and anything from 6 up is rejected by the virtualization stack. */
+/** `EifSectionType`; 0 is "invalid" and anything from 6 up is rejected by the virtualization stack. */
 const SECTION_TYPES: Record<number, SectionType> = {
   1: 'kernel',
   2: 'cmdline',
@@ -54,7 +54,7 @@ export interface EifHeader {
   version: number;
   flags: number;
   arch: Arch;
-  /** u64 fields the builder fills with 1 GiB and 2 and nothing reads (§1.1); numbers, exact below 2^53. */
+  /** u64 fields the builder fills with 1 GiB and 2 and nothing reads; numbers, exact below 2^53. */
   defaultMemory: number;
   defaultCpus: number;
   numSections: number;

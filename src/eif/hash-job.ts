@@ -3,9 +3,9 @@
  * code that carries it out by reading the file in fixed-size chunks (bounded memory whatever the
  * image size).
  *
- * The streams (NITRO-FACTS §2.2), over section data only, in file order:
+ * The streams (https://docs.aws.amazon.com/enclaves/latest/user/set-up-attestation.html#where), over section data only, in file order:
  *   PCR0 = kernel ‖ cmdline ‖ every ramdisk,  PCR1 = kernel ‖ cmdline ‖ first ramdisk,
- *   PCR2 = ramdisks after the first,          CRC  = file[0, 544) ‖ file[548, end)  (§1.5).
+ *   PCR2 = ramdisks after the first,          CRC  = file[0, 544) ‖ file[548, end) .
  * When PCR1's stream is a prefix of PCR0's (always so for images the builder writes), PCR1 is a
  * copy of the PCR0 state taken at the end of the first ramdisk, so those bytes are hashed once.
  *

@@ -32,7 +32,7 @@ export interface EifSignatureCheck extends SignatureInfo {
   payloadMatchesPcr0: boolean;
   /** describe-eif's SignatureCheck: the signature verifies and signs the measured PCR0. */
   ok: boolean;
-  /** Signatures in the section; only the first counts (NITRO-FACTS §1.7). */
+  /** Signatures in the section; only the first counts (https://github.com/aws/aws-nitro-enclaves-image-format). */
   count: number;
 }
 

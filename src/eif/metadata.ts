@@ -1,8 +1,8 @@
 /**
- * The metadata section (type 5, NITRO-FACTS §1.9): JSON `{ImageName, ImageVersion, BuildMetadata:
+ * The metadata section (type 5, https://github.com/aws/aws-nitro-enclaves-image-format): JSON `{ImageName, ImageVersion, BuildMetadata:
  * {BuildTime, BuildTool, BuildToolVersion, OperatingSystem, KernelVersion}, DockerInfo,
  * CustomMetadata}`. It is not measured; it names the image. The reference reader aborts on JSON
- * it cannot read (§1.7), and so do we; fields of the wrong type are left out rather than guessed.
+ * it cannot read, and so do we; fields of the wrong type are left out rather than guessed.
  */
 import { InputError } from '../errors.js';
 

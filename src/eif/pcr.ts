@@ -1,7 +1,7 @@
 /**
- * PCR arithmetic (NITRO-FACTS §2.1–2.3). Every PCR an EIF yields is an extend from the zero register:
+ * PCR arithmetic (https://docs.aws.amazon.com/enclaves/latest/user/set-up-attestation.html#where). Every PCR an EIF yields is an extend from the zero register:
  * `SHA384(48 zero bytes ‖ SHA384(content))`. PCR3 and PCR4 are different: AWS extends the raw
- * UTF-8 string of the role ARN or instance id, not its hash (§2.3, checked against AWS's examples).
+ * UTF-8 string of the role ARN or instance id, not its hash (checked against the examples in https://docs.aws.amazon.com/enclaves/latest/user/set-up-attestation.html#where).
  */
 import { open } from 'node:fs/promises';
 import { InputError } from '../errors.js';
@@ -54,7 +54,7 @@ export async function pcrOfFile(file: string, factory: Sha384Factory = createNod
   }
 }
 
-/** PCR8 of a certificate (PEM text or DER bytes): extend(SHA384(DER)) (§2.2). */
+/** PCR8 of a certificate (PEM text or DER bytes): extend(SHA384(DER)). */
 export function pcrOfCertificate(pemOrDer: string | Uint8Array, factory: Sha384Factory = createNodeSha384): string {
   let der: Uint8Array;
   try {

@@ -2,7 +2,7 @@
  * Reads an EIF's structure (header, section table, section headers) with a few small reads, never a
  * section's data: the hashing (`hash-job.ts`) streams the data later in bounded chunks.
  *
- * Two views of the sections exist and must agree (NITRO-FACTS §1.7): the header's table of offsets
+ * Two views of the sections exist and must agree (https://github.com/aws/aws-nitro-enclaves-image-format): the header's table of offsets
  * and sizes, and the chain of section headers that the reference reader walks from byte 548 to the
  * end of the file. Checking the table first (in bounds, increasing, not overlapping) and then that the
  * walk lands exactly on each table entry rules out loops, overlaps, gaps and sizes beyond the file,
@@ -28,7 +28,7 @@ export interface EifSection {
   type: SectionType;
   typeCode: number;
   flags: number;
-  /** File offset of the 12-byte section header (what the header table stores, §1.6). */
+  /** File offset of the 12-byte section header (what the header table stores). */
   headerOffset: number;
   /** File offset of the section's data: headerOffset + 12. */
   dataOffset: number;
@@ -134,7 +134,7 @@ function checkSectionTable(header: EifHeader, fileSize: number, file: string): v
 
 /**
  * Walks section headers from the end of the EIF header to the end of the file, as the reference
- * reader does (§1.7), and checks that each lands where the table says. Each step advances at least
+ * reader does, and checks that each lands where the table says. Each step advances at least
  * 12 bytes and at most `numSections` (≤ 32) steps are allowed, so the walk is short and finite.
  */
 async function walkSections(
@@ -194,7 +194,7 @@ async function walkSections(
   return sections;
 }
 
-/** Cardinality rules of the format (§1.3): one kernel, one cmdline, at most one signature and metadata. */
+/** Cardinality rules of the format: one kernel, one cmdline, at most one signature and metadata. */
 function checkSectionKinds(header: EifHeader, sections: EifSection[], fileSize: number, file: string): void {
   const seen = new Map<SectionType, EifSection>();
   let kernelSeen = false;

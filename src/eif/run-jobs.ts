@@ -1,6 +1,6 @@
 /**
  * Chooses how to run the hashing: on two threads (the main thread and one worker, each hashing
- * about half of the cost, NITRO-FACTS §2.2 streams split by `planParallelJobs`) or all in the main
+ * about half of the cost, https://docs.aws.amazon.com/enclaves/latest/user/set-up-attestation.html#where streams split by `planParallelJobs`) or all in the main
  * thread. The worker script exists only in the compiled dist/ (`hash-worker.js`); when running from
  * the TypeScript sources (vitest) it is absent and `auto` hashes in-thread.
  */

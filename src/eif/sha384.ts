@@ -11,7 +11,7 @@ export interface Sha384 {
   update(data: Uint8Array): void;
   /** Finishes the hash; the object must not be used afterwards. */
   digest(): Uint8Array;
-  /** An independent copy of the current state, so a prefix can be hashed once for two PCRs (§2.2). */
+  /** An independent copy of the current state, so a prefix can be hashed once for two PCRs. */
   clone(): Sha384;
 }
 

@@ -1,5 +1,5 @@
 /**
- * The signature section (NITRO-FACTS §1.8): serde_cbor of `[{signing_certificate, signature}]`, byte
+ * The signature section (https://github.com/aws/aws-nitro-enclaves-image-format): serde_cbor of `[{signing_certificate, signature}]`, byte
  * fields written as CBOR arrays of integers; `signing_certificate` is PEM text, `signature` an
  * (untagged) COSE_Sign1 whose payload is `{register_index: 0, register_value: PCR0}`.
  *
@@ -14,7 +14,7 @@ import { decode, encode, type TagDecoder } from 'cborg';
 import { InputError } from '../errors.js';
 import { parseCertificate, type CertificateInfo, type ParsedCertificate } from './certificate.js';
 
-/** COSE algorithms (RFC 9053 §2.1) the EIF signer can produce: ECDSA with the key's curve (§1.8). */
+/** COSE algorithms (RFC 9053 §2.1) the EIF signer can produce: ECDSA with the key's curve. */
 const COSE_ALGORITHMS: Record<number, { name: string; hash: string }> = {
   [-7]: { name: 'ES256', hash: 'sha256' },
   [-35]: { name: 'ES384', hash: 'sha384' },
@@ -50,7 +50,7 @@ export interface SignatureInfo {
 export interface DecodedSignature {
   info: SignatureInfo;
   certificate: ParsedCertificate;
-  /** How many signatures the section holds; only the first is used, like the reference (§1.7). */
+  /** How many signatures the section holds; only the first is used, like the reference. */
   count: number;
 }
 

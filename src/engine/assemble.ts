@@ -52,7 +52,7 @@ export function assembleGraph(fragments: GraphFragment[]): { graph: Graph; probl
       edges.push(edge);
     }
   }
-  // --- Kata RuntimeClass link (HYPERVISOR-FACTS §5.3): a class's pods run on the sandbox its handler selects.
+  // --- Kata RuntimeClass link (https://kubernetes.io/docs/concepts/containers/runtime-class/): a class's pods run on the sandbox its handler selects.
   for (const edge of linkRuntimeClasses(nodes)) edges.push(edge);
   return { graph: new Graph(nodes, edges), problems };
 }

@@ -287,7 +287,7 @@ function elementOf(subject: GraphNode | GraphEdge, graph: Graph): string | undef
   return graph.node(subject.to) ? subject.to : undefined;
 }
 
-// --- Kata RuntimeClass link (HYPERVISOR-FACTS §5.3; src/engine/link-runtime-classes.ts): a finding on a Kata
+// --- Kata RuntimeClass link (https://kubernetes.io/docs/concepts/containers/runtime-class/; src/engine/link-runtime-classes.ts): a finding on a Kata
 // sandbox names the RuntimeClasses that select it, as related locations, whatever rule reports it.
 function withSelectingRuntimeClasses(
   related: RelatedLocation[],

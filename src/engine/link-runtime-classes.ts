@@ -5,7 +5,7 @@ import { unknown } from '../model/unknown.js';
 
 /**
  * Links Kubernetes RuntimeClasses with a Kata handler to the Kata configuration their handler selects
- * (HYPERVISOR-FACTS §5.3; the handler → file naming is documented in src/ingest/hypervisor/runtime-class.ts),
+ * (https://kubernetes.io/docs/concepts/containers/runtime-class/; the handler → file naming is documented in src/ingest/hypervisor/runtime-class.ts),
  * after every input is read.
  *
  * A Kata sandbox matches when its file is named as the handler says (`configuration-qemu.toml`, or the

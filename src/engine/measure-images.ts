@@ -6,7 +6,7 @@ import { isUnknown, unknown, type Maybe } from '../model/unknown.js';
 
 /**
  * Measures every enclave image the inputs name as a local file, before rules run, so
- * `enclave-image-pcrs` compares expected PCRs with what the image really measures to (NITRO-FACTS §2).
+ * `enclave-image-pcrs` compares expected PCRs with what the image really measures to (https://docs.aws.amazon.com/enclaves/latest/user/set-up-attestation.html#where).
  * Each file is measured once however many enclaves use it. A missing or damaged image is not an input
  * error (images are often build artefacts outside the repository): its measurement is unknown, with why.
  */
@@ -32,7 +32,7 @@ export async function measureImages(graph: Graph): Promise<void> {
           pcrs: { ...description.pcrs },
           crcOk: description.crc.ok,
           ...(description.signature ? { signatureValid: description.signature.ok } : {}),
-          // nitro-cli wants enclave memory of at least 4 × the EIF size (NITRO-FACTS §4.3).
+          // nitro-cli wants enclave memory of at least 4 × the EIF size (https://docs.kernel.org/virt/ne_overview.html).
           fileBytes: statSync(path).size,
         };
       } catch (error) {

@@ -11,7 +11,7 @@ export type Placeholders<Template extends string> = Template extends `${string}{
   ? Name | Placeholders<Rest>
   : never;
 
-/** The values a template needs: a wrong or missing name fails the type check (STYLE.md §3). */
+/** The values a template needs: a wrong or missing name fails the type check. */
 export type MessageData<Template extends string> = { [Name in Placeholders<Template>]: string | number };
 
 export interface RelatedLocation {
@@ -74,7 +74,7 @@ export interface Rule extends RuleMeta {
   check(graph: Graph, context: RuleContext<Record<string, string>>): void;
 }
 
-/** Declares a rule: metadata first, the check last, in one file (STYLE.md "A rule file"). */
+/** Declares a rule: metadata first, the check last, in one file (CONTRIBUTING.md, "Add a rule"). */
 export function defineRule<const Messages extends Record<string, string>>(definition: RuleDefinition<Messages>): Rule {
   return definition as unknown as Rule;
 }

@@ -29,7 +29,7 @@ import { cloudInitLogin } from './cloud-init.js';
 
 /**
  * CloudFormation templates, JSON or YAML (short-form tags included), found by content: a `Resources`
- * map whose entries have `Type: AWS::…`. Resources map onto the shared graph (NITRO-FACTS §7):
+ * map whose entries have `Type: AWS::…`. Resources map onto the shared graph (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-instance.html, https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/instance):
  * instances, launch templates and configurations, volumes and device mappings, security groups and
  * their ingress (inline and standalone), instance profiles and roles, KMS keys with their policies.
  * Every node lands on the line of the property a rule reads, or on the resource's `Type` line.
@@ -435,7 +435,7 @@ class TemplateReader {
 
   /**
    * `Encrypted` of a volume or mapping: unset means unencrypted (the AWS default) unless the volume is
-   * made from a snapshot, whose encryption it inherits (NITRO-FACTS §7).
+   * made from a snapshot, whose encryption it inherits (https://docs.aws.amazon.com/ebs/latest/userguide/ebs-encryption.html).
    */
   private encryption(
     container: unknown,
@@ -635,7 +635,7 @@ class TemplateReader {
   }
 }
 
-/** Unset HttpTokens on CloudFormation: the default depends on the AMI and the account (NITRO-FACTS §7). */
+/** Unset HttpTokens on CloudFormation: the default depends on the AMI and the account (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/configuring-IMDS-new-instances.html). */
 const NOT_DECLARED_TOKENS = unknown(
   "HttpTokens is not set, so the AMI's ImdsSupport and the account's defaults decide",
 );

@@ -8,11 +8,11 @@ import type { Adapter } from './adapter.js';
 import { parseJson } from './json.js';
 import { TypedReader, templated } from './typed-values.js';
 
-/** Firecracker's host end of every vsock device (HOST_CID, NITRO-FACTS §8.1). */
+/** Firecracker's host end of every vsock device (HOST_CID, https://github.com/firecracker-microvm/firecracker/blob/main/docs/getting-started.md). */
 const HOST_CID = 2;
 
 /**
- * Firecracker's `--config-file` JSON (NITRO-FACTS §8.1; kebab-case top-level keys, API bodies below): one
+ * Firecracker's `--config-file` JSON (https://github.com/firecracker-microvm/firecracker/blob/main/docs/getting-started.md; kebab-case top-level keys, API bodies below): one
  * microVM, a guest `instance` on the machine of the file's directory, with its drives (volumes), network
  * interfaces (NICs) and vsock device (a channel to the host, CID 2). Firecracker ignores unknown top-level
  * keys, so a config may say what the guest is for in `"x-isolint": {"isolation": "enclave" | "vm",
@@ -105,7 +105,7 @@ export const firecrackerAdapter: Adapter = {
         volumeKind: 'firecracker-drive',
         encrypted: unknown("Firecracker drives are host files; encryption is the host's business"),
         wipe: NOT_DECLARED,
-        // is_read_only is an Option<bool> that defaults to false (NITRO-FACTS §8.1).
+        // is_read_only is an Option<bool> that defaults to false (https://github.com/firecracker-microvm/firecracker/blob/main/docs/getting-started.md).
         readOnly: readOnly ?? false,
         rootDevice: root === true,
         source: document.spanOfKey(drive, 'drive_id'),

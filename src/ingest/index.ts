@@ -1,10 +1,10 @@
 import type { Adapter } from './adapter.js';
 import { manifestAdapter } from './manifest.js';
-// --- self-run hypervisors (libvirt, Nova, Xen, Kata; HYPERVISOR-FACTS.md)
+// --- self-run hypervisors (libvirt, Nova, Xen, Kata)
 import { hypervisorAdapters } from './hypervisor/index.js';
-// --- enclave host configs (nitro-cli run config, allocator.yaml, vsock-proxy allowlist, expected PCRs, Firecracker; NITRO-FACTS §4, §5, §8)
+// --- enclave host configs (nitro-cli run config, allocator.yaml, vsock-proxy allowlist, expected PCRs, Firecracker; https://docs.aws.amazon.com/enclaves/latest/user/cmd-nitro-run-enclave.html, https://github.com/aws/aws-nitro-enclaves-cli/blob/main/vsock_proxy/README.md, https://github.com/firecracker-microvm/firecracker/blob/main/docs/getting-started.md)
 import { enclaveHostAdapters } from './enclave-host.js';
-// --- AWS infrastructure as code (CloudFormation, Terraform .tf and plan JSON; NITRO-FACTS §7)
+// --- AWS infrastructure as code (CloudFormation, Terraform .tf and plan JSON; https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-instance.html, https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/instance)
 import { awsAdapters } from './aws/index.js';
 // --- guest OS configuration (OpenSSH sshd_config)
 import { sshdConfigAdapter } from './sshd-config.js';

@@ -138,7 +138,7 @@ export class LocatedDocument {
 
   /**
    * The span of one property of an object: from the key to the end of the value when the value sits
-   * on the key's line, else the key alone (a finding should cover one line, see SARIF.md §1.2).
+   * on the key's line, else the key alone (a finding should cover one line: GitHub shows a multi-line region as one block).
    * For an array, the first line of the item at `key`. Falls back to the container when the key is absent.
    */
   spanOfKey(container: object, key: string | number): SourceSpan {

@@ -259,7 +259,7 @@ class ManifestReader {
     for (const instance of host.instances ?? []) this.readInstance(instance, host.id);
   }
 
-  /** A component of a layered host (HYPERVISOR-FACTS §4): what it is, who controls it, how it is measured. */
+  /** A component of a layered host (the layered host model in docs/architecture.md): what it is, who controls it, how it is measured. */
   private readComponent(component: Component, hostId: string): void {
     const base = this.base(component);
     this.add({
@@ -392,7 +392,7 @@ class ManifestReader {
       vcpus: this.maybe(enclave.vcpus),
       memoryMiB: this.size(enclave.memory),
       cid: this.maybe(enclave.cid),
-      // nitro-cli's default: debug mode only when asked for (NITRO-FACTS §4.2).
+      // nitro-cli's default: debug mode only when asked for (https://docs.aws.amazon.com/enclaves/latest/user/cmd-nitro-run-enclave.html).
       debug: enclave.debug ?? false,
       environment: this.environment,
       ...base,

@@ -6,11 +6,11 @@ import type { Adapter } from './adapter.js';
 import { parseYaml } from './located.js';
 import { TypedReader, templated } from './typed-values.js';
 
-/** The keys the allocator service accepts; any other is an error ("unexpected: <key>", NITRO-FACTS §4.4). */
+/** The keys the allocator service accepts; any other is an error ("unexpected: <key>", https://github.com/aws/aws-nitro-enclaves-cli/blob/main/bootstrap/allocator.yaml). */
 const KEYS = new Set(['memory_mib', 'cpu_count', 'cpu_pool']);
 
 /**
- * /etc/nitro_enclaves/allocator.yaml (NITRO-FACTS §4.4): the hugepage memory and CPUs the parent reserves for
+ * /etc/nitro_enclaves/allocator.yaml (https://github.com/aws/aws-nitro-enclaves-cli/blob/main/bootstrap/allocator.yaml): the hugepage memory and CPUs the parent reserves for
  * its enclaves. What the allocator service itself refuses to start with (missing memory_mib, both or neither
  * of cpu_count and cpu_pool, unknown keys, a malformed CPU list) is a bad file; whether the pool fits the
  * parent and its enclaves is for no-oversubscription. The pool belongs to the machine of the file's

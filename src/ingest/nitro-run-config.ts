@@ -10,7 +10,7 @@ import { parseJson } from './json.js';
 import { TypedReader, templated } from './typed-values.js';
 
 /**
- * The JSON given to `nitro-cli run-enclave --config` (NITRO-FACTS §4.2: serde, snake_case keys, unknown keys
+ * The JSON given to `nitro-cli run-enclave --config` (https://docs.aws.amazon.com/enclaves/latest/user/cmd-nitro-run-enclave.html: serde, snake_case keys, unknown keys
  * ignored): one enclave, its image and resources. The parent is the machine of the file's directory
  * (src/engine/link-host-configs.ts). What nitro-cli or the driver would refuse (CID, memory units, CPU choice)
  * is left to the rules, with the values as written.
@@ -44,7 +44,7 @@ export const nitroRunConfigAdapter: Adapter = {
     // Either one on is debug mode; otherwise a templated one leaves it unknown.
     const debug =
       debugMode === true || attachConsole === true ? true : isUnknown(debugMode) ? debugMode : attachConsole;
-    // nitro-cli's default name: the EIF file name without .eif (NITRO-FACTS §4.1).
+    // nitro-cli's default name: the EIF file name without .eif (https://docs.aws.amazon.com/enclaves/latest/user/cmd-nitro-run-enclave.html).
     const name = read.string(config, 'enclave_name') ?? basename(eifPath).replace(/\.eif$/i, '');
 
     const span = (key: string): SourceSpan | undefined => (key in config ? document.spanOfKey(config, key) : undefined);
@@ -85,7 +85,7 @@ export const nitroRunConfigAdapter: Adapter = {
           ? cpuIdList.length
           : (cpuCount ?? unknown('the run config sets neither cpu_count nor cpu_ids')),
       memoryMiB,
-      // 0 (or no CID) lets the driver pick one (NITRO-FACTS §4.3).
+      // 0 (or no CID) lets the driver pick one (https://docs.kernel.org/virt/ne_overview.html).
       cid: cid === undefined || cid === 0 ? unknown('assigned by nitro-cli at launch') : cid,
       debug,
       environment: unknown('a nitro-cli run config does not say'),

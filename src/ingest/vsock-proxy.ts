@@ -7,7 +7,7 @@ import { parseYaml } from './located.js';
 import { TypedReader } from './typed-values.js';
 
 /**
- * The vsock-proxy allowlist (/etc/nitro_enclaves/vsock-proxy.yaml, NITRO-FACTS §5): each (address, port) is a
+ * The vsock-proxy allowlist (/etc/nitro_enclaves/vsock-proxy.yaml, https://github.com/aws/aws-nitro-enclaves-cli/blob/main/vsock_proxy/README.md): each (address, port) is a
  * place the parent's vsock-proxy may forward enclave connections to — network egress of the enclaves on that
  * parent, leaving with the parent's network identity. Each entry becomes an endpoint and a `tcp` channel from
  * the parent (the machine of the file's directory) marked `relays: 'vsock-proxy'`.

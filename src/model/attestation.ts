@@ -3,7 +3,7 @@ import type { EdgeKind, EnclaveNode, GraphNode, KeyNode } from './nodes.js';
 import type { SourceSpan } from './source.js';
 import { isUnknown, type Maybe } from './unknown.js';
 
-/** `kms:RecipientAttestation:ImageSha384` (= PCR0) and `kms:RecipientAttestation:PCR<n>` (NITRO-FACTS §3). */
+/** `kms:RecipientAttestation:ImageSha384` (= PCR0) and `kms:RecipientAttestation:PCR<n>` (https://docs.aws.amazon.com/kms/latest/developerguide/conditions-nitro-enclave.html). */
 const CONDITION_KEY = /^kms:RecipientAttestation:(ImageSha384|PCR(\d+))$/i;
 
 /** One PCR value a KMS key policy requires of the enclave asking for the key. */

@@ -1,8 +1,8 @@
 /**
  * A small table of enclave-capable EC2 instance types: vCPUs, memory and threads per core as AWS publishes
  * them (Amazon EC2 "Instance types" specifications, docs.aws.amazon.com/ec2/latest/instancetypes/gp.html,
- * co.html, mo.html: "vCPUs", "Memory (GiB)", "Threads per core"). Only families that NITRO-FACTS §4.3 lists
- * as able to host enclaves (Intel/AMD with at least 4 vCPUs, Graviton with at least 2, excluding the listed
+ * co.html, mo.html: "vCPUs", "Memory (GiB)", "Threads per core"). Only families the Nitro Enclaves requirements
+ * (https://docs.aws.amazon.com/enclaves/latest/user/nitro-enclave.html#nitro-enclave-reqs) list as able to host enclaves (Intel/AMD with at least 4 vCPUs, Graviton with at least 2, excluding the listed
  * families) are here. Data only: a type missing from the table simply leaves capacity unknown.
  */
 export interface InstanceTypeSpec {

@@ -17,7 +17,7 @@ export const MAX_RUNS_ON_DEPTH = 64;
 
 /**
  * The isolation graph: nodes by id and kind, edges by kind and indexed both ways. Immutable once built;
- * rules only read it. Queries that more than one rule needs live here, not in rules (STYLE.md §1).
+ * rules only read it. Queries that more than one rule needs live here, not in rules.
  * The indexes by node are built on first use (a graph of a million nodes is built in one pass over its
  * nodes and one over its edges), so a query's first call pays for its index.
  */

@@ -3,7 +3,7 @@ import type { SourceSpan } from './source.js';
 import type { Maybe } from './unknown.js';
 
 /**
- * The node and edge kinds of the isolation graph (DESIGN.md "The graph"). Every input format maps onto
+ * The node and edge kinds of the isolation graph (docs/architecture.md, "The graph"). Every input format maps onto
  * these; rules read only them. Properties an input cannot decide are `Maybe<T>` (see unknown.ts).
  */
 
@@ -49,7 +49,7 @@ export interface HostNode extends NodeBase<'host'> {
   memoryScrubbing: Maybe<boolean>;
   rootOfTrust: Maybe<'security-chip' | 'tpm' | 'none'>;
   controllerBoot: Maybe<'private-storage' | 'network' | 'shared-storage'>;
-  // --- Self-run hypervisor host properties (libvirt, Nova, Xen; HYPERVISOR-FACTS §2–§3). Absent when no input says.
+  // --- Self-run hypervisor host properties (libvirt, Nova, Xen; https://docs.openstack.org/nova/latest/configuration/config.html, https://xenbits.xen.org/docs/unstable/man/xl.cfg.5.html). Absent when no input says.
   /** Nova `*_allocation_ratio`: how far the scheduler oversubscribes this host (1.0 = not at all). */
   allocationRatios?: { cpu: Maybe<number>; ram: Maybe<number>; disk: Maybe<number> };
   /** Simultaneous multithreading on (Xen `smt=`, default true on x86). */
@@ -58,7 +58,7 @@ export interface HostNode extends NodeBase<'host'> {
   schedulingGranularity?: Maybe<'cpu' | 'core' | 'socket'>;
   /** Xen `bootscrub=`: free memory zeroed at boot (default idle = in the background, before any allocation). */
   bootScrub?: boolean;
-  // --- Layered hosts (HYPERVISOR-FACTS §4.3): KVM's `nested` module option in /etc/modprobe.d/*.conf.
+  // --- Layered hosts (https://docs.kernel.org/virt/kvm/x86/running-nested-guests.html): KVM's `nested` module option in /etc/modprobe.d/*.conf.
   /** The host offers nested virtualization (VMX/SVM) to guests that ask for it (`options kvm_intel nested=1`). */
   nestedVirtualization?: Maybe<boolean>;
 }
@@ -87,7 +87,7 @@ export interface CardNode extends NodeBase<'card'> {
 export interface InstanceNode extends NodeBase<'instance'> {
   vcpus: Maybe<number>;
   memoryMiB: Maybe<number>;
-  // --- Layered hosts (HYPERVISOR-FACTS §4).
+  // --- Layered hosts (the layered host model in docs/architecture.md).
   /** The guest is declared a platform (it runs guests of its own): nested virtualization is expected there. */
   platform?: boolean;
   /** Nested virtualization exposed to this guest (VMX/SVM passed through). */
@@ -103,7 +103,7 @@ export interface InstanceNode extends NodeBase<'instance'> {
     cpuSource?: SourceSpan;
     memorySource?: SourceSpan;
   };
-  // --- AWS properties (CloudFormation / Terraform adapters; NITRO-FACTS §7). Absent when the input cannot say.
+  // --- AWS properties (CloudFormation / Terraform adapters; https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-instance.html, https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/instance). Absent when the input cannot say.
   /** An EC2 instance, or a launch template / launch configuration that instances start from. */
   awsKind?: 'instance' | 'launch-template' | 'launch-configuration';
   /** IMDS `HttpTokens` / `http_tokens`: `required` means IMDSv2 only. */
@@ -116,12 +116,12 @@ export interface InstanceNode extends NodeBase<'instance'> {
   keyName?: Maybe<string>;
   /** `Tenancy` / `tenancy` (default, dedicated, host). */
   tenancy?: Maybe<string>;
-  // --- Self-run hypervisor guest properties (libvirt, Xen, Kata; HYPERVISOR-FACTS §1, §3, §5).
+  // --- Self-run hypervisor guest properties (libvirt, Xen, Kata; https://libvirt.org/formatdomain.html, https://xenbits.xen.org/docs/unstable/man/xl.cfg.5.html, https://github.com/kata-containers/kata-containers/blob/main/src/runtime/config/configuration-qemu.toml.in).
   /** A confidential guest (SEV, SEV-SNP, TDX, s390 PV, a Kata confidential sandbox) and whether its policy lets the host debug it. */
   confidential?: { technology: string; debug: Maybe<boolean>; source: SourceSpan };
   /** Guest memory the guest shares with other guests or the host (libvirt `<shmem>`, `memoryBacking/access mode='shared'`). */
   sharedMemory?: Array<{ name: string; source: SourceSpan }>;
-  // --- Enclave host configs (nitro-cli run config, allocator.yaml, vsock-proxy, Firecracker; NITRO-FACTS §4, §5, §8).
+  // --- Enclave host configs (nitro-cli run config, allocator.yaml, vsock-proxy, Firecracker; https://docs.aws.amazon.com/enclaves/latest/user/cmd-nitro-run-enclave.html, https://github.com/aws/aws-nitro-enclaves-cli/blob/main/vsock_proxy/README.md, https://github.com/firecracker-microvm/firecracker/blob/main/docs/getting-started.md).
   /** EC2 instance type ("m5.xlarge"); capacity comes from src/model/ec2-instance-types.ts when vCPUs/memory are not declared. */
   instanceType?: Maybe<string>;
   /** Set on nodes a host-side config file stands in for: linked to the machine of its directory after assembly. */
@@ -130,10 +130,10 @@ export interface InstanceNode extends NodeBase<'instance'> {
   microvm?: MicroVmConfig;
   // --- cloud-init user data given literally in a template (CloudFormation UserData, Terraform user_data).
   cloudInit?: CloudInitLogin;
-  // --- OpenStack flavors (Terraform openstack_compute_flavor_v2, Heat OS::Nova::Flavor; HYPERVISOR-FACTS §2.3).
+  // --- OpenStack flavors (Terraform openstack_compute_flavor_v2, Heat OS::Nova::Flavor; https://docs.openstack.org/nova/latest/configuration/extra-specs.html).
   /** Set on the template node a Nova flavor is: every instance started from it gets these extra specs. */
   flavor?: NovaFlavorSettings;
-  // --- Kata RuntimeClass link (HYPERVISOR-FACTS §5.3; src/engine/link-runtime-classes.ts).
+  // --- Kata RuntimeClass link (https://kubernetes.io/docs/concepts/containers/runtime-class/; src/engine/link-runtime-classes.ts).
   /** Set on the sandbox VM of a Kata configuration.toml; `selectedBy` lists the RuntimeClasses whose handler selects it. */
   kataSandbox?: { selectedBy: Array<{ name: string; source: SourceSpan }> };
 }
@@ -145,7 +145,7 @@ export interface CloudInitLogin {
   source: SourceSpan;
 }
 
-/** A flavor's extra specs that rules judge, with Nova's defaults when a key is absent (HYPERVISOR-FACTS §2.3). */
+/** A flavor's extra specs that rules judge, with Nova's defaults when a key is absent (https://docs.openstack.org/nova/latest/configuration/extra-specs.html). */
 export interface NovaFlavorSettings {
   /** `hw:cpu_policy`: shared (default) floats vCPUs over overcommittable host CPUs; dedicated pins each to its own. */
   cpuPolicy: Maybe<'shared' | 'dedicated' | 'mixed'>;
@@ -169,7 +169,7 @@ export interface HostPlacement {
   placeholder?: boolean;
 }
 
-/** Firecracker machine settings rules judge (NITRO-FACTS §8.1). */
+/** Firecracker machine settings rules judge (https://github.com/firecracker-microvm/firecracker/blob/main/docs/getting-started.md). */
 export interface MicroVmConfig {
   /** What the config declares the guest to be (top-level `x-isolint.isolation`; Firecracker ignores unknown top-level keys). */
   isolation: Maybe<'enclave' | 'vm'>;
@@ -188,8 +188,8 @@ export interface EnclaveNode extends NodeBase<'enclave'> {
   debug: Maybe<boolean>;
   /** production unless the input says otherwise: debug mode is only tolerated elsewhere. */
   environment: Maybe<string>;
-  // --- Enclave host configs (NITRO-FACTS §4).
-  /** The nitro-cli run config as written, for what nitro-cli and the driver refuse (NITRO-FACTS §4.2–§4.3). */
+  // --- Enclave host configs (https://docs.aws.amazon.com/enclaves/latest/user/cmd-nitro-run-enclave.html).
+  /** The nitro-cli run config as written, for what nitro-cli and the driver refuse (https://docs.aws.amazon.com/enclaves/latest/user/cmd-nitro-run-enclave.html, https://docs.kernel.org/virt/ne_overview.html). */
   launch?: EnclaveLaunchConfig;
 }
 
@@ -203,7 +203,7 @@ export interface EnclaveLaunchConfig {
 }
 
 export interface VolumeNode extends NodeBase<'volume'> {
-  // --- Firecracker drives (NITRO-FACTS §8.1).
+  // --- Firecracker drives (https://github.com/firecracker-microvm/firecracker/blob/main/docs/getting-started.md).
   /** `is_read_only` (Firecracker default false). */
   readOnly?: Maybe<boolean>;
   /** `is_root_device`. */
@@ -213,11 +213,11 @@ export interface VolumeNode extends NodeBase<'volume'> {
   /**
    * true when `encrypted` is false only because the input leaves it unset and the AWS default is
    * unencrypted: EBS encryption by default declared anywhere in the scan (an `account` node) then
-   * encrypts it (NITRO-FACTS §7).
+   * encrypts it (https://docs.aws.amazon.com/ebs/latest/userguide/encryption-by-default.html).
    */
   encryptionDefaulted?: boolean;
   wipe: Maybe<'on-release' | 'crypto-erase' | 'none'>;
-  // --- Self-run hypervisor disks (libvirt, Xen; HYPERVISOR-FACTS §1.4, §3.2).
+  // --- Self-run hypervisor disks (libvirt, Xen; https://libvirt.org/formatdomain.html#hard-drives-floppy-disks-cdroms, https://xenbits.xen.org/docs/unstable/man/xl.cfg.5.html).
   /** The host-side backing (image file, block device, network volume): two guests naming it share the disk. */
   backing?: string;
   /** libvirt `<shareable/>`: the disk is meant to be attached to several domains at once. */
@@ -238,7 +238,7 @@ export interface IngressRule {
 }
 
 export interface NicNode extends NodeBase<'nic'> {
-  // --- Self-run hypervisor interfaces (libvirt, Xen; HYPERVISOR-FACTS §1.5, §3.2). Absent for other inputs.
+  // --- Self-run hypervisor interfaces (libvirt, Xen; https://libvirt.org/formatdomain.html#network-interfaces, https://xenbits.xen.org/docs/unstable/man/xl.cfg.5.html). Absent for other inputs.
   /** A per-interface filter on the host side (libvirt nwfilter `filterref`, Xen vif `ip=` antispoofing rules). */
   hostFilter?: Maybe<boolean>;
   /** false when the host cannot filter the interface at all (SR-IOV hostdev, vDPA, macvtap passthrough). */
@@ -262,7 +262,7 @@ export interface PolicyCondition {
   operatorSource?: SourceSpan;
 }
 
-/** One statement of a KMS key policy, with the spans of what rules judge (NITRO-FACTS §3). */
+/** One statement of a KMS key policy, with the spans of what rules judge (https://docs.aws.amazon.com/kms/latest/developerguide/conditions-nitro-enclave.html). */
 export interface PolicyStatement {
   effect: Maybe<string>;
   /** AWS principals as written (ARNs, account ids, `*`); unresolved ones are unknown. */
@@ -300,7 +300,7 @@ export interface ImageMeasurement {
   pcrs: Record<string, string>;
   crcOk: boolean;
   signatureValid?: boolean;
-  /** Size of the EIF file: nitro-cli wants at least 4 × this much enclave memory (NITRO-FACTS §4.3). */
+  /** Size of the EIF file: nitro-cli wants at least 4 × this much enclave memory (https://docs.kernel.org/virt/ne_overview.html). */
   fileBytes?: number;
 }
 
@@ -344,12 +344,12 @@ export interface EndpointNode extends NodeBase<'endpoint'> {
   address: string;
 }
 
-// --- Layered hosts (HYPERVISOR-FACTS §4): a micro-hypervisor core, lower-layer services and per-tenant
+// --- Layered hosts (the layered host model in docs/architecture.md): a micro-hypervisor core, lower-layer services and per-tenant
 // VMMs beside it, per-tenant upper-layer platforms above it, containers, and the services of a machine.
 
 /**
  * Where a component sits in a layered host (bottom to top) and what it does: the manifest schema's own
- * enums, so the two are never written twice (STYLE.md §11).
+ * enums, so the two are never written twice.
  */
 export type Layer = Component['layer'];
 export type ComponentRole = NonNullable<Component['provides']>[number];
@@ -366,7 +366,7 @@ export interface ComponentNode extends NodeBase<'component'> {
   memoryMiB: Maybe<number>;
   /** An SSH daemon's settings (sshd_config), for no-password-only-login. */
   ssh?: SshSettings;
-  // --- Kata RuntimeClass link (HYPERVISOR-FACTS §5.3; src/engine/link-runtime-classes.ts).
+  // --- Kata RuntimeClass link (https://kubernetes.io/docs/concepts/containers/runtime-class/; src/engine/link-runtime-classes.ts).
   /**
    * The pods of a Kubernetes RuntimeClass with a Kata handler: `configFile` is the configuration its handler
    * selects (`kata-qemu` → `configuration-qemu.toml`); `sandbox` the Kata sandbox linked after assembly, or
@@ -431,7 +431,7 @@ interface EdgeBase<K extends string> {
   suppressions: readonly InlineSuppression[];
   /**
    * Dropped silently when either end is not in the scan: a guest's tie to the host directory it sits in
-   * (HYPERVISOR-FACTS §7 layouts) holds only when that host's files are checked too.
+   * (laid out like /etc/libvirt) holds only when that host's files are checked too.
    */
   weak?: true;
 }
@@ -489,7 +489,7 @@ export interface ChannelEdge extends EdgeBase<'channel'> {
   encrypted: Maybe<boolean>;
   audited: Maybe<boolean>;
   memoryAccess: Maybe<boolean>;
-  /** `vsock-proxy`: the parent-side leg of a relay enclaves reach over vsock (an allowlist entry, NITRO-FACTS §5). */
+  /** `vsock-proxy`: the parent-side leg of a relay enclaves reach over vsock (an allowlist entry, https://github.com/aws/aws-nitro-enclaves-cli/blob/main/vsock_proxy/README.md). */
   relays?: 'vsock-proxy';
 }
 

@@ -1,7 +1,7 @@
 /**
  * A value an input leaves undecided: an unresolved Ref, a Terraform unknown, a templating placeholder,
  * or a property the input simply does not declare. Rules must treat it as "cannot tell": at most a note,
- * never a finding or a pass by accident (STYLE.md §7).
+ * never a finding or a pass by accident.
  */
 export interface Unknown {
   readonly unknown: true;

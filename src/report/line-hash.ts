@@ -1,5 +1,5 @@
 /**
- * GitHub code scanning's `primaryLocationLineHash` (SARIF.md §1.5), computed here because REST uploads
+ * GitHub code scanning's `primaryLocationLineHash` (https://docs.github.com/en/code-security/code-scanning/integrating-with-code-scanning/sarif-support-for-code-scanning#providing-data-to-track-code-scanning-alerts-across-runs), computed here because REST uploads
  * get none otherwise: the text as UTF-16 code units without spaces and tabs, CR and CRLF read as LF,
  * 0xFFFF appended at the end; for each line, a polynomial hash (base 37, mod 2^64) of the 100 characters
  * that start it, in lower-case hex, suffixed with how many times that value has occurred so far.

@@ -7,7 +7,7 @@ import { HOMEPAGE, VERSION, ruleHelpUri } from '../version.js';
 import { lineHashes } from './line-hash.js';
 import { SourceTexts } from './source-text.js';
 
-/** SARIF 2.1.0 for GitHub code scanning and other viewers (SARIF.md §5 is the checklist this follows). */
+/** SARIF 2.1.0 for GitHub code scanning and other viewers (https://docs.oasis-open.org/sarif/sarif/v2.1.0/sarif-v2.1.0.html and https://docs.github.com/en/code-security/code-scanning/integrating-with-code-scanning/sarif-support-for-code-scanning). */
 export interface SarifOptions {
   /** Keep suppressed results (with their `suppressions`); GitHub shows them as open alerts, so off by default. */
   includeSuppressed?: boolean;
@@ -160,7 +160,7 @@ export function ruleHelpMarkdown(rule: Rule): string {
   ].join('\n');
 }
 
-/** SARIF limits descriptions to 1024 characters (SARIF.md §1.2). */
+/** SARIF limits descriptions to 1024 characters (GitHub code scanning: https://docs.github.com/en/code-security/code-scanning/integrating-with-code-scanning/sarif-support-for-code-scanning#reportingdescriptor-object). */
 function limit(text: string): string {
   return text.length <= 1024 ? text : `${text.slice(0, 1021)}...`;
 }

@@ -1,6 +1,6 @@
 /**
  * Builds small EIF images in memory for tests, written straight from the format description
- * (NITRO-FACTS §1) and with its own naive measurement (whole buffers, node:crypto), so the
+ * (https://github.com/aws/aws-nitro-enclaves-image-format) and with its own naive measurement (whole buffers, node:crypto), so the
  * streaming reader is checked against an independent computation, not against itself.
  */
 import { createHash } from 'node:crypto';
@@ -72,7 +72,7 @@ export function buildEif(sections: BuildSection[], options: BuildOptions = {}): 
   return withCorrectCrc(bytes);
 }
 
-/** Recomputes the header CRC (§1.5): header without its last 4 bytes, then everything after the header. */
+/** Recomputes the header CRC: header without its last 4 bytes, then everything after the header. */
 export function withCorrectCrc(bytes: Uint8Array): Uint8Array {
   const crc = crc32(bytes.subarray(548), crc32(bytes.subarray(0, 544)));
   new DataView(bytes.buffer, bytes.byteOffset).setUint32(544, crc >>> 0);
@@ -89,7 +89,7 @@ function extend(content: Uint8Array): string {
   return sha384(new Uint8Array(48), sha384(content)).toString('hex');
 }
 
-/** PCR0/1/2 the naive way (§2.2): concatenate the section data, hash, extend. */
+/** PCR0/1/2 the naive way: concatenate the section data, hash, extend. */
 export function naivePcrs(sections: BuildSection[]): { PCR0: string; PCR1: string; PCR2: string } {
   const measured = sections.filter((s) => s.kind === 'kernel' || s.kind === 'cmdline' || s.kind === 'ramdisk');
   const ramdisks = measured.filter((s) => s.kind === 'ramdisk');

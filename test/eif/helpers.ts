@@ -3,10 +3,10 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { SHARED } from '../helpers.js';
+import { EIF_VECTORS } from '../helpers.js';
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-export const vectorsDir = path.join(SHARED, 'vectors');
+export const vectorsDir = EIF_VECTORS;
 
 export interface VectorExpectation {
   PCR0: string;

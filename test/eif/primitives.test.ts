@@ -68,7 +68,7 @@ describe('CRC-32', () => {
 });
 
 describe('PCR helpers', () => {
-  it('PCR3 and PCR4 reproduce the values in the AWS user guide (NITRO-FACTS §2.3)', () => {
+  it('PCR3 and PCR4 reproduce the values in the AWS user guide (https://docs.aws.amazon.com/enclaves/latest/user/set-up-attestation.html#where)', () => {
     expect(pcrOfString('arn:aws:iam::123456789012:role/Webserver')).toBe(
       '78fce75db17cd4e0a3fb8dad3ad128ca5e77edbb2b2c7f75329dccd99aa5f6ef4fc1f1a452e315b9e98f9e312e6921e6',
     );

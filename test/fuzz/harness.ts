@@ -222,7 +222,8 @@ function filesUnder(path: string): string[] {
 
 /** Every text input the adapters claim, from the fixtures, the examples and the shared corpus. */
 export function loadSeeds(): Seed[] {
-  const roots = [join(REPO_ROOT, 'fixtures'), join(REPO_ROOT, 'examples'), join(SHARED, 'corpus')];
+  // The shared corpus adds seeds when it is present; the fixtures alone cover every format.
+  const roots = [join(REPO_ROOT, 'fixtures'), join(REPO_ROOT, 'examples'), ...(SHARED ? [join(SHARED, 'corpus')] : [])];
   const seeds: Seed[] = [];
   for (const path of roots.flatMap(filesUnder)) {
     if (/\.(eif|pem|der|bin|md)$/i.test(path)) continue;

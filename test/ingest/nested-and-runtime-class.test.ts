@@ -9,7 +9,7 @@ import type { ComponentNode, HostNode } from '../../src/model/nodes.js';
 import { toSarif } from '../../src/report/sarif.js';
 import { REPO_ROOT } from '../helpers.js';
 
-describe('modprobe.d kvm nested option (HYPERVISOR-FACTS §4.3)', () => {
+describe('modprobe.d kvm nested option (https://docs.kernel.org/virt/kvm/x86/running-nested-guests.html)', () => {
   it('reads kvm_intel/kvm-intel/kvm_amd nested settings with their lines, the last one winning', () => {
     const text = '# nested guests\noptions kvm-intel nested=Y\noptions kvm_amd nested=0 avic=1\n';
     expect(kvmNestedSettings('kvm.conf', text).map((s) => [s.module, s.offered, s.source.startLine])).toEqual([
@@ -44,7 +44,7 @@ describe('modprobe.d kvm nested option (HYPERVISOR-FACTS §4.3)', () => {
   });
 });
 
-describe('Kubernetes RuntimeClass (HYPERVISOR-FACTS §5.3)', () => {
+describe('Kubernetes RuntimeClass (https://kubernetes.io/docs/concepts/containers/runtime-class/)', () => {
   const text = 'apiVersion: node.k8s.io/v1\nkind: RuntimeClass\nmetadata:\n  name: kata-qemu\nhandler: kata-qemu\n';
   it('reads a Kata class as the container-layer pods of that class, with its handler line and the config it selects', () => {
     const input = { file: 'k8s/runtimeclass.yaml', absolutePath: '/nonexistent/rc.yaml', text };

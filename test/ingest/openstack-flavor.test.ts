@@ -10,7 +10,7 @@ import { terraformPlanAdapter } from '../../src/ingest/terraform/plan.js';
 import type { InstanceNode } from '../../src/model/nodes.js';
 import { isUnknown } from '../../src/model/unknown.js';
 
-/** OpenStack flavors (HYPERVISOR-FACTS §2.1, §2.3) from Terraform .tf, plan JSON and Heat templates. */
+/** OpenStack flavors (https://docs.openstack.org/nova/latest/user/flavors.html, https://docs.openstack.org/nova/latest/configuration/extra-specs.html) from Terraform .tf, plan JSON and Heat templates. */
 const flavors = (nodes: { kind: string }[]) =>
   nodes.filter((n): n is InstanceNode => n.kind === 'instance' && 'flavor' in n);
 

@@ -51,7 +51,7 @@ describe('SARIF output', () => {
     expect(valid).toBe(true);
   });
 
-  it('has what GitHub code scanning requires (SARIF.md §1.2, §5)', () => {
+  it('has what GitHub code scanning requires', () => {
     expect(sarif.$schema).toBe('https://json.schemastore.org/sarif-2.1.0.json');
     expect(sarif.version).toBe('2.1.0');
     expect(sarif.runs).toHaveLength(1);
@@ -126,7 +126,7 @@ describe('SARIF output', () => {
     const binary = join(MULTITOOL_DIR, 'Sarif.Multitool');
     chmodSync(binary, 0o755); // npm does not always keep the executable bit
     const work = mkdtempSync(join(tmpdir(), 'isolint-sarif-'));
-    // Turn on GH1001–GH1018, which are off by default even with --rule-kind Ghas (SARIF.md §0.5).
+    // Turn on GH1001–GH1018, which are off by default even with --rule-kind Ghas.
     execFileSync(binary, ['export-validation-config', join(work, 'default.xml')], {
       env: { ...process.env, DOTNET_CLI_TELEMETRY_OPTOUT: '1' },
     });

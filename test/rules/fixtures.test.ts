@@ -7,7 +7,7 @@ import { defaultConfig } from '../../src/engine/config.js';
 import { REPO_ROOT } from '../helpers.js';
 
 /**
- * Each rule's tests are its fixtures (STYLE.md §4): every `trigger*` entry of fixtures/rules/<id>/ must
+ * Each rule's tests are its fixtures: every `trigger*` entry of fixtures/rules/<id>/ must
  * produce exactly the findings its `expect: <messageId>` comments mark (after #, //, ; or <!--), on those
  * lines; every `pass*` entry must produce no finding of the rule at all. An entry is one file, or a
  * directory checked as one scan (for findings that span files). Both run the real ingest → graph → rule path.

@@ -103,7 +103,7 @@ export function ec2InstanceNode(parts: Ec2InstanceParts): InstanceNode {
 
 /**
  * The protocol of a rule. `-1` and protocol numbers other than TCP/UDP/ICMP allow every port whatever
- * the range says (NITRO-FACTS §7 notes, §10.8), so they count as `all`.
+ * the range says (EC2 IpPermission: https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_IpPermission.html), so they count as `all`.
  */
 export function protocolOf(value: unknown): Maybe<Protocol> {
   const text = toText(value);
@@ -153,7 +153,7 @@ export function ingressRules(spec: IngressSpec): IngressRule[] {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Key policies (NITRO-FACTS §3)
+// Key policies (https://docs.aws.amazon.com/kms/latest/developerguide/conditions-nitro-enclave.html)
 
 export interface PolicyContext {
   spans: Spans;

@@ -2,8 +2,8 @@ import { unknown, isUnknown, type Unknown } from '../../model/unknown.js';
 
 /**
  * Values of CloudFormation and Terraform inputs after their references and intrinsics are worked out
- * as far as the scan allows. Whatever cannot be decided is `Unknown` (never a guess: DESIGN.md "What
- * users of peer tools ask for"). A reference to another resource is an Unknown too — its value (an id,
+ * as far as the scan allows. Whatever cannot be decided is `Unknown` (never a
+ * guess). A reference to another resource is an Unknown too — its value (an id,
  * an ARN) is decided at deploy time — but it remembers its target, so adapters turn it into an edge.
  */
 export interface Reference extends Unknown {

@@ -98,7 +98,7 @@ export function placeholderUnknown(placeholder: string) {
   return unknown(`templated value ${placeholder} is filled in at build or deploy time`);
 }
 
-/** libvirt's size units (HYPERVISOR-FACTS §1.2: unit defaults to KiB; KB/MB/GB are powers of 10). */
+/** libvirt's size units (https://libvirt.org/formatdomain.html#memory-allocation: unit defaults to KiB; KB/MB/GB are powers of 10). */
 const BYTES_PER_UNIT: Record<string, number> = {
   b: 1,
   bytes: 1,

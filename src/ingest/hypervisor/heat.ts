@@ -8,8 +8,8 @@ import { parseYaml } from '../located.js';
 import { flavorNode } from './nova-flavor.js';
 
 /**
- * OpenStack Heat templates (HOT, YAML starting with `heat_template_version`; HYPERVISOR-FACTS §2.1): the
- * `OS::Nova::Flavor` resources, with `vcpus`, `ram` (MB) and `extra_specs` (§2.3). Other resource types are
+ * OpenStack Heat templates (HOT, YAML starting with `heat_template_version`; https://docs.openstack.org/nova/latest/user/flavors.html): the
+ * `OS::Nova::Flavor` resources, with `vcpus`, `ram` (MB) and `extra_specs`. Other resource types are
  * read without error and not mapped. Intrinsic functions (`get_param`, `str_replace`…) are decided when the
  * stack is created: Unknown.
  */

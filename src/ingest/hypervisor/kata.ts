@@ -13,7 +13,7 @@ import {
 } from './common.js';
 
 /**
- * Kata Containers' `configuration.toml` (HYPERVISOR-FACTS §5): the VM every pod of a runtime class gets.
+ * Kata Containers' `configuration.toml` (https://github.com/kata-containers/kata-containers/blob/main/src/runtime/config/configuration-qemu.toml.in): the VM every pod of a runtime class gets.
  * The files people keep are often the `.toml.in` templates, where `@VAR@` placeholders stand for values
  * (some unquoted, which no TOML parser accepts), so this reader takes TOML's line structure itself and
  * keeps each key's line; a placeholder is an unknown value.
@@ -142,7 +142,7 @@ class KataReader {
     const at: Record<string, SourceSpan> = {};
     if (vcpus) at.vcpus = vcpus.span;
     if (memory) at.memory = memory.span;
-    // Defaults from src/runtime/Makefile (§5.2): 1 vCPU, 2048 MiB.
+    // Defaults from src/runtime/Makefile: 1 vCPU, 2048 MiB.
     const instance: InstanceNode = {
       kind: 'instance',
       id: `${this.input.file}#sandbox`,
@@ -174,7 +174,7 @@ class KataReader {
     }
     const monitor = this.find('extra_monitor_socket', 'hypervisor');
     if (monitor?.text && !placeholderIn(monitor.text)) {
-      // An extra QMP/HMP socket gives "full control of Qemu", guest memory included (§5.2).
+      // An extra QMP/HMP socket gives "full control of Qemu", guest memory included.
       const channel: ChannelEdge = {
         kind: 'channel',
         from: HOST_OPERATOR,

@@ -6,7 +6,7 @@ import { inputError } from './common.js';
  * and Xen's xl.cfg (libxlu): `#` comments, values that are "double"- or 'single'-quoted strings,
  * numbers, or `[ … ]` lists that may span lines; statements end at a newline or `;`.
  * No npm library reads this syntax, let alone with positions, so this small reader keeps the offsets
- * of every key, value and list item (HYPERVISOR-FACTS §1.7, §3.2).
+ * of every key, value and list item (https://libvirt.org/remote.html, https://xenbits.xen.org/docs/unstable/man/xl.cfg.5.html).
  */
 
 export interface ConfigValue {

@@ -27,7 +27,7 @@ import { hostContextForDomain, type LibvirtHostContext } from './libvirt-host.js
 import { attribute, attributeSpan, child, children, elementSpan, parseXml, rootElementName, textOf } from './xml.js';
 
 /**
- * libvirt domain XML (HYPERVISOR-FACTS §1): one guest with its disks, interfaces, graphics and
+ * libvirt domain XML (https://libvirt.org/formatdomain.html): one guest with its disks, interfaces, graphics and
  * consoles. Domains inherit listen addresses and passwords from the qemu.conf of their host directory
  * (see libvirt-host.ts); without one, libvirt's built-in defaults apply (VNC and SPICE on 127.0.0.1).
  */
@@ -41,14 +41,14 @@ export const libvirtDomainAdapter: Adapter = {
   },
 };
 
-/** Wiping released blocks belongs to the management layer, not to the domain (HYPERVISOR-FACTS §1.4). */
+/** Wiping released blocks belongs to the management layer, not to the domain (https://libvirt.org/formatdomain.html#hard-drives-floppy-disks-cdroms). */
 const WIPE_NOT_IN_DOMAIN = unknown(
   'libvirt domain XML has no wipe-on-release setting; the storage or management layer (Nova volume_clear) decides',
 );
 
-/** Interface types whose traffic crosses a host bridge or tap that nwfilter can filter (§1.5). */
+/** Interface types whose traffic crosses a host bridge or tap that nwfilter can filter. */
 const FILTERABLE_INTERFACES = new Set(['network', 'bridge', 'ethernet', 'direct']);
-/** Interface types that bypass the host's network stack: nothing on the host can filter them (§1.5). */
+/** Interface types that bypass the host's network stack: nothing on the host can filter them. */
 const UNFILTERABLE_INTERFACES = new Set(['hostdev', 'vdpa']);
 
 class DomainReader {
@@ -88,7 +88,7 @@ class DomainReader {
     };
     const confidential = this.launchSecurity();
     if (confidential) instance.confidential = confidential;
-    // --- nested virtualization (HYPERVISOR-FACTS §4.3) and the platform declaration in <metadata>
+    // --- nested virtualization (https://docs.kernel.org/virt/kvm/x86/running-nested-guests.html) and the platform declaration in <metadata>
     const nested = this.nestedVirtualization();
     if (nested) {
       instance.nestedVirtualization = nested.value;
@@ -147,7 +147,7 @@ class DomainReader {
   }
 
   /**
-   * Whether the guest gets VMX/SVM (§4.3): `<feature policy='require'|'force' name='vmx'|'svm'/>` asks for it,
+   * Whether the guest gets VMX/SVM: `<feature policy='require'|'force' name='vmx'|'svm'/>` asks for it,
    * `disable`/`forbid` refuses it; `<cpu mode='host-passthrough'|'maximum'>` passes it through when the host's
    * KVM module offers nested virtualization (modprobe.d `nested=1`), which the host directory may show.
    */
@@ -193,7 +193,7 @@ class DomainReader {
   }
 
   private vcpus(): Maybe<number> {
-    // <vcpu> is the maximum; a domain without one has 1 vCPU (§1.2).
+    // <vcpu> is the maximum; a domain without one has 1 vCPU.
     return this.number(child(this.root, 'vcpu')) ?? 1;
   }
 
@@ -208,10 +208,10 @@ class DomainReader {
   }
 
   /**
-   * `<launchSecurity>` (§1.6) and whether its policy lets the host debug the guest: SEV policy bit 0 set
+   * `<launchSecurity>` and whether its policy lets the host debug the guest: SEV policy bit 0 set
    * forbids debugging (libvirt formatdomain); SEV-SNP guest policy bit 19 allows it (AMD SEV-SNP firmware
    * ABI); TDX TD attribute bit 0 is DEBUG (Intel TDX module spec). The last two are outside the fact
-   * sheet's sources (§8 lists them as unconfirmed there).
+   * sheet's sources (lists them as unconfirmed there).
    */
   private launchSecurity(): InstanceNode['confidential'] {
     const element = child(this.root, 'launchSecurity');
@@ -251,7 +251,7 @@ class DomainReader {
   private disk(disk: Element, instance: InstanceNode): void {
     const device = attribute(disk, 'device') ?? 'disk';
     const readonly = child(disk, 'readonly') !== undefined || device === 'cdrom';
-    // A read-only cdrom or floppy is an installation medium, not storage a guest writes to (§1.4).
+    // A read-only cdrom or floppy is an installation medium, not storage a guest writes to.
     if ((device === 'cdrom' || device === 'floppy') && readonly) return;
     const source = child(disk, 'source');
     const backing =
@@ -267,7 +267,7 @@ class DomainReader {
     if (encryption) {
       const format = attribute(encryption, 'format') ?? 'default';
       const placeholder = placeholderIn(format);
-      // Only LUKS is real encryption; qcow encryption is broken and refused since libvirt 4.5 (§1.4).
+      // Only LUKS is real encryption; qcow encryption is broken and refused since libvirt 4.5.
       encrypted = placeholder ? placeholderUnknown(placeholder) : format === 'luks' || format === 'luks2';
       at.encrypted = this.span(encryption);
     }
@@ -328,7 +328,7 @@ class DomainReader {
   }
 
   /**
-   * VNC, SPICE and RDP framebuffers (§1.3). The address comes from a `<listen>` child, else the
+   * VNC, SPICE and RDP framebuffers. The address comes from a `<listen>` child, else the
    * `listen` attribute, else qemu.conf (`vnc_listen`, `spice_listen`), else 127.0.0.1. A socket or
    * `type='none'` listen is local. `passwd=''` disables access altogether.
    */
@@ -348,7 +348,7 @@ class DomainReader {
       const listenType = attribute(listen, 'type') ?? 'address';
       if (listenType === 'socket' || listenType === 'none') return;
       if (listenType === 'network') {
-        // The address comes from a libvirt network's definition (§1.3), which no input in the scan
+        // The address comes from a libvirt network's definition, which no input in the scan
         // describes: whether it is loopback is unknown, a note (the edge's `undecided`), never an error.
         networkListen = attribute(listen, 'network') ?? '?';
         address = `network:${networkListen}`;
@@ -392,7 +392,7 @@ class DomainReader {
   }
 
   /**
-   * Serial ports and consoles on TCP or UDP (§1.3): a bind on a non-loopback (or omitted) host accepts
+   * Serial ports and consoles on TCP or UDP: a bind on a non-loopback (or omitted) host accepts
    * connections from the network. With mode='connect' (the default) QEMU dials out to host:service and
    * nothing listens, so no access edge. pty, unix, file and the rest stay on the host.
    */

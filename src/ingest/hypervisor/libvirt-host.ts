@@ -12,8 +12,8 @@ import { attribute, child, children, elementSpan, parseXml, rootElementName } fr
 import { modprobeOfHostDirectory, nestedOffered, type KvmNestedSetting } from './modprobe.js';
 
 /**
- * A libvirt host is a directory, laid out like /etc/libvirt (HYPERVISOR-FACTS §7): `qemu.conf` and
- * `libvirtd.conf` (the daemon defaults every domain inherits, §1.3, §1.7) and optionally `capabilities.xml`
+ * A libvirt host is a directory, laid out like /etc/libvirt (https://libvirt.org/remote.html): `qemu.conf` and
+ * `libvirtd.conf` (the daemon defaults every domain inherits) and optionally `capabilities.xml`
  * (`virsh capabilities`: the host's cores, threads and memory). The domains of that host are the domain
  * XMLs in the same directory or in its `qemu/` subdirectory. Each of these files yields the same host node
  * (built from all of them, marked shared), so any subset of them checked alone still has its host.
@@ -31,7 +31,7 @@ export interface LibvirtHostContext {
   capabilities?: { root: Element; file: string };
   /** The first host file, where the host node is located. */
   primaryFile: string;
-  /** KVM's `nested` module option from modprobe.d beside the host files (HYPERVISOR-FACTS §4.3; modprobe.ts). */
+  /** KVM's `nested` module option from modprobe.d beside the host files (https://docs.kernel.org/virt/kvm/x86/running-nested-guests.html; modprobe.ts). */
   modprobe?: { setting?: KvmNestedSetting };
 }
 
@@ -127,7 +127,7 @@ export function libvirtHostNode(context: LibvirtHostContext): HostNode {
     threadsPerCore,
     countHyperthreads: true,
     memoryMiB,
-    // Scrubbing on KVM is the kernel's (init_on_free=1), not in libvirt's files (NITRO-FACTS §9).
+    // Scrubbing on KVM is the kernel's (init_on_free=1), not in libvirt's files (https://docs.kernel.org/admin-guide/kernel-parameters.html, https://xenbits.xen.org/docs/unstable/misc/xen-command-line.html).
     memoryScrubbing: unknown(
       'KVM hosts scrub freed memory only with the kernel option init_on_free=1, which libvirt files do not show',
     ),
@@ -143,7 +143,7 @@ export function libvirtHostNode(context: LibvirtHostContext): HostNode {
 
 /**
  * libvirtd.conf: `listen_tcp = 1` with `auth_tcp = "none"` lets anyone on the network drive libvirt's
- * remote API, which includes opening any guest's console (HYPERVISOR-FACTS §1.7: listen_tcp off by default,
+ * remote API, which includes opening any guest's console (https://libvirt.org/remote.html: listen_tcp off by default,
  * auth_tcp default "sasl"; libvirtd also needs --listen, which the file cannot show).
  */
 function libvirtdAccess(context: LibvirtHostContext): AccessEdge[] {

@@ -9,7 +9,7 @@ import { inputError } from './common.js';
 import { HOST_FILES, libvirtHostContext, libvirtHostNode } from './libvirt-host.js';
 
 /**
- * KVM's `nested` module option in `/etc/modprobe.d/*.conf` (HYPERVISOR-FACTS §4.3): `options kvm_intel
+ * KVM's `nested` module option in `/etc/modprobe.d/*.conf` (https://docs.kernel.org/virt/kvm/x86/running-nested-guests.html): `options kvm_intel
  * nested=1` (or `kvm-intel`, `Y`) and `options kvm_amd nested=1` offer nested virtualization (VMX/SVM) to
  * every guest whose CPU model passes it through. modprobe treats `-` and `_` in module names alike; the
  * last setting read wins (files in name order, lines in order).

@@ -6,7 +6,7 @@ import { registerTerraformResourceType } from '../terraform/resources.js';
 import { isRecord, toNumber, toText, unknownKeysOf } from '../aws/values.js';
 
 /**
- * An OpenStack flavor as a graph node (HYPERVISOR-FACTS §2.1, §2.3), shared by the Terraform
+ * An OpenStack flavor as a graph node (https://docs.openstack.org/nova/latest/user/flavors.html, https://docs.openstack.org/nova/latest/configuration/extra-specs.html), shared by the Terraform
  * (`openstack_compute_flavor_v2`, .tf and plan JSON) and Heat (`OS::Nova::Flavor`) readers. A flavor is a
  * template, like an EC2 launch template: an instance node that runs on no host, carrying the extra specs
  * every instance started from it gets. Rules judge it against the hosts of the scan (a flavor can land on
@@ -107,7 +107,7 @@ export function flavorNode(input: FlavorInput): InstanceNode {
 }
 
 // Terraform (terraform-provider-openstack): `openstack_compute_flavor_v2` with name, ram, vcpus, disk,
-// is_public and an `extra_specs` map (§2.1), in .tf files and plan JSON alike.
+// is_public and an `extra_specs` map, in .tf files and plan JSON alike.
 registerTerraformResourceType('openstack_compute_flavor_v2', (resource, { fragment, scope, spans }) => {
   fragment.add(
     flavorNode({

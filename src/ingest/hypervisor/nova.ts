@@ -14,7 +14,7 @@ import {
 } from './common.js';
 
 /**
- * OpenStack Nova's `nova.conf` (HYPERVISOR-FACTS §2.2): one compute host's allocation ratios, console
+ * OpenStack Nova's `nova.conf` (https://docs.openstack.org/nova/latest/configuration/config.html): one compute host's allocation ratios, console
  * listeners and ephemeral storage. oslo.config's INI dialect is read here line by line because the INI
  * packages on npm drop line numbers, and findings must land on the option's line.
  */
@@ -117,7 +117,7 @@ class NovaReader {
   }
 
   /**
-   * The ratio a new compute node gets (§2.2): `*_allocation_ratio`, else `initial_*_allocation_ratio`,
+   * The ratio a new compute node gets: `*_allocation_ratio`, else `initial_*_allocation_ratio`,
    * else the release default — CPU 16.0 and RAM 1.5 before 2023.1 Antelope, 4.0 and 1.0 since: unknown.
    */
   private ratio(name: 'cpu' | 'ram' | 'disk', at: Record<string, SourceSpan>): Maybe<number> {
@@ -189,7 +189,7 @@ class NovaReader {
     return guests;
   }
 
-  /** `[libvirt] images_type`, `volume_clear`, `[ephemeral_storage_encryption] enabled` (§2.2). */
+  /** `[libvirt] images_type`, `volume_clear`, `[ephemeral_storage_encryption] enabled`. */
   private ephemeralStorage(): void {
     const imagesType = this.ini.get('libvirt', 'images_type')?.value ?? 'default';
     const encryption = this.ini.get('ephemeral_storage_encryption', 'enabled');
@@ -239,9 +239,9 @@ class NovaReader {
   }
 
   /**
-   * Where guests' consoles listen (§2.2): `[vnc] server_listen` (VNC on by default), `[spice] server_listen`
+   * Where guests' consoles listen: `[vnc] server_listen` (VNC on by default), `[spice] server_listen`
    * when SPICE is on, and the raw TCP serial ports on `[serial_console] proxyclient_address` when serial
-   * consoles are on (that address is where they bind: §8 leaves it unconfirmed). The proxies in front
+   * consoles are on (that address is where they bind, which Nova's documentation does not confirm). The proxies in front
    * (noVNC, HTML5, serial proxy on 0.0.0.0) check tokens and are not counted.
    */
   private consoles(): void {

@@ -7,9 +7,9 @@ import { isRecord } from '../aws/values.js';
 import { parseYaml } from '../located.js';
 
 /**
- * Kubernetes `RuntimeClass` objects (`apiVersion: node.k8s.io/v1`, HYPERVISOR-FACTS §5.3). A pod that names
+ * Kubernetes `RuntimeClass` objects (`apiVersion: node.k8s.io/v1`, https://kubernetes.io/docs/concepts/containers/runtime-class/). A pod that names
  * the class runs under the containerd runtime called by its `handler`; for Kata that runtime's shim reads
- * one Kata configuration, named by the handler as kata-deploy installs them (§5.1, §5.3):
+ * one Kata configuration, named by the handler as kata-deploy installs them:
  *   handler `kata`        → `configuration.toml` (the default configuration)
  *   handler `kata-<shim>` → `configuration-<shim>.toml` (`kata-qemu` → `configuration-qemu.toml`,
  *                           `kata-qemu-snp` → `configuration-qemu-snp.toml`, `kata-clh`, `kata-fc`…)

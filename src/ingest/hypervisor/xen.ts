@@ -27,8 +27,8 @@ import {
 import { configBoolean, parseKeyValueConfig, type ConfigValue, type KeyValueConfig } from './key-value.js';
 
 /**
- * Xen: guest configs for `xl` (xl.cfg, HYPERVISOR-FACTS §3.2) and the hypervisor's boot command line in a
- * GRUB file (§3.3). A Xen host is a directory holding a GRUB file (`grub`, `grub.cfg`, `*.grub`) whose
+ * Xen: guest configs for `xl` (xl.cfg, https://xenbits.xen.org/docs/unstable/man/xl.cfg.5.html) and the hypervisor's boot command line in a
+ * GRUB file. A Xen host is a directory holding a GRUB file (`grub`, `grub.cfg`, `*.grub`) whose
  * Xen line isolint reads; the xl.cfg files in that directory or in its `xen/` subdirectory (the /etc/xen
  * layout) are its guests.
  */
@@ -73,7 +73,7 @@ interface CommandLineOption {
   end: number;
 }
 
-/** The Xen options of a GRUB file, with their offsets (§3.3). The last Xen line wins. */
+/** The Xen options of a GRUB file, with their offsets. The last Xen line wins. */
 function xenOptions(text: string): CommandLineOption[] {
   const options: CommandLineOption[] = [];
   const pattern = /GRUB_CMDLINE_XEN(?:_DEFAULT)?\s*=\s*(["']?)(.*?)\1\s*$|^\s*multiboot2?\s+\S*xen\S*(.*)$/gm;
@@ -125,7 +125,7 @@ export function xenHostNode(file: string, directory: string, text: string): Host
     threadsPerCore: unknown('a Xen command line does not say how many threads per core the host has'),
     countHyperthreads: true,
     memoryMiB: unknown('a Xen command line does not say how much memory the host has'),
-    // Xen scrubs every page of a dying domain before reuse, whatever the options (page_alloc.c, §3.3).
+    // Xen scrubs every page of a dying domain before reuse, whatever the options (page_alloc.c).
     memoryScrubbing: true,
     // bootscrub defaults to idle: free memory is scrubbed in the background and allocations always get scrubbed pages.
     bootScrub: xenBoolean(bootscrub) ?? true,
@@ -228,7 +228,7 @@ class XlReader {
       at,
       suppressions: NO_SUPPRESSIONS,
     };
-    // --- nested virtualization (§3.2 `nestedhvm`, HVM only, disabled by default) and a `# platform: true` comment
+    // --- nested virtualization (`nestedhvm`, HVM only, disabled by default) and a `# platform: true` comment
     const nestedhvm = configBoolean(this.conf.scalar('nestedhvm'));
     if (nestedhvm !== undefined && this.type === 'hvm') {
       instance.nestedVirtualization = nestedhvm;
@@ -262,7 +262,7 @@ class XlReader {
     return match ? match[1]! : NOT_DECLARED;
   }
 
-  /** diskspec (§3.2): positional `target,format,vdev,access` or keyed; access defaults to rw, cdroms to r. */
+  /** diskspec: positional `target,format,vdev,access` or keyed; access defaults to rw, cdroms to r. */
   private disk(value: ConfigValue, instance: InstanceNode): void {
     const fields = specFields(value);
     const target = fields.get('target') ?? fields.get('#0') ?? '';
@@ -281,7 +281,7 @@ class XlReader {
       tenant: instance.tenant,
       volumeKind: devtype,
       // xl has no encryption setting: a disk is encrypted only if its backing (dm-crypt in dom0 or the
-      // backend domain) is, which the guest config does not show (§3.2).
+      // backend domain) is, which the guest config does not show.
       encrypted: /\/dev\/mapper\/(luks|crypt)/.test(target)
         ? true
         : unknown(
@@ -305,7 +305,7 @@ class XlReader {
     });
   }
 
-  /** vifspec (§3.2): with `ip=` the vif scripts install rules that let only that address out; without, nothing filters. */
+  /** vifspec: with `ip=` the vif scripts install rules that let only that address out; without, nothing filters. */
   private vif(value: ConfigValue, index: number): void {
     const fields = specFields(value);
     const nic: NicNode = {
@@ -329,7 +329,7 @@ class XlReader {
     });
   }
 
-  /** VNC and SPICE (§3.2): HVM top-level keys (vnc on by default, on 127.0.0.1), PV `vfb` specs. */
+  /** VNC and SPICE: HVM top-level keys (vnc on by default, on 127.0.0.1), PV `vfb` specs. */
   private framebuffers(): void {
     if (this.type === 'hvm') {
       const nographic = configBoolean(this.conf.scalar('nographic')) === true;

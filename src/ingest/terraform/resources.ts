@@ -19,7 +19,7 @@ import type { LocatedDocument } from '../located.js';
 /**
  * Terraform resources (hashicorp/aws) onto the graph, shared by .tf files and plan JSON: both give
  * values shaped like `terraform show -json` (nested blocks are lists of objects), with positions,
- * Unknowns and References (NITRO-FACTS §7).
+ * Unknowns and References (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-instance.html, https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/instance).
  */
 export interface TfResource {
   /** `aws_instance.web`, with `module.x.` in front inside modules of a plan. */
@@ -109,7 +109,7 @@ export class TerraformMapper {
           kind: 'account',
           id: this.scope.idOf(resource.address),
           label: resource.address,
-          // "enabled" defaults to true; removing the resource turns it off (NITRO-FACTS §7).
+          // "enabled" defaults to true; removing the resource turns it off (https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/ebs_encryption_by_default).
           ebsEncryptionByDefault: enabled ?? true,
           source: resource.typeSpan,
           at: { ebsEncryptionByDefault: spans.key(resource.values, 'enabled', resource.typeSpan) },
@@ -154,7 +154,7 @@ export class TerraformMapper {
     let metadataTokens: Maybe<'required' | 'optional'> | undefined;
     let metadataEndpoint: Maybe<'enabled' | 'disabled'> | undefined;
     // Unset http_tokens: "optional" for launch templates (provider docs); for instances the AMI and
-    // account defaults decide (NITRO-FACTS §7), so it stays unknown.
+    // account defaults decide (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/configuring-IMDS-new-instances.html), so it stays unknown.
     const unsetTokens: Maybe<'required' | 'optional'> =
       awsKind === 'launch-template'
         ? 'optional'
@@ -314,7 +314,7 @@ export class TerraformMapper {
     return undefined;
   }
 
-  /** Unset `encrypted` is false (the provider default) unless made from a snapshot (NITRO-FACTS §7). */
+  /** Unset `encrypted` is false (the provider default) unless made from a snapshot (https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/ebs_volume). */
   private encryption(container: unknown, spans: Spans, fallback: SourceSpan) {
     if (isUnknown(container)) return { encrypted: container as Maybe<boolean>, at: NO_SPANS };
     const record = isRecord(container) ? container : {};
