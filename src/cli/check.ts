@@ -27,6 +27,8 @@ interface CheckFlags {
   skipPath: string[];
   color?: boolean;
   summaryFile?: string;
+  allowEmpty?: boolean;
+  verbose?: boolean;
 }
 
 function wholeMiB(value: string): number {
@@ -111,6 +113,8 @@ export function registerCheckCommand(program: Command, ctx: CliContext): void {
     .option('--color', 'colour the text report even when it is not written to a terminal')
     .option('--no-color', 'never colour the text report (also NO_COLOR=1)')
     .option('--summary-file <file>', 'also write the counts by level as JSON (for CI steps; whole or not at all)')
+    .option('--allow-empty', 'exit 0 when no file was recognised (by default an empty scan is an input error)')
+    .option('--verbose', 'also list on stderr the files of a directory scan that isolint did not recognise')
     .action(async (paths: string[], flags: CheckFlags) => {
       // Refused before anything is read or written: a report.html holding text helps nobody.
       const implied = flags.output && flags.output !== '-' ? formatForPath(flags.output) : undefined;
@@ -144,6 +148,7 @@ export function registerCheckCommand(program: Command, ctx: CliContext): void {
         skipRules: flags.skipRule,
         baseline,
         extraRules,
+        allowEmpty: flags.allowEmpty,
         ...(flags.maxFileSize !== undefined ? { maxInputBytes: flags.maxFileSize * 1048576 } : {}),
       });
       if (flags.minLevel) {
@@ -167,8 +172,10 @@ export function registerCheckCommand(program: Command, ctx: CliContext): void {
           failOn: flags.failOn ?? config.failOn,
         }),
       );
-      if (!toTerminal && format !== 'text') {
-        // The report went to a file: still tell a person at the terminal how the run went.
+      if (flags.verbose)
+        for (const file of result.unrecognised) ctx.stderr.write(`isolint: not recognised, skipped: ${file}\n`);
+      if (!toTerminal || format !== 'text') {
+        // The report went to a file or is for a machine: still tell a person at the terminal how the run went.
         for (const problem of result.problems.filter((p) => p.level === 'error')) {
           ctx.stderr.write(
             `isolint: ${problem.file ?? ''}${problem.line ? `:${problem.line}` : ''}: ${problem.message}\n`,
