@@ -1,7 +1,14 @@
 import { defineRule } from '../src/engine/rule.js';
 import { INTERACTIVE_METHODS, type GraphNode } from '../src/model/nodes.js';
-import { peerIsEverywhere, ruleAdmitsTcpPort, securityGroupsOf, nameOf, nodeName } from '../src/model/queries.js';
-import { isUnknown } from '../src/model/unknown.js';
+import {
+  machinesUsingGroup,
+  nameOf,
+  nodeName,
+  peerIsEverywhere,
+  ruleAdmitsEveryTcpPort,
+  ruleAdmitsTcpPort,
+} from '../src/model/queries.js';
+import { isUnknown, type Unknown } from '../src/model/unknown.js';
 
 /** Ports of interactive logins that must never be open to everyone. */
 const ADMIN_PORTS = [
@@ -30,6 +37,7 @@ function kindName(node: GraphNode): string {
   if (node.kind !== 'instance') return node.kind;
   if (node.awsKind === 'launch-template') return 'launch template';
   if (node.awsKind === 'launch-configuration') return 'launch configuration';
+  if (node.awsKind === 'eks-node-group') return 'EKS node group';
   return 'instance';
 }
 
@@ -60,7 +68,8 @@ export default defineRule({
     componentLogin:
       "'{{method}}' access to {{kind}} '{{target}}' by '{{principal}}': no interactive login may reach a {{kind}}.",
     internetLogin: "'{{method}}' access to {{kind}} '{{target}}' is open to the internet.",
-    openPort: "Ingress rule opens {{service}} (port {{port}}) to '{{peer}}' on {{kind}} '{{instance}}'.",
+    openPort: "Ingress rule opens {{service}} (port {{port}}) to '{{peer}}'{{on}}.",
+    openAllPorts: "Ingress rule opens every port, SSH (22) and RDP (3389) among them, to '{{peer}}'{{on}}.",
     // Self-run hypervisors (https://libvirt.org/formatdomain.html#graphical-framebuffers, https://libvirt.org/remote.html, https://xenbits.xen.org/docs/unstable/man/xl.cfg.5.html, https://github.com/kata-containers/kata-containers/blob/main/src/runtime/config/configuration-qemu.toml.in)
     networkListener:
       "{{what}} of '{{target}}' listens on {{address}}, beyond loopback: anyone on the network can reach it{{auth}}.",
@@ -69,7 +78,7 @@ export default defineRule({
     hostConsole:
       "'{{method}}' into guest '{{target}}' from the host ('{{principal}}'): a host operator gets a shell in the guest without logging in.",
     undecidedPort:
-      "Cannot tell whether this ingress rule opens {{service}} (port {{port}}) to everyone on {{kind}} '{{instance}}': {{reason}}.",
+      'Cannot tell whether this ingress rule opens {{service}} (port {{port}}) to everyone{{on}}: {{reason}}.',
     // AWS inputs (CloudFormation / Terraform; https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-instance.html, https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/instance)
     enclaveKeyPair:
       "{{Kind}} '{{instance}}' runs Nitro Enclaves and installs the SSH key pair '{{key}}': an interactive login on an enclave's parent reaches everything the enclave exchanges with it.",
@@ -153,41 +162,77 @@ export default defineRule({
       }
     }
 
-    for (const instance of graph.nodes('instance')) {
-      for (const group of securityGroupsOf(graph, instance)) {
-        for (const rule of group.ingress) {
-          const everywhere = peerIsEverywhere(rule.peer);
-          if (everywhere === false) continue;
-          for (const { port, service } of ADMIN_PORTS) {
-            const admits = ruleAdmitsTcpPort(rule, port);
-            if (admits === false) continue;
-            const related = [
-              { span: instance.source, label: `${kindName(instance)} '${nameOf(instance)}'` },
-              { span: group.source, label: `security group '${nameOf(group)}'` },
-            ];
-            if (isUnknown(everywhere) || isUnknown(admits)) {
-              const reason = isUnknown(everywhere) ? everywhere.reason : (admits as { reason: string }).reason;
-              context.report({
-                messageId: 'undecidedPort',
-                data: { service, port, kind: kindName(instance), instance: nameOf(instance), reason },
-                subject: group,
-                at: rule.source,
-                severity: 'note',
-                related,
-                suppressions: rule.suppressions,
-              });
-              continue;
-            }
-            context.report({
-              messageId: 'openPort',
-              data: { service, port, peer: String(rule.peer), kind: kindName(instance), instance: nameOf(instance) },
-              subject: group,
-              property: `ingress:${port}`,
-              at: rule.source,
-              related,
-              suppressions: rule.suppressions,
+    // --- Security groups, judged on their own (Security Hub EC2.13 / EC2.14, AWS Config restricted-ssh):
+    // a group is often defined in one stack or module and used in another. One finding per rule line,
+    // naming the machines of the scan that use the group.
+    for (const group of graph.nodes('securityGroup')) {
+      const machines = machinesUsingGroup(graph, group);
+      const users = machines.map((machine) => ({
+        span: machine.source,
+        label: `${kindName(machine)} '${nameOf(machine)}'`,
+      }));
+      const related = [{ span: group.source, label: `security group '${nameOf(group)}'` }, ...users];
+      const on =
+        users.length === 0
+          ? ` of security group '${nameOf(group)}', which no machine of the scan uses`
+          : ` on ${users[0]!.label}${users.length > 1 ? ` and ${users.length - 1} more` : ''}`;
+      for (const rule of group.ingress) {
+        const everywhere = peerIsEverywhere(rule.peer);
+        if (everywhere === false) continue;
+        const opened: typeof ADMIN_PORTS = [];
+        const undecided: Array<{ port: number; service: string; reason: string }> = [];
+        for (const admin of ADMIN_PORTS) {
+          const admits = ruleAdmitsTcpPort(rule, admin.port);
+          if (admits === false) continue;
+          if (isUnknown(everywhere) || isUnknown(admits)) {
+            undecided.push({
+              ...admin,
+              reason: isUnknown(everywhere) ? everywhere.reason : (admits as Unknown).reason,
             });
-          }
+          } else opened.push(admin);
+        }
+        const peer = String(rule.peer) + (rule.peerWritten !== undefined ? ` (written '${rule.peerWritten}')` : '');
+        if (opened.length === ADMIN_PORTS.length && ruleAdmitsEveryTcpPort(rule)) {
+          context.report({
+            messageId: 'openAllPorts',
+            data: { peer, on },
+            subject: group,
+            property: 'ingress:all',
+            at: rule.source,
+            related,
+            suppressions: rule.suppressions,
+          });
+        } else if (opened.length > 0) {
+          context.report({
+            messageId: 'openPort',
+            data: {
+              service: opened.map((o) => o.service).join(' and '),
+              port: opened.map((o) => o.port).join(' and '),
+              peer,
+              on,
+            },
+            subject: group,
+            property: `ingress:${opened.map((o) => o.port).join(',')}`,
+            at: rule.source,
+            related,
+            suppressions: rule.suppressions,
+          });
+        }
+        if (undecided.length > 0) {
+          context.report({
+            messageId: 'undecidedPort',
+            data: {
+              service: undecided.map((o) => o.service).join(' or '),
+              port: undecided.map((o) => o.port).join(' or '),
+              on,
+              reason: undecided[0]!.reason,
+            },
+            subject: group,
+            at: rule.source,
+            severity: 'note',
+            related,
+            suppressions: rule.suppressions,
+          });
         }
       }
     }

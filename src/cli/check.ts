@@ -31,6 +31,8 @@ interface CheckFlags {
   strictInputs?: boolean;
   quiet?: boolean;
   compact?: boolean;
+  allowEmpty?: boolean;
+  verbose?: boolean;
 }
 
 function wholeMiB(value: string): number {
@@ -125,6 +127,8 @@ export function registerCheckCommand(program: Command, ctx: CliContext): void {
     .option('--compact', 'text: one line per finding (file:line:column: level: message (rule))')
     .option('--strict-inputs', 'a file named on the command line that isolint does not read is an input error (exit 2)')
     .option('--summary-file <file>', 'also write the counts by level as JSON (for CI steps; whole or not at all)')
+    .option('--allow-empty', 'exit 0 when no file was recognised (by default an empty scan is an input error)')
+    .option('--verbose', 'also list on stderr the files of a directory scan that isolint did not recognise')
     .action(async (paths: string[], flags: CheckFlags) => {
       // Refused before anything is read or written: a report.html holding text helps nobody.
       const implied = flags.output && flags.output !== '-' ? formatForPath(flags.output) : undefined;
@@ -162,6 +166,7 @@ export function registerCheckCommand(program: Command, ctx: CliContext): void {
         baseline,
         extraRules,
         strictInputs: flags.strictInputs,
+        allowEmpty: flags.allowEmpty,
         ...(flags.maxFileSize !== undefined ? { maxInputBytes: flags.maxFileSize * 1048576 } : {}),
       });
       if (flags.minLevel) {
@@ -187,8 +192,10 @@ export function registerCheckCommand(program: Command, ctx: CliContext): void {
           quiet: flags.quiet,
         }),
       );
+      if (flags.verbose)
+        for (const file of result.unrecognised) ctx.stderr.write(`isolint: not recognised, skipped: ${file}\n`);
       if (!toTerminal || format !== 'text') {
-        // The report went to a file or a program: still tell a person at the terminal how the run went.
+        // The report went to a file or is for a machine: still tell a person at the terminal how the run went.
         for (const problem of result.problems.filter((p) => !flags.quiet || p.level === 'error')) {
           ctx.stderr.write(
             `isolint: ${problem.level === 'warning' ? 'warning: ' : ''}${formatProblem(problem.message, problem)}\n`,

@@ -53,6 +53,11 @@ export interface CheckOptions {
   strictInputs?: boolean;
   /** Per-file size cap (default: the config's maxFileSizeMiB, else MAX_INPUT_BYTES); the CLI's --max-file-size sets it. */
   maxInputBytes?: number;
+  /**
+   * A scan in which no file was recognised is an input error (a CI gate must not pass having checked
+   * nothing); true accepts it (CLI --allow-empty).
+   */
+  allowEmpty?: boolean;
 }
 
 /** An input that could not be read or understood, or a problem in the run itself. */
@@ -76,6 +81,8 @@ export interface CheckResult {
   findings: Finding[];
   problems: InputProblem[];
   files: CheckedFile[];
+  /** Files of a directory scan that no adapter recognised (skipped; the CLI lists them with --verbose). */
+  unrecognised: string[];
   /** The rules that ran. */
   rules: Rule[];
   config: ResolvedConfig;
@@ -146,6 +153,7 @@ export async function check(options: CheckOptions): Promise<CheckResult> {
 
   const fragments: GraphFragment[] = [];
   const files: CheckedFile[] = [];
+  const unrecognised: string[] = [];
   const maxInputBytes =
     options.maxInputBytes ?? (config.maxFileSizeMiB !== undefined ? config.maxFileSizeMiB * 1048576 : MAX_INPUT_BYTES);
   // --- inputs made of several files (a CDK cloud assembly reads its own templates; src/cdk/): skip those files
@@ -180,12 +188,22 @@ export async function check(options: CheckOptions): Promise<CheckResult> {
             level: 'warning',
           });
         }
+        unrecognised.push(file);
         continue;
       }
       // Formats with asynchronous set-up (the Terraform parser's WASM) get it once, only when used.
       if (adapter.prepare) await adapter.prepare();
       const fragment = adapter.load(input);
       fragments.push(fragment);
+      for (const { source, message } of fragment.skipped ?? []) {
+        problems.push({
+          file: source.file,
+          line: source.startLine,
+          column: source.startColumn,
+          message,
+          level: 'warning',
+        });
+      }
       files.push({ file, format: adapter.format });
       for (const warning of fragment.warnings ?? []) {
         problems.push({
@@ -199,6 +217,14 @@ export async function check(options: CheckOptions): Promise<CheckResult> {
     } catch (error) {
       problems.push(...toProblems(error, file));
     }
+  }
+
+  if (files.length === 0 && !options.allowEmpty && !problems.some((p) => p.level === 'error')) {
+    problems.push({
+      file: options.paths.length === 1 ? displayPath(resolve(cwd, options.paths[0]!), root) : undefined,
+      message: `nothing isolint reads was found (${discovered.files.length} file${discovered.files.length === 1 ? '' : 's'} looked at, none recognised): nothing was checked (--allow-empty accepts an empty scan)`,
+      level: 'error',
+    });
   }
 
   const assembled = assembleGraph(fragments);
@@ -218,7 +244,7 @@ export async function check(options: CheckOptions): Promise<CheckResult> {
   const findings = runRules(rules, graph, config, options.today ?? new Date(), problems);
   problems.sort((a, b) => (a.file ?? '').localeCompare(b.file ?? '') || (a.line ?? 0) - (b.line ?? 0));
   const absent = options.baseline ? applyBaseline(findings, options.baseline) : undefined;
-  return { findings, problems, files, rules, config, root, graph, ...(absent ? { absent } : {}) };
+  return { findings, problems, files, unrecognised, rules, config, root, graph, ...(absent ? { absent } : {}) };
 }
 
 function stripBom(text: string): string {

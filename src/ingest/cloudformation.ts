@@ -13,6 +13,7 @@ import { isUnknown, unknown, type Maybe } from '../model/unknown.js';
 import type { Adapter } from './adapter.js';
 import { cloudFormationTag, IntrinsicResolver, NO_VALUE } from './aws/cloudformation-intrinsics.js';
 import {
+  addNodeGroup,
   AwsFragment,
   CommentSuppressions,
   ec2InstanceNode,
@@ -52,6 +53,7 @@ export const cloudFormationAdapter: Adapter = {
       for (const node of built.nodes) fragment.nodes.push(node);
       for (const edge of built.edges) fragment.edges.push(edge);
       if (built.warnings?.length) (fragment.warnings ??= []).push(...built.warnings);
+      if (built.skipped) (fragment.skipped ??= []).push(...built.skipped);
     }
     return fragment;
   },
@@ -124,16 +126,32 @@ class TemplateReader {
       if (!isRecord(raw)) continue;
       const type = raw.Type;
       if (typeof type !== 'string') {
+        // A Rain module (`Type: {Rain::Module: …}`) or a mistake: this resource is not read, the others are.
         const span = this.spans.key(
-          resources,
-          logicalId,
-          this.spans.of(resources, this.spans.of(this.template, this.document.spanOf(this.template))),
+          raw,
+          'Type',
+          this.spans.key(
+            resources,
+            logicalId,
+            this.spans.of(resources, this.spans.of(this.template, this.document.spanOf(this.template))),
+          ),
         );
-        throw new InputError(`resource ${logicalId} has no Type`, {
-          file: span.file,
-          line: span.startLine,
-          column: span.startColumn,
-        });
+        const rain = isRecord(type) && Object.keys(type).some((key) => key.startsWith('Rain::'));
+        this.fragment.skip(
+          span,
+          rain
+            ? `resource ${logicalId} is a Rain module (Type: Rain::Module): skipped, the resources it expands to are not read (check the template \`rain pkg\` writes)`
+            : `resource ${logicalId} has no Type naming a resource type: skipped`,
+        );
+        continue;
+      }
+      if (type.endsWith('::MODULE')) {
+        // A registry module (AWS CloudFormation modules): its resources exist only once CloudFormation expands it.
+        this.fragment.skip(
+          this.spans.key(raw, 'Type', this.document.spanOf(raw)),
+          `resource ${logicalId} is a CloudFormation module (${type}): skipped, the resources it expands to are not read`,
+        );
+        continue;
       }
       // A resource whose condition is false is not created.
       if (typeof raw.Condition === 'string' && this.resolver.condition(raw.Condition) === false) continue;
@@ -220,6 +238,20 @@ class TemplateReader {
         return this.readStandaloneIngress(resource);
       case 'AWS::IAM::Role':
         return this.readRole(resource);
+      case 'AWS::EKS::Nodegroup': {
+        const remote = this.get(resource.properties, 'RemoteAccess');
+        const groups = isRecord(remote) ? this.list(remote, 'SourceSecurityGroups') : [];
+        return addNodeGroup(this.fragment, {
+          id: this.id(resource.logicalId),
+          label: resource.logicalId,
+          source: resource.typeSpan,
+          suppressions: resource.suppressions,
+          remoteAccess: isRecord(remote)
+            ? this.spans.key(resource.properties, 'RemoteAccess', resource.typeSpan)
+            : undefined,
+          sourceGroups: groups,
+        });
+      }
       case 'AWS::KMS::Key':
         return this.readKey(resource);
       default:
@@ -491,6 +523,7 @@ class TemplateReader {
         peers.push({
           value: isReference(value) ? `${value.target}` : value,
           source: this.spans.key(rule, key, fallback),
+          cidr: key.startsWith('Cidr'),
         });
     }
     if (peers.length === 0) peers.push({ value: unknown('the rule names no source'), source: fallback });
@@ -543,9 +576,22 @@ class TemplateReader {
   private readStandaloneIngress(resource: Resource): void {
     const p = resource.properties;
     const target = [this.get(p, 'GroupId'), this.get(p, 'GroupName')].find(isReference);
-    if (!target) return;
     const rules = ingressRules(this.ingressSpec(p, resource.typeSpan, resource.suppressions));
-    this.pendingIngress.push({ groupId: this.id(target.target), rules });
+    if (target && this.byId.get(target.target)?.type === 'AWS::EC2::SecurityGroup') {
+      this.pendingIngress.push({ groupId: this.id(target.target), rules });
+      return;
+    }
+    // The group is outside the template (an id, an import, a parameter): the rule is judged on its own.
+    const named = target ? target.target : toText(this.get(p, 'GroupId') ?? this.get(p, 'GroupName'));
+    this.fragment.add({
+      kind: 'securityGroup',
+      id: this.id(resource.logicalId),
+      label: `${typeof named === 'string' ? named : 'a group outside the template'} (rule ${resource.logicalId})`,
+      ingress: rules,
+      source: resource.typeSpan,
+      at: NO_SPANS,
+      suppressions: resource.suppressions,
+    });
   }
 
   private readonly pendingIngress: Array<{ groupId: string; rules: ReturnType<typeof ingressRules> }> = [];

@@ -104,8 +104,8 @@ export interface InstanceNode extends NodeBase<'instance'> {
     memorySource?: SourceSpan;
   };
   // --- AWS properties (CloudFormation / Terraform adapters; https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-instance.html, https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/instance). Absent when the input cannot say.
-  /** An EC2 instance, or a launch template / launch configuration that instances start from. */
-  awsKind?: 'instance' | 'launch-template' | 'launch-configuration';
+  /** An EC2 instance, a launch template / launch configuration that instances start from, or an EKS managed node group. */
+  awsKind?: 'instance' | 'launch-template' | 'launch-configuration' | 'eks-node-group';
   /** IMDS `HttpTokens` / `http_tokens`: `required` means IMDSv2 only. */
   metadataTokens?: Maybe<'required' | 'optional'>;
   /** IMDS `HttpEndpoint` / `http_endpoint`. */
@@ -224,15 +224,18 @@ export interface VolumeNode extends NodeBase<'volume'> {
   shareable?: boolean;
 }
 
-export type Protocol = 'tcp' | 'udp' | 'icmp' | 'all';
+/** `other`: an IP protocol without TCP ports (ESP, GRE…): every port of it is open, never a TCP port. */
+export type Protocol = 'tcp' | 'udp' | 'icmp' | 'all' | 'other';
 
 /** One inbound rule of a security group or firewall. */
 export interface IngressRule {
   protocol: Maybe<Protocol>;
   fromPort: Maybe<number>;
   toPort: Maybe<number>;
-  /** A CIDR or a principal id. */
+  /** A CIDR (canonical, as EC2 stores it) or a principal id. */
   peer: Maybe<string>;
+  /** The CIDR as the input wrote it, when EC2 reads it differently (`192.168.1.0/0` is `0.0.0.0/0`). */
+  peerWritten?: string;
   source: SourceSpan;
   suppressions: readonly InlineSuppression[];
 }
@@ -508,6 +511,8 @@ export interface GraphFragment {
   byId?: Map<string, GraphNode>;
   /** What the adapter ignored while still reading the rest (a malformed suppression comment): warnings. */
   warnings?: FragmentWarning[];
+  /** What the adapter skipped and why (a CloudFormation module, a resource it cannot read): the rest is checked. */
+  skipped?: Array<{ source: SourceSpan; message: string }>;
 }
 
 export interface FragmentWarning {

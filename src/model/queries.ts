@@ -11,6 +11,7 @@ import type {
 } from './nodes.js';
 import { isUnknown, type Maybe } from './unknown.js';
 import { directoryOfMachineId } from './host-placement.js';
+import { isEveryAddress, parseCidr } from './cidr.js';
 
 /** Graph questions more than one rule asks. Rules never reach into one another; they share these. */
 
@@ -62,12 +63,30 @@ export function securityGroupsOf(graph: Graph, instance: InstanceNode | GraphNod
   return groups;
 }
 
+/**
+ * The machines a security group filters: instances, launch templates and configurations that name it
+ * directly or on one of their network interfaces, in input order, each once.
+ */
+export function machinesUsingGroup(graph: Graph, group: SecurityGroupNode): InstanceNode[] {
+  const machines: InstanceNode[] = [];
+  const add = (node: GraphNode) => {
+    if (node.kind === 'instance' && !machines.includes(node)) machines.push(node);
+  };
+  for (const node of graph.attachmentsOf(group.id)) {
+    if (node.kind === 'nic') for (const owner of graph.attachmentsOf(node.id)) add(owner);
+    else add(node);
+  }
+  return machines;
+}
+
 const EVERYWHERE = new Set(['0.0.0.0/0', '::/0', 'internet']);
 
-/** Whether a rule's peer is "anyone": 0.0.0.0/0, ::/0 or the internet principal. */
+/** Whether a rule's peer is "anyone": any /0 block (as EC2 reads it) or the internet principal. */
 export function peerIsEverywhere(peer: Maybe<string>): Maybe<boolean> {
   if (isUnknown(peer)) return peer;
-  return EVERYWHERE.has(peer.trim());
+  if (EVERYWHERE.has(peer.trim())) return true;
+  const cidr = parseCidr(peer);
+  return cidr !== undefined && isEveryAddress(cidr);
 }
 
 /** Whether an ingress rule admits a TCP port (protocol "all" admits every port, whatever the range says). */
@@ -78,6 +97,12 @@ export function ruleAdmitsTcpPort(rule: IngressRule, port: number): Maybe<boolea
   if (isUnknown(rule.fromPort)) return rule.fromPort;
   if (isUnknown(rule.toPort)) return rule.toPort;
   return rule.fromPort <= port && port <= rule.toPort;
+}
+
+/** Whether an ingress rule admits every TCP port (protocol "all", or TCP 0–65535). */
+export function ruleAdmitsEveryTcpPort(rule: IngressRule): boolean {
+  if (rule.protocol === 'all') return true;
+  return rule.protocol === 'tcp' && rule.fromPort === 0 && rule.toPort === 65535;
 }
 
 /**

@@ -171,9 +171,12 @@ describe('CloudFormation adapter', () => {
   });
 
   it('refuses bad input with one located line', () => {
-    const noType = errorOf(() => loadCfn('Resources:\n  A:\n    Properties: {}\n  B: { Type: AWS::EC2::Volume }\n'));
-    expect(noType.message).toBe('resource A has no Type');
-    expect(noType.place.line).toBe(2);
+    // A resource without a Type (or a Rain module) is skipped on its line; the rest is read.
+    const noType = loadCfn('Resources:\n  A:\n    Properties: {}\n  B: { Type: AWS::EC2::Volume }\n');
+    expect(noType.skipped?.map((s) => `${s.source.startLine} ${s.message}`)).toEqual([
+      '2 resource A has no Type naming a resource type: skipped',
+    ]);
+    expect(noType.nodes.map((n) => n.label)).toEqual(['B']);
     const badYaml = errorOf(() => loadCfn('Resources:\n  A: { Type: AWS::EC2::Volume\n'));
     expect(badYaml.message).toMatch(/^invalid YAML/);
     expect(badYaml.message).not.toMatch(/\n/);

@@ -9,9 +9,10 @@ import type {
   PolicyStatement,
   Protocol,
 } from '../../model/nodes.js';
-import { NO_SUPPRESSIONS } from '../../model/nodes.js';
+import { NO_SPANS, NO_SUPPRESSIONS } from '../../model/nodes.js';
 import type { LineIndex, SourceSpan } from '../../model/source.js';
 import { isUnknown, unknown, type Maybe } from '../../model/unknown.js';
+import { parseCidr } from '../../model/cidr.js';
 import { FragmentBuilder } from '../fragment-builder.js';
 import type { LocatedDocument } from '../located.js';
 import { isRecord, isReference, toList, toNumber, toText } from './values.js';
@@ -63,7 +64,14 @@ export class AwsFragment extends FragmentBuilder {
       seen.add(key);
       return true;
     });
-    return { nodes: this.nodes, edges };
+    return this.skipped.length ? { nodes: this.nodes, edges, skipped: this.skipped } : { nodes: this.nodes, edges };
+  }
+
+  /** What was not read, on its line (see GraphFragment.skipped). */
+  readonly skipped: NonNullable<GraphFragment['skipped']> = [];
+
+  skip(source: SourceSpan, message: string): void {
+    this.skipped.push({ source, message });
   }
 }
 
@@ -102,8 +110,10 @@ export function ec2InstanceNode(parts: Ec2InstanceParts): InstanceNode {
 // Security-group ingress
 
 /**
- * The protocol of a rule. `-1` and protocol numbers other than TCP/UDP/ICMP allow every port whatever
- * the range says (EC2 IpPermission: https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_IpPermission.html), so they count as `all`.
+ * The protocol of a rule, by name or number as EC2 takes it: `-1` (CloudFormation) and `all` (some tools)
+ * are every protocol on every port; 6 is tcp, 17 udp, 1 icmp, 58 icmpv6; another number is that protocol
+ * on all its ports ("specifying -1 or a protocol number other than tcp, udp, icmp, or icmpv6 allows traffic
+ * on all ports", AWS::EC2::SecurityGroupIngress IpProtocol), which carries no TCP port.
  */
 export function protocolOf(value: unknown): Maybe<Protocol> {
   const text = toText(value);
@@ -113,8 +123,16 @@ export function protocolOf(value: unknown): Maybe<Protocol> {
   if (name === 'tcp' || name === '6') return 'tcp';
   if (name === 'udp' || name === '17') return 'udp';
   if (name === 'icmp' || name === '1' || name === 'icmpv6' || name === '58') return 'icmp';
-  if (name === '-1' || name === 'all' || /^\d+$/.test(name)) return 'all';
-  return unknown(`unrecognised protocol "${text}"`);
+  if (name === '-1' || name === 'all') return 'all';
+  if (/^\d+$/.test(name) && Number(name) <= 255) return 'other';
+  return unknown(`"${text}" is not an IP protocol name or number: EC2 would reject it`);
+}
+
+export interface IngressPeer {
+  value: unknown;
+  source: SourceSpan;
+  /** The value is a CIDR block (CidrIp, cidr_blocks…), read as EC2 reads it; else a group or prefix list. */
+  cidr?: boolean;
 }
 
 export interface IngressSpec {
@@ -122,7 +140,7 @@ export interface IngressSpec {
   fromPort: unknown;
   toPort: unknown;
   /** Each peer (a CIDR, a security group, a prefix list) with the span of the line that names it. */
-  peers: Array<{ value: unknown; source: SourceSpan }>;
+  peers: IngressPeer[];
   source: SourceSpan;
   suppressions: readonly InlineSuppression[];
 }
@@ -130,26 +148,106 @@ export interface IngressSpec {
 /** One IngressRule per peer, so a finding lands on the CIDR that opens the port. */
 export function ingressRules(spec: IngressSpec): IngressRule[] {
   const protocol = protocolOf(spec.protocol);
-  const port = (value: unknown, fallback: number): Maybe<number> => {
-    if (protocol === 'all') return fallback;
-    const number = toNumber(value);
-    if (number === undefined) return unknown('port range not given');
-    // -1 with ICMP means every type; for TCP/UDP a range is required.
-    return number;
-  };
-  const fromPort = port(spec.fromPort, 0);
-  const toPort = port(spec.toPort, 65535);
-  return spec.peers.map(({ value, source }) => {
-    const peer = toText(value);
-    return {
+  let fromPort: Maybe<number>;
+  let toPort: Maybe<number>;
+  if (protocol === 'all' || protocol === 'other') {
+    // Every port, whatever the range says.
+    fromPort = 0;
+    toPort = 65535;
+  } else {
+    const port = (value: unknown): Maybe<number> => {
+      const number = toNumber(value);
+      return number === undefined ? unknown('port range not given') : number;
+    };
+    fromPort = port(spec.fromPort);
+    toPort = port(spec.toPort);
+    if (protocol === 'tcp' || protocol === 'udp') {
+      // A TCP/UDP range is two ports of 0–65535, from ≤ to; EC2 refuses anything else (-1 included).
+      const range = `${String(spec.fromPort)}–${String(spec.toPort)}`;
+      if (typeof fromPort === 'number' && typeof toPort === 'number') {
+        if (fromPort < 0 || toPort > 65535 || fromPort > 65535 || toPort < 0) {
+          fromPort = toPort = unknown(`the port range ${range} is outside 0–65535: EC2 would reject it`);
+        } else if (fromPort > toPort) {
+          fromPort = toPort = unknown(`the port range ${range} is reversed: EC2 would reject it`);
+        }
+      }
+    }
+  }
+  return spec.peers.map(({ value, source, cidr }) => {
+    const text = toText(value);
+    const rule: IngressRule = {
       protocol,
       fromPort,
       toPort,
-      peer: peer === undefined ? unknown('no peer given') : peer,
+      peer: text === undefined ? unknown('no peer given') : text,
       source,
       suppressions: spec.suppressions,
     };
+    if (cidr && typeof text === 'string') {
+      const parsed = parseCidr(text);
+      if (!parsed) rule.peer = unknown(`'${text}' is not a CIDR block: EC2 would reject it`);
+      else if (parsed.canonical !== text.trim()) {
+        rule.peer = parsed.canonical;
+        rule.peerWritten = text;
+      }
+    }
+    return rule;
   });
+}
+
+// ---------------------------------------------------------------------------------------------
+// EKS managed node groups
+
+export interface NodeGroupSpec {
+  id: string;
+  label: string;
+  source: SourceSpan;
+  suppressions: readonly InlineSuppression[];
+  /** The remote access block's line, when the node group has one. */
+  remoteAccess?: SourceSpan;
+  /** Its source security groups: none (empty or absent), known values, or unknown. */
+  sourceGroups: unknown[] | ReturnType<typeof unknown>;
+}
+
+/**
+ * An EKS managed node group as a machine. With remote access (an SSH key) and no source security groups,
+ * EKS opens port 22 of its nodes to 0.0.0.0/0 ("If you specify ec2SshKey but do not specify
+ * sourceSecurityGroups … port 22 on the worker nodes is opened to the internet (0.0.0.0/0)", EKS API
+ * RemoteAccessConfig): that opening is modelled as the ingress rule of a group EKS makes, on the block's line.
+ */
+export function addNodeGroup(fragment: AwsFragment, spec: NodeGroupSpec): void {
+  fragment.add({
+    kind: 'instance',
+    id: spec.id,
+    label: spec.label,
+    awsKind: 'eks-node-group',
+    vcpus: unknown('the instance types decide'),
+    memoryMiB: unknown('the instance types decide'),
+    source: spec.source,
+    at: NO_SPANS,
+    suppressions: spec.suppressions,
+  });
+  if (!spec.remoteAccess) return;
+  const sourceGroups = spec.sourceGroups;
+  const peer: Maybe<string> | undefined = isUnknown(sourceGroups)
+    ? unknown(`its source security groups cannot be read: ${sourceGroups.reason}`)
+    : sourceGroups.length === 0
+      ? '0.0.0.0/0'
+      : undefined;
+  if (peer === undefined) return;
+  const groupId = `${spec.id}/remote-access`;
+  fragment.add({
+    kind: 'securityGroup',
+    id: groupId,
+    label: `the remote access group EKS makes for ${spec.label}`,
+    ingress: [
+      { protocol: 'tcp', fromPort: 22, toPort: 22, peer, source: spec.remoteAccess, suppressions: spec.suppressions },
+    ],
+    source: spec.remoteAccess,
+    at: NO_SPANS,
+    suppressions: spec.suppressions,
+  });
+  fragment.edge('attaches', groupId, spec.id, spec.remoteAccess);
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -50,7 +50,8 @@ function isGrubName(name: string): boolean {
 export const xlConfigAdapter: Adapter = {
   format: 'xen-xl',
   extensions: ['.cfg', '.xl', '.hvm', '.pv', '.pvh', '.pvlinux', '.pvhlinux'],
-  claims: ({ file, text }) => !isGrubName(basename(file)) && isXlConfig(text),
+  // A YAML or JSON file is never an xl.cfg, however its keys look (Cloud Posse's README.yaml has `name:` lines).
+  claims: ({ file, text }) => !isGrubName(basename(file)) && !/\.(ya?ml|json)$/i.test(file) && isXlConfig(text),
   load: (input) => new XlReader(input, parseKeyValueConfig(input.file, input.text)).read(),
 };
 

@@ -3,6 +3,7 @@ import { NO_SPANS } from '../../model/nodes.js';
 import type { SourceSpan } from '../../model/source.js';
 import { isUnknown, unknown, type Maybe } from '../../model/unknown.js';
 import {
+  addNodeGroup,
   AwsFragment,
   ec2InstanceNode,
   ingressRules,
@@ -94,12 +95,26 @@ export class TerraformMapper {
         return;
       }
       case 'aws_security_group':
+      case 'aws_default_security_group':
         return this.securityGroup(resource);
       case 'aws_security_group_rule':
       case 'aws_vpc_security_group_ingress_rule':
         return this.standaloneIngress(resource);
       case 'aws_iam_role':
         return this.role(resource);
+      case 'aws_eks_node_group': {
+        const remote = this.first(resource.values.remote_access);
+        const groups = isRecord(remote) ? remote.source_security_group_ids : undefined;
+        const spans = new Spans(resource.document);
+        return addNodeGroup(this.fragment, {
+          id: this.scope.idOf(resource.address),
+          label: resource.address,
+          source: resource.typeSpan,
+          suppressions: resource.suppressions,
+          remoteAccess: isRecord(remote) ? spans.key(resource.values, 'remote_access', resource.typeSpan) : undefined,
+          sourceGroups: isUnknown(groups) ? groups : toList(groups),
+        });
+      }
       case 'aws_kms_key':
         return this.key(resource, resource.values.policy, resource.address, 'policy');
       case 'aws_ebs_encryption_by_default': {
@@ -368,15 +383,21 @@ export class TerraformMapper {
     ]) {
       const value = rule[key];
       if (value === undefined || value === null) continue;
+      const cidr = key.includes('cidr');
       if (Array.isArray(value)) {
         value.forEach((item, index) =>
           peers.push({
             value: isReference(item) ? item.target : item,
             source: spans.key(value, index, spans.key(rule, key, fallback)),
+            cidr,
           }),
         );
       } else {
-        peers.push({ value: isReference(value) ? value.target : value, source: spans.key(rule, key, fallback) });
+        peers.push({
+          value: isReference(value) ? value.target : value,
+          source: spans.key(rule, key, fallback),
+          cidr,
+        });
       }
     }
     if (rule.self === true) peers.push({ value: 'self', source: spans.key(rule, 'self', fallback) });
@@ -428,12 +449,25 @@ export class TerraformMapper {
     const v = resource.values;
     if (resource.type === 'aws_security_group_rule' && v.type !== 'ingress') return;
     const target = v.security_group_id;
-    if (!isReference(target)) return;
     const spans = new Spans(resource.document);
-    this.pendingIngress.push({
-      groupId: this.scope.idOf(target.target),
-      rules: ingressRules(this.ingressSpec(v, spans, resource.typeSpan, resource.suppressions)),
-    });
+    const rules = ingressRules(this.ingressSpec(v, spans, resource.typeSpan, resource.suppressions));
+    const targetType = isReference(target) ? this.scope.resource(target.target)?.type : undefined;
+    if (isReference(target) && (targetType === 'aws_security_group' || targetType === 'aws_default_security_group')) {
+      this.pendingIngress.push({ groupId: this.scope.idOf(target.target), rules });
+      return;
+    }
+    // The group is outside the scan (an id, a data source, another module's output): the rule is judged
+    // on its own, as the group it belongs to (Security Hub judges groups wherever they are defined).
+    const named = isReference(target) ? target.target : toText(target);
+    this.fragment.add({
+      kind: 'securityGroup',
+      id: this.scope.idOf(resource.address),
+      label: `${typeof named === 'string' ? named : 'a group outside the scan'} (rule ${resource.address})`,
+      ingress: rules,
+      source: resource.typeSpan,
+      at: NO_SPANS,
+      suppressions: resource.suppressions,
+    } satisfies SecurityGroupNode);
   }
 
   private role(resource: TfResource): void {
