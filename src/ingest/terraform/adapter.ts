@@ -41,19 +41,21 @@ function loadModule(input: AdapterInput): TerraformModule {
   }
   const paths = names.map((name) => join(directory, name));
   if (!paths.includes(input.absolutePath)) paths.push(input.absolutePath);
-  const signature =
-    paths
-      .map((path) => {
-        try {
-          const stats = statSync(path);
-          return `${path}:${stats.size}:${stats.mtimeMs}`;
-        } catch {
-          return path;
-        }
-      })
-      .join('|') + `|${input.text.length}`;
+  const signature = paths
+    .map((path) => {
+      try {
+        const stats = statSync(path);
+        return `${path}:${stats.size}:${stats.mtimeMs}`;
+      } catch {
+        return path;
+      }
+    })
+    .join('|');
   const cached = modules.get(directory);
-  if (cached && cached.signature === signature) return cached.module;
+  // The file as read for this load must be the one the module holds (its size and time may not tell).
+  const held = cached?.module.files.get(input.absolutePath);
+  if (cached && cached.signature === signature && (held instanceof Error || held?.text === input.text))
+    return cached.module;
   const module = new TerraformModule(paths, input);
   modules.set(directory, { signature, module });
   return module;
@@ -82,7 +84,7 @@ class TerraformModule implements Scope {
     this.directory = posix.dirname(input.file);
     for (const path of paths) {
       try {
-        const text = path === input.absolutePath ? input.text : readFileSync(path, 'utf8');
+        const text = path === input.absolutePath ? input.text : readFileSync(path, 'utf8').replace(/^\uFEFF/, '');
         const display =
           path === input.absolutePath ? input.file : posix.join(this.directory, path.split(/[\\/]/).pop()!);
         const file = parseHcl(display, text);

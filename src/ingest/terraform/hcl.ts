@@ -45,8 +45,12 @@ export interface HclFile {
 }
 
 /** Parses one file; a syntax error is an InputError at its line. */
+/** How often files were parsed (tests count them). */
+export const hclParseStats = { parses: 0 };
+
 export function parseHcl(file: string, text: string): HclFile {
   if (!parser) throw new Error('the HCL parser is not loaded (prepareHclParser)');
+  hclParseStats.parses++;
   const tree = parser.parse(text);
   if (!tree) throw new InputError('could not parse as HCL', { file });
   const lines = new LineIndex(text);
