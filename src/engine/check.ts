@@ -4,7 +4,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { builtinRules } from '../../rules/index.js';
 import { InputError, UsageError } from '../errors.js';
-import type { Adapter } from '../ingest/adapter.js';
+import type { Adapter, AdapterInput, TerraformVariableArgument } from '../ingest/adapter.js';
 import { adapters as builtinAdapters } from '../ingest/index.js';
 import type { Graph } from '../model/graph.js';
 import type { GraphEdge, GraphFragment, GraphNode, InlineSuppression } from '../model/nodes.js';
@@ -47,6 +47,8 @@ export interface CheckOptions {
   extraRules?: readonly Rule[];
   /** Per-file size cap (default: the config's maxFileSizeMiB, else MAX_INPUT_BYTES); the CLI's --max-file-size sets it. */
   maxInputBytes?: number;
+  /** Terraform `--var-file F` (relative to cwd) and `--var k=v`, in the order given; later ones win. */
+  terraformVariables?: readonly TerraformVariableArgument[];
 }
 
 /** An input that could not be read or understood, or a problem in the run itself. */
@@ -140,7 +142,13 @@ export async function check(options: CheckOptions): Promise<CheckResult> {
         );
       }
       const text = stripBom(readFileSync(absolutePath, 'utf8'));
-      const input = { file, absolutePath, text };
+      const input: AdapterInput = {
+        file,
+        absolutePath,
+        text,
+        readFile: (path) => readInput(path, maxInputBytes, root),
+        terraformVariables: options.terraformVariables?.map((v) => ('file' in v ? { file: resolve(cwd, v.file) } : v)),
+      };
       const adapter = adapters.find((candidate) => candidate.claims(input));
       if (!adapter) {
         if (explicit) {
@@ -152,7 +160,9 @@ export async function check(options: CheckOptions): Promise<CheckResult> {
       }
       // Formats with asynchronous set-up (the Terraform parser's WASM) get it once, only when used.
       if (adapter.prepare) await adapter.prepare();
-      fragments.push(adapter.load(input));
+      const fragment = adapter.load(input);
+      fragments.push(fragment);
+      if (fragment.problems) problems.push(...fragment.problems);
       files.push({ file, format: adapter.format });
     } catch (error) {
       problems.push(toProblem(error, file));
@@ -177,6 +187,19 @@ export async function check(options: CheckOptions): Promise<CheckResult> {
   problems.sort((a, b) => (a.file ?? '').localeCompare(b.file ?? '') || (a.line ?? 0) - (b.line ?? 0));
   const absent = options.baseline ? applyBaseline(findings, options.baseline) : undefined;
   return { findings, problems, files, rules, config, root, graph, ...(absent ? { absent } : {}) };
+}
+
+/** A file an input refers to, read like an input: the same size cap, no BOM. */
+function readInput(absolutePath: string, maxInputBytes: number, root: string): string {
+  const size = statSync(absolutePath).size;
+  if (size > maxInputBytes)
+    throw new InputError(
+      `file is ${Math.round(size / 1048576)} MiB, over the ${Math.round(maxInputBytes / 1048576)} MiB limit for inputs`,
+      {
+        file: displayPath(absolutePath, root),
+      },
+    );
+  return stripBom(readFileSync(absolutePath, 'utf8'));
 }
 
 function stripBom(text: string): string {
@@ -250,6 +273,14 @@ function withSelectingRuntimeClasses(
   return [...related, ...extra];
 }
 
+// --- Terraform values evaluated elsewhere (src/ingest/terraform/evaluate.ts): the variable default or tfvars
+// line a value came from and the module call that made the resource are related locations of its findings.
+function withOrigins(related: RelatedLocation[], location: SourceSpan): RelatedLocation[] {
+  const origins = location.origins;
+  if (!origins?.length) return related;
+  return [...related, ...origins.filter((origin) => !related.some((r) => r.span === origin.span))];
+}
+
 function runRules(
   rules: Rule[],
   graph: Graph,
@@ -284,7 +315,7 @@ function runRules(
           data: descriptor.data,
           severity,
           location,
-          related: withSelectingRuntimeClasses(descriptor.related ?? [], element, graph),
+          related: withOrigins(withSelectingRuntimeClasses(descriptor.related ?? [], element, graph), location),
           subject,
           element,
           property: descriptor.property,

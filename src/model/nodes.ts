@@ -506,4 +506,6 @@ export interface GraphFragment {
    * assembler takes it over instead of hashing a large input's million ids a second time.
    */
   byId?: Map<string, GraphNode>;
+  /** What the adapter skipped and says so (a Terraform module that was not downloaded). */
+  problems?: Array<{ file?: string; line?: number; column?: number; message: string; level: 'warning' }>;
 }
