@@ -4,7 +4,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { builtinRules } from '../../rules/index.js';
 import { escapeControls, InputError, oneLine, UsageError } from '../errors.js';
-import type { Adapter } from '../ingest/adapter.js';
+import type { Adapter, AdapterInput, TerraformVariableArgument } from '../ingest/adapter.js';
 import { adapters as builtinAdapters } from '../ingest/index.js';
 import type { Graph } from '../model/graph.js';
 import type { GraphEdge, GraphFragment, GraphNode, InlineSuppression } from '../model/nodes.js';
@@ -58,6 +58,8 @@ export interface CheckOptions {
    * nothing); true accepts it (CLI --allow-empty).
    */
   allowEmpty?: boolean;
+  /** Terraform `--var-file F` (relative to cwd) and `--var k=v`, in the order given; later ones win. */
+  terraformVariables?: readonly TerraformVariableArgument[];
 }
 
 /** An input that could not be read or understood, or a problem in the run itself. */
@@ -173,7 +175,13 @@ export async function check(options: CheckOptions): Promise<CheckResult> {
         );
       }
       const text = stripBom(readFileSync(absolutePath, 'utf8'));
-      const input = { file, absolutePath, text };
+      const input: AdapterInput = {
+        file,
+        absolutePath,
+        text,
+        readFile: (path) => readInput(path, maxInputBytes, root),
+        terraformVariables: options.terraformVariables?.map((v) => ('file' in v ? { file: resolve(cwd, v.file) } : v)),
+      };
       const adapter = adapters.find((candidate) => candidate.claims(input));
       if (!adapter) {
         if (explicit && options.strictInputs) {
@@ -204,6 +212,7 @@ export async function check(options: CheckOptions): Promise<CheckResult> {
           level: 'warning',
         });
       }
+      if (fragment.problems) problems.push(...fragment.problems);
       files.push({ file, format: adapter.format });
       for (const warning of fragment.warnings ?? []) {
         problems.push({
@@ -245,6 +254,19 @@ export async function check(options: CheckOptions): Promise<CheckResult> {
   problems.sort((a, b) => (a.file ?? '').localeCompare(b.file ?? '') || (a.line ?? 0) - (b.line ?? 0));
   const absent = options.baseline ? applyBaseline(findings, options.baseline) : undefined;
   return { findings, problems, files, unrecognised, rules, config, root, graph, ...(absent ? { absent } : {}) };
+}
+
+/** A file an input refers to, read like an input: the same size cap, no BOM. */
+function readInput(absolutePath: string, maxInputBytes: number, root: string): string {
+  const size = statSync(absolutePath).size;
+  if (size > maxInputBytes)
+    throw new InputError(
+      `file is ${Math.round(size / 1048576)} MiB, over the ${Math.round(maxInputBytes / 1048576)} MiB limit for inputs`,
+      {
+        file: displayPath(absolutePath, root),
+      },
+    );
+  return stripBom(readFileSync(absolutePath, 'utf8'));
 }
 
 function stripBom(text: string): string {
@@ -329,6 +351,14 @@ function withSelectingRuntimeClasses(
   return [...related, ...extra];
 }
 
+// --- Terraform values evaluated elsewhere (src/ingest/terraform/evaluate.ts): the variable default or tfvars
+// line a value came from and the module call that made the resource are related locations of its findings.
+function withOrigins(related: RelatedLocation[], location: SourceSpan): RelatedLocation[] {
+  const origins = location.origins;
+  if (!origins?.length) return related;
+  return [...related, ...origins.filter((origin) => !related.some((r) => r.span === origin.span))];
+}
+
 function runRules(
   rules: Rule[],
   graph: Graph,
@@ -367,10 +397,7 @@ function runRules(
           data: descriptor.data,
           severity,
           location,
-          related: withSelectingRuntimeClasses(descriptor.related ?? [], element, graph).map((entry) => ({
-            ...entry,
-            span: wholeSpan(entry.span, location),
-          })),
+          related: withOrigins(withSelectingRuntimeClasses(descriptor.related ?? [], element, graph), location),
           subject,
           element,
           property: descriptor.property,

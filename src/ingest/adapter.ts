@@ -7,7 +7,13 @@ export interface AdapterInput {
   /** The absolute path, for resolving paths the file mentions (an enclave image next to a manifest). */
   absolutePath: string;
   text: string;
+  /** Reads another file the input refers to (a Terraform file() or tfvars), with the scan's size cap. */
+  readFile?(absolutePath: string): string;
+  /** Terraform variables given on the command line, in their order: `--var-file F` and `--var k=v`. */
+  terraformVariables?: readonly TerraformVariableArgument[];
 }
+
+export type TerraformVariableArgument = { file: string } | { assignment: string };
 
 /**
  * One input format. `claims` is a cheap look at the text (formats are detected by content, not only

@@ -1,6 +1,6 @@
 import { isAlias, isMap, isScalar, isSeq, parseAllDocuments, type Document, type Node as YamlNode } from 'yaml';
 import { InputError } from '../errors.js';
-import { LineIndex, escapePointerToken, type SourceSpan } from '../model/source.js';
+import { LineIndex, escapePointerToken, type SourceSpan, type SpanOrigin } from '../model/source.js';
 import type { ContainerIndex, JsonStructure } from './json-structure.js';
 
 /**
@@ -57,6 +57,24 @@ export class ContainerLocation {
 
   addItem(start: number, end: number): void {
     this.offsets.push(start, end);
+  }
+
+  // --- values evaluated elsewhere (Terraform variables and modules; src/ingest/terraform/evaluate.ts)
+  /** Where this whole container came from (the module call that made a resource). */
+  origins: readonly SpanOrigin[] | undefined;
+  /** Where the value of one key came from (the variable default an attribute used). */
+  keyOrigins: Map<string | number, readonly SpanOrigin[]> | undefined;
+
+  /** Origins of a key's value and of every container around it. */
+  originsOf(key: string | number | undefined): SpanOrigin[] | undefined {
+    let found: SpanOrigin[] | undefined;
+    let token = key;
+    for (let at: ContainerLocation | undefined = this; at; token = at.token, at = at.parent) {
+      const own = token === undefined ? undefined : at.keyOrigins?.get(token);
+      for (const list of [own, at.origins])
+        if (list) for (const origin of list) if (!(found ??= []).includes(origin)) found.push(origin);
+    }
+    return found;
   }
 
   get pointer(): string {
@@ -220,6 +238,11 @@ class DeferredSpan implements SourceSpan {
 
   get pointer(): string | undefined {
     return this.span.pointer;
+  }
+
+  get origins(): readonly SpanOrigin[] | undefined {
+    const where = typeof this.ref === 'number' ? undefined : this.ref;
+    return where?.originsOf(this.part === WHOLE ? undefined : this.key);
   }
 
   toJSON(): SourceSpan {

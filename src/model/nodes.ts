@@ -513,6 +513,8 @@ export interface GraphFragment {
   warnings?: FragmentWarning[];
   /** What the adapter skipped and why (a CloudFormation module, a resource it cannot read): the rest is checked. */
   skipped?: Array<{ source: SourceSpan; message: string }>;
+  /** What the adapter skipped and says so (a Terraform module that was not downloaded). */
+  problems?: Array<{ file?: string; line?: number; column?: number; message: string; level: 'warning' }>;
 }
 
 export interface FragmentWarning {

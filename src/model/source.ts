@@ -15,6 +15,15 @@ export interface SourceSpan {
   readonly logicalLocation?: { readonly name: string; readonly fullyQualifiedName: string; readonly kind: string };
   /** Why the span is not where the reader would look (no source line found: the generated file's line instead). */
   readonly locationNote?: string;
+  // --- values evaluated elsewhere (a Terraform variable's default or tfvars line, the module call that made a resource)
+  /** Where the value at this span came from: findings here show them as related locations. */
+  readonly origins?: readonly SpanOrigin[];
+}
+
+export interface SpanOrigin {
+  readonly span: SourceSpan;
+  /** Short label ("default of variable 'tokens'", "module call 'web'"). */
+  readonly label: string;
 }
 
 /**

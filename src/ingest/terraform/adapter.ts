@@ -1,247 +1,184 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { dirname, join, posix } from 'node:path';
-import type { GraphFragment } from '../../model/nodes.js';
-import { isUnknown, unknown } from '../../model/unknown.js';
+import { readdirSync, readFileSync } from 'node:fs';
+import { dirname, join, posix, resolve } from 'node:path';
+import type { GraphFragment, InlineSuppression } from '../../model/nodes.js';
 import type { Adapter, AdapterInput } from '../adapter.js';
 import { AwsFragment, CommentSuppressions } from '../aws/fragment.js';
-import { JsonText, unknownKeysOf, withUnknownKeys } from '../aws/values.js';
-import { attributesOf, Evaluator, parseHcl, prepareHclParser, type HclBlock, type HclFile, type Scope } from './hcl.js';
+import { isLocalSource, moduleSource, RootEvaluation, type EvaluatedResource, type FileService } from './evaluate.js';
+import { prepareHclParser, type HclFile } from './hcl.js';
 import { TerraformMapper, type TfResource, type TfScope } from './resources.js';
 
 /**
  * Terraform configuration (.tf). A module is a directory: a file's references, variables and locals
- * may live in its sibling files, so loading one file reads the whole directory (once per scan) and
- * builds nodes for that file's resources only. Node ids are `<directory>/<address>`.
+ * may live in its sibling files, so loading one file reads and evaluates the whole directory (once per
+ * scan; evaluate.ts), with the modules it calls, and builds nodes for that file's resources and for the
+ * resources of the modules that file calls. Node ids are `<directory>/<address>`. The files of a local
+ * module that a scanned file calls are not roots of their own (Terraform never runs them alone): they are
+ * checked through the call, with its inputs.
  */
 export const terraformAdapter: Adapter = {
   format: 'terraform',
   extensions: ['.tf'],
   claims: ({ file, text }) => /\.tf$/i.test(file) && !/^\s*[{[]/.test(text),
   prepare: prepareHclParser,
+  owns: (absolutePath) => (/\.tf$/i.test(absolutePath) ? calledModuleFiles(absolutePath) : []),
   load(input) {
     const module = loadModule(input);
-    const file = module.files.get(input.absolutePath)!;
+    const file = module.evaluation.source.files.get(input.absolutePath);
     if (file instanceof Error) throw file;
-    return module.fragmentOf(file, input.file);
+    return module.fragmentOf(input.absolutePath);
   },
 };
 
-/** Modules read in this process, by directory, reused while their files are unchanged. */
-const modules = new Map<string, { signature: string; module: TerraformModule }>();
+/** Evaluated root modules, by directory, while some of their files are still to be loaded. */
+const modules = new Map<string, { key: string; module: EvaluatedModule }>();
 
-function loadModule(input: AdapterInput): TerraformModule {
+function loadModule(input: AdapterInput): EvaluatedModule {
   const directory = dirname(input.absolutePath);
-  let names: string[];
-  try {
-    names = readdirSync(directory)
-      .filter((name) => /\.tf$/i.test(name))
-      .sort();
-  } catch {
-    names = [];
-  }
-  const paths = names.map((name) => join(directory, name));
-  if (!paths.includes(input.absolutePath)) paths.push(input.absolutePath);
-  const signature =
-    paths
-      .map((path) => {
-        try {
-          const stats = statSync(path);
-          return `${path}:${stats.size}:${stats.mtimeMs}`;
-        } catch {
-          return path;
-        }
-      })
-      .join('|') + `|${input.text.length}`;
+  const files: FileService = { read: input.readFile ?? ((path) => readFileSync(path, 'utf8').replace(/^\uFEFF/, '')) };
+  const source = moduleSource(directory, posix.dirname(input.file), files, {
+    path: input.absolutePath,
+    text: input.text,
+  });
+  const key = JSON.stringify(input.terraformVariables ?? []);
   const cached = modules.get(directory);
-  if (cached && cached.signature === signature) return cached.module;
-  const module = new TerraformModule(paths, input);
-  modules.set(directory, { signature, module });
+  if (cached && cached.key === key && cached.module.evaluation.source === source) {
+    cached.module.served.add(input.absolutePath);
+    // Every file has had its fragment: the evaluation is not needed any more.
+    if ([...source.files.keys()].every((path) => cached.module.served.has(path))) modules.delete(directory);
+    return cached.module;
+  }
+  const module = new EvaluatedModule(new RootEvaluation(source, { files, variables: input.terraformVariables }));
+  module.served.add(input.absolutePath);
+  modules.set(directory, { key, module });
   return module;
 }
 
-interface Declared {
-  file: HclFile;
-  block: HclBlock;
-}
-
-/** Locals and variables that refer to each other deeper than this are left unknown (hostile-input issue). */
-const MAX_REFERENCE_CHAIN = 128;
-
-class TerraformModule implements Scope {
-  readonly files = new Map<string, HclFile | Error>();
-  private readonly variables = new Map<string, Declared>();
-  private readonly locals = new Map<string, { file: HclFile; expression: import('web-tree-sitter').Node }>();
-  private readonly resourceBlocks = new Map<string, Declared>();
-  private readonly evaluated = new Map<string, TfResource>();
-  private readonly variableValues = new Map<string, unknown>();
-  private readonly localValues = new Map<string, unknown>();
-  private readonly evaluating = new Set<string>();
+class EvaluatedModule {
+  readonly served = new Set<string>();
+  private readonly fragments = new Map<string, AwsFragment>();
+  private readonly resources = new Map<string, TfResource>();
+  private readonly comments = new Map<HclFile, CommentSuppressions>();
   private readonly directory: string;
 
-  constructor(paths: string[], input: AdapterInput) {
-    this.directory = posix.dirname(input.file);
-    for (const path of paths) {
-      try {
-        const text = path === input.absolutePath ? input.text : readFileSync(path, 'utf8');
-        const display =
-          path === input.absolutePath ? input.file : posix.join(this.directory, path.split(/[\\/]/).pop()!);
-        const file = parseHcl(display, text);
-        this.files.set(path, file);
-        for (const block of file.blocks) {
-          if (block.type === 'variable' && block.labels[0]) this.variables.set(block.labels[0], { file, block });
-          else if (block.type === 'locals') {
-            for (const attribute of attributesOf(block.body))
-              this.locals.set(attribute.name, { file, expression: attribute.expression });
-          } else if (block.type === 'resource' && block.labels.length >= 2) {
-            this.resourceBlocks.set(`${block.labels[0]}.${block.labels[1]}`, { file, block });
-          }
-        }
-      } catch (error) {
-        // A sibling that does not parse is reported when it is loaded itself.
-        this.files.set(path, error instanceof Error ? error : new Error(String(error)));
+  constructor(readonly evaluation: RootEvaluation) {
+    this.directory = evaluation.source.display;
+    const scope: TfScope = {
+      idOf: (address) => `${this.directory}/${this.instanceOf(address)}`,
+      resource: (address) => this.resources.get(this.instanceOf(address)),
+      resources: () => this.resources.values(),
+    };
+    const byOwner = new Map<string, EvaluatedResource[]>();
+    for (const resource of evaluation.resources) {
+      this.resources.set(resource.address, this.tfResource(resource));
+      let list = byOwner.get(resource.owner);
+      if (!list) byOwner.set(resource.owner, (list = []));
+      list.push(resource);
+    }
+    const mappers = new Map<string, TerraformMapper>();
+    for (const [owner, list] of byOwner) {
+      const fragment = new AwsFragment();
+      const mapper = new TerraformMapper(fragment, scope);
+      for (const resource of list) mapper.map(this.resources.get(resource.address)!);
+      mapper.finish();
+      this.fragments.set(owner, fragment);
+      mappers.set(owner, mapper);
+    }
+    // Standalone ingress rules of one file that target a group of another join that group.
+    const groups = new Map<string, { ingress: unknown[] }>();
+    for (const fragment of this.fragments.values())
+      for (const node of fragment.nodes) if (node.kind === 'securityGroup') groups.set(node.id, node);
+    for (const [owner, mapper] of mappers) {
+      const own = new Set(this.fragments.get(owner)!.nodes.map((n) => n.id));
+      for (const { groupId, rules } of mapper.pendingFor()) {
+        if (own.has(groupId)) continue;
+        groups.get(groupId)?.ingress.push(...rules);
       }
     }
   }
 
-  idOf(address: string): string {
-    return `${this.directory}/${address}`;
+  private instanceOf(address: string): string {
+    if (this.evaluation.byAddress.has(address)) return address;
+    return this.evaluation.instancesOf.get(address)?.[0] ?? address;
   }
 
-  isResource(address: string): boolean {
-    return this.resourceBlocks.has(address);
-  }
-
-  /** A variable's default (values from tfvars or the command line are not known to a static scan). */
-  variable(name: string): unknown {
-    if (this.variableValues.has(name)) return this.variableValues.get(name);
-    const declared = this.variables.get(name);
-    let value: unknown = unknown(`variable ${name} is not declared`);
-    if (declared) {
-      const defaultAttribute = attributesOf(declared.block.body).find((a) => a.name === 'default');
-      value = defaultAttribute
-        ? this.detached(`var.${name}`, declared.file, defaultAttribute.expression)
-        : unknown(`variable ${name} has no default`);
-      if (value === null) value = unknown(`variable ${name} defaults to null`);
-    }
-    this.variableValues.set(name, value);
-    return value;
-  }
-
-  local(name: string): unknown {
-    if (this.localValues.has(name)) return this.localValues.get(name);
-    const declared = this.locals.get(name);
-    const value = declared
-      ? this.detached(`local.${name}`, declared.file, declared.expression)
-      : unknown(`local ${name} is not declared`);
-    this.localValues.set(name, value);
-    return value;
-  }
-
-  /** A value evaluated in another place: positions would point into the wrong file, so they are dropped. */
-  private detached(name: string, file: HclFile, expression: import('web-tree-sitter').Node): unknown {
-    if (this.evaluating.has(name)) return unknown(`${name} refers to itself`);
-    // A long chain (local.a = local.b, local.b = local.c, …) recurses once per link: bound it.
-    if (this.evaluating.size >= MAX_REFERENCE_CHAIN)
-      return unknown(`${name}: a chain of more than ${MAX_REFERENCE_CHAIN} references`);
-    this.evaluating.add(name);
-    const value = new Evaluator(file.text, this).expression(expression, undefined, undefined);
-    this.evaluating.delete(name);
-    return plain(value);
-  }
-
-  resource(address: string): TfResource | undefined {
-    const known = this.evaluated.get(address);
-    if (known) return known;
-    const declared = this.resourceBlocks.get(address);
-    if (!declared) return undefined;
-    const { file, block } = declared;
-    const header = block.node.namedChildren.find((n) => n?.type === 'block_start') ?? block.node;
-    const resource: TfResource = {
-      address,
-      type: block.labels[0]!,
-      values: new Evaluator(file.text, this).body(block.node, block.body, undefined, undefined),
-      typeSpan: file.document.lines.lazySpan(file.file, block.node.startIndex, header.endIndex),
-      suppressions: [],
+  private tfResource(resource: EvaluatedResource): TfResource {
+    const { file, block } = resource;
+    let comments = this.comments.get(file);
+    if (!comments)
+      this.comments.set(file, (comments = new CommentSuppressions(file.file, file.text, file.document.lines)));
+    const start = file.document.lines.position(block.s).line;
+    const end = file.document.lines.position(block.e).line;
+    const suppressions: readonly InlineSuppression[] = comments.for(start, end);
+    return {
+      address: resource.address,
+      type: resource.type,
+      values: resource.values,
+      typeSpan: resource.typeSpan,
+      suppressions,
       document: file.document,
     };
-    this.evaluated.set(address, resource);
-    return resource;
   }
 
-  *resources(): Iterable<TfResource> {
-    for (const address of this.resourceBlocks.keys()) yield this.resource(address)!;
-  }
-
-  fragmentOf(file: HclFile, _display: string): GraphFragment {
-    const fragment = new AwsFragment();
-    const comments = new CommentSuppressions(file.file, file.text, file.document.lines);
-    const scope: TfScope = {
-      idOf: (a) => this.idOf(a),
-      resource: (a) => this.resource(a),
-      resources: () => this.resources(),
+  fragmentOf(path: string): GraphFragment {
+    const fragment = this.fragments.get(path);
+    const problems = this.evaluation.problems
+      .filter((p) => p.owner === path)
+      .map(({ file, line, column, message }) => ({ file, line, column, message, level: 'warning' as const }));
+    const exists = (id: string) =>
+      id.startsWith(`${this.directory}/`) && this.isResource(id.slice(this.directory.length + 1));
+    const finished = fragment ? fragment.finish(exists) : { nodes: [], edges: [] };
+    const file = this.evaluation.source.files.get(path);
+    // Malformed suppression comments of this file: warnings at their lines (the findings stay).
+    const warnings = file && !(file instanceof Error) ? (this.comments.get(file)?.warnings ?? []) : [];
+    return {
+      ...finished,
+      ...(problems.length ? { problems } : {}),
+      ...(warnings.length ? { warnings } : {}),
     };
-    const mapper = new TerraformMapper(fragment, scope);
-    for (const block of file.blocks) {
-      if (block.type !== 'resource' || block.labels.length < 2) continue;
-      const resource = this.resource(`${block.labels[0]}.${block.labels[1]}`)!;
-      if (resource.document !== file.document) continue; // declared twice; the other file owns it
-      const start = file.document.lines.position(block.node.startIndex).line;
-      const end = file.document.lines.position(block.node.endIndex).line;
-      resource.suppressions = comments.for(start, end);
-      mapper.map(resource);
-    }
-    // Ingress rules declared in this file for groups of sibling files join them when the graph is
-    // assembled only if the group is here; across files they are kept with the group's own file.
-    mapper.finish();
-    this.crossFileIngress(file, mapper, fragment);
-    const finished = fragment.finish(
-      (id) => id.startsWith(`${this.directory}/`) && this.isResource(id.slice(this.directory.length + 1)),
-    );
-    return comments.warnings.length ? { ...finished, warnings: comments.warnings } : finished;
   }
 
-  /** Standalone rules in other files of the module that target a group of this file. */
-  private crossFileIngress(file: HclFile, _mapper: TerraformMapper, fragment: AwsFragment): void {
-    const groups = new Map(fragment.nodes.filter((n) => n.kind === 'securityGroup').map((n) => [n.id, n]));
-    if (groups.size === 0) return;
-    for (const [path, other] of this.files) {
-      if (other instanceof Error || other === file || path === undefined) continue;
-      const otherFragment = new AwsFragment();
-      const mapper = new TerraformMapper(otherFragment, {
-        idOf: (a) => this.idOf(a),
-        resource: (a) => this.resource(a),
-        resources: () => this.resources(),
-      });
-      const comments = new CommentSuppressions(other.file, other.text, other.document.lines);
-      for (const block of other.blocks) {
-        if (
-          block.type !== 'resource' ||
-          !['aws_security_group_rule', 'aws_vpc_security_group_ingress_rule'].includes(block.labels[0] ?? '')
-        )
-          continue;
-        const resource = this.resource(`${block.labels[0]}.${block.labels[1]}`)!;
-        const start = other.document.lines.position(block.node.startIndex).line;
-        const end = other.document.lines.position(block.node.endIndex).line;
-        resource.suppressions = comments.for(start, end);
-        mapper.map(resource);
-      }
-      for (const { groupId, rules } of mapper.pendingFor()) {
-        const group = groups.get(groupId);
-        if (group?.kind === 'securityGroup') group.ingress.push(...rules);
-      }
-    }
+  private isResource(address: string): boolean {
+    return this.evaluation.byAddress.has(address) || this.evaluation.instancesOf.has(address);
   }
 }
 
-/** A copy without positions (and JSON text as its string). */
-function plain(value: unknown, depth = 0): unknown {
-  if (depth > 64) return unknown('value nested too deeply');
-  if (value instanceof JsonText) return value.text;
-  if (Array.isArray(value)) return value.map((item) => plain(item, depth + 1));
-  if (value && typeof value === 'object' && !isUnknown(value)) {
-    const copy = Object.fromEntries(Object.entries(value).map(([k, v]) => [k, plain(v, depth + 1)]));
-    const partial = unknownKeysOf(value); // merge(local.x, {…}) stays partly known
-    return partial ? withUnknownKeys(copy, partial) : copy;
-  }
-  return value;
+const MAX_OWNED_DEPTH = 16;
+
+/**
+ * The .tf files of the local modules a file calls, and of the modules they call: found with a quick look at
+ * the text (the parser is not loaded yet when a scan asks), and read through the call when the file is loaded.
+ */
+function calledModuleFiles(absolutePath: string): string[] {
+  const owned = new Set<string>();
+  const visit = (path: string, depth: number) => {
+    if (depth > MAX_OWNED_DEPTH) return;
+    let text: string;
+    try {
+      text = readFileSync(path, 'utf8');
+    } catch {
+      return;
+    }
+    if (!text.includes('module')) return;
+    const directory = dirname(path);
+    for (const match of text.matchAll(/^\s*module\s+"[^"]*"\s*\{[^}]*?\bsource\s*=\s*"([^"]+)"/gm)) {
+      const source = match[1]!;
+      if (!isLocalSource(source)) continue;
+      const child = resolve(directory, source);
+      if (child === directory) continue;
+      let names: string[];
+      try {
+        names = readdirSync(child).filter((name) => /\.tf$/i.test(name));
+      } catch {
+        continue;
+      }
+      for (const name of names) {
+        const file = join(child, name);
+        if (owned.has(file) || file === absolutePath) continue;
+        owned.add(file);
+        visit(file, depth + 1);
+      }
+    }
+  };
+  visit(absolutePath, 0);
+  return [...owned];
 }

@@ -2,14 +2,16 @@ import { createRequire } from 'node:module';
 import type { Node as SyntaxNode, Parser as TreeSitterParser } from 'web-tree-sitter';
 import { InputError } from '../../errors.js';
 import { LineIndex } from '../../model/source.js';
-import { isUnknown, unknown, type Unknown } from '../../model/unknown.js';
-import { reference, JsonText, withUnknownKeys } from '../aws/values.js';
-import { ContainerLocation, LocatedDocument, MAX_DEPTH, setLocation, setOwn } from '../located.js';
+import { LocatedDocument, MAX_DEPTH } from '../located.js';
 
 /**
  * Terraform's HCL through tree-sitter (web-tree-sitter with the terraform grammar that
  * @tree-sitter-grammars/tree-sitter-hcl ships as WASM): exact positions, no native build. The WASM
  * is loaded once, lazily, when a scan has a .tf file (the adapter's `prepare`).
+ *
+ * A parse tree lives in the WASM heap, which does not grow without bound: each file's tree is turned
+ * into the small syntax below (offsets only) and deleted at once, so a module of many files, or a child
+ * module evaluated a thousand times, never holds more than one tree.
  */
 
 let parser: TreeSitterParser | undefined;
@@ -29,12 +31,79 @@ export function prepareHclParser(): Promise<void> {
   return loading;
 }
 
+/** How often files were parsed and how many trees are still alive (tests count them). */
+export const hclParseStats = { parses: 0, liveTrees: 0 };
+
+// --- Syntax: expressions with character offsets (s: start, e: end) into their file's text.
+export type Expr =
+  | { k: 'lit'; v: string | number | boolean | null; s: number; e: number }
+  | {
+      k: 'template';
+      parts: TemplatePart[];
+      heredoc: boolean;
+      verbatimAt?: number;
+      verbatimEnd?: number;
+      s: number;
+      e: number;
+    }
+  | { k: 'tuple'; items: Expr[]; s: number; e: number }
+  | { k: 'object'; elems: ObjectElem[]; s: number; e: number }
+  | { k: 'name'; name: string; s: number; e: number }
+  | { k: 'attr'; of: Expr; name: string; s: number; e: number }
+  | { k: 'index'; of: Expr; key: Expr; s: number; e: number }
+  /** `x[*].a.b` / `x.*.a`: `each` is applied to every element (with `{k:'name', name:'\0'}` as the element). */
+  | { k: 'splat'; of: Expr; each: Expr; s: number; e: number }
+  | { k: 'call'; name: string; args: Expr[]; expand: boolean; s: number; e: number }
+  | { k: 'cond'; test: Expr; yes: Expr; no: Expr; s: number; e: number }
+  | { k: 'unary'; op: string; x: Expr; s: number; e: number }
+  | { k: 'binary'; op: string; a: Expr; b: Expr; s: number; e: number }
+  | {
+      k: 'for';
+      object: boolean;
+      key?: string;
+      value: string;
+      collection: Expr;
+      keyExpr?: Expr;
+      valueExpr: Expr;
+      cond?: Expr;
+      group: boolean;
+      s: number;
+      e: number;
+    }
+  | { k: 'bad'; reason: string; s: number; e: number };
+
+export interface ObjectElem {
+  /** A bare identifier key is its name; otherwise an expression. */
+  key: string | Expr;
+  ks: number;
+  ke: number;
+  value: Expr;
+}
+
+export type TemplatePart =
+  | { t: 'text'; text: string }
+  | { t: 'interp'; x: Expr }
+  | { t: 'if'; test: Expr; yes: TemplatePart[]; no: TemplatePart[] }
+  | { t: 'for'; key?: string; value: string; collection: Expr; body: TemplatePart[] };
+
+export interface HclAttribute {
+  name: string;
+  /** Start of the attribute, end of its name. */
+  s: number;
+  nameEnd: number;
+  x: Expr;
+}
+
 export interface HclBlock {
   /** `resource`, `variable`, `locals`, `ingress`… */
   type: string;
   labels: string[];
-  node: SyntaxNode;
-  body: SyntaxNode | undefined;
+  s: number;
+  e: number;
+  /** End of the block's header (type and labels). */
+  headerEnd: number;
+  attributes: HclAttribute[];
+  blocks: HclBlock[];
 }
 
 export interface HclFile {
@@ -42,26 +111,36 @@ export interface HclFile {
   text: string;
   document: LocatedDocument;
   blocks: HclBlock[];
+  /** Top-level attributes (a .tfvars file). */
+  attributes: HclAttribute[];
 }
 
-/** Parses one file; a syntax error is an InputError at its line. */
+/** Parses one file into syntax and frees its tree; a syntax error is an InputError at its line. */
 export function parseHcl(file: string, text: string): HclFile {
   if (!parser) throw new Error('the HCL parser is not loaded (prepareHclParser)');
+  hclParseStats.parses++;
   const tree = parser.parse(text);
   if (!tree) throw new InputError('could not parse as HCL', { file });
-  const lines = new LineIndex(text);
-  const root = tree.rootNode;
-  if (root.hasError) {
-    const bad = firstError(root);
-    const { line, column } = lines.position(bad?.startIndex ?? 0);
-    throw new InputError(
-      `invalid HCL: unexpected ${bad?.isMissing ? `end of input, expected ${bad.type}` : `"${(bad?.text ?? '').slice(0, 20)}"`}`,
-      { file, line, column },
-    );
+  hclParseStats.liveTrees++;
+  try {
+    const lines = new LineIndex(text);
+    const root = tree.rootNode;
+    if (root.hasError) {
+      const bad = firstError(root);
+      const { line, column } = lines.position(bad?.startIndex ?? 0);
+      throw new InputError(
+        `invalid HCL: unexpected ${bad?.isMissing ? `end of input, expected ${bad.type}` : `"${(bad?.text ?? '').slice(0, 20)}"`}`,
+        { file, line, column },
+      );
+    }
+    const converter = new Converter(text, file, lines);
+    const body = root.namedChildren.find((n) => n?.type === 'body');
+    const { attributes, blocks } = body ? converter.body(body, 0) : { attributes: [], blocks: [] };
+    return { file, text, document: new LocatedDocument(file, text, undefined, lines), blocks, attributes };
+  } finally {
+    tree.delete();
+    hclParseStats.liveTrees--;
   }
-  const body = root.namedChildren.find((n) => n?.type === 'body');
-  const blocks = body ? blocksOf(body) : [];
-  return { file, text, document: new LocatedDocument(file, text, undefined, lines), blocks };
 }
 
 function firstError(node: SyntaxNode): SyntaxNode | undefined {
@@ -72,407 +151,425 @@ function firstError(node: SyntaxNode): SyntaxNode | undefined {
   return undefined;
 }
 
-export function blocksOf(body: SyntaxNode): HclBlock[] {
-  const blocks: HclBlock[] = [];
-  for (const child of body.namedChildren) {
-    if (child?.type !== 'block') continue;
-    const named = child.namedChildren.filter((n): n is SyntaxNode => n !== null);
-    const type = named[0]?.text ?? '';
-    const labels = named
-      .slice(1)
-      .filter((n) => n.type === 'string_lit' || n.type === 'identifier')
-      .map((n) => stringLiteral(n));
-    blocks.push({ type, labels, node: child, body: named.find((n) => n.type === 'body') });
-  }
-  return blocks;
-}
-
-export function attributesOf(
-  body: SyntaxNode | undefined,
-): Array<{ name: string; node: SyntaxNode; expression: SyntaxNode }> {
-  if (!body) return [];
-  const found = [];
-  for (const child of body.namedChildren) {
-    if (child?.type !== 'attribute') continue;
-    const name = child.namedChildren[0];
-    const expression = child.namedChildren.find((n) => n?.type === 'expression');
-    if (name && expression) found.push({ name: name.text, node: child, expression });
-  }
-  return found;
-}
-
-function stringLiteral(node: SyntaxNode): string {
-  if (node.type !== 'string_lit') return node.text;
-  return unescape(
-    node.namedChildren
-      .filter((n) => n?.type === 'template_literal')
-      .map((n) => n!.text)
-      .join(''),
-  );
-}
-
 function unescape(text: string): string {
   if (!text.includes('\\') && !text.includes('$${') && !text.includes('%%{')) return text;
   return text
-    .replace(/\\(["\\nrt]|u[0-9a-fA-F]{4})/g, (_, c: string) =>
+    .replace(/\\(["\\nrt]|u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8})/g, (_, c: string) =>
       c === 'n'
         ? '\n'
         : c === 'r'
           ? '\r'
           : c === 't'
             ? '\t'
-            : c.startsWith('u')
-              ? String.fromCharCode(parseInt(c.slice(1), 16))
+            : c.startsWith('u') || c.startsWith('U')
+              ? String.fromCodePoint(parseInt(c.slice(1), 16))
               : c,
     )
     .replace(/\$\$\{/g, '${')
     .replace(/%%\{/g, '%{');
 }
 
-/** What names in expressions stand for: variables, locals, resources of the module. */
-export interface Scope {
-  variable(name: string): unknown;
-  local(name: string): unknown;
-  isResource(address: string): boolean;
-}
+const named = (node: SyntaxNode): SyntaxNode[] =>
+  node.namedChildren.filter((n): n is SyntaxNode => n !== null && n.type !== 'comment');
+const all = (node: SyntaxNode): SyntaxNode[] =>
+  node.children.filter((n): n is SyntaxNode => n !== null && n.type !== 'comment');
 
-const MAX_EXPRESSION_DEPTH = 128;
+/** Deeper expressions are refused like deep documents (hostile-input issue). */
+const MAX_EXPRESSION_DEPTH = 200;
 
-/**
- * Evaluates HCL into plain values shaped like `terraform show -json` values (nested blocks are lists
- * of objects), with positions on every object and list. What cannot be decided is Unknown; a resource
- * attribute is a Reference (an edge).
- */
-export class Evaluator {
+class Converter {
   constructor(
     private readonly text: string,
-    private readonly scope: Scope,
+    private readonly file: string,
+    private readonly lines: LineIndex,
   ) {}
 
-  /** A block body: attributes and nested blocks (as lists), with key positions. */
-  body(
-    block: SyntaxNode,
-    body: SyntaxNode | undefined,
-    parent: ContainerLocation | undefined,
-    token: string | number | undefined,
-    depth = 0,
-  ): Record<string, unknown> {
-    // Nested blocks recurse: bound them like the other parsers (located.ts MAX_DEPTH; hostile-input issue).
-    if (depth > MAX_DEPTH) {
-      const { line, column } = new LineIndex(this.text).position(block.startIndex);
-      throw new InputError(`blocks nested deeper than ${MAX_DEPTH} levels`, { line, column });
-    }
-    const object: Record<string, unknown> = {};
-    const location = new ContainerLocation(parent, token, block.startIndex);
-    location.end = block.endIndex;
-    if (body) {
-      for (const attribute of attributesOf(body)) {
-        location.addKey(
-          attribute.name,
-          attribute.node.startIndex,
-          attribute.node.namedChildren[0]!.endIndex,
-          attribute.expression.startIndex,
-          attribute.expression.endIndex,
-        );
-        setOwn(object, attribute.name, this.expression(attribute.expression, location, attribute.name, depth + 1));
-      }
-      const nested = new Map<string, { list: unknown[]; location: ContainerLocation }>();
-      for (const child of blocksOf(body)) {
-        let entry = nested.get(child.type);
-        if (!entry) {
-          const listLocation = new ContainerLocation(location, child.type, child.node.startIndex);
-          entry = { list: [], location: listLocation };
-          nested.set(child.type, entry);
-          const header = child.node.namedChildren[0]!;
-          location.addKey(
-            child.type,
-            child.node.startIndex,
-            header.endIndex,
-            child.node.startIndex,
-            child.node.endIndex,
-          );
-          setLocation(entry.list, listLocation);
-          setOwn(object, child.type, entry.list);
-        }
-        entry.location.addItem(child.node.startIndex, child.node.endIndex);
-        entry.location.end = child.node.endIndex;
-        entry.list.push(this.body(child.node, child.body, entry.location, entry.list.length, depth + 1));
-      }
-    }
-    setLocation(object, location);
-    return object;
+  private tooDeep(node: SyntaxNode): InputError {
+    const { line, column } = this.lines.position(node.startIndex);
+    return new InputError(`blocks or expressions nested deeper than ${MAX_DEPTH} levels`, {
+      file: this.file,
+      line,
+      column,
+    });
   }
 
-  expression(
-    node: SyntaxNode,
-    parent: ContainerLocation | undefined,
-    token: string | number | undefined,
-    depth = 0,
-  ): unknown {
-    if (depth > MAX_EXPRESSION_DEPTH) return unknown('expression nested too deeply');
-    switch (node.type) {
-      case 'expression': {
-        const parts = node.namedChildren.filter((n): n is SyntaxNode => n !== null && n.type !== 'comment');
-        if (parts.length === 0) return unknown('empty expression');
-        if (parts[0]!.type === 'variable_expr') return this.traversal(parts, depth);
-        if (parts.length > 1) {
-          // An index or attribute of a computed value: decide only what is simple.
-          return unknown(`${node.text.slice(0, 40)} is not evaluated`);
-        }
-        return this.expression(parts[0]!, parent, token, depth + 1);
+  body(body: SyntaxNode, depth: number): { attributes: HclAttribute[]; blocks: HclBlock[] } {
+    if (depth > MAX_DEPTH) throw this.tooDeep(body);
+    const attributes: HclAttribute[] = [];
+    const blocks: HclBlock[] = [];
+    for (const child of named(body)) {
+      if (child.type === 'attribute') {
+        const name = child.namedChildren[0];
+        const expression = child.namedChildren.find((n) => n?.type === 'expression');
+        if (name && expression)
+          attributes.push({
+            name: name.text,
+            s: child.startIndex,
+            nameEnd: name.endIndex,
+            x: this.expr(expression, 0),
+          });
+      } else if (child.type === 'block') {
+        const parts = named(child);
+        const type = parts[0]?.text ?? '';
+        const labels = parts
+          .slice(1)
+          .filter((n) => n.type === 'string_lit' || n.type === 'identifier')
+          .map((n) => this.stringLiteral(n));
+        const inner = parts.find((n) => n.type === 'body');
+        const header = parts.find((n) => n.type === 'block_start');
+        const content = inner ? this.body(inner, depth + 1) : { attributes: [], blocks: [] };
+        blocks.push({
+          type,
+          labels,
+          s: child.startIndex,
+          e: child.endIndex,
+          headerEnd: header?.endIndex ?? child.endIndex,
+          ...content,
+        });
       }
+    }
+    return { attributes, blocks };
+  }
+
+  private stringLiteral(node: SyntaxNode): string {
+    if (node.type !== 'string_lit') return node.text;
+    return unescape(
+      named(node)
+        .filter((n) => n.type === 'template_literal')
+        .map((n) => n.text)
+        .join(''),
+    );
+  }
+
+  private bad(node: SyntaxNode, reason: string): Expr {
+    return { k: 'bad', reason, s: node.startIndex, e: node.endIndex };
+  }
+
+  /** An `expression` node, or any node that stands for one. */
+  expr(node: SyntaxNode, depth: number): Expr {
+    if (depth > MAX_EXPRESSION_DEPTH) throw this.tooDeep(node);
+    switch (node.type) {
+      case 'expression':
+        return this.sequence(all(node), node, depth);
       case 'literal_value':
-        return this.expression(node.namedChildren[0]!, parent, token, depth + 1);
+        return this.expr(named(node)[0]!, depth + 1);
       case 'string_lit':
-        return this.maybeJson(stringLiteral(node), node, false);
+        return { k: 'lit', v: this.stringLiteral(node), s: node.startIndex, e: node.endIndex };
       case 'numeric_lit':
-        return Number(node.text);
+        return { k: 'lit', v: Number(node.text), s: node.startIndex, e: node.endIndex };
       case 'bool_lit':
-        return node.text === 'true';
+        return { k: 'lit', v: node.text === 'true', s: node.startIndex, e: node.endIndex };
       case 'null_lit':
-        return null;
+        return { k: 'lit', v: null, s: node.startIndex, e: node.endIndex };
       case 'template_expr':
-        return this.expression(node.namedChildren[0]!, parent, token, depth + 1);
+      case 'collection_value':
+      case 'for_expr':
+      case 'operation':
+        return this.expr(named(node)[0]!, depth + 1);
       case 'quoted_template':
       case 'heredoc_template':
         return this.template(node, depth);
-      case 'collection_value':
-        return this.expression(node.namedChildren[0]!, parent, token, depth + 1);
-      case 'tuple': {
-        const list: unknown[] = [];
-        const location = new ContainerLocation(parent, token, node.startIndex);
-        location.end = node.endIndex;
-        for (const item of node.namedChildren) {
-          if (item?.type !== 'expression') continue;
-          location.addItem(item.startIndex, item.endIndex);
-          list.push(this.expression(item, location, list.length, depth + 1));
-        }
-        setLocation(list, location);
-        return list;
-      }
+      case 'tuple':
+        return {
+          k: 'tuple',
+          items: named(node)
+            .filter((n) => n.type === 'expression')
+            .map((n) => this.expr(n, depth + 1)),
+          s: node.startIndex,
+          e: node.endIndex,
+        };
       case 'object': {
-        const object: Record<string, unknown> = {};
-        const location = new ContainerLocation(parent, token, node.startIndex);
-        location.end = node.endIndex;
-        for (const element of node.namedChildren) {
-          if (element?.type !== 'object_elem') continue;
+        const elems: ObjectElem[] = [];
+        for (const element of named(node)) {
+          if (element.type !== 'object_elem') continue;
           const keyNode = element.childForFieldName('key');
           const valueNode = element.childForFieldName('val');
           if (!keyNode || !valueNode) continue;
-          const key = this.objectKey(keyNode, depth);
-          if (key === undefined) continue;
-          location.addKey(key, keyNode.startIndex, keyNode.endIndex, valueNode.startIndex, valueNode.endIndex);
-          setOwn(object, key, this.expression(valueNode, location, key, depth + 1));
+          const inner = named(keyNode);
+          const key =
+            inner.length === 1 && inner[0]!.type === 'variable_expr' && all(keyNode).length === 1
+              ? inner[0]!.text
+              : this.expr(keyNode, depth + 1);
+          elems.push({ key, ks: keyNode.startIndex, ke: keyNode.endIndex, value: this.expr(valueNode, depth + 1) });
         }
-        setLocation(object, location);
-        return object;
+        return { k: 'object', elems, s: node.startIndex, e: node.endIndex };
       }
-      case 'function_call':
-        return this.call(node, parent, token, depth);
+      case 'function_call': {
+        const args = named(node).find((n) => n.type === 'function_arguments');
+        const list = args ? named(args).filter((n) => n.type === 'expression') : [];
+        return {
+          k: 'call',
+          name: named(node)[0]?.text ?? '',
+          args: list.map((n) => this.expr(n, depth + 1)),
+          expand: args ? named(args).some((n) => n.type === 'ellipsis') : false,
+          s: node.startIndex,
+          e: node.endIndex,
+        };
+      }
       case 'conditional': {
-        const [condition, whenTrue, whenFalse] = node.namedChildren.filter(
-          (n): n is SyntaxNode => n?.type === 'expression',
-        );
-        if (!condition || !whenTrue || !whenFalse) return unknown('malformed conditional');
-        const test = this.expression(condition, undefined, undefined, depth + 1);
-        if (typeof test === 'boolean') return this.expression(test ? whenTrue : whenFalse, parent, token, depth + 1);
-        const a = this.expression(whenTrue, undefined, undefined, depth + 1);
-        const b = this.expression(whenFalse, undefined, undefined, depth + 1);
-        const simple = (v: unknown) => v === null || ['string', 'number', 'boolean'].includes(typeof v);
-        if (simple(a) && simple(b) && a === b) return a;
-        return unknown(`depends on ${condition.text.slice(0, 60)}${isUnknown(test) ? ` (${test.reason})` : ''}`);
+        const [test, yes, no] = named(node).filter((n) => n.type === 'expression');
+        if (!test || !yes || !no) return this.bad(node, 'malformed conditional');
+        return {
+          k: 'cond',
+          test: this.expr(test, depth + 1),
+          yes: this.expr(yes, depth + 1),
+          no: this.expr(no, depth + 1),
+          s: node.startIndex,
+          e: node.endIndex,
+        };
       }
-      case 'operation':
-        return this.operation(node, depth);
+      case 'unary_operation': {
+        const children = all(node);
+        const op = children.find((n) => !n.isNamed);
+        const rest = children.slice(children.indexOf(op!) + 1);
+        return {
+          k: 'unary',
+          op: op?.text ?? '',
+          x: this.sequence(rest, node, depth + 1),
+          s: node.startIndex,
+          e: node.endIndex,
+        };
+      }
+      case 'binary_operation': {
+        const children = all(node);
+        // The operator is the first unnamed child that is not inside a parenthesised operand.
+        let at = -1;
+        let open = 0;
+        for (let i = 0; i < children.length; i++) {
+          const child = children[i]!;
+          if (child.isNamed) continue;
+          if (child.type === '(') open++;
+          else if (child.type === ')') open--;
+          else if (open === 0 && i > 0) {
+            at = i;
+            break;
+          }
+        }
+        if (at < 0) return this.bad(node, 'malformed operation');
+        return {
+          k: 'binary',
+          op: children[at]!.text,
+          a: this.sequence(children.slice(0, at), node, depth + 1),
+          b: this.sequence(children.slice(at + 1), node, depth + 1),
+          s: node.startIndex,
+          e: node.endIndex,
+        };
+      }
+      case 'for_tuple_expr':
+      case 'for_object_expr': {
+        const parts = named(node);
+        const intro = parts.find((n) => n.type === 'for_intro');
+        if (!intro) return this.bad(node, 'malformed for expression');
+        const names = named(intro).filter((n) => n.type === 'identifier');
+        const collection = named(intro).find((n) => n.type === 'expression');
+        const bodies = parts.filter((n) => n.type === 'expression');
+        const cond = parts.find((n) => n.type === 'for_cond');
+        const condExpr = cond ? named(cond).find((n) => n.type === 'expression') : undefined;
+        const object = node.type === 'for_object_expr';
+        if (!collection || names.length === 0 || bodies.length < (object ? 2 : 1))
+          return this.bad(node, 'malformed for expression');
+        return {
+          k: 'for',
+          object,
+          key: names.length > 1 ? names[0]!.text : undefined,
+          value: names[names.length - 1]!.text,
+          collection: this.expr(collection, depth + 1),
+          keyExpr: object ? this.expr(bodies[0]!, depth + 1) : undefined,
+          valueExpr: this.expr(bodies[object ? 1 : 0]!, depth + 1),
+          cond: condExpr ? this.expr(condExpr, depth + 1) : undefined,
+          group: parts.some((n) => n.type === 'ellipsis'),
+          s: node.startIndex,
+          e: node.endIndex,
+        };
+      }
+      case 'variable_expr':
+        return { k: 'name', name: node.text, s: node.startIndex, e: node.endIndex };
       default:
-        return unknown(`${node.type.replace(/_/g, ' ')} is not evaluated`);
+        return this.bad(node, `${node.type.replace(/_/g, ' ')} is not evaluated`);
     }
   }
 
-  private objectKey(keyNode: SyntaxNode, depth: number): string | undefined {
-    const inner = keyNode.namedChildren[0];
-    // A bare identifier key is its name; `(var.x)` or a string is evaluated.
-    if (inner?.type === 'variable_expr' && keyNode.namedChildren.length === 1) return inner.text;
-    const value = this.expression(keyNode, undefined, undefined, depth + 1);
-    return typeof value === 'string' ? value : undefined;
+  /** A head (`(x)`, a name, a literal, a call…) followed by attribute, index and splat steps. */
+  private sequence(children: SyntaxNode[], whole: SyntaxNode, depth: number): Expr {
+    if (children.length === 0) return this.bad(whole, 'empty expression');
+    let i = 0;
+    let head: Expr;
+    if (children[0]!.type === '(') {
+      const close = children.findIndex((n) => n.type === ')');
+      const inner = children.slice(1, close < 0 ? children.length : close).find((n) => n.isNamed);
+      head = inner ? this.expr(inner, depth + 1) : this.bad(whole, 'empty parentheses');
+      i = close < 0 ? children.length : close + 1;
+    } else {
+      head = this.expr(children[0]!, depth + 1);
+      i = 1;
+    }
+    return this.steps(head, children.slice(i), depth);
   }
 
-  private maybeJson(text: string, node: SyntaxNode, verbatim: boolean): unknown {
-    const trimmed = text.trim();
-    if (trimmed.startsWith('{') && trimmed.endsWith('}'))
-      return new JsonText(text, verbatim ? node.startIndex : undefined);
-    return text;
+  private steps(head: Expr, steps: SyntaxNode[], depth: number): Expr {
+    let current = head;
+    for (let i = 0; i < steps.length; i++) {
+      const step = steps[i]!;
+      const s = current.s;
+      if (step.type === 'get_attr') {
+        current = { k: 'attr', of: current, name: named(step)[0]?.text ?? '', s, e: step.endIndex };
+      } else if (step.type === 'index') {
+        const inner = named(step)[0];
+        if (inner?.type === 'legacy_index') {
+          const key = Number(inner.text.replace(/^\./, ''));
+          current = {
+            k: 'index',
+            of: current,
+            key: { k: 'lit', v: key, s: inner.startIndex, e: inner.endIndex },
+            s,
+            e: step.endIndex,
+          };
+        } else {
+          const keyNode = inner ? named(inner).find((n) => n.type === 'expression') : undefined;
+          current = {
+            k: 'index',
+            of: current,
+            key: keyNode ? this.expr(keyNode, depth + 1) : this.bad(step, 'empty index'),
+            s,
+            e: step.endIndex,
+          };
+        }
+      } else if (step.type === 'splat') {
+        const kind = named(step)[0];
+        const element: Expr = { k: 'name', name: '\0', s: step.startIndex, e: step.startIndex };
+        // Steps inside the splat node apply to each element; steps after it apply to the whole list.
+        const each = kind ? this.steps(element, named(kind), depth + 1) : element;
+        current = { k: 'splat', of: current, each, s, e: step.endIndex };
+      } else {
+        return this.bad(step, `${step.type.replace(/_/g, ' ')} is not evaluated`);
+      }
+    }
+    return current;
   }
 
-  private template(node: SyntaxNode, depth: number): unknown {
-    let text = '';
-    let literalStart: number | undefined;
-    let undecided: Unknown | undefined;
-    let interpolated = false;
+  private template(node: SyntaxNode, depth: number): Expr {
     const heredoc = node.type === 'heredoc_template';
-    for (const part of node.namedChildren) {
-      if (!part) continue;
-      if (part.type === 'template_literal') {
-        literalStart ??= part.startIndex;
-        text += heredoc ? part.text : unescape(part.text);
-      } else if (part.type === 'template_interpolation') {
-        interpolated = true;
-        const inner = part.namedChildren.find((n) => n?.type === 'expression');
-        const value = inner ? this.expression(inner, undefined, undefined, depth + 1) : unknown('empty interpolation');
-        if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') text += String(value);
-        else undecided ??= isUnknown(value) ? value : unknown('interpolates a structured value');
-      } else if (part.type === 'template_directive') {
-        undecided ??= unknown('template directives are not evaluated');
+    let parts: TemplatePart[];
+    let verbatimAt: number | undefined;
+    let verbatimEnd: number | undefined;
+    if (heredoc) {
+      const identifiers = named(node).filter((n) => n.type === 'heredoc_identifier');
+      const open = identifiers[0];
+      const close = identifiers[identifiers.length - 1];
+      const indent = all(node).some((n) => n.type === '<<-' || n.text === '<<-');
+      let start = open ? open.endIndex : node.startIndex;
+      if (this.text[start] === '\r') start++;
+      if (this.text[start] === '\n') start++;
+      let end = close && close !== open ? close.startIndex : node.endIndex;
+      while (end > start && (this.text[end - 1] === ' ' || this.text[end - 1] === '\t')) end--;
+      const inner = named(node).filter((n) => n.type !== 'heredoc_identifier' && n.type !== 'heredoc_start');
+      const pieces = inner.filter((n) => n.type !== 'template_literal');
+      parts = [];
+      let at = start;
+      for (const piece of pieces) {
+        if (piece.startIndex > at) parts.push({ t: 'text', text: this.text.slice(at, piece.startIndex) });
+        parts.push(...this.templateParts([piece], depth));
+        at = piece.endIndex;
       }
+      if (end > at) parts.push({ t: 'text', text: this.text.slice(at, end) });
+      if (indent) parts = stripIndent(parts);
+      // Without interpolations the text is in the file as written (indentation aside): a JSON policy in it
+      // is parsed in place, with its lines.
+      if (pieces.length === 0) {
+        verbatimAt = start;
+        verbatimEnd = end;
+      }
+    } else {
+      parts = this.templateParts(named(node), depth);
     }
-    if (undecided) return unknown(`template: ${undecided.reason}`);
-    if (heredoc && !interpolated && literalStart !== undefined) {
-      const trimmed = text.trim();
-      if (trimmed.startsWith('{') && trimmed.endsWith('}')) return new JsonText(text, literalStart);
-    }
-    return text;
+    return { k: 'template', parts, heredoc, verbatimAt, verbatimEnd, s: node.startIndex, e: node.endIndex };
   }
 
-  /** `var.x`, `local.y`, `aws_instance.web.id`, `data.…`, `each.value`… */
-  private traversal(parts: SyntaxNode[], depth: number): unknown {
-    const root = parts[0]!.text;
-    const steps: Array<string | number | undefined> = parts.slice(1).map((step) => {
-      if (step.type === 'get_attr') return step.namedChildren[0]?.text;
-      if (step.type === 'index') {
-        const inner = step.namedChildren.find((n) => n?.type === 'expression');
-        const value = inner ? this.expression(inner, undefined, undefined, depth + 1) : undefined;
-        return typeof value === 'number' || typeof value === 'string' ? value : undefined;
+  private templateParts(nodes: SyntaxNode[], depth: number): TemplatePart[] {
+    const parts: TemplatePart[] = [];
+    for (let i = 0; i < nodes.length; i++) {
+      const node = nodes[i]!;
+      if (node.type === 'template_literal') {
+        const text = unescape(node.text);
+        parts.push({ t: 'text', text: this.stripNext ? text.replace(/^\s+/, '') : text });
+        this.stripNext = false;
+      } else if (node.type === 'template_interpolation') {
+        const inner = named(node).find((n) => n.type === 'expression');
+        parts.push({ t: 'interp', x: inner ? this.expr(inner, depth + 1) : this.bad(node, 'empty interpolation') });
+        this.strip(node, parts);
+      } else if (node.type === 'template_directive') {
+        const directive = named(node)[0];
+        if (directive?.type === 'template_if') {
+          const children = named(directive);
+          const intro = children.find((n) => n.type === 'template_if_intro');
+          const elseAt = children.findIndex((n) => n.type === 'template_else_intro');
+          const endAt = children.findIndex((n) => n.type === 'template_if_end');
+          const test = intro ? named(intro).find((n) => n.type === 'expression') : undefined;
+          const from = children.indexOf(intro!) + 1;
+          const yes = children.slice(from, elseAt >= 0 ? elseAt : endAt >= 0 ? endAt : children.length);
+          const no = elseAt >= 0 ? children.slice(elseAt + 1, endAt >= 0 ? endAt : children.length) : [];
+          parts.push({
+            t: 'if',
+            test: test ? this.expr(test, depth + 1) : this.bad(directive, 'if without a condition'),
+            yes: this.templateParts(yes, depth + 1),
+            no: this.templateParts(no, depth + 1),
+          });
+        } else if (directive?.type === 'template_for') {
+          const children = named(directive);
+          const start = children.find((n) => n.type === 'template_for_start');
+          const endAt = children.findIndex((n) => n.type === 'template_for_end');
+          const names = start ? named(start).filter((n) => n.type === 'identifier') : [];
+          const collection = start ? named(start).find((n) => n.type === 'expression') : undefined;
+          const body = children.slice(children.indexOf(start!) + 1, endAt >= 0 ? endAt : children.length);
+          if (!collection || names.length === 0) parts.push({ t: 'interp', x: this.bad(directive, 'malformed for') });
+          else
+            parts.push({
+              t: 'for',
+              key: names.length > 1 ? names[0]!.text : undefined,
+              value: names[names.length - 1]!.text,
+              collection: this.expr(collection, depth + 1),
+              body: this.templateParts(body, depth + 1),
+            });
+        } else parts.push({ t: 'interp', x: this.bad(node, 'template directive is not evaluated') });
+        this.strip(node, parts);
       }
-      return undefined; // splat and the like
+    }
+    return parts;
+  }
+
+  /** `~` strip markers: whitespace next to the marked side of an interpolation or directive is dropped. */
+  private strip(node: SyntaxNode, parts: TemplatePart[]): void {
+    const text = node.text;
+    if (/^[$%]\{~/.test(text)) {
+      const before = parts[parts.length - 2];
+      if (before?.t === 'text') before.text = before.text.replace(/\s+$/, '');
+    }
+    this.stripNext = /~\}$/.test(text);
+  }
+
+  private stripNext = false;
+}
+
+function stripIndent(parts: TemplatePart[]): TemplatePart[] {
+  const text = parts.map((p) => (p.t === 'text' ? p.text : 'x')).join('');
+  const indents = text
+    .split('\n')
+    .filter((line) => line.trim() !== '')
+    .map((line) => /^[ \t]*/.exec(line)![0].length);
+  const cut = indents.length ? Math.min(...indents) : 0;
+  if (cut === 0) return parts;
+  let lineStart = true;
+  return parts.map((part) => {
+    if (part.t !== 'text') {
+      lineStart = false;
+      return part;
+    }
+    const lines = part.text.split('\n');
+    const out = lines.map((line, index) => {
+      const atStart = index > 0 || lineStart;
+      return atStart ? line.slice(Math.min(cut, /^[ \t]*/.exec(line)![0].length)) : line;
     });
-    const follow = (value: unknown, from: number): unknown => {
-      let current = value;
-      for (let i = from; i < steps.length; i++) {
-        if (isUnknown(current)) return current;
-        const step = steps[i];
-        if (step === undefined) return unknown(`${parts.map((p) => p.text).join('')} is not evaluated`);
-        if (Array.isArray(current) && typeof step === 'number') current = current[step];
-        else if (current && typeof current === 'object' && typeof step === 'string')
-          current = (current as Record<string, unknown>)[step];
-        else return unknown(`${parts.map((p) => p.text).join('')} cannot be resolved`);
-        if (current === undefined) return unknown(`${parts.map((p) => p.text).join('')} is not declared`);
-      }
-      return current;
-    };
-    const first = typeof steps[0] === 'string' ? (steps[0] as string) : undefined;
-    switch (root) {
-      case 'var':
-        return first === undefined ? unknown('var without a name') : follow(this.scope.variable(first), 1);
-      case 'local':
-        return first === undefined ? unknown('local without a name') : follow(this.scope.local(first), 1);
-      case 'data':
-        return unknown(`read from a data source at plan time (data.${steps[0] ?? ''}.${steps[1] ?? ''})`);
-      case 'module':
-        return unknown(`output of module ${first ?? ''}`);
-      case 'each':
-      case 'count':
-      case 'self':
-      case 'path':
-      case 'terraform':
-        return unknown(`${root}.${first ?? ''} depends on the evaluation context`);
-      default: {
-        if (first === undefined) return unknown(`${root} cannot be resolved`);
-        const address = `${root}.${first}`;
-        // The attribute after an optional index: aws_security_group.web[0].id → id.
-        const attribute = steps.slice(1).find((s): s is string => typeof s === 'string');
-        return reference(address, attribute);
-      }
-    }
-  }
-
-  private call(
-    node: SyntaxNode,
-    parent: ContainerLocation | undefined,
-    token: string | number | undefined,
-    depth: number,
-  ): unknown {
-    const name = node.namedChildren[0]?.text ?? '';
-    const argumentsNode = node.namedChildren.find((n) => n?.type === 'function_arguments');
-    const args = (argumentsNode?.namedChildren ?? []).filter((n): n is SyntaxNode => n?.type === 'expression');
-    // jsonencode(object): the object itself, with its positions, is what policy readers want.
-    if ((name === 'jsonencode' || name === 'tolist' || name === 'toset') && args.length === 1) {
-      return this.expression(args[0]!, parent, token, depth + 1);
-    }
-    if (name === 'concat') {
-      const lists = args.map((arg) => this.expression(arg, undefined, undefined, depth + 1));
-      const undecided = lists.find((list) => !Array.isArray(list));
-      return undecided === undefined
-        ? lists.flat()
-        : isUnknown(undecided)
-          ? undecided
-          : unknown('concat of a non-list');
-    }
-    // --- merge(a, b, …): later maps win, so the keys of literal maps after the last unknown argument are
-    // known even when an earlier argument (a local of another file) is not (OpenStack flavor extra_specs).
-    if (name === 'merge' && args.length > 0) return this.merge(args, parent, token, depth);
-    return unknown(`${name}(…) is not evaluated`);
-  }
-
-  private merge(
-    args: SyntaxNode[],
-    parent: ContainerLocation | undefined,
-    token: string | number | undefined,
-    depth: number,
-  ): unknown {
-    const values = args.map((arg) => this.expression(arg, undefined, undefined, depth + 1));
-    if (
-      values.some((value) => value !== null && !isUnknown(value) && (typeof value !== 'object' || Array.isArray(value)))
-    )
-      return unknown('merge of a non-map');
-    const lastUnknown = values.findLastIndex((value) => isUnknown(value));
-    if (lastUnknown === values.length - 1) return values[lastUnknown];
-    const known = args.slice(lastUnknown + 1).filter((_, i) => values[lastUnknown + 1 + i] !== null);
-    // One literal map keeps its positions; several are merged without them (findings land on the attribute).
-    const merged: Record<string, unknown> =
-      known.length === 1
-        ? (this.expression(known[0]!, parent, token, depth + 1) as Record<string, unknown>)
-        : Object.assign({}, ...values.slice(lastUnknown + 1).filter((v) => v !== null));
-    if (lastUnknown >= 0) withUnknownKeys(merged, values[lastUnknown] as Unknown);
-    return merged;
-  }
-
-  /** Operands are not wrapped in `expression`: `var.a == "x"` is variable_expr, get_attr, "==", literal_value. */
-  private operand(parts: SyntaxNode[], depth: number): unknown {
-    const named = parts.filter((n) => n.isNamed && n.type !== 'comment');
-    if (named.length === 0) return unknown('missing operand');
-    if (named[0]!.type === 'variable_expr') return this.traversal(named, depth);
-    if (named.length > 1) return unknown('operand is not evaluated');
-    return this.expression(named[0]!, undefined, undefined, depth + 1);
-  }
-
-  private operation(node: SyntaxNode, depth: number): unknown {
-    const inner = node.namedChildren[0];
-    if (!inner) return unknown('malformed operation');
-    const children = inner.children.filter((n): n is SyntaxNode => n !== null);
-    const operatorIndex = children.findIndex((n) => !n.isNamed);
-    if (operatorIndex < 0) return unknown('malformed operation');
-    const operator = children[operatorIndex]!.text;
-    if (inner.type === 'unary_operation') {
-      const value = this.operand(children.slice(operatorIndex + 1), depth);
-      if (operator === '!' && typeof value === 'boolean') return !value;
-      if (operator === '-' && typeof value === 'number') return -value;
-      return isUnknown(value) ? value : unknown('operation is not evaluated');
-    }
-    const a = this.operand(children.slice(0, operatorIndex), depth);
-    const b = this.operand(children.slice(operatorIndex + 1), depth);
-    if (isUnknown(a)) return a;
-    if (isUnknown(b)) return b;
-    switch (operator) {
-      case '==':
-        return a === b;
-      case '!=':
-        return a !== b;
-      case '&&':
-        return a === true && b === true;
-      case '||':
-        return a === true || b === true;
-      default:
-        return unknown(`operator ${operator} is not evaluated`);
-    }
-  }
+    lineStart = part.text.endsWith('\n');
+    return { t: 'text', text: out.join('\n') };
+  });
 }
