@@ -94,6 +94,9 @@ class TerraformModule implements Scope {
               this.locals.set(attribute.name, { file, expression: attribute.expression });
           } else if (block.type === 'resource' && block.labels.length >= 2) {
             this.resourceBlocks.set(`${block.labels[0]}.${block.labels[1]}`, { file, block });
+          } else if (block.type === 'data' && block.labels.length >= 2) {
+            // Data sources the mapper reads (aws_iam_policy_document): `data.<type>.<name>`, never nodes themselves.
+            this.resourceBlocks.set(`data.${block.labels[0]}.${block.labels[1]}`, { file, block });
           }
         }
       } catch (error) {
@@ -159,6 +162,7 @@ class TerraformModule implements Scope {
     const resource: TfResource = {
       address,
       type: block.labels[0]!,
+      ...(block.type === 'data' ? { data: true as const } : {}),
       values: new Evaluator(file.text, this).body(block.node, block.body, undefined, undefined),
       typeSpan: file.document.lines.lazySpan(file.file, block.node.startIndex, header.endIndex),
       suppressions: [],
@@ -169,7 +173,10 @@ class TerraformModule implements Scope {
   }
 
   *resources(): Iterable<TfResource> {
-    for (const address of this.resourceBlocks.keys()) yield this.resource(address)!;
+    for (const address of this.resourceBlocks.keys()) {
+      const resource = this.resource(address)!;
+      if (!resource.data) yield resource;
+    }
   }
 
   fragmentOf(file: HclFile, _display: string): GraphFragment {

@@ -3,7 +3,7 @@ import type { Node as SyntaxNode, Parser as TreeSitterParser } from 'web-tree-si
 import { InputError } from '../../errors.js';
 import { LineIndex } from '../../model/source.js';
 import { isUnknown, unknown, type Unknown } from '../../model/unknown.js';
-import { reference, JsonText, withUnknownKeys } from '../aws/values.js';
+import { interpolation, pseudoValue, reference, JsonText, withUnknownKeys } from '../aws/values.js';
 import { ContainerLocation, LocatedDocument, MAX_DEPTH, setLocation, setOwn } from '../located.js';
 
 /**
@@ -137,6 +137,14 @@ export interface Scope {
 }
 
 const MAX_EXPRESSION_DEPTH = 128;
+
+/** Data sources that only say where the module deploys (hashicorp/aws aws_caller_identity, aws_partition, aws_region). */
+const DATA_PSEUDO: Record<string, 'AccountId' | 'Partition' | 'Region'> = {
+  'aws_caller_identity.account_id': 'AccountId',
+  'aws_partition.partition': 'Partition',
+  'aws_region.name': 'Region',
+  'aws_region.region': 'Region',
+};
 
 /**
  * Evaluates HCL into plain values shaped like `terraform show -json` values (nested blocks are lists
@@ -310,22 +318,32 @@ export class Evaluator {
     let undecided: Unknown | undefined;
     let interpolated = false;
     const heredoc = node.type === 'heredoc_template';
+    // The pieces, so ARNs built from a data source or a resource attribute stay readable (values.ts Interpolation).
+    const parts: unknown[] = [];
     for (const part of node.namedChildren) {
       if (!part) continue;
       if (part.type === 'template_literal') {
         literalStart ??= part.startIndex;
-        text += heredoc ? part.text : unescape(part.text);
+        const literal = heredoc ? part.text : unescape(part.text);
+        text += literal;
+        parts.push(literal);
       } else if (part.type === 'template_interpolation') {
         interpolated = true;
         const inner = part.namedChildren.find((n) => n?.type === 'expression');
         const value = inner ? this.expression(inner, undefined, undefined, depth + 1) : unknown('empty interpolation');
-        if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') text += String(value);
-        else undecided ??= isUnknown(value) ? value : unknown('interpolates a structured value');
+        if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') {
+          text += String(value);
+          parts.push(String(value));
+        } else {
+          const reason = isUnknown(value) ? value : unknown('interpolates a structured value');
+          undecided ??= reason;
+          parts.push(reason);
+        }
       } else if (part.type === 'template_directive') {
         undecided ??= unknown('template directives are not evaluated');
       }
     }
-    if (undecided) return unknown(`template: ${undecided.reason}`);
+    if (undecided) return interpolation(parts, `template: ${undecided.reason}`);
     if (heredoc && !interpolated && literalStart !== undefined) {
       const trimmed = text.trim();
       if (trimmed.startsWith('{') && trimmed.endsWith('}')) return new JsonText(text, literalStart);
@@ -365,8 +383,20 @@ export class Evaluator {
         return first === undefined ? unknown('var without a name') : follow(this.scope.variable(first), 1);
       case 'local':
         return first === undefined ? unknown('local without a name') : follow(this.scope.local(first), 1);
-      case 'data':
-        return unknown(`read from a data source at plan time (data.${steps[0] ?? ''}.${steps[1] ?? ''})`);
+      case 'data': {
+        const reason = `read from a data source at plan time (data.${steps[0] ?? ''}.${steps[1] ?? ''})`;
+        // The deploying account, partition and region are the same for every resource of the module.
+        const pseudo = DATA_PSEUDO[`${String(steps[0])}.${String(steps[2])}`];
+        if (pseudo && steps.length === 3) return pseudoValue(pseudo, reason);
+        // A data source of the module (an aws_iam_policy_document's json) is a reference readers can follow.
+        if (
+          typeof steps[0] === 'string' &&
+          typeof steps[1] === 'string' &&
+          this.scope.isResource(`data.${steps[0]}.${steps[1]}`)
+        )
+          return reference(`data.${steps[0]}.${steps[1]}`, typeof steps[2] === 'string' ? steps[2] : undefined);
+        return unknown(reason);
+      }
       case 'module':
         return unknown(`output of module ${first ?? ''}`);
       case 'each':
