@@ -263,6 +263,8 @@ export interface KeyNode extends NodeBase<'key'> {
    * to: judged on its own, against the roles it names.
    */
   standalonePolicy?: boolean;
+  /** For a standalone policy file: the key it is put on (`# isolint: key=<id>` sidecar), linked after assembly. */
+  linkedKey?: string;
   /** The key's ARN when the input says (plan JSON), so identity policy Resources name it. */
   keyArn?: string;
 }
