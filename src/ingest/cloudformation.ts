@@ -1,12 +1,16 @@
 import { InputError } from '../errors.js';
 import { isCalendarDate } from '../dates.js';
 import type {
+  AttachedPolicy,
   FragmentWarning,
   GraphFragment,
   InlineSuppression,
   InstanceNode,
+  RoleNode,
   SecurityGroupNode,
 } from '../model/nodes.js';
+import { OWN_ACCOUNT } from '../model/policy.js';
+import { awsManagedPolicy } from './aws/managed-policies.js';
 import { NO_SPANS, NO_SUPPRESSIONS } from '../model/nodes.js';
 import type { SourceSpan } from '../model/source.js';
 import { isUnknown, unknown, type Maybe } from '../model/unknown.js';
@@ -598,20 +602,123 @@ class TemplateReader {
 
   // -- identity and keys --------------------------------------------------------------------------
 
+  /** A policy document property read with this template's intrinsics; JSON text is parsed first. */
+  private policyOf(container: Record<string, unknown>, key: string, fallback: SourceSpan, resource: Resource) {
+    const span = this.spans.key(container, key, fallback);
+    let value = this.get(container, key);
+    if (typeof value === 'string') {
+      try {
+        value = JSON.parse(value);
+      } catch {
+        value = unknown(`${key} is not valid JSON`);
+      }
+    }
+    if (value === undefined) return undefined;
+    return readPolicy(value, {
+      spans: this.spans,
+      resolve: (v) => {
+        const resolved = this.resolver.resolve(v);
+        return resolved === NO_VALUE ? undefined : resolved;
+      },
+      roleOf: (v) => this.roleOf(v),
+      roleNameOf: (id) => this.roleNameOf(id),
+      keyOf: (v) =>
+        isReference(v) && this.byId.get(v.target)?.type === 'AWS::KMS::Key' ? this.id(v.target) : undefined,
+      fallback: span,
+      suppressions: resource.suppressions,
+    });
+  }
+
+  private roleNameOf(id: string): string | undefined {
+    const resource = this.byId.get(id.slice(this.document.file.length + 1));
+    const name = resource ? toText(this.get(resource.properties, 'RoleName')) : undefined;
+    return typeof name === 'string' ? name : undefined;
+  }
+
+  /**
+   * A role with what it may do: inline `Policies`, `ManagedPolicyArns` that name managed policies of the
+   * template, `AWS::IAM::Policy` / `AWS::IAM::ManagedPolicy` resources that list it in `Roles`, and its
+   * trust policy (`AssumeRolePolicyDocument`).
+   */
   private readRole(resource: Resource): void {
-    const name = toText(this.get(resource.properties, 'RoleName'));
-    this.fragment.add({
+    const p = resource.properties;
+    const name = toText(this.get(p, 'RoleName'));
+    const policies: AttachedPolicy[] = [];
+    const unreadablePolicies: Array<{ reason: string; source: SourceSpan }> = [];
+    for (const [index, entry] of this.items(p, 'Policies')) {
+      const span = this.spans.key(p.Policies, index, this.spans.key(p, 'Policies', resource.typeSpan));
+      if (!isRecord(entry)) continue;
+      const statements = this.policyOf(entry, 'PolicyDocument', span, resource);
+      const policyName = toText(this.get(entry, 'PolicyName'));
+      if (statements !== undefined)
+        policies.push({
+          name: typeof policyName === 'string' ? policyName : `policy ${index}`,
+          statements,
+          source: span,
+        });
+    }
+    const managed = this.list(p, 'ManagedPolicyArns');
+    const managedSpan = this.spans.key(p, 'ManagedPolicyArns', resource.typeSpan);
+    if (isUnknown(managed)) unreadablePolicies.push({ reason: managed.reason, source: managedSpan });
+    else
+      managed.forEach((arn, index) => {
+        const span = Array.isArray(p.ManagedPolicyArns)
+          ? this.spans.key(p.ManagedPolicyArns, index, managedSpan)
+          : managedSpan;
+        const target = isReference(arn) ? this.byId.get(arn.target) : undefined;
+        if (target?.type === 'AWS::IAM::ManagedPolicy') return; // read below, with the policy's own lines
+        const text = toText(arn);
+        const known = typeof text === 'string' ? awsManagedPolicy(text, span, resource.suppressions) : undefined;
+        if (known) {
+          policies.push({ name: text as string, statements: known, source: span });
+          return;
+        }
+        unreadablePolicies.push({
+          reason: `managed policy ${typeof text === 'string' ? text : 'named at deploy time'} is not in the scan`,
+          source: span,
+        });
+      });
+    // Policies that attach themselves (Roles: [!Ref Role]), and managed policies the role lists by Ref.
+    const managedRefs = new Set(isUnknown(managed) ? [] : referencesIn(managed).map((ref) => ref.target));
+    for (const other of this.resources) {
+      if (other.type !== 'AWS::IAM::Policy' && other.type !== 'AWS::IAM::ManagedPolicy') continue;
+      const roles = this.list(other.properties, 'Roles');
+      const attached =
+        managedRefs.has(other.logicalId) ||
+        (!isUnknown(roles) &&
+          roles.some(
+            (role) =>
+              (isReference(role) && role.target === resource.logicalId) ||
+              (typeof role === 'string' && typeof name === 'string' && role === name),
+          ));
+      if (!attached) continue;
+      const statements = this.policyOf(other.properties, 'PolicyDocument', other.typeSpan, other);
+      if (statements !== undefined) policies.push({ name: other.logicalId, statements, source: other.typeSpan });
+    }
+    const trust = this.policyOf(p, 'AssumeRolePolicyDocument', resource.typeSpan, resource);
+    const path = toText(this.get(p, 'Path'));
+    const node: RoleNode = {
       kind: 'role',
       id: this.id(resource.logicalId),
       label: resource.logicalId,
       roleName: name ?? unknown('named by CloudFormation at deploy time'),
       source: resource.typeSpan,
       at:
-        this.spans.key(resource.properties, 'RoleName', resource.typeSpan) === resource.typeSpan
+        this.spans.key(p, 'RoleName', resource.typeSpan) === resource.typeSpan
           ? NO_SPANS
-          : { roleName: this.spans.key(resource.properties, 'RoleName', resource.typeSpan) },
+          : { roleName: this.spans.key(p, 'RoleName', resource.typeSpan) },
       suppressions: resource.suppressions,
-    });
+    };
+    if (typeof name === 'string') {
+      node.roleArn =
+        path === undefined || typeof path === 'string'
+          ? `arn:aws:iam::${OWN_ACCOUNT}:role${path ?? '/'}${name}`
+          : unknown('the role path is decided at deploy time');
+    }
+    if (policies.length) node.policies = policies;
+    if (unreadablePolicies.length) node.unreadablePolicies = unreadablePolicies;
+    if (trust !== undefined) node.trust = trust;
+    this.fragment.add(node);
   }
 
   private roleOf(principal: unknown): string | undefined {
@@ -648,6 +755,7 @@ class TemplateReader {
               return resolved === NO_VALUE ? undefined : resolved;
             },
             roleOf: (value) => this.roleOf(value),
+            roleNameOf: (id) => this.roleNameOf(id),
             fallback: policySpan,
             suppressions: resource.suppressions,
           });

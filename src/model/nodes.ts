@@ -1,6 +1,7 @@
 import type { Component } from '../generated/manifest.js';
 import type { SourceSpan } from './source.js';
 import type { Maybe } from './unknown.js';
+import type { AttachedPolicy, PolicyStatement } from './policy.js';
 
 /**
  * The node and edge kinds of the isolation graph (docs/architecture.md, "The graph"). Every input format maps onto
@@ -254,38 +255,34 @@ export interface SecurityGroupNode extends NodeBase<'securityGroup'> {
   ingress: IngressRule[];
 }
 
-/** One condition of a key policy statement: `"StringEqualsIgnoreCase": {"kms:RecipientAttestation:PCR0": "…"}`. */
-export interface PolicyCondition {
-  operator: string;
-  key: string;
-  values: Array<{ value: Maybe<string>; source: SourceSpan }>;
-  /** The condition key's line. */
-  source: SourceSpan;
-  /** The operator's line (`StringEqualsIgnoreCase:`). */
-  operatorSource?: SourceSpan;
-}
-
-/** One statement of a KMS key policy, with the spans of what rules judge (https://docs.aws.amazon.com/kms/latest/developerguide/conditions-nitro-enclave.html). */
-export interface PolicyStatement {
-  effect: Maybe<string>;
-  /** AWS principals as written (ARNs, account ids, `*`); unresolved ones are unknown. */
-  principals: Array<Maybe<string>>;
-  /** Role nodes the principals name (by reference or by ARN), resolved by the adapter. */
-  principalRoles: string[];
-  actions: Array<Maybe<string>>;
-  conditions: PolicyCondition[];
-  source: SourceSpan;
-  suppressions: readonly InlineSuppression[];
-}
+// Key, identity and trust policies and their evaluation live in policy.ts.
+export type { AttachedPolicy, PolicyCondition, PolicyStatement } from './policy.js';
 
 export interface KeyNode extends NodeBase<'key'> {
   /** Key policy statements, when the input has a key policy (unknown when it cannot be read). */
   policy?: Maybe<PolicyStatement[]>;
+  /**
+   * A policy file of its own (`aws kms put-key-policy --policy file://…`) that no key of the scan is linked
+   * to: judged on its own, against the roles it names.
+   */
+  standalonePolicy?: boolean;
+  /** For a standalone policy file: the key it is put on (`# isolint: key=<id>` sidecar), linked after assembly. */
+  linkedKey?: string;
+  /** The key's ARN when the input says (plan JSON), so identity policy Resources name it. */
+  keyArn?: string;
 }
 
 export interface RoleNode extends NodeBase<'role'> {
   /** The role's name or ARN, when the input says, so literal ARNs in policies find it. */
   roleName?: Maybe<string>;
+  /** The role's ARN when it can be told (its account named in the scan), for PCR3. */
+  roleArn?: Maybe<string>;
+  /** Identity policies attached to the role (inline, managed ones of the scan), each with its statements. */
+  policies?: AttachedPolicy[];
+  /** Policies attached that the scan does not hold (a managed policy ARN of another template), by reason. */
+  unreadablePolicies?: Array<{ reason: string; source: SourceSpan }>;
+  /** The trust policy (AssumeRolePolicyDocument / assume_role_policy): who may assume the role. */
+  trust?: Maybe<PolicyStatement[]>;
 }
 
 /** Account- and region-wide settings an input declares (Terraform `aws_ebs_encryption_by_default`). */

@@ -51,6 +51,14 @@ const EXPECTED = [
     construct: 'EnclaveStack/AdminSsh',
   },
   {
+    // kms.Key's default policy delegates to the account root: a note, no identity policy grants without attestation.
+    rule: 'kms-enclave-attestation',
+    messageId: 'delegationOnly',
+    file: STACK_FILE,
+    text: 'key.addToResourcePolicy(',
+    construct: 'EnclaveStack/SecretsKey/Resource',
+  },
+  {
     rule: 'kms-enclave-attestation',
     messageId: 'zeroValue',
     file: STACK_FILE,

@@ -336,6 +336,7 @@ describe('real-world-shaped AWS inputs', () => {
     expect(await findingsOf('fixtures/aws/cloudformation')).toEqual(
       [
         'enclave-service.yaml:75 no-interactive-access openPort',
+        'enclave-service.yaml:118 kms-enclave-attestation delegationOnly',
         'enclave-service.yaml:141 kms-enclave-attestation noAttestation',
         'enclave-service.yaml:185 instance-metadata-v2 optional',
         'enclave-service.yaml:202 encrypted-block-storage unencryptedByDefault',
@@ -349,7 +350,11 @@ describe('real-world-shaped AWS inputs', () => {
     expect(result.problems).toEqual([]);
     expect(result.files.map((f) => f.format)).toEqual(['terraform', 'terraform', 'terraform', 'terraform']);
     expect(await findingsOf('fixtures/aws/terraform')).toEqual(
-      ['compute.tf:53 instance-metadata-v2 optional', 'network.tf:48 no-interactive-access openPort'].sort(),
+      [
+        'compute.tf:53 instance-metadata-v2 optional',
+        'identity.tf:41 kms-enclave-attestation delegationOnly',
+        'network.tf:48 no-interactive-access openPort',
+      ].sort(),
     );
   });
 

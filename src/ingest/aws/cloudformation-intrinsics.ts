@@ -1,5 +1,5 @@
 import { isUnknown, unknown, type Unknown } from '../../model/unknown.js';
-import { isRecord, reference } from './values.js';
+import { interpolation, isRecord, pseudoValue, reference, type PseudoValue } from './values.js';
 
 /**
  * CloudFormation's intrinsic functions, worked out as far as a template alone allows: Parameters with
@@ -186,7 +186,13 @@ export class IntrinsicResolver {
   private ref(name: unknown): unknown {
     if (typeof name !== 'string') return unknown('Ref of something other than a name');
     if (name === 'AWS::NoValue') return NO_VALUE;
-    if (PSEUDO_PARAMETERS.has(name)) return unknown(`pseudo parameter ${name} is decided at deploy time`);
+    if (PSEUDO_PARAMETERS.has(name)) {
+      const reason = `pseudo parameter ${name} is decided at deploy time`;
+      const pseudo = name.slice('AWS::'.length);
+      return ['AccountId', 'Partition', 'Region', 'URLSuffix'].includes(pseudo)
+        ? pseudoValue(pseudo as PseudoValue['pseudo'], reason)
+        : unknown(reason);
+    }
     const parameter = Object.hasOwn(this.template.parameters, name) ? this.template.parameters[name] : undefined;
     if (parameter !== undefined) {
       if (!isRecord(parameter) || !('Default' in parameter)) return unknown(`parameter ${name} has no default`);
@@ -216,18 +222,31 @@ export class IntrinsicResolver {
     if (typeof text !== 'string') return asUnknown(text, 'Fn::Sub of an unresolved string');
     const vars = isRecord(variables) ? variables : {};
     let undecided: Unknown | undefined;
-    const result = text.replace(/\$\{(!?)([^}]*)\}/g, (whole, literal: string, name: string) => {
-      if (literal) return `\${${name}}`;
+    // The pieces, known text and unknown values, so ARNs with a pseudo parameter or a GetAtt stay readable.
+    const parts: unknown[] = [];
+    let last = 0;
+    const result = text.replace(/\$\{(!?)([^}]*)\}/g, (whole, literal: string, name: string, offset: number) => {
+      parts.push(text.slice(last, offset));
+      last = offset + whole.length;
+      if (literal) {
+        parts.push(`\${${name}}`);
+        return `\${${name}}`;
+      }
       const trimmed = name.trim();
       let value: unknown;
       if (Object.hasOwn(vars, trimmed)) value = this.resolve(vars[trimmed], depth + 1);
       else if (trimmed.includes('.') && !trimmed.startsWith('AWS::')) value = this.getAtt(trimmed, depth + 1);
       else value = this.ref(trimmed);
-      if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') return String(value);
+      if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') {
+        parts.push(String(value));
+        return String(value);
+      }
       undecided ??= asUnknown(value, `\${${trimmed}} cannot be resolved`);
+      parts.push(isUnknown(value) ? value : unknown(`\${${trimmed}} cannot be resolved`));
       return whole;
     });
-    return undecided ? unknown(`Fn::Sub: ${undecided.reason}`) : result;
+    parts.push(text.slice(last));
+    return undecided ? interpolation(parts, `Fn::Sub: ${undecided.reason}`) : result;
   }
 
   private join(argument: unknown, depth: number): unknown {
@@ -237,11 +256,19 @@ export class IntrinsicResolver {
     if (isUnknown(items)) return items;
     if (typeof delimiter !== 'string') return unknown('Fn::Join with an unresolved delimiter');
     const texts: string[] = [];
-    for (const item of items) {
-      if (typeof item === 'string' || typeof item === 'number' || typeof item === 'boolean') texts.push(String(item));
-      else return asUnknown(item, 'Fn::Join of an unresolved value');
-    }
-    return texts.join(delimiter);
+    const parts: unknown[] = [];
+    let undecided: Unknown | undefined;
+    items.forEach((item, index) => {
+      if (index > 0) parts.push(delimiter);
+      if (typeof item === 'string' || typeof item === 'number' || typeof item === 'boolean') {
+        texts.push(String(item));
+        parts.push(String(item));
+      } else {
+        undecided ??= asUnknown(item, 'Fn::Join of an unresolved value');
+        parts.push(isUnknown(item) ? item : undecided);
+      }
+    });
+    return undecided ? interpolation(parts, undecided.reason) : texts.join(delimiter);
   }
 
   private select(argument: unknown, depth: number): unknown {

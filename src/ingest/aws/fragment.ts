@@ -11,11 +11,21 @@ import type {
 } from '../../model/nodes.js';
 import { NO_SPANS, NO_SUPPRESSIONS } from '../../model/nodes.js';
 import type { LineIndex, SourceSpan } from '../../model/source.js';
-import { isUnknown, unknown, type Maybe } from '../../model/unknown.js';
+import { isUnknown, unknown, type Maybe, type Unknown } from '../../model/unknown.js';
 import { parseCidr } from '../../model/cidr.js';
 import { FragmentBuilder } from '../fragment-builder.js';
 import type { LocatedDocument } from '../located.js';
-import { isRecord, isReference, toList, toNumber, toText } from './values.js';
+import { OWN_ACCOUNT } from '../../model/policy.js';
+import {
+  isInterpolation,
+  isPseudoValue,
+  isRecord,
+  isReference,
+  referencesIn,
+  toList,
+  toNumber,
+  toText,
+} from './values.js';
 
 /**
  * What the CloudFormation and Terraform adapters share: spans with fallbacks, a fragment that keeps
@@ -259,16 +269,24 @@ export interface PolicyContext {
   resolve(value: unknown): unknown;
   /** The role node a principal value names, if it is a role of the scan. */
   roleOf(principal: unknown): string | undefined;
+  /** A role node's name when the input gives it, to fill in ARNs built from the role's attributes. */
+  roleNameOf?(roleId: string): string | undefined;
+  /** The key node a Resource value names by reference, if it is a key of the scan. */
+  keyOf?(value: unknown): string | undefined;
   /** Where the policy property is, for values without positions. */
   fallback: SourceSpan;
   suppressions: readonly InlineSuppression[];
 }
 
+/**
+ * The statements of a policy document (key, identity or trust policy: https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_grammar.html),
+ * each with the line of the statement, its Action and each condition operator and key.
+ */
 export function readPolicy(document: unknown, context: PolicyContext): Maybe<PolicyStatement[]> {
   const { spans, resolve, fallback } = context;
   const policy = resolve(document);
   if (isUnknown(policy)) return policy;
-  if (!isRecord(policy)) return unknown('the key policy is not a JSON object');
+  if (!isRecord(policy)) return unknown('the policy is not a JSON object');
   const statementValue = resolve(policy.Statement);
   if (isUnknown(statementValue)) return statementValue;
   const statements: PolicyStatement[] = [];
@@ -293,78 +311,161 @@ export function readPolicy(document: unknown, context: PolicyContext): Maybe<Pol
     const effect = toText(resolve(statement.Effect));
     const principals: Array<Maybe<string>> = [];
     const principalRoles: string[] = [];
-    const principal = resolve(statement.Principal);
+    const notPrincipal = statement.Principal === undefined && statement.NotPrincipal !== undefined;
+    const principal = resolve(notPrincipal ? statement.NotPrincipal : statement.Principal);
     const addPrincipal = (value: unknown) => {
       const resolved = resolve(value);
-      const role = context.roleOf(resolved);
-      if (role) principalRoles.push(role);
-      const text = toText(resolved);
-      principals.push(text === undefined ? unknown('empty principal') : text);
+      const { text, roles } = principalText(resolved, context);
+      for (const role of roles) if (!principalRoles.includes(role)) principalRoles.push(role);
+      principals.push(text);
     };
     if (principal === '*') principals.push('*');
     else if (isRecord(principal)) {
       for (const [type, value] of Object.entries(principal)) {
         const resolved = resolve(value);
+        if (isUnknown(resolved) && !isReference(resolved) && !isInterpolation(resolved)) {
+          principals.push(resolved);
+          continue;
+        }
         for (const item of toList(resolved)) {
           if (type === 'AWS') addPrincipal(item);
-          else principals.push(`${type}:${String(toText(resolve(item)) ?? '')}`);
+          else {
+            const text = toText(resolve(item));
+            principals.push(isUnknown(text) ? text : `${type}:${String(text ?? '')}`);
+          }
         }
       }
     } else if (principal !== undefined)
       principals.push(isUnknown(principal) ? principal : unknown('principal cannot be read'));
-    const actions = toList(resolve(statement.Action)).map((a) => {
+    const notAction = statement.Action === undefined && statement.NotAction !== undefined;
+    const actionKey = notAction ? 'NotAction' : 'Action';
+    const actions = toList(resolve(statement[actionKey])).map((a) => {
       const text = toText(resolve(a));
       return text === undefined ? unknown('empty action') : text;
     });
-    const conditions: PolicyCondition[] = [];
-    const conditionBlock = resolve(statement.Condition);
-    const conditionSpan = spans.key(statement, 'Condition', statementSpan);
-    if (isRecord(conditionBlock)) {
-      for (const [operator, rawKeys] of Object.entries(conditionBlock)) {
-        const keys = resolve(rawKeys);
-        const operatorSpan = spans.key(conditionBlock, operator, conditionSpan);
-        if (!isRecord(keys)) {
-          conditions.push({
-            operator,
-            key: '?',
-            values: [{ value: unknown('condition cannot be read'), source: operatorSpan }],
-            source: operatorSpan,
-            operatorSource: operatorSpan,
-          });
-          continue;
-        }
-        for (const [key, rawValues] of Object.entries(keys)) {
-          const keySpan = spans.key(keys, key, operatorSpan);
-          const resolvedValues = resolve(rawValues);
-          const values = Array.isArray(resolvedValues)
-            ? resolvedValues.map((v, i) => ({
-                value: textOrUnknown(resolve(v)),
-                source: spans.value(resolvedValues, i, keySpan),
-              }))
-            : [{ value: textOrUnknown(resolvedValues), source: spans.value(keys, key, keySpan) }];
-          conditions.push({ operator, key, values, source: keySpan, operatorSource: operatorSpan });
-        }
-      }
-    } else if (isUnknown(conditionBlock)) {
-      conditions.push({
-        operator: '?',
-        key: '?',
-        values: [{ value: conditionBlock, source: conditionSpan }],
-        source: conditionSpan,
-        operatorSource: conditionSpan,
-      });
-    }
-    statements.push({
+    const read: PolicyStatement = {
       effect: effect === undefined ? unknown('no Effect') : effect,
       principals,
       principalRoles,
       actions,
-      conditions,
+      conditions: readConditions(statement, statementSpan, context),
       source: statementSpan,
       suppressions: context.suppressions,
-    });
+    };
+    const sid = toText(resolve(statement.Sid));
+    if (typeof sid === 'string') read.sid = sid;
+    if (notPrincipal) read.notPrincipal = true;
+    if (notAction) read.notAction = true;
+    const actionSpan = spans.key(statement, actionKey, statementSpan);
+    if (actionSpan !== statementSpan) read.actionSource = actionSpan;
+    const notResource = statement.Resource === undefined && statement.NotResource !== undefined;
+    const resourceValue = resolve(notResource ? statement.NotResource : statement.Resource);
+    if (resourceValue !== undefined) {
+      const resources: Array<Maybe<string>> = [];
+      const resourceKeys: string[] = [];
+      const items = isUnknown(resourceValue) && !isReference(resourceValue) ? [resourceValue] : toList(resourceValue);
+      for (const item of items) {
+        const resolved = resolve(item);
+        const key = context.keyOf?.(resolved) ?? context.keyOf?.(referencesIn(resolved)[0]);
+        if (key) resourceKeys.push(key);
+        const text = toText(resolved);
+        resources.push(text === undefined ? unknown('empty resource') : text);
+      }
+      read.resources = resources;
+      if (resourceKeys.length) read.resourceKeys = resourceKeys;
+      if (notResource) read.notResource = true;
+    }
+    statements.push(read);
   });
   return statements;
+}
+
+function readConditions(
+  statement: Record<string, unknown>,
+  statementSpan: SourceSpan,
+  context: PolicyContext,
+): PolicyCondition[] {
+  const { spans, resolve } = context;
+  const conditions: PolicyCondition[] = [];
+  const conditionBlock = resolve(statement.Condition);
+  const conditionSpan = spans.key(statement, 'Condition', statementSpan);
+  if (isRecord(conditionBlock)) {
+    for (const [operator, rawKeys] of Object.entries(conditionBlock)) {
+      const keys = resolve(rawKeys);
+      const operatorSpan = spans.key(conditionBlock, operator, conditionSpan);
+      if (!isRecord(keys)) {
+        conditions.push({
+          operator,
+          key: '?',
+          values: [{ value: isUnknown(keys) ? keys : unknown('condition cannot be read'), source: operatorSpan }],
+          source: operatorSpan,
+          operatorSource: operatorSpan,
+        });
+        continue;
+      }
+      for (const [key, rawValues] of Object.entries(keys)) {
+        const keySpan = spans.key(keys, key, operatorSpan);
+        const resolvedValues = resolve(rawValues);
+        const values = Array.isArray(resolvedValues)
+          ? resolvedValues.map((v, i) => ({
+              value: textOrUnknown(resolve(v)),
+              source: spans.value(resolvedValues, i, keySpan),
+            }))
+          : [{ value: textOrUnknown(resolvedValues), source: spans.value(keys, key, keySpan) }];
+        conditions.push({ operator, key, values, source: keySpan, operatorSource: operatorSpan });
+      }
+    }
+  } else if (isUnknown(conditionBlock)) {
+    conditions.push({
+      operator: '?',
+      key: '?',
+      values: [{ value: conditionBlock, source: conditionSpan }],
+      source: conditionSpan,
+      operatorSource: conditionSpan,
+    });
+  }
+  return conditions;
+}
+
+/**
+ * An AWS principal as text, and the roles of the scan it names. An ARN built with `${AWS::AccountId}`
+ * (or `data.aws_caller_identity`) names the deploying account (OWN_ACCOUNT); one built from a role's
+ * attributes names that role; any other unknown part leaves the principal unknown.
+ */
+function principalText(value: unknown, context: PolicyContext): { text: Maybe<string>; roles: string[] } {
+  const roles: string[] = [];
+  const direct = context.roleOf(value);
+  if (direct) roles.push(direct);
+  if (isInterpolation(value)) {
+    let text = '';
+    let undecided: Unknown | undefined;
+    for (const part of value.parts) {
+      if (typeof part === 'string') text += part;
+      else if (isPseudoValue(part) && part.pseudo === 'AccountId') text += OWN_ACCOUNT;
+      else if (isPseudoValue(part) && part.pseudo === 'Partition') text += 'aws';
+      else if (isReference(part) && context.roleOf(part)) {
+        const role = context.roleOf(part)!;
+        roles.push(role);
+        const name = context.roleNameOf?.(role);
+        if (
+          name !== undefined &&
+          (part.attribute === 'name' || part.attribute === 'id' || part.attribute === undefined)
+        )
+          text += name;
+        else undecided ??= part;
+      } else undecided ??= isUnknown(part) ? part : unknown('part of the principal cannot be read');
+    }
+    if (undecided) return { text: unknown(`principal ${describeParts(value.parts)}: ${undecided.reason}`), roles };
+    const named = context.roleOf(text);
+    if (named && !roles.includes(named)) roles.push(named);
+    return { text, roles };
+  }
+  const text = toText(value);
+  return { text: text === undefined ? unknown('empty principal') : text, roles };
+}
+
+function describeParts(parts: readonly unknown[]): string {
+  return parts.map((part) => (typeof part === 'string' ? part : '${…}')).join('');
 }
 
 function textOrUnknown(value: unknown): Maybe<string> {
@@ -375,7 +476,8 @@ function textOrUnknown(value: unknown): Maybe<string> {
 /** The role a principal names by ARN (`arn:aws:iam::123:role/path/name`), by its last path segment. */
 export function roleNameOfArn(value: unknown): string | undefined {
   if (typeof value !== 'string') return undefined;
-  const match = /^arn:aws[\w-]*:iam::[^:]*:role\/(?:.*\/)?([^/]+)$/.exec(value);
+  const text = value.split(OWN_ACCOUNT).join('self');
+  const match = /^arn:aws[\w-]*:iam::[^:]*:role\/(?:.*\/)?([^/]+)$/.exec(text);
   return match?.[1];
 }
 

@@ -31,6 +31,40 @@ export function referencesIn(value: unknown, found: Reference[] = [], depth = 0)
   return found;
 }
 
+/**
+ * A string built from parts some of which are unknown (`!Sub 'arn:aws:iam::${AWS::AccountId}:role/x'`,
+ * `"arn:aws:iam::${data.aws_caller_identity.me.account_id}:root"`). It is unknown to every reader, but it
+ * keeps its parts, so a policy reader can still tell an ARN whose unknown parts it can name (the deploying
+ * account, a role of the scan).
+ */
+export interface Interpolation extends Unknown {
+  readonly parts: readonly unknown[];
+}
+
+export function interpolation(parts: readonly unknown[], reason: string): Interpolation {
+  return { ...unknown(reason), parts };
+}
+
+export function isInterpolation(value: unknown): value is Interpolation {
+  return isUnknown(value) && Array.isArray((value as { parts?: unknown }).parts);
+}
+
+/**
+ * A value of the deployment itself, decided at deploy time but the same for every resource of a template or
+ * module: `AccountId` (`AWS::AccountId`, `data.aws_caller_identity.X.account_id`), `Partition`, `Region`.
+ */
+export interface PseudoValue extends Unknown {
+  readonly pseudo: 'AccountId' | 'Partition' | 'Region' | 'URLSuffix';
+}
+
+export function pseudoValue(pseudo: PseudoValue['pseudo'], reason: string): PseudoValue {
+  return { ...unknown(reason), pseudo };
+}
+
+export function isPseudoValue(value: unknown): value is PseudoValue {
+  return isUnknown(value) && typeof (value as { pseudo?: unknown }).pseudo === 'string';
+}
+
 export function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value) && !isUnknown(value);
 }

@@ -1,4 +1,15 @@
-import type { InlineSuppression, InstanceNode, SecurityGroupNode } from '../../model/nodes.js';
+import type {
+  AttachedPolicy,
+  InlineSuppression,
+  InstanceNode,
+  KeyNode,
+  PolicyStatement,
+  RoleNode,
+  SecurityGroupNode,
+} from '../../model/nodes.js';
+import { OWN_ACCOUNT } from '../../model/policy.js';
+import { awsManagedPolicy } from '../aws/managed-policies.js';
+import { policyDocument } from './policies.js';
 import { NO_SPANS } from '../../model/nodes.js';
 import type { SourceSpan } from '../../model/source.js';
 import { isUnknown, unknown, type Maybe } from '../../model/unknown.js';
@@ -13,7 +24,6 @@ import {
   type IngressSpec,
 } from '../aws/fragment.js';
 import { isRecord, isReference, JsonText, referencesIn, toBoolean, toList, toText } from '../aws/values.js';
-import { parseJson } from '../json.js';
 import { cloudInitLogin } from '../cloud-init.js';
 import type { LocatedDocument } from '../located.js';
 
@@ -26,6 +36,8 @@ export interface TfResource {
   /** `aws_instance.web`, with `module.x.` in front inside modules of a plan. */
   address: string;
   type: string;
+  /** A data source (`data "aws_iam_policy_document" "x"`): read when something refers to it, never a node. */
+  data?: true;
   values: Record<string, unknown>;
   /** The resource's first line: where findings about a missing property land. */
   typeSpan: SourceSpan;
@@ -116,7 +128,12 @@ export class TerraformMapper {
         });
       }
       case 'aws_kms_key':
-        return this.key(resource, resource.values.policy, resource.address, 'policy');
+        return this.key(resource);
+      case 'aws_iam_policy':
+      case 'aws_iam_role_policy':
+      case 'aws_iam_role_policy_attachment':
+      case 'aws_kms_key_policy':
+        return; // read with the role or key they attach to
       case 'aws_ebs_encryption_by_default': {
         const enabled = toBoolean(resource.values.enabled);
         const spans = new Spans(resource.document);
@@ -470,18 +487,134 @@ export class TerraformMapper {
     } satisfies SecurityGroupNode);
   }
 
+  /** Statements of a policy attribute (string, heredoc, jsonencode, data.aws_iam_policy_document.X.json). */
+  private statements(value: unknown, owner: TfResource, fallback: SourceSpan): Maybe<PolicyStatement[]> {
+    const { document, spans } = policyDocument(value, owner, this.scope);
+    return readPolicy(document, {
+      spans,
+      resolve: (v) => v,
+      roleOf: (v) => this.roleOf(v),
+      roleNameOf: (id) => this.roleNameOf(id),
+      keyOf: (v) => {
+        if (!isReference(v)) return undefined;
+        return this.scope.resource(v.target)?.type === 'aws_kms_key' ? this.scope.idOf(v.target) : undefined;
+      },
+      fallback,
+      suppressions: owner.suppressions,
+    });
+  }
+
+  /** Whether a `role` attribute (aws_iam_role_policy, an attachment) names this role, by reference or name. */
+  private namesRole(value: unknown, role: TfResource): boolean {
+    if (isReference(value)) return value.target === role.address;
+    const name = toText(role.values.name);
+    return typeof value === 'string' && typeof name === 'string' && value === name;
+  }
+
+  /**
+   * A role with its trust policy (`assume_role_policy`), inline policies (`inline_policy` blocks,
+   * `aws_iam_role_policy`), and managed ones (`managed_policy_arns`, `aws_iam_role_policy_attachment`) of
+   * the module, or AWS managed policies isolint knows; others are recorded as unreadable.
+   */
   private role(resource: TfResource): void {
     const spans = new Spans(resource.document);
-    const name = toText(resource.values.name);
-    this.fragment.add({
+    const v = resource.values;
+    const name = toText(v.name);
+    const policies: AttachedPolicy[] = [];
+    const unreadablePolicies: Array<{ reason: string; source: SourceSpan }> = [];
+    toList(v.inline_policy).forEach((block, index) => {
+      if (!isRecord(block) || block.policy === undefined || block.policy === null) return;
+      const span = spans.key(v.inline_policy, index, resource.typeSpan);
+      const policyName = toText(block.name);
+      policies.push({
+        name: typeof policyName === 'string' ? policyName : `inline_policy ${index}`,
+        statements: this.statements(block.policy, resource, spans.key(block, 'policy', span)),
+        source: span,
+      });
+    });
+    const managed = (arn: unknown, source: SourceSpan) => {
+      if (isReference(arn)) {
+        const target = this.scope.resource(arn.target);
+        if (target?.type === 'aws_iam_policy') {
+          const targetSpans = new Spans(target.document);
+          policies.push({
+            name: target.address,
+            statements: this.statements(
+              target.values.policy,
+              target,
+              targetSpans.key(target.values, 'policy', target.typeSpan),
+            ),
+            source: target.typeSpan,
+          });
+          return;
+        }
+      }
+      const text = toText(arn);
+      const known = typeof text === 'string' ? awsManagedPolicy(text, source, resource.suppressions) : undefined;
+      if (known) policies.push({ name: text as string, statements: known, source });
+      else
+        unreadablePolicies.push({
+          reason: `managed policy ${typeof text === 'string' ? text : 'named at apply time'} is not in the scan`,
+          source,
+        });
+    };
+    if (isUnknown(v.managed_policy_arns))
+      unreadablePolicies.push({
+        reason: v.managed_policy_arns.reason,
+        source: spans.key(v, 'managed_policy_arns', resource.typeSpan),
+      });
+    else
+      toList(v.managed_policy_arns).forEach((arn, index) =>
+        managed(arn, spans.key(v.managed_policy_arns, index, spans.key(v, 'managed_policy_arns', resource.typeSpan))),
+      );
+    for (const other of this.scope.resources()) {
+      if (other.type !== 'aws_iam_role_policy' && other.type !== 'aws_iam_role_policy_attachment') continue;
+      if (!this.namesRole(other.values.role, resource)) continue;
+      const otherSpans = new Spans(other.document);
+      if (other.type === 'aws_iam_role_policy') {
+        policies.push({
+          name: other.address,
+          statements: this.statements(
+            other.values.policy,
+            other,
+            otherSpans.key(other.values, 'policy', other.typeSpan),
+          ),
+          source: other.typeSpan,
+        });
+      } else managed(other.values.policy_arn, otherSpans.key(other.values, 'policy_arn', other.typeSpan));
+    }
+    const node: RoleNode = {
       kind: 'role',
       id: this.scope.idOf(resource.address),
       label: resource.address,
       roleName: name ?? unknown('named by Terraform at apply time'),
       source: resource.typeSpan,
-      at: { roleName: spans.key(resource.values, 'name', resource.typeSpan) },
+      at: { roleName: spans.key(v, 'name', resource.typeSpan) },
       suppressions: resource.suppressions,
-    });
+    };
+    const arn = toText(v.arn);
+    const path = toText(v.path);
+    if (typeof arn === 'string') node.roleArn = arn;
+    else if (typeof name === 'string' && (path === undefined || typeof path === 'string'))
+      node.roleArn = `arn:aws:iam::${OWN_ACCOUNT}:role${path ?? '/'}${name}`;
+    if (policies.length) node.policies = policies;
+    if (unreadablePolicies.length) node.unreadablePolicies = unreadablePolicies;
+    if (v.assume_role_policy !== undefined && v.assume_role_policy !== null)
+      node.trust = this.statements(
+        v.assume_role_policy,
+        resource,
+        spans.key(v, 'assume_role_policy', resource.typeSpan),
+      );
+    this.fragment.add(node);
+  }
+
+  private roleNameOf(id: string): string | undefined {
+    for (const resource of this.scope.resources()) {
+      if (resource.type !== 'aws_iam_role' || this.scope.idOf(resource.address) !== id) continue;
+      const name = toText(resource.values.name);
+      return typeof name === 'string' ? name : undefined;
+    }
+    return undefined;
   }
 
   private roleOf(principal: unknown): string | undefined {
@@ -499,29 +632,41 @@ export class TerraformMapper {
     return undefined;
   }
 
-  private key(resource: TfResource, policyValue: unknown, address: string, property: string): void {
+  /**
+   * A key with its policy: `policy` of the key, or of an `aws_kms_key_policy` of the module whose
+   * `key_id` refers to it (that resource replaces the key policy, so it wins).
+   */
+  private key(resource: TfResource): void {
     const spans = new Spans(resource.document);
-    const policySpan = spans.key(resource.values, property, resource.typeSpan);
+    let owner = resource;
+    let policyValue = resource.values.policy;
+    for (const other of this.scope.resources()) {
+      if (other.type !== 'aws_kms_key_policy') continue;
+      const keyId = other.values.key_id;
+      if (isReference(keyId) && keyId.target === resource.address) {
+        owner = other;
+        policyValue = other.values.policy;
+      }
+    }
+    const ownerSpans = owner === resource ? spans : new Spans(owner.document);
+    const policySpan = ownerSpans.key(owner.values, 'policy', owner.typeSpan);
     const policy =
       policyValue === undefined || policyValue === null
         ? unknown('no key policy: the default key policy gives the account root full access')
-        : readPolicy(parsePolicy(policyValue, resource.document), {
-            spans: new Spans(resource.document),
-            resolve: (value) => value,
-            roleOf: (value) => this.roleOf(value),
-            fallback: policySpan,
-            suppressions: resource.suppressions,
-          });
-    const id = this.scope.idOf(address);
-    this.fragment.add({
+        : this.statements(policyValue, owner, policySpan);
+    const id = this.scope.idOf(resource.address);
+    const node: KeyNode = {
       kind: 'key',
       id,
-      label: address,
+      label: resource.address,
       policy,
       source: resource.typeSpan,
       at: { policy: policySpan },
       suppressions: resource.suppressions,
-    });
+    };
+    const arn = toText(resource.values.arn);
+    if (typeof arn === 'string') node.keyArn = arn;
+    this.fragment.add(node);
     if (!isUnknown(policy)) {
       for (const statement of policy)
         for (const role of statement.principalRoles) this.fragment.edge('uses', role, id, statement.source);
@@ -529,33 +674,4 @@ export class TerraformMapper {
   }
 }
 
-/**
- * A policy given as JSON text: parsed in place when the text is verbatim in the file (a heredoc), so
- * statements keep their lines; otherwise parsed without positions (findings land on `policy`).
- */
-export function parsePolicy(value: unknown, document: LocatedDocument): unknown {
-  if (value instanceof JsonText) {
-    if (value.offset !== undefined) {
-      const text = document.text;
-      const blank = (s: string) => s.replace(/[^\r\n]/g, ' ');
-      const padded =
-        blank(text.slice(0, value.offset)) + value.text + blank(text.slice(value.offset + value.text.length));
-      try {
-        return parseJson(document.file, padded).value;
-      } catch {
-        return unknown('the policy is not valid JSON');
-      }
-    }
-    return parseLoose(value.text);
-  }
-  if (typeof value === 'string') return parseLoose(value);
-  return value;
-}
-
-function parseLoose(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return unknown('the policy is not valid JSON');
-  }
-}
+export { parsePolicy } from './policies.js';
