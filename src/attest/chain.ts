@@ -5,7 +5,7 @@
  * validity windows, basic constraints and key usage are checked as RFC 5280 §6.1 asks of a path, with
  * node:crypto's X509Certificate and the extension reader of src/eif/certificate.ts.
  */
-import { X509Certificate, type KeyObject } from 'node:crypto';
+import { createHash, X509Certificate, type KeyObject } from 'node:crypto';
 import { readCertificateConstraints, type CertificateConstraints } from '../eif/certificate.js';
 import type { AttestationDocument } from './document.js';
 
@@ -46,9 +46,15 @@ export interface ChainVerdict {
   leafKey?: KeyObject;
 }
 
-interface Parsed {
+interface Parsed extends ParsedCertificate {
   role: string;
+}
+
+interface ParsedCertificate {
+  /** SHA-256 of the DER: the cache key. */
+  hash: string;
   x509: X509Certificate;
+  publicKey: KeyObject;
   constraints: CertificateConstraints;
   notBefore: Date;
   notAfter: Date;
@@ -67,18 +73,9 @@ export function verifyChain(
     ...document.cabundle.map((der, index): [string, Uint8Array] => [`cabundle[${index}]`, der]),
   ];
   for (const [role, der] of entries) {
-    try {
-      const x509 = new X509Certificate(Buffer.from(der));
-      parsed.push({
-        role,
-        x509,
-        constraints: readCertificateConstraints(new Uint8Array(x509.raw)),
-        notBefore: new Date(x509.validFrom),
-        notAfter: new Date(x509.validTo),
-      });
-    } catch (error) {
-      unparsable.push(`${role} is not an X.509 certificate (${oneLine((error as Error).message)})`);
-    }
+    const certificate = parseCached(der);
+    if (typeof certificate === 'string') unparsable.push(`${role} ${certificate}`);
+    else parsed.push({ role, ...certificate });
   }
   const certificates = parsed.map(summary);
   if (unparsable.length > 0) {
@@ -115,13 +112,13 @@ export function verifyChain(
           ? `${childName} issuer is ${actual.role}, not ${issuer.role}: the cabundle is out of order`
           : `${childName} issuer (${dn(child.x509.issuer)}) is not in the cabundle (${issuer.role} is ${dn(issuer.x509.subject)})`,
       );
-    } else if (!signs(issuer.x509.publicKey, child.x509)) {
+    } else if (!signs(issuer, child)) {
       chainProblems.push(
         `${issuer.role} does not sign ${child.role === 'certificate' ? 'the certificate' : child.role}`,
       );
     }
   }
-  if (!signs(root.x509.publicKey, root.x509)) chainProblems.push('cabundle[0] is not self-signed');
+  if (!signs(root, root)) chainProblems.push('cabundle[0] is not self-signed');
   checks.push(
     chainProblems.length === 0
       ? {
@@ -188,7 +185,7 @@ export function verifyChain(
       `the certificate may not sign (key usage ${keyUsage.join(', ') || 'empty'}, no digitalSignature)`,
     );
   }
-  const leafKey = leaf.x509.publicKey;
+  const leafKey = leaf.publicKey;
   const curve = leafKey.asymmetricKeyDetails?.namedCurve;
   if (leafKey.asymmetricKeyType !== 'ec' || curve !== 'secp384r1') {
     constraintProblems.push(
@@ -207,12 +204,61 @@ export function verifyChain(
   return { certificates, checks, leafKey };
 }
 
-function signs(key: KeyObject, certificate: X509Certificate): boolean {
+/**
+ * Parsing and signature checks depend only on the bytes, and a server sees the same cabundle in every
+ * document: both are remembered, in bounded maps emptied when full, so a flood of documents costs no memory.
+ */
+const CACHE_LIMIT = 256;
+const parsedCache = new Map<string, ParsedCertificate | string>();
+const signsCache = new Map<string, boolean>();
+
+function remember<V>(cache: Map<string, V>, key: string, value: V): V {
+  if (cache.size >= CACHE_LIMIT) cache.clear();
+  cache.set(key, value);
+  return value;
+}
+
+/** The parsed certificate, or why it cannot be used ("is not an X.509 certificate (…)"). */
+function parseCached(der: Uint8Array): ParsedCertificate | string {
+  const hash = createHash('sha256').update(der).digest('hex');
+  const cached = parsedCache.get(hash);
+  if (cached !== undefined) return cached;
+  let x509: X509Certificate;
+  let constraints: CertificateConstraints;
   try {
-    return certificate.verify(key);
-  } catch {
-    return false;
+    x509 = new X509Certificate(Buffer.from(der));
+    constraints = readCertificateConstraints(new Uint8Array(x509.raw));
+  } catch (error) {
+    return remember(parsedCache, hash, `is not an X.509 certificate (${oneLine((error as Error).message)})`);
   }
+  // OpenSSL decodes the key only when asked: a certificate can parse and still carry a key that does not.
+  let publicKey: KeyObject;
+  try {
+    publicKey = x509.publicKey;
+  } catch (error) {
+    return remember(parsedCache, hash, `has a public key that cannot be read (${oneLine((error as Error).message)})`);
+  }
+  return remember(parsedCache, hash, {
+    hash,
+    x509,
+    publicKey,
+    constraints,
+    notBefore: new Date(x509.validFrom),
+    notAfter: new Date(x509.validTo),
+  });
+}
+
+function signs(issuer: ParsedCertificate, child: ParsedCertificate): boolean {
+  const key = `${issuer.hash}>${child.hash}`;
+  const cached = signsCache.get(key);
+  if (cached !== undefined) return cached;
+  let valid: boolean;
+  try {
+    valid = child.x509.verify(issuer.publicKey);
+  } catch {
+    valid = false;
+  }
+  return remember(signsCache, key, valid);
 }
 
 function summary(certificate: Parsed): ChainCertificate {

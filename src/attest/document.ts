@@ -20,6 +20,8 @@ const MAX_CERTIFICATE_BYTES = 1024;
 const MAX_USER_DATA_BYTES = 512;
 const MAX_NONCE_BYTES = 512;
 const MAX_PUBLIC_KEY_BYTES = 1024;
+/** The NSM's bundle holds 4 (root, regional, zonal, instance); more than this is not a Nitro chain but a cost. */
+const MAX_CABUNDLE = 32;
 
 /** A decoded attestation document. Byte fields stay bytes; `pcrs` are lower-case hex keyed by index. */
 export interface AttestationDocument {
@@ -129,6 +131,11 @@ export function decodeAttestationDocument(bytes: Uint8Array): AttestationDocumen
   const bundle = field('cabundle');
   if (!Array.isArray(bundle) || bundle.length === 0) {
     throw new AttestationFormatError(`payload.cabundle: expected a non-empty array, found ${describe(bundle)}`);
+  }
+  if (bundle.length > MAX_CABUNDLE) {
+    throw new AttestationFormatError(
+      `payload.cabundle: ${bundle.length} certificates, more than the ${MAX_CABUNDLE} a chain may have`,
+    );
   }
   const cabundle = bundle.map((entry, index) =>
     sizedBytes(entry, `payload.cabundle[${index}]`, 1, MAX_CERTIFICATE_BYTES),
