@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Command } from 'commander';
-import { InputError, UsageError } from '../errors.js';
+import { InputError, UsageError, formatProblem } from '../errors.js';
 import type { AttestationResult, VerifyAttestationOptions } from '../attest/index.js';
 import type { CliContext } from './context.js';
 
@@ -88,7 +88,6 @@ export function registerAttestCommand(program: Command, ctx: CliContext): void {
         const { check } = await import('../engine/check.js');
         const scan = await check({ paths: flags.check, cwd: ctx.cwd });
         for (const problem of scan.problems) {
-          const { formatProblem } = await import('../errors.js');
           ctx.stderr.write(
             `isolint: ${problem.level === 'warning' ? 'warning: ' : ''}${formatProblem(problem.message, problem)}\n`,
           );

@@ -1,7 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { verifyAttestation, type AttestationResult } from '../../src/attest/index.js';
+// Through the package's public surface, as embedders import it.
+import { verifyAttestation, type AttestationResult } from '../../src/index.js';
 import type { PcrValues } from '../../src/eif/pcr.js';
 import { REPO_ROOT } from '../helpers.js';
 
