@@ -32,6 +32,22 @@ export { toMarkdown } from './report/markdown.js';
 export { toSarif } from './report/sarif.js';
 export type { SarifOptions } from './report/sarif.js';
 export { toText } from './report/text.js';
+export {
+  verifyAttestation,
+  keysForDocument,
+  documentBytes,
+  attestationToJson,
+  AWS_NITRO_ROOT_PEM,
+} from './attest/index.js';
+export type {
+  AttestationCheck,
+  AttestationDocument,
+  AttestationResult,
+  AttestationVerdict,
+  ChainCertificate,
+  KeyVerdict,
+  VerifyAttestationOptions,
+} from './attest/index.js';
 export { InputError, UsageError } from './errors.js';
 export type { IsolintManifest } from './generated/manifest.js';
 export type { IsolintConfig } from './generated/config.js';

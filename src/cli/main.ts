@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { InputError, UsageError, oneLine } from '../errors.js';
 import { closest } from '../suggest.js';
 import { VERSION } from '../version.js';
+import { registerAttestCommand } from './attest.js';
 import { registerCheckCommand } from './check.js';
 import { registerGraphCommand } from './graph.js';
 import { processContext, type CliContext } from './context.js';
@@ -28,6 +29,7 @@ export function buildProgram(ctx: CliContext): Command {
   registerGraphCommand(program, ctx);
   registerMeasureCommand(program, ctx);
   registerPcrCommand(program, ctx);
+  registerAttestCommand(program, ctx);
   for (const command of program.commands) {
     command.configureOutput({
       ...program.configureOutput(),

@@ -201,3 +201,71 @@ function readCertificateFields(der: Uint8Array): {
     signature: der.subarray(signatureValue.start + 1, signatureValue.end),
   };
 }
+
+/** The two extensions a CA chain is judged by (RFC 5280 §4.2.1.3, §4.2.1.9); undefined when absent. */
+export interface CertificateConstraints {
+  basicConstraints?: { ca: boolean; pathLength?: number; critical: boolean };
+  /** Named bits that are set: digitalSignature, keyCertSign, cRLSign, ... */
+  keyUsage?: string[];
+}
+
+const KEY_USAGE_BITS = [
+  'digitalSignature',
+  'nonRepudiation',
+  'keyEncipherment',
+  'dataEncipherment',
+  'keyAgreement',
+  'keyCertSign',
+  'cRLSign',
+  'encipherOnly',
+  'decipherOnly',
+];
+
+/**
+ * Basic constraints and key usage of a DER certificate that node:crypto already parsed (node 20's
+ * X509Certificate exposes `ca` but neither the path length nor the key usage bits). Throws on DER it cannot walk.
+ */
+export function readCertificateConstraints(der: Uint8Array): CertificateConstraints {
+  const certificate = element(der, 0, der.length);
+  const [tbs] = children(der, certificate);
+  if (!tbs) throw new DerError('not a certificate');
+  // Extensions are the [3] field at the end of tbsCertificate (RFC 5280 §4.1).
+  const extensions = children(der, tbs).find((field) => field.tag === 0xa3);
+  const constraints: CertificateConstraints = {};
+  if (!extensions) return constraints;
+  const [list] = children(der, extensions);
+  if (!list) return constraints;
+  for (const extension of children(der, list)) {
+    const parts = children(der, extension);
+    const id = parts[0] && objectIdentifier(der, parts[0]);
+    const critical = parts.length === 3 && parts[1]!.tag === 0x01 && der[parts[1]!.start] !== 0;
+    const value = parts[parts.length - 1];
+    if (!value || value.tag !== 0x04) continue;
+    if (id === '2.5.29.19') {
+      // BasicConstraints ::= SEQUENCE { cA BOOLEAN DEFAULT FALSE, pathLenConstraint INTEGER OPTIONAL }
+      const sequence = element(der, value.start, value.end);
+      const fields = children(der, sequence);
+      let ca = false;
+      let pathLength: number | undefined;
+      for (const field of fields) {
+        if (field.tag === 0x01) ca = der[field.start] !== 0;
+        else if (field.tag === 0x02 && field.end - field.start <= 4) {
+          pathLength = 0;
+          for (let i = field.start; i < field.end; i++) pathLength = pathLength * 256 + der[i]!;
+        }
+      }
+      constraints.basicConstraints = { ca, critical, ...(pathLength !== undefined ? { pathLength } : {}) };
+    } else if (id === '2.5.29.15') {
+      // KeyUsage ::= BIT STRING, bit 0 the most significant bit of the first content byte after the unused-bit count.
+      const bits = element(der, value.start, value.end);
+      const names: string[] = [];
+      for (let bit = 0; bit < KEY_USAGE_BITS.length; bit++) {
+        const byte = der[bits.start + 1 + (bit >> 3)];
+        if (bits.start + 1 + (bit >> 3) < bits.end && byte !== undefined && byte & (0x80 >> (bit & 7)))
+          names.push(KEY_USAGE_BITS[bit]!);
+      }
+      constraints.keyUsage = names;
+    }
+  }
+  return constraints;
+}

@@ -1,0 +1,11 @@
+export { verifyAttestation, AttestationOptionError, formatDuration } from './verify.js';
+export type { AttestationResult, AttestationVerdict, VerifyAttestationOptions } from './verify.js';
+export type { AttestationCheck, ChainCertificate, CheckStatus } from './chain.js';
+export { decodeAttestationDocument, MAX_DOCUMENT_BYTES } from './document.js';
+export type { AttestationDocument } from './document.js';
+export { AttestationFormatError } from './cbor.js';
+export { documentBytes } from './input.js';
+export { keysForDocument } from './key-policy.js';
+export type { KeyVerdict } from './key-policy.js';
+export { AWS_NITRO_ROOT_PEM, AWS_NITRO_ROOT_SHA256 } from './root.js';
+export { attestationToJson } from './json.js';
