@@ -2,6 +2,7 @@ import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync,
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { parse as parseYaml } from 'yaml';
 import { REPO_ROOT } from '../helpers.js';
 import { VERSION } from '../../src/version.js';
 import { runIsolint } from './run.js';
@@ -87,7 +88,7 @@ describe('--quiet and --compact', () => {
     const run = await runIsolint(['check', 'examples/deployment.yaml', '--quiet']);
     expect(run.stdout).toContain('no-interactive-access');
     expect(run.stdout).not.toMatch(/\d+ errors?, \d+ warnings?/);
-    const clean = await runIsolint(['check', 'package.json', '--quiet']);
+    const clean = await runIsolint(['check', 'package.json', '--quiet', '--allow-empty']);
     expect(clean).toEqual({ code: 0, stdout: '', stderr: '' });
   });
 });
@@ -206,5 +207,29 @@ describe('isolint graph', () => {
     const only = await runIsolint(['graph', 'examples', '-f', 'dot', '--rule', 'enclave-no-debug-mode']);
     const flagged = (dot: string) => (dot.match(/penwidth=3/g) ?? []).length;
     expect(flagged(only.stdout)).toBeLessThan(flagged(marked.stdout));
+  });
+});
+
+describe('the pre-commit hooks', () => {
+  const hooks = parseYaml(readFileSync(join(REPO_ROOT, '.pre-commit-hooks.yaml'), 'utf8')) as Array<{
+    id: string;
+    entry: string;
+  }>;
+  const entryOf = (id: string) =>
+    hooks
+      .find((hook) => hook.id === id)!
+      .entry.split(/\s+/)
+      .slice(1);
+
+  it('pass on a commit that touches only files isolint does not read (package.json, a workflow)', async () => {
+    const run = await runIsolint([...entryOf('isolint'), 'package.json', 'examples/github-workflow.yml']);
+    expect(run.code).toBe(0);
+    expect(run.stderr).toBe('');
+    expect(run.stdout).toContain('skipped: not an input isolint reads');
+  });
+
+  it('still fail on a changed file with findings', async () => {
+    const run = await runIsolint([...entryOf('isolint'), 'package.json', 'examples/deployment.yaml']);
+    expect(run.code).toBe(1);
   });
 });
