@@ -15,7 +15,12 @@ import { NO_SPANS, NO_SUPPRESSIONS } from '../model/nodes.js';
 import type { SourceSpan } from '../model/source.js';
 import { isUnknown, unknown, type Maybe } from '../model/unknown.js';
 import type { Adapter } from './adapter.js';
-import { cloudFormationTag, IntrinsicResolver, NO_VALUE } from './aws/cloudformation-intrinsics.js';
+import {
+  CLOUDFORMATION_TAGS,
+  cloudFormationTag,
+  IntrinsicResolver,
+  NO_VALUE,
+} from './aws/cloudformation-intrinsics.js';
 import {
   addNodeGroup,
   AwsFragment,
@@ -48,7 +53,7 @@ export const cloudFormationAdapter: Adapter = {
     const json = /^\s*[{[]/.test(input.text);
     const documents = json
       ? [parseJson(input.file, input.text)]
-      : parseYaml(input.file, input.text, { tagged: cloudFormationTag });
+      : parseYaml(input.file, input.text, { tagged: cloudFormationTag, knownTags: CLOUDFORMATION_TAGS });
     const fragment: GraphFragment = { nodes: [], edges: [] };
     for (const document of documents) {
       const template = document.value;

@@ -1,4 +1,15 @@
-import { isAlias, isMap, isScalar, isSeq, parseAllDocuments, type Document, type Node as YamlNode } from 'yaml';
+import {
+  isAlias,
+  isMap,
+  isScalar,
+  isSeq,
+  parseAllDocuments,
+  YAMLMap,
+  YAMLSeq,
+  type Document,
+  type Node as YamlNode,
+  type Tags,
+} from 'yaml';
 import { InputError } from '../errors.js';
 import { LineIndex, escapePointerToken, type SourceSpan, type SpanOrigin } from '../model/source.js';
 import type { ContainerIndex, JsonStructure } from './json-structure.js';
@@ -378,6 +389,27 @@ export function tooDeep(file: string, lines: LineIndex, offset: number): InputEr
 export interface YamlOptions {
   /** Builds a value for a tagged node (e.g. `!Ref x` → `{Ref: "x"}`); undefined leaves it as is. */
   tagged?: (tag: string, value: unknown) => unknown;
+  /**
+   * Local tags the caller handles in `tagged` (`!Ref`, `!Sub`…). Registered with the parser as tags that keep
+   * the node as written, so it does not build a warning, stack trace included, for every one it meets.
+   */
+  knownTags?: readonly string[];
+}
+
+const identityTags = new Map<readonly string[], Tags>();
+
+/** For each tag, a scalar, a sequence and a mapping form that resolve to what an untagged node would. */
+export function identityYamlTags(names: readonly string[]): Tags {
+  let tags = identityTags.get(names);
+  if (!tags) {
+    tags = names.flatMap((tag) => [
+      { tag, resolve: (value: string) => value },
+      { tag, collection: 'seq' as const, nodeClass: YAMLSeq, resolve: (seq: YAMLSeq) => seq },
+      { tag, collection: 'map' as const, nodeClass: YAMLMap, resolve: (map: YAMLMap) => map },
+    ]) as unknown as Tags;
+    identityTags.set(names, tags);
+  }
+  return tags;
 }
 
 export function parseYaml(file: string, text: string, options: YamlOptions = {}): LocatedDocument[] {
@@ -388,6 +420,7 @@ export function parseYaml(file: string, text: string, options: YamlOptions = {})
     uniqueKeys: true,
     prettyErrors: false,
     keepSourceTokens: false,
+    ...(options.knownTags ? { customTags: identityYamlTags(options.knownTags) } : {}),
   });
   const list = Array.isArray(documents) ? documents : [documents];
   return list.map((document) => buildYamlDocument(file, text, lines, document as Document.Parsed, options));

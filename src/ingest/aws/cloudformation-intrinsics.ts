@@ -25,6 +25,9 @@ export function cloudFormationTag(tag: string, value: unknown): unknown {
   return undefined;
 }
 
+/** Every short-form tag `cloudFormationTag` reads, with its `!`: the YAML parser registers them. */
+export const CLOUDFORMATION_TAGS: readonly string[] = [];
+
 const INTRINSIC_TAGS = new Set([
   'GetAtt',
   'Sub',
@@ -45,6 +48,8 @@ const INTRINSIC_TAGS = new Set([
   'ToJsonString',
   'Transform',
 ]);
+
+(CLOUDFORMATION_TAGS as string[]).push(...['Ref', 'Condition', ...INTRINSIC_TAGS].map((name) => `!${name}`));
 
 const PSEUDO_PARAMETERS = new Set([
   'AWS::AccountId',
