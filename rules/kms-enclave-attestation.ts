@@ -96,7 +96,7 @@ export default defineRule({
         .filter((r): r is RoleNode => r !== undefined);
       if (roles.length === 0 && statement.principals.includes('*')) roles.push(...parentRoles.values());
       if (roles.length === 0) return;
-      const role = nameOf(roles[0]!);
+      const role = nameOf(roles[0]);
       const base = { subject: key, suppressions: statement.suppressions } as const;
 
       const undecided = statement.conditions.find((c) => c.key === '?');
@@ -118,7 +118,7 @@ export default defineRule({
             messageId: 'noAttestation',
             data: { key: keyName, role },
             at: statement.source,
-            related: [{ span: roles[0]!.source, label: `role '${role}'` }],
+            related: [{ span: roles[0].source, label: `role '${role}'` }],
           });
         }
         return;

@@ -180,7 +180,13 @@ export default defineRule({
             }
             context.report({
               messageId: 'openPort',
-              data: { service, port, peer: String(rule.peer), kind: kindName(instance), instance: nameOf(instance) },
+              data: {
+                service,
+                port,
+                peer: isUnknown(rule.peer) ? rule.peer.reason : rule.peer,
+                kind: kindName(instance),
+                instance: nameOf(instance),
+              },
               subject: group,
               property: `ingress:${port}`,
               at: rule.source,

@@ -19,7 +19,7 @@ export function registerGraphCommand(program: Command, ctx: CliContext): void {
     .option('-c, --config <file>', 'config file (default: .isolint.yaml found upward from the current directory)')
     .action(async (paths: string[], flags: { format?: PictureFormat; output?: string; config?: string }) => {
       const [{ check }, { resolveConfig }, { buildPicture }] = await Promise.all([
-        import('../engine/check.js'),
+        import('../check.js'),
         import('../engine/config.js'),
         import('../picture/model.js'),
       ]);

@@ -106,14 +106,14 @@ class DerError extends Error {}
 /** One DER element at `position`, which must end by `limit`. */
 function element(der: Uint8Array, position: number, limit: number): Element {
   if (position + 2 > limit) throw new DerError('truncated DER element');
-  const tag = der[position]!;
-  let length = der[position + 1]!;
+  const tag = der[position];
+  let length = der[position + 1];
   let start = position + 2;
   if (length & 0x80) {
     const count = length & 0x7f;
     if (count === 0 || count > 4 || start + count > limit) throw new DerError('bad DER length');
     length = 0;
-    for (let i = 0; i < count; i++) length = length * 256 + der[start + i]!;
+    for (let i = 0; i < count; i++) length = length * 256 + der[start + i];
     start += count;
   }
   if (start + length > limit) throw new DerError('DER element runs past its container');

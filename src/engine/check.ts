@@ -2,10 +2,8 @@ import { createHash } from 'node:crypto';
 import { closest } from '../suggest.js';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
-import { builtinRules } from '../../rules/index.js';
 import { InputError, UsageError } from '../errors.js';
 import type { Adapter } from '../ingest/adapter.js';
-import { adapters as builtinAdapters } from '../ingest/index.js';
 import type { Graph } from '../model/graph.js';
 import type { GraphEdge, GraphFragment, GraphNode, InlineSuppression } from '../model/nodes.js';
 import type { SourceSpan } from '../model/source.js';
@@ -103,11 +101,21 @@ export function displayPath(absolutePath: string, root: string): string {
   return path.split(sep).join('/');
 }
 
-export async function check(options: CheckOptions): Promise<CheckResult> {
+/**
+ * What a check runs besides what its caller adds: the built-in adapters and rules. The engine does not
+ * import them (src/check.ts puts them together), so it runs whatever it is given.
+ */
+export interface Builtins {
+  adapters: readonly Adapter[];
+  rules: readonly Rule[];
+}
+
+/** One check over the given paths with the given built-ins; `check` in src/check.ts supplies isolint's own. */
+export async function runCheck(options: CheckOptions, builtins: Builtins): Promise<CheckResult> {
   const cwd = resolve(options.cwd ?? process.cwd());
   const root = resolve(options.root ?? findRepositoryRoot(cwd));
   const config = typeof options.config === 'object' ? options.config : resolveConfig(cwd, options.config);
-  const adapters = [...builtinAdapters, ...(options.adapters ?? [])];
+  const adapters = [...builtins.adapters, ...(options.adapters ?? [])];
   const extensions = new Set(adapters.flatMap((adapter) => adapter.extensions));
   const problems: InputProblem[] = [];
 
@@ -172,7 +180,7 @@ export async function check(options: CheckOptions): Promise<CheckResult> {
   const graph = assembled.graph;
   if (options.measureImages !== false) await measureImages(graph);
 
-  const rules = selectRules(config, options, problems);
+  const rules = selectRules(builtins.rules, config, options, problems);
   const findings = runRules(rules, graph, config, options.today ?? new Date(), problems);
   problems.sort((a, b) => (a.file ?? '').localeCompare(b.file ?? '') || (a.line ?? 0) - (b.line ?? 0));
   const absent = options.baseline ? applyBaseline(findings, options.baseline) : undefined;
@@ -196,7 +204,12 @@ export function toProblem(error: unknown, file?: string): InputProblem {
   };
 }
 
-function selectRules(config: ResolvedConfig, options: CheckOptions, problems: InputProblem[]): Rule[] {
+function selectRules(
+  builtinRules: readonly Rule[],
+  config: ResolvedConfig,
+  options: CheckOptions,
+  problems: InputProblem[],
+): Rule[] {
   const available = [...builtinRules, ...(options.extraRules ?? [])];
   const known = new Set(available.map((rule) => rule.id));
   // A mistyped --rule would make a CI gate pass with nothing checked: that is a usage error, not a warning.
@@ -276,7 +289,7 @@ function runRules(
           (descriptor.property ? descriptor.subject.at[descriptor.property] : undefined) ??
           descriptor.subject.source;
         let severity: Severity = descriptor.severity ?? rule.severity;
-        if (configured && configured !== 'off' && severity !== 'note') severity = configured as Severity;
+        if (configured && configured !== 'off' && severity !== 'note') severity = configured;
         const finding: Finding = {
           ruleId: rule.id,
           messageId: descriptor.messageId,

@@ -34,7 +34,7 @@ export function cloudInitLogin(
   }
   const config = documents[0]?.value;
   if (!isRecord(config)) return undefined;
-  const inner = documents[0]!;
+  const inner = documents[0];
   const shift = lineShift(value, template, property);
   const at = (container: object, key: string | number): SourceSpan => {
     if (shift === undefined) return property;

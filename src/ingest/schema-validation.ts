@@ -126,7 +126,7 @@ function locate(root: unknown, pointer: string, error: ErrorObject): { container
       .map((t) => t.replace(/~/g, '~0').replace(/\//g, '~1'))
       .join('/')}`.replace(/^\/$/, ''),
   );
-  const last = tokens[tokens.length - 1]!;
+  const last = tokens[tokens.length - 1];
   return { container: parent as object, key: Array.isArray(parent) ? Number(last) : last };
 }
 
@@ -180,7 +180,7 @@ function describe(error: ErrorObject, root: unknown): string {
     case 'maxLength':
       return `${where} is too long`;
     case 'propertyNames':
-      return `${where} has an invalid key: ${String(params.propertyName ?? '')}`;
+      return `${where} has an invalid key: ${String((params.propertyName as string | undefined) ?? '')}`;
     default:
       return `${where} ${error.message ?? 'is not valid'}`;
   }

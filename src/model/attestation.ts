@@ -84,7 +84,7 @@ const instanceCounts = new WeakMap<Graph, Map<string, number>>();
 
 function instancesOfRole(graph: Graph, roleId: string): number {
   let counts = instanceCounts.get(graph);
-  if (!counts) instanceCounts.set(graph, (counts = new Map()));
+  if (!counts) instanceCounts.set(graph, (counts = new Map<string, number>()));
   let count = counts.get(roleId);
   if (count === undefined) counts.set(roleId, (count = countInstancesOfRole(graph, roleId)));
   return count;

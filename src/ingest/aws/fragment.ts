@@ -157,7 +157,7 @@ export function ingressRules(spec: IngressSpec): IngressRule[] {
 export interface PolicyContext {
   spans: Spans;
   /** Resolves a value read from the policy (CloudFormation intrinsics; identity for Terraform). */
-  resolve(value: unknown): unknown;
+  resolve: (value: unknown) => unknown;
   /** The role node a principal value names, if it is a role of the scan. */
   roleOf(principal: unknown): string | undefined;
   /** Where the policy property is, for values without positions. */
@@ -208,7 +208,11 @@ export function readPolicy(document: unknown, context: PolicyContext): Maybe<Pol
         const resolved = resolve(value);
         for (const item of toList(resolved)) {
           if (type === 'AWS') addPrincipal(item);
-          else principals.push(`${type}:${String(toText(resolve(item)) ?? '')}`);
+          else {
+            const text = toText(resolve(item));
+            // An undecidable principal keeps the text it always had, so it matches nothing by accident.
+            principals.push(`${type}:${text === undefined ? '' : typeof text === 'string' ? text : '[object Object]'}`);
+          }
         }
       }
     } else if (principal !== undefined)
@@ -303,14 +307,14 @@ export class CommentSuppressions {
     const pattern = /([^\r\n]*)(\r\n|\r|\n|$)/g;
     let offset = 0;
     for (let match = pattern.exec(text); match && offset <= text.length; match = pattern.exec(text)) {
-      const content = match[1]!;
+      const content = match[1];
       this.lineTexts.push(content);
       const line = this.lineTexts.length;
       const comment = SUPPRESS_COMMENT.exec(content);
       if (comment) {
         const start = content.indexOf('isolint-suppress');
-        const parsed = /^([a-z0-9-]+)(?:\s+expires=(\d{4}-\d{2}-\d{2}))?\s*:\s*(.*)$/.exec(comment[1]!.trim());
-        if (!parsed || !parsed[3]!.trim()) {
+        const parsed = /^([a-z0-9-]+)(?:\s+expires=(\d{4}-\d{2}-\d{2}))?\s*:\s*(.*)$/.exec(comment[1].trim());
+        if (!parsed || !parsed[3].trim()) {
           throw new InputError(
             'a suppression comment needs a rule id and a reason: "isolint-suppress <rule-id>: <reason>"',
             {
@@ -323,8 +327,8 @@ export class CommentSuppressions {
         this.found.push({
           line,
           suppression: {
-            rule: parsed[1]!,
-            reason: parsed[3]!.trim(),
+            rule: parsed[1],
+            reason: parsed[3].trim(),
             expires: parsed[2],
             source: lines.lazySpan(file, offset + start, offset + content.length),
           },
@@ -342,7 +346,7 @@ export class CommentSuppressions {
       if (line >= startLine && line <= endLine) return true;
       if (line >= startLine) return false;
       for (let l = line + 1; l < startLine; l++) {
-        const content = this.lineTexts[l - 1]!.trim();
+        const content = this.lineTexts[l - 1].trim();
         if (content && !content.startsWith('#') && !content.startsWith('//')) return false;
       }
       return true;

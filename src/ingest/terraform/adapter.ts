@@ -158,7 +158,7 @@ class TerraformModule implements Scope {
     const header = block.node.namedChildren.find((n) => n?.type === 'block_start') ?? block.node;
     const resource: TfResource = {
       address,
-      type: block.labels[0]!,
+      type: block.labels[0],
       values: new Evaluator(file.text, this).body(block.node, block.body, undefined, undefined),
       typeSpan: file.document.lines.lazySpan(file.file, block.node.startIndex, header.endIndex),
       suppressions: [],

@@ -106,7 +106,7 @@ function stringLiteral(node: SyntaxNode): string {
   return unescape(
     node.namedChildren
       .filter((n) => n?.type === 'template_literal')
-      .map((n) => n!.text)
+      .map((n) => n.text)
       .join(''),
   );
 }
@@ -170,7 +170,7 @@ export class Evaluator {
         location.addKey(
           attribute.name,
           attribute.node.startIndex,
-          attribute.node.namedChildren[0]!.endIndex,
+          attribute.node.namedChildren[0].endIndex,
           attribute.expression.startIndex,
           attribute.expression.endIndex,
         );
@@ -183,7 +183,7 @@ export class Evaluator {
           const listLocation = new ContainerLocation(location, child.type, child.node.startIndex);
           entry = { list: [], location: listLocation };
           nested.set(child.type, entry);
-          const header = child.node.namedChildren[0]!;
+          const header = child.node.namedChildren[0];
           location.addKey(
             child.type,
             child.node.startIndex,
@@ -214,15 +214,15 @@ export class Evaluator {
       case 'expression': {
         const parts = node.namedChildren.filter((n): n is SyntaxNode => n !== null && n.type !== 'comment');
         if (parts.length === 0) return unknown('empty expression');
-        if (parts[0]!.type === 'variable_expr') return this.traversal(parts, depth);
+        if (parts[0].type === 'variable_expr') return this.traversal(parts, depth);
         if (parts.length > 1) {
           // An index or attribute of a computed value: decide only what is simple.
           return unknown(`${node.text.slice(0, 40)} is not evaluated`);
         }
-        return this.expression(parts[0]!, parent, token, depth + 1);
+        return this.expression(parts[0], parent, token, depth + 1);
       }
       case 'literal_value':
-        return this.expression(node.namedChildren[0]!, parent, token, depth + 1);
+        return this.expression(node.namedChildren[0], parent, token, depth + 1);
       case 'string_lit':
         return this.maybeJson(stringLiteral(node), node, false);
       case 'numeric_lit':
@@ -232,12 +232,12 @@ export class Evaluator {
       case 'null_lit':
         return null;
       case 'template_expr':
-        return this.expression(node.namedChildren[0]!, parent, token, depth + 1);
+        return this.expression(node.namedChildren[0], parent, token, depth + 1);
       case 'quoted_template':
       case 'heredoc_template':
         return this.template(node, depth);
       case 'collection_value':
-        return this.expression(node.namedChildren[0]!, parent, token, depth + 1);
+        return this.expression(node.namedChildren[0], parent, token, depth + 1);
       case 'tuple': {
         const list: unknown[] = [];
         const location = new ContainerLocation(parent, token, node.startIndex);
@@ -335,7 +335,7 @@ export class Evaluator {
 
   /** `var.x`, `local.y`, `aws_instance.web.id`, `data.…`, `each.value`… */
   private traversal(parts: SyntaxNode[], depth: number): unknown {
-    const root = parts[0]!.text;
+    const root = parts[0].text;
     const steps: Array<string | number | undefined> = parts.slice(1).map((step) => {
       if (step.type === 'get_attr') return step.namedChildren[0]?.text;
       if (step.type === 'index') {
@@ -359,7 +359,7 @@ export class Evaluator {
       }
       return current;
     };
-    const first = typeof steps[0] === 'string' ? (steps[0] as string) : undefined;
+    const first = typeof steps[0] === 'string' ? steps[0] : undefined;
     switch (root) {
       case 'var':
         return first === undefined ? unknown('var without a name') : follow(this.scope.variable(first), 1);
@@ -396,7 +396,7 @@ export class Evaluator {
     const args = (argumentsNode?.namedChildren ?? []).filter((n): n is SyntaxNode => n?.type === 'expression');
     // jsonencode(object): the object itself, with its positions, is what policy readers want.
     if ((name === 'jsonencode' || name === 'tolist' || name === 'toset') && args.length === 1) {
-      return this.expression(args[0]!, parent, token, depth + 1);
+      return this.expression(args[0], parent, token, depth + 1);
     }
     if (name === 'concat') {
       const lists = args.map((arg) => this.expression(arg, undefined, undefined, depth + 1));
@@ -430,8 +430,8 @@ export class Evaluator {
     // One literal map keeps its positions; several are merged without them (findings land on the attribute).
     const merged: Record<string, unknown> =
       known.length === 1
-        ? (this.expression(known[0]!, parent, token, depth + 1) as Record<string, unknown>)
-        : Object.assign({}, ...values.slice(lastUnknown + 1).filter((v) => v !== null));
+        ? (this.expression(known[0], parent, token, depth + 1) as Record<string, unknown>)
+        : (Object.assign({}, ...values.slice(lastUnknown + 1).filter((v) => v !== null)) as Record<string, unknown>);
     if (lastUnknown >= 0) withUnknownKeys(merged, values[lastUnknown] as Unknown);
     return merged;
   }
@@ -440,9 +440,9 @@ export class Evaluator {
   private operand(parts: SyntaxNode[], depth: number): unknown {
     const named = parts.filter((n) => n.isNamed && n.type !== 'comment');
     if (named.length === 0) return unknown('missing operand');
-    if (named[0]!.type === 'variable_expr') return this.traversal(named, depth);
+    if (named[0].type === 'variable_expr') return this.traversal(named, depth);
     if (named.length > 1) return unknown('operand is not evaluated');
-    return this.expression(named[0]!, undefined, undefined, depth + 1);
+    return this.expression(named[0], undefined, undefined, depth + 1);
   }
 
   private operation(node: SyntaxNode, depth: number): unknown {
@@ -451,7 +451,7 @@ export class Evaluator {
     const children = inner.children.filter((n): n is SyntaxNode => n !== null);
     const operatorIndex = children.findIndex((n) => !n.isNamed);
     if (operatorIndex < 0) return unknown('malformed operation');
-    const operator = children[operatorIndex]!.text;
+    const operator = children[operatorIndex].text;
     if (inner.type === 'unary_operation') {
       const value = this.operand(children.slice(operatorIndex + 1), depth);
       if (operator === '!' && typeof value === 'boolean') return !value;
