@@ -28,7 +28,7 @@ import {
 } from '../src/model/policy.js';
 import { isUnknown, type Maybe } from '../src/model/unknown.js';
 import { nameOf } from '../src/model/queries.js';
-import { pcrOfString } from '../src/eif/pcr.js';
+import { pcrOfString } from '../src/model/attestation.js';
 
 /** SHA-384 PCRs are 48 bytes: 96 hex digits (https://docs.aws.amazon.com/enclaves/latest/user/set-up-attestation.html#where, https://docs.aws.amazon.com/kms/latest/developerguide/conditions-nitro-enclave.html). */
 const PCR_HEX = /^[0-9a-fA-F]{96}$/;
@@ -162,7 +162,7 @@ export default defineRule({
         const match = ENCLAVE_ATTESTATION_KEY.exec(condition.key);
         if (!match) continue;
         attested = true;
-        const name = match[1]!.replace(/^pcr/i, 'PCR').replace(/^imagesha384$/i, 'ImageSha384');
+        const name = match[1].replace(/^pcr/i, 'PCR').replace(/^imagesha384$/i, 'ImageSha384');
         if (operator.ifExists) {
           context.report({
             ...base,
@@ -544,7 +544,7 @@ function knownRoleArns(graph: Graph): Map<string, string> {
         if (typeof principal !== 'string') continue;
         const match = /^arn:aws[\w-]*:iam::(\d{12}):role\/(.+)$/.exec(principal);
         if (!match) continue;
-        const name = match[2]!.split('/').pop();
+        const name = match[2].split('/').pop();
         for (const role of roles) if (role.roleName === name) add(role.id, principal);
       }
     }
@@ -552,7 +552,7 @@ function knownRoleArns(graph: Graph): Map<string, string> {
   const arns = new Map<string, string>();
   for (const role of roles) {
     const literal = found.get(role.id);
-    if (literal?.size === 1) arns.set(role.id, [...literal][0]!);
+    if (literal?.size === 1) arns.set(role.id, [...literal][0]);
     else if (typeof role.roleArn === 'string' && !role.roleArn.includes(OWN_ACCOUNT)) arns.set(role.id, role.roleArn);
   }
   return arns;

@@ -175,7 +175,7 @@ export default defineRule({
       const on =
         users.length === 0
           ? ` of security group '${nameOf(group)}', which no machine of the scan uses`
-          : ` on ${users[0]!.label}${users.length > 1 ? ` and ${users.length - 1} more` : ''}`;
+          : ` on ${users[0].label}${users.length > 1 ? ` and ${users.length - 1} more` : ''}`;
       for (const rule of group.ingress) {
         const everywhere = peerIsEverywhere(rule.peer);
         if (everywhere === false) continue;
@@ -191,7 +191,9 @@ export default defineRule({
             });
           } else opened.push(admin);
         }
-        const peer = String(rule.peer) + (rule.peerWritten !== undefined ? ` (written '${rule.peerWritten}')` : '');
+        const peer =
+          (isUnknown(rule.peer) ? rule.peer.reason : rule.peer) +
+          (rule.peerWritten !== undefined ? ` (written '${rule.peerWritten}')` : '');
         if (opened.length === ADMIN_PORTS.length && ruleAdmitsEveryTcpPort(rule)) {
           context.report({
             messageId: 'openAllPorts',
@@ -225,7 +227,7 @@ export default defineRule({
               service: undecided.map((o) => o.service).join(' or '),
               port: undecided.map((o) => o.port).join(' or '),
               on,
-              reason: undecided[0]!.reason,
+              reason: undecided[0].reason,
             },
             subject: group,
             at: rule.source,

@@ -115,7 +115,7 @@ export default defineRule({
         const name = flavorNode.label ?? flavorNode.id;
         if (policy === 'dedicated') {
           // Dedicated vCPUs still take single threads under `prefer`: "1 OCPU = 1 core" needs isolate,
-          // or require with an even vCPU count (the fact sheet's mapping: prefer where the 1-core rule applies).
+          // or require with an even vCPU count, wherever the one-core rule applies.
           const threads = flavorNode.flavor!.cpuThreadPolicy;
           if (isUnknown(threads)) {
             undecided(flavorNode, 'the CPU thread policy', threads.reason, flavorNode.at.cpuThreadPolicy);
@@ -274,7 +274,7 @@ export default defineRule({
         // own, src/engine/link-host-configs.ts): at the enclave's cpu_count.
         const unsized = enclaves.find((e) => isUnknown(e.vcpus));
         const missing = isUnknown(vcpuDemand) ? vcpuDemand : (parent.vcpus as { reason: string });
-        const at = unsized ? unsized.source : standIn ? (enclaves[0]!.at.vcpus ?? enclaves[0]!.source) : undefined;
+        const at = unsized ? unsized.source : standIn ? (enclaves[0].at.vcpus ?? enclaves[0].source) : undefined;
         undecided(declared, 'enclave vCPUs against the parent', missing.reason, at);
       }
 
@@ -284,7 +284,7 @@ export default defineRule({
           declared,
           'enclave memory against the parent',
           parent.memoryMiB.reason,
-          standIn ? (enclaves[0]!.at.memory ?? enclaves[0]!.source) : undefined,
+          standIn ? (enclaves[0].at.memory ?? enclaves[0].source) : undefined,
         );
       }
       if (!isUnknown(parent.memoryMiB) && !isUnknown(memoryDemand)) {
@@ -406,7 +406,7 @@ export default defineRule({
       const memoryDemand = sum(microvms, (m) => m.memoryMiB);
       if (isUnknown(parent.vcpus) || isUnknown(cpuDemand)) {
         const at =
-          directoryOfMachineId(parent.id) !== undefined ? (microvms[0]!.at.vcpus ?? microvms[0]!.source) : undefined;
+          directoryOfMachineId(parent.id) !== undefined ? (microvms[0].at.vcpus ?? microvms[0].source) : undefined;
         undecided(
           parent,
           'microVM vCPUs',
@@ -418,7 +418,7 @@ export default defineRule({
           messageId: 'microvmCpu',
           data: { parent: nameOf(parent), demand: cpuDemand, capacity: parent.vcpus - poolCpus },
           subject: parent,
-          at: microvms[0]!.at.vcpus ?? microvms[0]!.source,
+          at: microvms[0].at.vcpus ?? microvms[0].source,
           property: 'microvm.vcpus',
           related: related(),
         });
@@ -428,7 +428,7 @@ export default defineRule({
           messageId: 'microvmMemory',
           data: { parent: nameOf(parent), demand: memoryDemand, capacity: parent.memoryMiB - poolMemory },
           subject: parent,
-          at: microvms[0]!.at.memory ?? microvms[0]!.source,
+          at: microvms[0].at.memory ?? microvms[0].source,
           property: 'microvm.memory',
           related: related(),
         });

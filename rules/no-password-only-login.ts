@@ -14,7 +14,7 @@ function requiresKey(methods: Maybe<string[]>): boolean {
   if (isUnknown(methods)) return false;
   return (
     methods.length > 0 &&
-    methods.every((alternative) => alternative.split(',').some((m) => KEY_METHODS.has(m.split(':')[0]!)))
+    methods.every((alternative) => alternative.split(',').some((m) => KEY_METHODS.has(m.split(':')[0])))
   );
 }
 

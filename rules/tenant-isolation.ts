@@ -122,7 +122,7 @@ export default defineRule({
       const guests = volumes.flatMap((v) => guestsOf(v.id));
       const tenants = distinctTenants(guests);
       if (tenants.length < 2) continue;
-      const first = volumes[0]!;
+      const first = volumes[0];
       const shareable = volumes.some((v) => v.kind === 'volume' && v.shareable);
       context.report({
         messageId: 'sharedBacking',
@@ -159,9 +159,7 @@ export default defineRule({
           subject: host,
           property: `sharedMemory:${name}`,
           at:
-            sharing[0]!.kind === 'instance'
-              ? sharing[0]!.sharedMemory?.find((r) => r.name === name)?.source
-              : undefined,
+            sharing[0].kind === 'instance' ? sharing[0].sharedMemory?.find((r) => r.name === name)?.source : undefined,
           related: locations(sharing),
         });
       }

@@ -17,7 +17,7 @@
  * isolint flags a resource when an error or warning of those rules lands on one of its lines; a note on
  * it is "undecided". Agreement is flagged = expected over units whose expectation is known.
  */
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 

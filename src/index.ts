@@ -2,7 +2,8 @@
  * isolint's library API: what the CLI uses and what others embed. Inputs → adapters → graph → rules →
  * findings → reporters.
  */
-export { check, displayPath, findRepositoryRoot } from './engine/check.js';
+export { builtinAdapters, check } from './check.js';
+export { displayPath, findRepositoryRoot } from './engine/check.js';
 export type { CheckOptions, CheckResult, CheckedFile, InputProblem } from './engine/check.js';
 export { defaultConfig, loadConfig, resolveConfig } from './engine/config.js';
 export type { FailOn, ResolvedConfig } from './engine/config.js';
@@ -18,7 +19,8 @@ export type {
   Severity,
 } from './engine/rule.js';
 export { builtinRules } from '../rules/index.js';
-export { adapters } from './ingest/index.js';
+// `adapters` is the name this list had first.
+export { builtinAdapters as adapters } from './check.js';
 export type { Adapter, AdapterInput } from './ingest/adapter.js';
 export { Graph } from './model/graph.js';
 export type * from './model/nodes.js';

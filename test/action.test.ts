@@ -28,7 +28,7 @@ function workflows(): Array<[string, string]> {
   ];
   const ci = readFileSync(join(REPO_ROOT, 'docs/ci.md'), 'utf8');
   for (const [index, match] of [...ci.matchAll(/```yaml\n([^]*?)```/g)].entries()) {
-    if (/^jobs:/m.test(match[1]!)) found.push([`docs/ci.md (workflow ${index + 1})`, match[1]!]);
+    if (/^jobs:/m.test(match[1])) found.push([`docs/ci.md (workflow ${index + 1})`, match[1]]);
   }
   return found;
 }
@@ -54,7 +54,7 @@ describe('action.yml', () => {
     const used = new Set(
       [...JSON.stringify(action.runs.steps).matchAll(/inputs\.([a-z-]+)/g)].map((match) => match[1]),
     );
-    for (const name of used) expect(action.inputs, `inputs.${name}`).toHaveProperty(name!);
+    for (const name of used) expect(action.inputs, `inputs.${name}`).toHaveProperty(name);
   });
 
   it('the workflows in the docs pass actionlint', async () => {

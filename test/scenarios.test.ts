@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { check } from '../src/engine/check.js';
+import { check } from '../src/check.js';
 import { defaultConfig } from '../src/engine/config.js';
 import { REPO_ROOT } from './helpers.js';
 

@@ -47,13 +47,13 @@ export function scanCbor(bytes: Uint8Array, what: string): void {
   for (;;) {
     if (position >= length) fail(`truncated: ends at byte ${length} inside an item`);
     const start = position;
-    const initial = bytes[position++]!;
+    const initial = bytes[position++];
     const major = initial >> 5;
     const info = initial & 31;
     const top = stack[stack.length - 1];
     if (initial === 0xff) {
       if (!top || !top.indefinite) fail(`unexpected break byte at byte ${start}`);
-      if (top!.map && top!.seen % 2 === 1) fail(`map ends after a key without its value at byte ${start}`);
+      if (top.map && top.seen % 2 === 1) fail(`map ends after a key without its value at byte ${start}`);
       stack.pop();
     } else {
       if (top?.chunkMajor !== undefined && (major !== top.chunkMajor || info === 31)) {
@@ -64,7 +64,7 @@ export function scanCbor(bytes: Uint8Array, what: string): void {
         const size = 1 << (info - 24);
         if (position + size > length) fail(`truncated: the head at byte ${start} needs ${size} more bytes`);
         argument = 0;
-        for (let i = 0; i < size; i++) argument = argument * 256 + bytes[position + i]!;
+        for (let i = 0; i < size; i++) argument = argument * 256 + bytes[position + i];
         position += size;
       } else if (info >= 28 && info <= 30) {
         fail(`reserved additional information ${info} at byte ${start}`);
@@ -112,7 +112,7 @@ export function decodeCbor(bytes: Uint8Array, what: string, allowCoseTag = false
   try {
     const tags: Array<(decode: () => unknown) => unknown> = [];
     if (allowCoseTag) tags[18] = (decode) => new CoseSign1Tag(decode());
-    return cborgDecode(bytes, { useMaps: true, rejectDuplicateMapKeys: true, allowUndefined: false, tags } as never);
+    return cborgDecode(bytes, { useMaps: true, rejectDuplicateMapKeys: true, allowUndefined: false, tags });
   } catch (error) {
     throw new AttestationFormatError(
       `${what}: ${String((error as Error).message).replace(/^CBOR decode error: /, '')}`,

@@ -79,14 +79,14 @@ export function verifyChain(
   }
   const certificates = parsed.map(summary);
   if (unparsable.length > 0) {
-    return { certificates, checks: [{ id: 'chain', status: 'fail', message: unparsable[0]! }] };
+    return { certificates, checks: [{ id: 'chain', status: 'fail', message: unparsable[0] }] };
   }
-  const leaf = parsed[0]!;
+  const leaf = parsed[0];
   const bundle = parsed.slice(1);
   const checks: AttestationCheck[] = [];
 
   // --- the root: pinned by fingerprint, never by name
-  const root = bundle[0]!;
+  const root = bundle[0];
   const anchorFingerprint = anchor.certificate.fingerprint256;
   checks.push(
     root.x509.fingerprint256 === anchorFingerprint
@@ -99,8 +99,8 @@ export function verifyChain(
   );
 
   // --- each certificate issued and signed by the one above it (the leaf by the last cabundle entry)
-  const links: Array<[Parsed, Parsed]> = bundle.slice(1).map((child, index) => [child, bundle[index]!]);
-  links.push([leaf, bundle[bundle.length - 1]!]);
+  const links: Array<[Parsed, Parsed]> = bundle.slice(1).map((child, index) => [child, bundle[index]]);
+  links.push([leaf, bundle[bundle.length - 1]]);
   const chainProblems: string[] = [];
   for (const [child, issuer] of links) {
     const childName = child.role === 'certificate' ? "the certificate's" : `${child.role}'s`;
@@ -126,7 +126,7 @@ export function verifyChain(
           status: 'pass',
           message: `the certificate chains through ${bundle.length} cabundle entr${bundle.length === 1 ? 'y' : 'ies'} to cabundle[0]`,
         }
-      : { id: 'chain', status: 'fail', message: chainProblems[0]! },
+      : { id: 'chain', status: 'fail', message: chainProblems[0] },
   );
 
   // --- every certificate valid at the document's timestamp and at the verification time
@@ -152,7 +152,7 @@ export function verifyChain(
           status: 'pass',
           message: `every certificate is valid at ${iso(timestamp)} (timestamp) and ${iso(at)} (verification time)`,
         }
-      : { id: 'validity', status: 'fail', message: validity[0]! },
+      : { id: 'validity', status: 'fail', message: validity[0] },
   );
 
   // --- basic constraints and key usage: CAs above, a signing certificate at the bottom
@@ -199,7 +199,7 @@ export function verifyChain(
           status: 'pass',
           message: 'cabundle entries are CAs within their path lengths; the certificate is a P-384 signing certificate',
         }
-      : { id: 'constraints', status: 'fail', message: constraintProblems[0]! },
+      : { id: 'constraints', status: 'fail', message: constraintProblems[0] },
   );
   return { certificates, checks, leafKey };
 }

@@ -66,10 +66,10 @@ export function decodeAttestationDocument(bytes: Uint8Array): AttestationDocumen
   if (!(headerMap instanceof Map)) {
     throw new AttestationFormatError(`COSE_Sign1 protected header: expected a map, found ${describe(headerMap)}`);
   }
-  const algorithm = headerMap.get(1);
+  const algorithm: unknown = (headerMap as Map<unknown, unknown>).get(1);
   if (algorithm !== COSE_ES384) {
     throw new AttestationFormatError(
-      `COSE_Sign1 protected header: alg is ${algorithm === undefined ? 'missing' : String(algorithm)}, not ES384 (-35)`,
+      `COSE_Sign1 protected header: alg is ${algorithm === undefined ? 'missing' : JSON.stringify(algorithm) ?? typeof algorithm}, not ES384 (-35)`,
     );
   }
   if (!(unprotected instanceof Map)) {

@@ -93,7 +93,7 @@ function verdictFor(graph: Graph, key: KeyNode, pcrs: Record<number, string>): K
     if (outcome.result === false) refusals.push(`the statement at ${at} does not apply: ${outcome.detail}`);
     else undecided.push(`the statement at ${at} cannot be judged: ${outcome.detail}`);
   }
-  if (undecided.length > 0) return { ...base, unlocks: undefined, reason: undecided[0]! };
+  if (undecided.length > 0) return { ...base, unlocks: undefined, reason: undecided[0] };
   if (refusals.length > 0) return { ...base, unlocks: false, reason: refusals.join('; ') };
   return { ...base, unlocks: false, reason: 'no Allow statement of its policy grants kms:Decrypt' };
 }

@@ -107,9 +107,7 @@ export function verifyAttestation(bytes: Uint8Array, options: VerifyAttestationO
   if (options.publicKey !== undefined) checks.push(publicKeyCheck(document.publicKey, options.publicKey));
 
   // --- what it attests to
-  const debugMode = [0, 1, 2].every(
-    (index) => document.pcrs[index] !== undefined && /^0+$/.test(document.pcrs[index]!),
-  );
+  const debugMode = [0, 1, 2].every((index) => document.pcrs[index] !== undefined && /^0+$/.test(document.pcrs[index]));
   checks.push(
     debugMode
       ? {
@@ -182,7 +180,7 @@ export class AttestationOptionError extends Error {
 
 function signatureCheck(document: AttestationDocument, key: KeyObject | undefined): AttestationCheck {
   if (!key) return { id: 'signature', status: 'skip', message: 'not checked: the certificate does not parse' };
-  let valid = false;
+  let valid: boolean;
   try {
     valid = verifySignature('sha384', signatureInput(document), { key, dsaEncoding: 'ieee-p1363' }, document.signature);
   } catch {

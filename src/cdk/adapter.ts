@@ -182,7 +182,7 @@ class SpanMapper {
   rewrite<T>(value: T, depth = 0): T {
     if (depth > 12 || value === null || typeof value !== 'object' || isUnknown(value)) return value;
     if (isSpan(value)) return (value.file === this.templateFile ? this.map(value) : value) as T;
-    if (Array.isArray(value)) return value.map((item) => this.rewrite(item, depth + 1)) as T;
+    if (Array.isArray(value)) return (value as unknown[]).map((item) => this.rewrite(item, depth + 1)) as T;
     if (Object.getPrototypeOf(value) !== Object.prototype) return value;
     const copy: Record<string, unknown> = {};
     for (const [key, item] of Object.entries(value)) copy[key] = this.rewrite(item, depth + 1);

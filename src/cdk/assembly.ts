@@ -130,7 +130,7 @@ function addStack(
   if (main && ![...stacks.values()].some((stack) => stack.absolutePath === main)) {
     // The stack's construct path is the shortest metadata path (`/Stack`), or the artifact id.
     const shortest = Object.keys(metadata).sort((a, b) => a.length - b.length)[0];
-    const stackPath = shortest ? trimSlash(shortest).split('/')[0]! : artifactId;
+    const stackPath = shortest ? trimSlash(shortest).split('/')[0] : artifactId;
     stacks.set(stackPath, { absolutePath: main, stackPath, resources: new Map() });
   }
   const stackPaths = [...stacks.keys()].sort((a, b) => b.length - a.length);

@@ -81,7 +81,7 @@ export class IsolintValidator implements IPolicyValidationPlugin, IPolicyValidat
     const run = spawnSync(process.execPath, args, { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
     let report: { findings?: JsonFinding[]; problems?: Array<{ file?: string; message: string; level: string }> };
     try {
-      report = JSON.parse(run.stdout);
+      report = JSON.parse(run.stdout) as typeof report;
     } catch {
       const reason = (run.stderr || run.error?.message || `exit code ${run.status}`).trim().split('\n')[0];
       return {
@@ -122,8 +122,8 @@ function toViolation(finding: JsonFinding, templates: string[]): PolicyViolation
     .map((token) => token.replace(/~1/g, '/').replace(/~0/g, '~'));
   // The subject is `<template>#<LogicalId>` (or a part of it, `#Instance/BlockDeviceMappings/0`).
   const logicalId =
-    parts[0] === 'Resources' && parts[1] ? parts[1] : (finding.subject.split('#')[1] ?? '').split('/')[0]!;
-  const templatePath = templates.find((path) => finding.location.file.endsWith(basename(path))) ?? templates[0]!;
+    parts[0] === 'Resources' && parts[1] ? parts[1] : (finding.subject.split('#')[1] ?? '').split('/')[0];
+  const templatePath = templates.find((path) => finding.location.file.endsWith(basename(path))) ?? templates[0];
   const location = parts[0] === 'Resources' && parts.length > 2 ? parts.slice(2).join('.') : 'Properties';
   return {
     ruleName: finding.ruleId,
@@ -154,7 +154,7 @@ function withNestedTemplates(templates: string[]): string[] {
   for (let index = 0; index < all.length && all.length < 1000; index++) {
     let template: { Resources?: Record<string, { Type?: string; Metadata?: Record<string, unknown> }> };
     try {
-      template = JSON.parse(readFileSync(all[index]!, 'utf8'));
+      template = JSON.parse(readFileSync(all[index], 'utf8')) as typeof template;
     } catch {
       continue;
     }
@@ -162,8 +162,8 @@ function withNestedTemplates(templates: string[]): string[] {
       const asset = resource?.Metadata?.['aws:asset:path'];
       if (resource?.Type !== 'AWS::CloudFormation::Stack' || typeof asset !== 'string' || !asset.endsWith('.json'))
         continue;
-      const nested = resolve(dirname(all[index]!), asset);
-      if (dirname(nested) === dirname(all[index]!) && existsSync(nested) && !all.includes(nested)) all.push(nested);
+      const nested = resolve(dirname(all[index]), asset);
+      if (dirname(nested) === dirname(all[index]) && existsSync(nested) && !all.includes(nested)) all.push(nested);
     }
   }
   return all;

@@ -43,7 +43,7 @@ export function appFrame(trace: readonly unknown[]): SourceFrame | undefined {
     for (const line of entry.split('\n')) {
       const match = FRAME.exec(line.trim());
       if (!match) continue;
-      const file = match[1]!.replace(/^file:\/\//, '');
+      const file = match[1].replace(/^file:\/\//, '');
       if (/[\\/]node_modules[\\/]/.test(file) || file.startsWith('node:')) continue;
       return { file, line: Number(match[2]), column: Number(match[3]) };
     }
@@ -212,7 +212,7 @@ export class AppSources {
     const args = node.getArguments();
     const className = node.getExpression().getText().split('.').pop() ?? '';
     if (args.length < 2) return args.length === 0 || className === 'App' ? { node, className } : undefined;
-    return { node, className, id: this.idPattern(args[1]!) };
+    return { node, className, id: this.idPattern(args[1]) };
   }
 
   /** An id argument as a pattern: literals exactly, template strings with their holes as wildcards. */
@@ -261,7 +261,7 @@ export class AppSources {
   private classContext(name: string, seen = new Set<TsMorph.ClassDeclaration>()): Context | undefined {
     const declarations = this.classes.get(name);
     if (!declarations?.length) return undefined;
-    const declaration = declarations[0]!;
+    const declaration = declarations[0];
     if (seen.has(declaration)) return undefined;
     seen.add(declaration);
     const own = this.classContexts.get(declaration)!;
@@ -281,7 +281,7 @@ export class AppSources {
       let wildcards = 0;
       let matches = true;
       path.forEach((id, index) => {
-        if (!id || !id.pattern.test(segments[start + index]!)) matches = false;
+        if (!id || !id.pattern.test(segments[start + index])) matches = false;
         else if (!id.exact) wildcards++;
       });
       if (!matches) continue;
@@ -324,7 +324,7 @@ export class AppSources {
     let current: TsMorph.Node | undefined = this.objectOf(start);
     let found: TsMorph.Node | undefined;
     for (let index = 0; index < path.length && current; index++) {
-      const segment = path[index]!;
+      const segment = path[index];
       if (Node.isArrayLiteralExpression(current)) {
         const element = /^\d+$/.test(segment) ? current.getElements()[Number(segment)] : undefined;
         if (!element) break;
@@ -370,7 +370,7 @@ export class AppSources {
   /** `sg.addIngressRule(...)` for SecurityGroupIngress/N: the Nth such call on the construct's variable. */
   private methodCall(site: TsMorph.NewExpression, path: readonly string[]): TsMorph.Node | undefined {
     const { Node, SyntaxKind } = this.ts;
-    const methods = METHOD_HINTS[path[0]!];
+    const methods = METHOD_HINTS[path[0]];
     if (!methods?.length) return undefined;
     const parent = site.getParent();
     const variable = Node.isVariableDeclaration(parent)
@@ -392,7 +392,7 @@ export class AppSources {
       });
     if (!calls.length) return undefined;
     const position = path.slice(1).find((segment) => /^\d+$/.test(segment));
-    const call = calls[Math.min(position === undefined ? 0 : Number(position), calls.length - 1)]!;
+    const call = calls[Math.min(position === undefined ? 0 : Number(position), calls.length - 1)];
     // Inside the call, the rest of the path after the list index (a key policy statement's Condition…).
     const rest = path.slice(1).filter((segment) => segment !== 'Statement' && !/^\d+$/.test(segment));
     const argument = call.getArguments()[0];

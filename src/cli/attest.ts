@@ -85,7 +85,7 @@ export function registerAttestCommand(program: Command, ctx: CliContext): void {
         options.imagePcrs = description.pcrs;
       }
       if (flags.check !== undefined) {
-        const { check } = await import('../engine/check.js');
+        const { check } = await import('../check.js');
         const scan = await check({ paths: flags.check, cwd: ctx.cwd });
         for (const problem of scan.problems) {
           ctx.stderr.write(
@@ -235,7 +235,7 @@ const UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, min: 60_000, 
 export function parseDuration(text: string): number {
   const match = /^(\d+(?:\.\d+)?)\s*(ms|s|min|m|h|d)$/.exec(text.trim());
   if (!match) throw new UsageError(`--max-age: '${text}' is not a duration (examples: 500ms, 90s, 5m, 2h, 1d)`);
-  return Number(match[1]) * UNITS[match[2]!]!;
+  return Number(match[1]) * UNITS[match[2]];
 }
 
 export function parseTime(text: string): Date {

@@ -139,7 +139,7 @@ export function registerCheckCommand(program: Command, ctx: CliContext): void {
       const format = flags.format ?? implied ?? 'text';
       // Loaded here, not at start-up: `isolint measure` and `pcr` never pay for the rules and parsers.
       const [{ check, findScanRoot }, { resolveConfig }, { render }, { readBaseline, toBaseline }] = await Promise.all([
-        import('../engine/check.js'),
+        import('../check.js'),
         import('../engine/config.js'),
         import('../report/index.js'),
         import('../engine/baseline.js'),

@@ -60,7 +60,7 @@ export function registerGraphCommand(program: Command, ctx: CliContext): void {
         );
       const format: PictureFormat = flags.format ?? implied ?? 'mermaid';
       const [{ check }, { resolveConfig }, { buildPicture }] = await Promise.all([
-        import('../engine/check.js'),
+        import('../check.js'),
         import('../engine/config.js'),
         import('../picture/model.js'),
       ]);

@@ -50,7 +50,7 @@ export function usageLine(commanderText: string, help: string): string {
   );
   const choice = /^option '(.*)' argument '(.*)' is invalid\. Allowed choices are (.+)\.$/.exec(text);
   if (choice) {
-    const near = closest(choice[2]!, choice[3]!.split(', '));
+    const near = closest(choice[2], choice[3].split(', '));
     text = `${choice[1]}: '${choice[2]}' is not one of ${choice[3]}${near ? ` (did you mean ${near}?)` : ''}`;
   }
   return `isolint: ${text}; see ${help}\n`;

@@ -106,14 +106,14 @@ class DerError extends Error {}
 /** One DER element at `position`, which must end by `limit`. */
 function element(der: Uint8Array, position: number, limit: number): Element {
   if (position + 2 > limit) throw new DerError('truncated DER element');
-  const tag = der[position]!;
-  let length = der[position + 1]!;
+  const tag = der[position];
+  let length = der[position + 1];
   let start = position + 2;
   if (length & 0x80) {
     const count = length & 0x7f;
     if (count === 0 || count > 4 || start + count > limit) throw new DerError('bad DER length');
     length = 0;
-    for (let i = 0; i < count; i++) length = length * 256 + der[start + i]!;
+    for (let i = 0; i < count; i++) length = length * 256 + der[start + i];
     start += count;
   }
   if (start + length > limit) throw new DerError('DER element runs past its container');
@@ -238,7 +238,7 @@ export function readCertificateConstraints(der: Uint8Array): CertificateConstrai
   for (const extension of children(der, list)) {
     const parts = children(der, extension);
     const id = parts[0] && objectIdentifier(der, parts[0]);
-    const critical = parts.length === 3 && parts[1]!.tag === 0x01 && der[parts[1]!.start] !== 0;
+    const critical = parts.length === 3 && parts[1].tag === 0x01 && der[parts[1].start] !== 0;
     const value = parts[parts.length - 1];
     if (!value || value.tag !== 0x04) continue;
     if (id === '2.5.29.19') {
@@ -251,7 +251,7 @@ export function readCertificateConstraints(der: Uint8Array): CertificateConstrai
         if (field.tag === 0x01) ca = der[field.start] !== 0;
         else if (field.tag === 0x02 && field.end - field.start <= 4) {
           pathLength = 0;
-          for (let i = field.start; i < field.end; i++) pathLength = pathLength * 256 + der[i]!;
+          for (let i = field.start; i < field.end; i++) pathLength = pathLength * 256 + der[i];
         }
       }
       constraints.basicConstraints = { ca, critical, ...(pathLength !== undefined ? { pathLength } : {}) };
@@ -262,7 +262,7 @@ export function readCertificateConstraints(der: Uint8Array): CertificateConstrai
       for (let bit = 0; bit < KEY_USAGE_BITS.length; bit++) {
         const byte = der[bits.start + 1 + (bit >> 3)];
         if (bits.start + 1 + (bit >> 3) < bits.end && byte !== undefined && byte & (0x80 >> (bit & 7)))
-          names.push(KEY_USAGE_BITS[bit]!);
+          names.push(KEY_USAGE_BITS[bit]);
       }
       constraints.keyUsage = names;
     }

@@ -31,7 +31,7 @@ function crcTable(): Uint32Array {
 export function crc32Portable(data: Uint8Array, value = 0): number {
   const t = crcTable();
   let c = ~value >>> 0;
-  for (let i = 0; i < data.length; i++) c = t[(c ^ data[i]!) & 0xff]! ^ (c >>> 8);
+  for (let i = 0; i < data.length; i++) c = t[(c ^ data[i]) & 0xff] ^ (c >>> 8);
   return ~c >>> 0;
 }
 
@@ -67,7 +67,7 @@ function shiftFactor(length: number): number {
   let k = 3; // 8 = 2^3 bits per byte
   let remaining = length;
   while (remaining > 0) {
-    if (remaining % 2 === 1) factor = multiplyModP(powersOfX[k % 32]!, factor);
+    if (remaining % 2 === 1) factor = multiplyModP(powersOfX[k % 32], factor);
     remaining = Math.floor(remaining / 2);
     k++;
   }

@@ -7,9 +7,9 @@ import { readFile, stat } from 'node:fs/promises';
 import { InputError } from '../errors.js';
 import { parseJson } from '../ingest/json.js';
 import { validateAgainstSchema } from '../ingest/schema-validation.js';
+import { EXPECTED_PCRS_SCHEMA } from '../ingest/expected-pcrs.js';
 import type { PcrName, PcrValues } from './pcr.js';
 
-export const EXPECTED_PCRS_SCHEMA = 'expected-pcrs.schema.json';
 /** An expected-PCR file is a few hundred bytes; anything this large is not one. */
 const MAX_FILE_SIZE = 1024 * 1024;
 

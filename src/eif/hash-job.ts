@@ -122,7 +122,7 @@ function withPcr1AsFork(job: HashJob): HashJob {
     pcr0Pieces.slice(0, pcr1Count).every(({ p }) => p.streams.includes('PCR1')) &&
     job.pieces.every((p) => !p.streams.includes('PCR1') || p.streams.includes('PCR0'));
   if (!isPrefix) return job;
-  const afterPiece = pcr0Pieces[pcr1Count - 1]!.i;
+  const afterPiece = pcr0Pieces[pcr1Count - 1].i;
   return {
     ...job,
     pieces: job.pieces.map((p) => ({ ...p, streams: p.streams.filter((s) => s !== 'PCR1') })),
@@ -201,7 +201,7 @@ class JobRunner {
   }
 
   consume(request: ReadRequest, bytes: Uint8Array): void {
-    const piece = this.job.pieces[request.piece]!;
+    const piece = this.job.pieces[request.piece];
     for (const stream of piece.streams) this.hashes.get(stream)!.update(bytes);
     if (piece.crc) {
       this.crc = crc32(bytes, this.crc);
@@ -274,12 +274,12 @@ export async function runHashJobAsync(
   };
   const requests = runner.requests();
   let current = requests.next();
-  let pending = current.done ? undefined : readChunk(current.value, buffers[0]!);
+  let pending = current.done ? undefined : readChunk(current.value, buffers[0]);
   for (let turn = 1; !current.done; turn++) {
     const bytes = await pending!;
     const next = requests.next();
     // Start the next read before hashing this chunk; a failed read surfaces when it is awaited.
-    pending = next.done ? undefined : readChunk(next.value, buffers[turn % 2]!);
+    pending = next.done ? undefined : readChunk(next.value, buffers[turn % 2]);
     pending?.catch(() => undefined);
     runner.consume(current.value, bytes);
     onProgress?.(current.value.length);

@@ -102,8 +102,8 @@ function checkSectionTable(header: EifHeader, fileSize: number, file: string): v
   const size = BigInt(fileSize);
   let previousEnd = BigInt(EIF_HEADER_SIZE);
   for (let i = 0; i < header.numSections; i++) {
-    const offset = header.sectionOffsets[i]!;
-    const dataSize = header.sectionSizes[i]!;
+    const offset = header.sectionOffsets[i];
+    const dataSize = header.sectionSizes[i];
     const offsetField = HeaderField.sectionOffsets + 8 * i;
     const sizeField = HeaderField.sectionSizes + 8 * i;
     if (offset < BigInt(EIF_HEADER_SIZE)) {
@@ -153,7 +153,7 @@ async function walkSections(
         { file, offset: position },
       );
     }
-    const tableOffset = Number(header.sectionOffsets[index]!);
+    const tableOffset = Number(header.sectionOffsets[index]);
     if (tableOffset !== position) {
       throw new InputError(
         `section ${index} starts at byte ${position}, but the header's section table says byte ${tableOffset}`,
@@ -166,7 +166,7 @@ async function walkSections(
       position,
       file,
     );
-    const tableSize = header.sectionSizes[index]!;
+    const tableSize = header.sectionSizes[index];
     if (sectionHeader.size !== tableSize) {
       throw new InputError(
         `section ${index} (${sectionHeader.type}) says it holds ${sectionHeader.size} bytes, but the header's section table says ${tableSize}`,

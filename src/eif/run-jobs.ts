@@ -79,7 +79,7 @@ export async function hashImage(
   };
   const createHash = await loadSha384Factory(implementation);
   if (!useThreads) {
-    return { ...(await runHashJobAsync(jobs[0]!, source, createHash, progress)), threads: 1 };
+    return { ...(await runHashJobAsync(jobs[0], source, createHash, progress)), threads: 1 };
   }
   const [imageJob, appJob] = jobs as [HashJob, HashJob];
   const worker = startWorker(workerUrl, { job: appJob, implementation }, progress, layout.file);

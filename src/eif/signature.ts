@@ -128,10 +128,10 @@ function decodeCoseSign1(bytes: Uint8Array): CoseSign1 {
   if (!(signature instanceof Uint8Array)) throw new SignatureFormatError('COSE signature is not a byte string');
   const header =
     protectedBytes.length === 0
-      ? new Map()
+      ? new Map<unknown, unknown>()
       : asMap(decodeCbor(protectedBytes, 'COSE protected header'), 'COSE protected header');
   // Header label 1 is "alg" (RFC 9052 §3.1); it may sit in either bucket, protected is where the signer puts it.
-  const algorithmId = header.get(1) ?? unprotected.get(1);
+  const algorithmId: unknown = header.get(1) ?? (unprotected as Map<unknown, unknown>).get(1);
   const algorithm = typeof algorithmId === 'number' ? COSE_ALGORITHMS[algorithmId] : undefined;
   if (!algorithm) {
     throw new SignatureFormatError(

@@ -38,11 +38,11 @@ export async function openFileSource(file: string): Promise<ByteSource> {
 export function memorySource(bytes: Uint8Array): ByteSource {
   return {
     size: bytes.length,
-    read: async (buffer, offset, length, position) => {
+    read: (buffer, offset, length, position) => {
       const available = Math.max(0, Math.min(length, bytes.length - position));
       buffer.set(bytes.subarray(position, position + available), offset);
-      return { bytesRead: available };
+      return Promise.resolve({ bytesRead: available });
     },
-    close: async () => undefined,
+    close: () => Promise.resolve(),
   };
 }

@@ -2,10 +2,8 @@ import { createHash } from 'node:crypto';
 import { closest } from '../suggest.js';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
-import { builtinRules } from '../../rules/index.js';
 import { escapeControls, InputError, oneLine, UsageError } from '../errors.js';
 import type { Adapter, AdapterInput, TerraformVariableArgument } from '../ingest/adapter.js';
-import { adapters as builtinAdapters } from '../ingest/index.js';
 import type { Graph } from '../model/graph.js';
 import type { GraphEdge, GraphFragment, GraphNode, InlineSuppression } from '../model/nodes.js';
 import { isWholeSpan, plainSpan, type SourceSpan } from '../model/source.js';
@@ -118,7 +116,7 @@ export function findRepositoryRoot(from: string): string {
 export function findScanRoot(paths: readonly string[], cwd: string): string | undefined {
   const absolute = paths.map((path) => resolve(cwd, path));
   if (absolute.length === 0) return findGitRoot(cwd);
-  let common = absolute[0]!;
+  let common = absolute[0];
   for (const path of absolute.slice(1)) {
     while (common !== dirname(common) && relative(common, path).startsWith('..')) common = dirname(common);
   }
@@ -132,12 +130,22 @@ export function displayPath(absolutePath: string, root: string): string {
   return path.split(sep).join('/');
 }
 
-export async function check(options: CheckOptions): Promise<CheckResult> {
+/**
+ * What a check runs besides what its caller adds: the built-in adapters and rules. The engine does not
+ * import them (src/check.ts puts them together), so it runs whatever it is given.
+ */
+export interface Builtins {
+  adapters: readonly Adapter[];
+  rules: readonly Rule[];
+}
+
+/** One check over the given paths with the given built-ins; `check` in src/check.ts supplies isolint's own. */
+export async function runCheck(options: CheckOptions, builtins: Builtins): Promise<CheckResult> {
   const cwd = resolve(options.cwd ?? process.cwd());
   const root = resolve(options.root ?? findScanRoot(options.paths, cwd) ?? cwd);
   const config =
     typeof options.config === 'object' ? options.config : resolveConfig(cwd, options.config, options.paths);
-  const adapters = [...builtinAdapters, ...(options.adapters ?? [])];
+  const adapters = [...builtins.adapters, ...(options.adapters ?? [])];
   const extensions = new Set(adapters.flatMap((adapter) => adapter.extensions));
   const problems: InputProblem[] = (config.unused ?? []).map((file) => ({
     file: displayPath(resolve(file), root),
@@ -230,7 +238,7 @@ export async function check(options: CheckOptions): Promise<CheckResult> {
 
   if (files.length === 0 && !options.allowEmpty && !problems.some((p) => p.level === 'error')) {
     problems.push({
-      file: options.paths.length === 1 ? displayPath(resolve(cwd, options.paths[0]!), root) : undefined,
+      file: options.paths.length === 1 ? displayPath(resolve(cwd, options.paths[0]), root) : undefined,
       message: `nothing isolint reads was found (${discovered.files.length} file${discovered.files.length === 1 ? '' : 's'} looked at, none recognised): nothing was checked (--allow-empty accepts an empty scan)`,
       level: 'error',
     });
@@ -249,7 +257,7 @@ export async function check(options: CheckOptions): Promise<CheckResult> {
   const graph = assembled.graph;
   if (options.measureImages !== false) await measureImages(graph);
 
-  const rules = selectRules(config, options, problems);
+  const rules = selectRules(builtins.rules, config, options, problems);
   const findings = runRules(rules, graph, config, options.today ?? new Date(), problems);
   problems.sort((a, b) => (a.file ?? '').localeCompare(b.file ?? '') || (a.line ?? 0) - (b.line ?? 0));
   const absent = options.baseline ? applyBaseline(findings, options.baseline) : undefined;
@@ -296,7 +304,12 @@ export function toProblem(error: unknown, file?: string): InputProblem {
   };
 }
 
-function selectRules(config: ResolvedConfig, options: CheckOptions, problems: InputProblem[]): Rule[] {
+function selectRules(
+  builtinRules: readonly Rule[],
+  config: ResolvedConfig,
+  options: CheckOptions,
+  problems: InputProblem[],
+): Rule[] {
   const available = [...builtinRules, ...(options.extraRules ?? [])];
   const known = new Set(available.map((rule) => rule.id));
   // A mistyped --rule would make a CI gate pass with nothing checked: that is a usage error, not a warning.
@@ -389,7 +402,7 @@ function runRules(
           descriptor.subject.source,
         );
         let severity: Severity = descriptor.severity ?? rule.severity;
-        if (configured && configured !== 'off' && severity !== 'note') severity = configured as Severity;
+        if (configured && configured !== 'off' && severity !== 'note') severity = configured;
         const finding: Finding = {
           ruleId: rule.id,
           messageId: descriptor.messageId,
@@ -489,7 +502,7 @@ function subjectNames(subject: string, element: GraphNode | GraphEdge): string[]
       /(?:^|\/)((?:module\.[^./]+(?:\[[^\]]*\])?\.)*(?:data\.)?[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+(?:\[[^\]]*\])?)$/.exec(
         subject,
       );
-    if (address) names.push(address[1]!);
+    if (address) names.push(address[1]);
   }
   if (element.label !== undefined && !names.includes(element.label)) names.push(element.label);
   return names;

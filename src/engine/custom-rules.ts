@@ -79,7 +79,7 @@ async function importRules(file: string, work: string): Promise<unknown[]> {
     );
   }
   const exported = module.rules ?? module.default;
-  const list = Array.isArray(exported) ? exported : exported === undefined ? [] : [exported];
+  const list: unknown[] = Array.isArray(exported) ? exported : exported === undefined ? [] : [exported];
   if (list.length === 0)
     throw new UsageError(`${file}: exports no rule (export default defineRule({...}) or export const rules = [...])`);
   return list;

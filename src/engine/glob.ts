@@ -3,7 +3,7 @@ export function globToRegExp(glob: string): RegExp {
   let pattern = '';
   const normalized = glob.replace(/\\/g, '/').replace(/^\.\//, '').replace(/\/$/, '');
   for (let i = 0; i < normalized.length; i++) {
-    const c = normalized[i]!;
+    const c = normalized[i];
     if (c === '*' && normalized[i + 1] === '*') {
       pattern += normalized[i + 2] === '/' ? '(?:.*/)?' : '.*';
       i += normalized[i + 2] === '/' ? 2 : 1;

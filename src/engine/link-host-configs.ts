@@ -141,8 +141,8 @@ export function linkHostConfigs(nodes: Map<string, GraphNode>, fragments: GraphF
       const mapped = { ...edge } as GraphEdge & { initiator?: string };
       if (from !== undefined) mapped.from = machines.get(from) ?? edge.from;
       if (to !== undefined) mapped.to = machines.get(to) ?? edge.to;
-      if (mapped.kind === 'channel' && directoryOfMachineId(mapped.initiator!) !== undefined) {
-        mapped.initiator = machines.get(directoryOfMachineId(mapped.initiator!)!) ?? mapped.initiator;
+      if (mapped.kind === 'channel' && directoryOfMachineId(mapped.initiator) !== undefined) {
+        mapped.initiator = machines.get(directoryOfMachineId(mapped.initiator)!) ?? mapped.initiator;
       }
       return mapped;
     },
@@ -206,7 +206,7 @@ function chooseMachine(candidates: MachineCandidates, directory: string, nitro: 
   // Beside the files: instances, and hosts too for a directory of Firecracker configs only.
   const local = (candidates.byDirectory.get(directory) ?? []).filter((node) => node.kind === 'instance' || !nitro);
   const here = readableDirectory(directory);
-  if (local.length === 1) return { machine: local[0]!.id };
+  if (local.length === 1) return { machine: local[0].id };
   if (local.length > 1) {
     return {
       reason: `the files in ${here} could belong to any of ${local.length} machines declared beside them: ${describeNodes(local)}`,
@@ -215,7 +215,7 @@ function chooseMachine(candidates: MachineCandidates, directory: string, nitro: 
   const global = nitro
     ? candidates.enclaveParents.filter((parent) => parent.directory !== directory).map((parent) => parent.node)
     : [];
-  if (global.length === 1) return { guess: global[0]! };
+  if (global.length === 1) return { guess: global[0] };
   if (global.length > 1) {
     return {
       reason: `the files in ${here} could belong to any of ${global.length} enclave-enabled instances in the scan: ${describeNodes(global)}; put them beside the one they configure`,

@@ -42,7 +42,7 @@ export function linkRuntimeClasses(nodes: ReadonlyMap<string, GraphNode>): RunsO
       edges.push({
         kind: 'runsOn',
         from: node.id,
-        to: sandboxes[0]!.id,
+        to: sandboxes[0].id,
         source: node.at.handler ?? node.source,
         at: {},
         suppressions: NO_SUPPRESSIONS,

@@ -54,7 +54,7 @@ export interface RuleMeta<Messages extends Record<string, string> = Record<strin
   tags: string[];
   /** isolint version that introduced the rule. */
   since: string;
-  /** Where the property comes from: fact sheet sections, upstream rules of peers. */
+  /** Where the property comes from: public documentation (with its URL), upstream rules of peers. */
   sources: string[];
   /** The node kinds the rule reads. */
   appliesTo: NodeKind[];
@@ -76,7 +76,7 @@ export interface Rule extends RuleMeta {
 
 /** Declares a rule: metadata first, the check last, in one file (CONTRIBUTING.md, "Add a rule"). */
 export function defineRule<const Messages extends Record<string, string>>(definition: RuleDefinition<Messages>): Rule {
-  return definition as unknown as Rule;
+  return definition;
 }
 
 /** Fills a template's placeholders. */

@@ -34,7 +34,7 @@ export function cloudInitLogin(
   }
   const config = documents[0]?.value;
   if (!isRecord(config)) return undefined;
-  const inner = documents[0]!;
+  const inner = documents[0];
   const place = embeddedPlacement(value, template, property);
   const at = (container: object, key: string | number): SourceSpan => {
     if (place === undefined) return property;
@@ -108,7 +108,7 @@ function embeddedPlacement(
     // Per line of the user data, how far right the template has it (its indentation).
     const deltas: number[] = [];
     for (let index = 0; index < inner.length; index++) {
-      const text = inner[index]!.replace(/\r$/, '');
+      const text = inner[index].replace(/\r$/, '');
       if (text.trim() === '') {
         deltas.push(0);
         continue;

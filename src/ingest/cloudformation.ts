@@ -1,4 +1,3 @@
-import { InputError } from '../errors.js';
 import { isCalendarDate } from '../dates.js';
 import type {
   AttachedPolicy,
@@ -100,8 +99,7 @@ class TemplateReader {
   ) {
     this.spans = new Spans(document);
     this.template = document.value as Record<string, unknown>;
-    const section = (name: string) =>
-      isRecord(this.template[name]) ? (this.template[name] as Record<string, unknown>) : {};
+    const section = (name: string) => (isRecord(this.template[name]) ? this.template[name] : {});
     this.resolver = new IntrinsicResolver({
       parameters: section('Parameters'),
       mappings: section('Mappings'),
@@ -276,7 +274,8 @@ class TemplateReader {
     if (isRecord(raw) && Object.keys(raw).length === 1) {
       if ('Fn::Base64' in raw) return this.userDataText(raw['Fn::Base64'], depth + 1);
       if ('Fn::Sub' in raw) {
-        const body = Array.isArray(raw['Fn::Sub']) ? raw['Fn::Sub'][0] : raw['Fn::Sub'];
+        const sub: unknown = raw['Fn::Sub'];
+        const body: unknown = Array.isArray(sub) ? sub[0] : sub;
         if (typeof body === 'string') return body;
       }
     }

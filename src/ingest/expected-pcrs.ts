@@ -2,11 +2,13 @@ import { basename, dirname, resolve } from 'node:path';
 import type { ImageNode } from '../model/nodes.js';
 import { NO_SUPPRESSIONS } from '../model/nodes.js';
 import { NOT_DECLARED } from '../model/unknown.js';
-import { EXPECTED_PCRS_SCHEMA } from '../eif/expected.js';
 import type { Adapter } from './adapter.js';
 import { parseJson } from './json.js';
 import { validateAgainstSchema } from './schema-validation.js';
 import { templated } from './typed-values.js';
+
+/** The schema of expected-PCR files, here and for `isolint measure --expected` (src/eif/expected.ts). */
+export const EXPECTED_PCRS_SCHEMA = 'expected-pcrs.schema.json';
 
 /** Names that say which image a file describes: `signer.expected.json`, `signer.pcrs.json`, `signer-measurements.json`. */
 const NAMED = /^(.+?)[.-](?:expected(?:[.-]pcrs)?|pcrs|measurements)\.json$/i;

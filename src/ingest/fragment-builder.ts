@@ -35,7 +35,7 @@ export class FragmentBuilder {
 
   /** An edge with no properties of its own (runsOn, attaches, manages, uses, controls). */
   edge(kind: Exclude<EdgeKind, 'access' | 'channel'>, from: string, to: string, source: SourceSpan): void {
-    this.edges.push({ kind, from, to, source, at: NO_SPANS, suppressions: NO_SUPPRESSIONS } as GraphEdge);
+    this.edges.push({ kind, from, to, source, at: NO_SPANS, suppressions: NO_SUPPRESSIONS });
   }
 
   fragment(): GraphFragment {

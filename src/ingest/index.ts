@@ -8,13 +8,13 @@ import { enclaveHostAdapters } from './enclave-host.js';
 import { awsAdapters } from './aws/index.js';
 // --- guest OS configuration (OpenSSH sshd_config)
 import { sshdConfigAdapter } from './sshd-config.js';
-// --- AWS CDK apps: the cloud assembly (cdk.out, or cdk.json naming it), findings at the TypeScript line (src/cdk/)
-import { cloudAssemblyAdapter } from '../cdk/adapter.js';
 
-/** Every input format isolint reads, in the order they are asked to claim a file. */
+/**
+ * The input formats of this folder, in the order they are asked to claim a file. The CDK cloud assembly
+ * (src/cdk/adapter.ts) builds on the CloudFormation reader and is added in front of these by src/check.ts.
+ */
 export const adapters: readonly Adapter[] = [
   manifestAdapter,
-  cloudAssemblyAdapter, // claims only a cloud assembly's manifest.json and cdk.json
   // Before the key = value formats: a .tf file can look like an xl config (name = "…", type = "…").
   ...awsAdapters,
   ...hypervisorAdapters,

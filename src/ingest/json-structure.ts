@@ -27,9 +27,9 @@ export class JsonStructure {
   location(index: number): ContainerLocation {
     let location = this.cache.get(index);
     if (location) return location;
-    const parentIndex = this.parents[index]!;
+    const parentIndex = this.parents[index];
     const parent = parentIndex < 0 ? undefined : this.location(parentIndex);
-    location = new ContainerLocation(parent, parent ? this.tokenIn(parent, index) : undefined, this.starts[index]!);
+    location = new ContainerLocation(parent, parent ? this.tokenIn(parent, index) : undefined, this.starts[index]);
     location.end = this.ends[index]!;
     this.readMembers(index, location);
     this.cache.set(index, location);
@@ -38,16 +38,16 @@ export class JsonStructure {
 
   /** The key or item index under which container `index` sits in its parent. */
   private tokenIn(parent: ContainerLocation, index: number): string | number {
-    const keyStart = this.keyStarts[index]!;
+    const keyStart = this.keyStarts[index];
     if (keyStart >= 0) return this.decodeString(keyStart, this.stringEnd(keyStart));
     // Items' start offsets increase: binary search for the one this container starts at.
-    const start = this.starts[index]!;
+    const start = this.starts[index];
     const offsets = parent.offsets;
     let low = 0;
     let high = offsets.length / 2 - 1;
     while (low < high) {
       const mid = (low + high) >> 1;
-      if (offsets[mid * 2]! < start) low = mid + 1;
+      if (offsets[mid * 2] < start) low = mid + 1;
       else high = mid;
     }
     return low;
@@ -56,9 +56,9 @@ export class JsonStructure {
   /** One level of the container's text (already validated by JSON.parse): keys, items, their offsets. */
   private readMembers(index: number, location: ContainerLocation): void {
     const text = this.text;
-    const isObject = text.charCodeAt(this.starts[index]!) === LBRACE;
-    const end = this.ends[index]! - 1;
-    let p = this.skipBlank(this.starts[index]! + 1);
+    const isObject = text.charCodeAt(this.starts[index]) === LBRACE;
+    const end = this.ends[index] - 1;
+    let p = this.skipBlank(this.starts[index] + 1);
     while (p < end) {
       let keyStart = -1;
       let keyEnd = -1;
@@ -81,7 +81,7 @@ export class JsonStructure {
     const text = this.text;
     const c = text.charCodeAt(p);
     if (c === QUOTE) return this.stringEnd(p);
-    if (c === LBRACE || c === LBRACKET) return this.ends[this.containerAt(p)]!;
+    if (c === LBRACE || c === LBRACKET) return this.ends[this.containerAt(p)];
     while (p < text.length) {
       const d = text.charCodeAt(p);
       if (d === COMMA || d === RBRACE || d === RBRACKET || d === 0x20 || d === 0x0a || d === 0x0d || d === 0x09) break;
@@ -96,7 +96,7 @@ export class JsonStructure {
     let high = this.count - 1;
     while (low < high) {
       const mid = (low + high) >> 1;
-      if (this.starts[mid]! < offset) low = mid + 1;
+      if (this.starts[mid] < offset) low = mid + 1;
       else high = mid;
     }
     return low;
@@ -164,7 +164,7 @@ export class ContainerIndex {
       const further = this.around(container, FURTHER);
       if (further !== undefined) return further;
       this.byObject = new Map();
-      for (let i = 0; i < this.objects.length; i++) this.byObject.set(this.objects[i]!, i);
+      for (let i = 0; i < this.objects.length; i++) this.byObject.set(this.objects[i], i);
     }
     const found = this.byObject.get(container);
     if (found !== undefined) this.cursor = found;
@@ -224,7 +224,7 @@ export function indexJson(
       keys++;
       const item: unknown = (container as Record<string, unknown>)[key];
       if (item === null || typeof item !== 'object') continue;
-      if (next >= count || parents[next] !== index || !keyAt(text, keyStarts[next]!, key) || !visit(item, next))
+      if (next >= count || parents[next] !== index || !keyAt(text, keyStarts[next], key) || !visit(item, next))
         return false;
     }
     return keys === members[index];
@@ -268,7 +268,7 @@ function scan(text: string): { structure: JsonStructure; members: Int32Array } |
     } else if (c === COLON) {
       if (top < 0) return undefined;
       lastKey = lastString;
-      members[stack[top]!]++;
+      members[stack[top]]++;
     } else if (c === LBRACE || c === LBRACKET) {
       if (top + 1 >= MAX_DEPTH) return undefined;
       if (count === capacity) {
@@ -279,14 +279,14 @@ function scan(text: string): { structure: JsonStructure; members: Int32Array } |
         keyStarts = grow(keyStarts, capacity);
         members = grow(members, capacity);
       }
-      const parent = top >= 0 ? stack[top]! : -1;
+      const parent = top >= 0 ? stack[top] : -1;
       starts[count] = i;
       parents[count] = parent;
-      keyStarts[count] = parent >= 0 && text.charCodeAt(starts[parent]!) === LBRACE ? lastKey : -1;
+      keyStarts[count] = parent >= 0 && text.charCodeAt(starts[parent]) === LBRACE ? lastKey : -1;
       stack[++top] = count++;
     } else if (c === RBRACE || c === RBRACKET) {
       if (top < 0) return undefined;
-      ends[stack[top--]!] = i + 1;
+      ends[stack[top--]] = i + 1;
     }
   }
   if (top !== -1) return undefined;

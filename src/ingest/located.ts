@@ -80,6 +80,7 @@ export class ContainerLocation {
   originsOf(key: string | number | undefined): SpanOrigin[] | undefined {
     let found: SpanOrigin[] | undefined;
     let token = key;
+    // eslint-disable-next-line @typescript-eslint/no-this-alias -- a loop up the parents: deep hostile nesting must not recurse
     for (let at: ContainerLocation | undefined = this; at; token = at.token, at = at.parent) {
       const own = token === undefined ? undefined : at.keyOrigins?.get(token);
       for (const list of [own, at.origins])
@@ -90,6 +91,8 @@ export class ContainerLocation {
 
   get pointer(): string {
     const tokens: Array<string | number> = [];
+    // A loop up the parents, not recursion: hostile nesting thousands deep cannot overflow the stack.
+    // eslint-disable-next-line @typescript-eslint/no-this-alias
     for (let at: ContainerLocation | undefined = this; at?.parent; at = at.parent) tokens.push(at.token!);
     return tokens
       .reverse()
@@ -287,17 +290,16 @@ class TextSpans {
     const pointer = () => `${where.pointer}/${escapePointerToken(key)}`;
     if (typeof key === 'number' && !where.keys) {
       const at = key * 2;
-      if (at + 1 < where.offsets.length)
-        return this.rangeSpan(where.offsets[at]!, where.offsets[at + 1]!, pointer, true);
+      if (at + 1 < where.offsets.length) return this.rangeSpan(where.offsets[at], where.offsets[at + 1], pointer, true);
       return this.rangeSpan(where.start, where.end, () => where.pointer);
     }
     const at = where.keyOffset(String(key));
     if (at === undefined) return this.rangeSpan(where.start, where.end, () => where.pointer);
     const offsets = where.offsets;
-    const keyStart = offsets[at]!;
-    const end = this.trimEnd(offsets[at + 2]!, offsets[at + 3]!);
+    const keyStart = offsets[at];
+    const end = this.trimEnd(offsets[at + 2], offsets[at + 3]);
     const sameLine = !/[\r\n]/.test(this.text.slice(keyStart, end));
-    return this.lines.span(this.file, keyStart, sameLine ? end : offsets[at + 1]!, pointer);
+    return this.lines.span(this.file, keyStart, sameLine ? end : offsets[at + 1], pointer);
   }
 
   value(where: ContainerLocation | undefined, key: string | number): SourceSpan {
@@ -306,7 +308,7 @@ class TextSpans {
     const pointer = () => `${where.pointer}/${escapePointerToken(key)}`;
     const at = where.keyOffset(String(key));
     if (at === undefined) return this.rangeSpan(where.start, where.end, () => where.pointer);
-    return this.rangeSpan(where.offsets[at + 2]!, where.offsets[at + 3]!, pointer, true);
+    return this.rangeSpan(where.offsets[at + 2], where.offsets[at + 3], pointer, true);
   }
 
   private rangeSpan(start: number, end: number, pointer: () => string, firstLineOnly = false): SourceSpan {
@@ -321,7 +323,7 @@ class TextSpans {
   /** Parser ranges include trailing blanks and newlines; a span should end at its last character. */
   private trimEnd(start: number, end: number): number {
     let last = Math.min(end, this.text.length);
-    while (last > start && /\s/.test(this.text[last - 1]!)) last--;
+    while (last > start && /\s/.test(this.text[last - 1])) last--;
     return last;
   }
 }
@@ -544,13 +546,13 @@ function buildYamlDocument(
     return size;
   };
 
-  const value = build(document.contents as YamlNode | null, undefined, undefined, 0);
+  const value = build(document.contents, undefined, undefined, 0);
   return new LocatedDocument(file, text, value, lines);
 }
 
 function firstSentence(message: string): string {
   return message
-    .split(/\n/)[0]!
+    .split(/\n/)[0]
     .replace(/\s+at line \d+, column \d+:?$/, '')
     .trim();
 }

@@ -26,7 +26,7 @@ import type {
 import { NO_SPANS, NO_SUPPRESSIONS } from '../model/nodes.js';
 import type { SourceSpan } from '../model/source.js';
 import { NOT_DECLARED, type Maybe } from '../model/unknown.js';
-import type { Adapter, AdapterInput } from './adapter.js';
+import type { Adapter } from './adapter.js';
 import { FragmentBuilder } from './fragment-builder.js';
 import { parseJson } from './json.js';
 import { parseYaml, type LocatedDocument } from './located.js';
@@ -50,7 +50,7 @@ export const manifestAdapter: Adapter = {
       built.push(new ManifestReader(document, input.absolutePath).read());
     }
     // One document (the usual case, and every large one) keeps its id map for the assembler.
-    if (built.length === 1) return built[0]!;
+    if (built.length === 1) return built[0];
     const fragment: GraphFragment = { nodes: [], edges: [] };
     for (const part of built) {
       // Not push(...list): spreading a few hundred thousand elements overflows the call stack.
@@ -71,7 +71,7 @@ const MIB_PER_PREFIX: Record<string, number> = { M: 1, G: 1024, T: 1024 * 1024 }
 export function sizeInMiB(size: Size): number {
   if (typeof size === 'number') return size;
   const match = /^\s*([0-9]+(?:\.[0-9]+)?)\s*([A-Za-z])/.exec(size)!;
-  return Math.round(Number(match[1]) * MIB_PER_PREFIX[match[2]!.toUpperCase()]!);
+  return Math.round(Number(match[1]) * MIB_PER_PREFIX[match[2].toUpperCase()]);
 }
 
 /** The built-in principal that stands for anyone on the internet; usable without declaring it. */
@@ -445,7 +445,7 @@ class ManifestReader {
         initiator: enclave.id,
         protocol: 'vsock',
         port: this.maybe(vsock.port),
-        peerCid: vsock.to === 'parent' ? 3 : (vsock.to as number),
+        peerCid: vsock.to === 'parent' ? 3 : vsock.to,
         authenticated: NOT_DECLARED,
         encrypted: NOT_DECLARED,
         audited: NOT_DECLARED,
@@ -515,5 +515,5 @@ function portRange(ports: number | string): { fromPort: number; toPort: number }
   if (typeof ports === 'number') return { fromPort: ports, toPort: ports };
   if (ports === 'all') return { fromPort: 0, toPort: 65535 };
   const [from, to] = ports.split('-').map(Number);
-  return { fromPort: from!, toPort: to ?? from! };
+  return { fromPort: from, toPort: to ?? from };
 }

@@ -21,7 +21,7 @@ export const nitroAllocatorAdapter: Adapter = {
   extensions: ['.yaml', '.yml'],
   claims: ({ text }) => /^memory_mib\s*:/m.test(text) && !/^\s*[{[]/.test(text),
   load(input) {
-    const document = parseYaml(input.file, input.text)[0]!;
+    const document = parseYaml(input.file, input.text)[0];
     const read = new TypedReader(document, 'allocator.yaml');
     const config = read.object(document.value, 'allocator.yaml');
     for (const key of Object.keys(config)) {

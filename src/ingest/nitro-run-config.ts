@@ -99,7 +99,7 @@ export const nitroRunConfigAdapter: Adapter = {
       at,
       suppressions: NO_SUPPRESSIONS,
     };
-    const imageSpan = at.image!;
+    const imageSpan = at.image;
     const image: ImageNode = {
       kind: 'image',
       id: `${id}/image`,

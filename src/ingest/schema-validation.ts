@@ -67,7 +67,7 @@ export function validateAgainstSchema(document: LocatedDocument, schemaName: str
         ),
     );
   const [first, ...others] = listed;
-  throw new InputError(first!.message, first!.place, others);
+  throw new InputError(first.message, first.place, others);
 }
 
 const COMPOSITE = ['oneOf', 'anyOf', 'if'];
@@ -162,7 +162,7 @@ function locate(root: unknown, pointer: string, error: ErrorObject): { container
       .map((t) => t.replace(/~/g, '~0').replace(/\//g, '~1'))
       .join('/')}`.replace(/^\/$/, ''),
   );
-  const last = tokens[tokens.length - 1]!;
+  const last = tokens[tokens.length - 1];
   return { container: parent as object, key: Array.isArray(parent) ? Number(last) : last };
 }
 
@@ -216,7 +216,7 @@ function describe(error: ErrorObject, root: unknown): string {
     case 'maxLength':
       return `${where} is too long`;
     case 'propertyNames':
-      return `${where} has an invalid key: ${String(params.propertyName ?? '')}`;
+      return `${where} has an invalid key: ${String((params.propertyName as string | undefined) ?? '')}`;
     default:
       return `${where} ${error.message ?? 'is not valid'}`;
   }

@@ -96,7 +96,7 @@ function ownedFiles(absolutePath: string): string[] {
     }
     const text = readFileSync(absolutePath, 'utf8');
     for (const match of text.matchAll(/^\s*include(?:\s*=\s*|\s+)(.+?)\s*$/gim)) {
-      for (const pattern of match[1]!.split(/\s+/))
+      for (const pattern of match[1].split(/\s+/))
         for (const file of resolveInclude(absolutePath, pattern.replace(/^"(.*)"$/, '$1')) ?? []) owned.add(file);
     }
     owned.delete(absolutePath);
@@ -125,7 +125,7 @@ export function resolveInclude(includingFile: string, pattern: string): string[]
     const etcSsh = parts.length >= 2 && parts[parts.length - 2] === 'etc' && parts[parts.length - 1] === 'ssh';
     if (etcSsh) candidates.push(join(parts.slice(0, -2).join(sep) || sep, pattern));
     const underSsh = /^\/etc\/ssh\/(.+)$/.exec(pattern);
-    if (underSsh) candidates.push(join(configDirectory, underSsh[1]!));
+    if (underSsh) candidates.push(join(configDirectory, underSsh[1]));
   }
   for (const candidate of candidates) {
     const found = glob(candidate);
@@ -211,8 +211,8 @@ class DaemonReader {
           { file, line: number, column },
         );
       }
-      const keyword = parsed[1]!.toLowerCase();
-      const value = parsed[2]!.replace(/^"(.*)"$/, '$1');
+      const keyword = parsed[1].toLowerCase();
+      const value = parsed[2].replace(/^"(.*)"$/, '$1');
       const span = (): SourceSpan => lines.span(file, lineStart + indent, lineStart + line.length, `/${parsed[1]}`);
       if (keyword === 'match') {
         // Settings after a Match apply only to the connections it matches, up to the next Match (or
@@ -297,7 +297,7 @@ class DaemonReader {
       ] as const) {
         if (block.values.get(key)?.toLowerCase() !== 'yes') continue;
         const property = `match${index}:${key}`;
-        setOwn(at, property, block.at[key]!);
+        setOwn(at, property, block.at[key]);
         const blockMethods = block.values.get('authenticationmethods');
         conditional.push({
           method,

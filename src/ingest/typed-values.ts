@@ -50,7 +50,7 @@ export class TypedReader {
     const value = container[key];
     if (value === undefined || value === null) return undefined;
     if (!Array.isArray(value)) throw this.fail(`"${key}" must be a list`, container, key);
-    return value;
+    return value as unknown[];
   }
 
   /** A non-negative integer, or undefined when absent (null counts as absent, as serde's Option does). */

@@ -17,7 +17,7 @@ export const vsockProxyAdapter: Adapter = {
   extensions: ['.yaml', '.yml'],
   claims: ({ text }) => /^allowlist\s*:/m.test(text) && !/apiVersion\s*:/.test(text),
   load(input) {
-    const document = parseYaml(input.file, input.text)[0]!;
+    const document = parseYaml(input.file, input.text)[0];
     const read = new TypedReader(document, 'vsock-proxy allowlist');
     const config = read.object(document.value, 'the allowlist file');
     const entries = read.array(config, 'allowlist') ?? [];

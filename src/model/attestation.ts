@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Graph } from './graph.js';
 import type { EdgeKind, EnclaveNode, GraphNode, KeyNode } from './nodes.js';
 import type { SourceSpan } from './source.js';
@@ -84,7 +85,7 @@ const instanceCounts = new WeakMap<Graph, Map<string, number>>();
 
 function instancesOfRole(graph: Graph, roleId: string): number {
   let counts = instanceCounts.get(graph);
-  if (!counts) instanceCounts.set(graph, (counts = new Map()));
+  if (!counts) instanceCounts.set(graph, (counts = new Map<string, number>()));
   let count = counts.get(roleId);
   if (count === undefined) counts.set(roleId, (count = countInstancesOfRole(graph, roleId)));
   return count;
@@ -123,4 +124,14 @@ function neighbours(graph: Graph, id: string): GraphNode[] {
     }
   }
   return found;
+}
+
+/**
+ * A PCR extended once from zero with a string's UTF-8 bytes, as the Nitro hypervisor records PCR3 (the parent's
+ * IAM role ARN) and PCR4 (its instance id): SHA-384(48 zero bytes ‖ value), hex
+ * (https://docs.aws.amazon.com/enclaves/latest/user/set-up-attestation.html#where). The same value
+ * `isolint pcr --role-arn` prints (src/eif/pcr.ts; a test keeps the two equal).
+ */
+export function pcrOfString(value: string): string {
+  return createHash('sha384').update(Buffer.alloc(48)).update(value, 'utf8').digest('hex');
 }

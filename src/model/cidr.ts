@@ -15,7 +15,7 @@ export function parseCidr(text: string): Cidr | undefined {
   const match = /^([^/\s]+)\/(\d{1,3})$/.exec(text.trim());
   if (!match) return undefined;
   const prefix = Number(match[2]);
-  const address = match[1]!;
+  const address = match[1];
   if (address.includes(':')) {
     if (prefix > 128) return undefined;
     const groups = ipv6Groups(address);
@@ -52,15 +52,15 @@ function ipv6Groups(address: string): number[] | undefined {
   if (ipv4) {
     const octets = ipv4.slice(1).map(Number);
     if (octets.some((o) => o > 255)) return undefined;
-    tail.push((octets[0]! << 8) | octets[1]!, (octets[2]! << 8) | octets[3]!);
+    tail.push((octets[0] << 8) | octets[1], (octets[2] << 8) | octets[3]);
     text = text.slice(0, ipv4.index);
     if (text.endsWith(':') && !text.endsWith('::')) text = text.slice(0, -1);
   }
   const halves = text.split('::');
   if (halves.length > 2) return undefined;
   const parse = (part: string) => (part === '' ? [] : part.split(':'));
-  const head = parse(halves[0]!);
-  const rest = halves.length === 2 ? parse(halves[1]!) : [];
+  const head = parse(halves[0]);
+  const rest = halves.length === 2 ? parse(halves[1]) : [];
   if ([...head, ...rest].some((g) => !/^[0-9a-f]{1,4}$/.test(g))) return undefined;
   const written = head.length + rest.length + tail.length;
   if (halves.length === 1 ? written !== 8 : written > 7) return undefined;

@@ -76,7 +76,7 @@ export class Graph {
     const index: NodeIndex = new Map();
     const edges = this.edgesByKind.get(kind) ?? NO_EDGES;
     for (let i = 0; i < edges.length; i++) {
-      const edge = edges[i]!;
+      const edge = edges[i];
       const node = this.nodesById.get(direction === 'out' ? edge.to : edge.from);
       if (node !== undefined) appendExact(index, direction === 'out' ? edge.from : edge.to, node);
     }
@@ -135,7 +135,7 @@ export class Graph {
     const parents = new Map<string, GraphNode | undefined>();
     const edges = this.edgesByKind.get('runsOn') ?? NO_EDGES;
     // Backwards, so that a node's first edge is the one set last.
-    for (let i = edges.length - 1; i >= 0; i--) parents.set(edges[i]!.from, this.nodesById.get(edges[i]!.to));
+    for (let i = edges.length - 1; i >= 0; i--) parents.set(edges[i].from, this.nodesById.get(edges[i].to));
     return parents;
   }
 
@@ -151,10 +151,10 @@ export class Graph {
     if (direct.length === 0) return found;
     const seen = new Set<string>([id]);
     // `found` is the queue too: every node found is visited once, in breadth-first order.
-    for (let i = 0; i < direct.length; i++) visit(direct[i]!);
+    for (let i = 0; i < direct.length; i++) visit(direct[i]);
     for (let head = 0; head < found.length; head++) {
-      const guests = this.runningOn(found[head]!.id);
-      for (let i = 0; i < guests.length; i++) visit(guests[i]!);
+      const guests = this.runningOn(found[head].id);
+      for (let i = 0; i < guests.length; i++) visit(guests[i]);
     }
     return found;
 
@@ -183,7 +183,7 @@ export class Graph {
     if (!nodes) return [];
     if (!kind) return nodes.slice() as NodeOfKind<K>[];
     const found: NodeOfKind<K>[] = [];
-    for (let i = 0; i < nodes.length; i++) if (nodes[i]!.kind === kind) found.push(nodes[i] as NodeOfKind<K>);
+    for (let i = 0; i < nodes.length; i++) if (nodes[i].kind === kind) found.push(nodes[i] as NodeOfKind<K>);
     return found;
   }
 
@@ -213,7 +213,7 @@ export class Graph {
     const queue = [from];
     const step = (current: string, edges: readonly GraphEdge[]): void => {
       for (let i = 0; i < edges.length; i++) {
-        const edge = edges[i]!;
+        const edge = edges[i];
         if (!follow(edge)) continue;
         const next = edge.from === current ? edge.to : edge.from;
         if (previous.has(next)) continue;
@@ -222,7 +222,7 @@ export class Graph {
       }
     };
     for (let head = 0; head < queue.length; head++) {
-      const current = queue[head]!;
+      const current = queue[head];
       const node = this.node(current);
       if (current !== from && node && to(node)) return this.walkBack(previous, current, from);
       step(current, this.out(current));
@@ -258,7 +258,7 @@ function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
 function indexEdges(edges: readonly GraphEdge[], direction: Direction): EdgeIndex {
   const index: EdgeIndex = new Map();
   for (let i = 0; i < edges.length; i++)
-    appendExact(index, direction === 'out' ? edges[i]!.from : edges[i]!.to, edges[i]!);
+    appendExact(index, direction === 'out' ? edges[i].from : edges[i].to, edges[i]);
   return index;
 }
 
@@ -266,7 +266,7 @@ function indexEdges(edges: readonly GraphEdge[], direction: Direction): EdgeInde
 function appendExact<V>(index: Map<string, V[]>, key: string, value: V): void {
   const list = index.get(key);
   if (list === undefined) index.set(key, [value]);
-  else if (list.length === 1) index.set(key, [list[0]!, value]);
-  else if (list.length === 2) index.set(key, [list[0]!, list[1]!, value]);
+  else if (list.length === 1) index.set(key, [list[0], value]);
+  else if (list.length === 2) index.set(key, [list[0], list[1], value]);
   else list.push(value);
 }

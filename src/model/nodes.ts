@@ -19,7 +19,7 @@ export interface InlineSuppression {
 
 /** Shared empties for the many elements with no property spans or suppressions (large estates have millions). */
 export const NO_SPANS: Readonly<Record<string, never>> = Object.freeze({});
-export const NO_SUPPRESSIONS: readonly InlineSuppression[] = Object.freeze([]) as readonly InlineSuppression[];
+export const NO_SUPPRESSIONS: readonly InlineSuppression[] = Object.freeze([]);
 
 interface NodeBase<K extends string> {
   kind: K;

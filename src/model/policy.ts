@@ -222,7 +222,7 @@ const OPERATORS = new Set([
 export function parseOperator(operator: string): ParsedOperator | undefined {
   const match = /^(?:(ForAnyValue|ForAllValues):)?(.+?)(IfExists)?$/.exec(operator);
   if (!match) return undefined;
-  const base = match[2]!;
+  const base = match[2];
   if (!OPERATORS.has(base)) return undefined;
   // Null has no IfExists form.
   if (base === 'Null' && match[3]) return undefined;
@@ -299,7 +299,7 @@ function inCidr(address: string, cidr: string): boolean {
       : undefined;
   };
   const a = toNumber(address);
-  const n = toNumber(network!);
+  const n = toNumber(network);
   const size = Number(bits);
   if (a === undefined || n === undefined || !(size >= 0 && size <= 32)) return false;
   const block = 2 ** (32 - size);
@@ -314,7 +314,7 @@ function arnMatches(policy: string, request: string): boolean {
   const head = (parts: string[]) => [...parts.slice(0, 5), parts.slice(5).join(':')];
   const ph = head(p);
   const rh = head(r);
-  return ph.every((part, i) => wildcard(part, '').test(rh[i]!));
+  return ph.every((part, i) => wildcard(part, '').test(rh[i]));
 }
 
 /**
@@ -365,7 +365,7 @@ export function evaluateCondition(
   let result: boolean;
   if (parsed.set === 'ForAllValues') result = requestValues.every(one);
   else if (parsed.set === 'ForAnyValue') result = requestValues.some(one);
-  else result = requestValues.length > 0 && one(requestValues[0]!);
+  else result = requestValues.length > 0 && one(requestValues[0]);
   return result ? 'true' : 'false';
 }
 
@@ -419,9 +419,9 @@ export function principalMatch(entry: Maybe<string>, role: RolePrincipal, statem
   if (account !== undefined) return sameAccount(account, role) ? 'account' : 'none';
   const arn = /^arn:[^:]*:(?:iam|sts)::([^:]*):(role|assumed-role)\/(.+)$/.exec(entry);
   if (arn) {
-    if (!sameAccount(arn[1]!, role)) return 'none';
-    const path = arn[3]!;
-    const name = arn[2] === 'role' ? path.split('/').pop()! : path.split('/')[0]!;
+    if (!sameAccount(arn[1], role)) return 'none';
+    const path = arn[3];
+    const name = arn[2] === 'role' ? path.split('/').pop()! : path.split('/')[0];
     if (role.name !== undefined) return name === role.name ? 'role' : 'none';
     // A role named at deploy time: only the adapter's link (a reference) says it is this one.
     return statement.principalRoles.includes(role.id) ? 'role' : 'none';

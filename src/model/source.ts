@@ -118,10 +118,10 @@ export class LineIndex {
   line(line: number): string | undefined {
     const starts = this.starts;
     if (line < 1 || line > starts.length) return undefined;
-    let end = line < starts.length ? starts[line]! : this.text.length;
-    if (end > starts[line - 1]! && this.text.charCodeAt(end - 1) === 0x0a) end--;
-    if (end > starts[line - 1]! && this.text.charCodeAt(end - 1) === 0x0d) end--;
-    return this.text.slice(starts[line - 1]!, end);
+    let end = line < starts.length ? starts[line] : this.text.length;
+    if (end > starts[line - 1] && this.text.charCodeAt(end - 1) === 0x0a) end--;
+    if (end > starts[line - 1] && this.text.charCodeAt(end - 1) === 0x0d) end--;
+    return this.text.slice(starts[line - 1], end);
   }
 
   /** 1-based line and column of a character offset. */
@@ -131,10 +131,10 @@ export class LineIndex {
     let high = starts.length - 1;
     while (low < high) {
       const mid = (low + high + 1) >> 1;
-      if (starts[mid]! <= offset) low = mid;
+      if (starts[mid] <= offset) low = mid;
       else high = mid - 1;
     }
-    return { line: low + 1, column: offset - starts[low]! + 1 };
+    return { line: low + 1, column: offset - starts[low] + 1 };
   }
 
   /** Like `span`, but lines and columns are worked out only when first read. */

@@ -146,7 +146,7 @@ export async function layoutPicture(picture: Picture): Promise<Layout> {
     const loose = node.children.filter((child) => !connected.has(child.id));
     const columns = Math.max(3, Math.ceil(Math.sqrt(loose.length * 2)));
     for (let i = 0; i + columns < loose.length; i++)
-      hidden.push({ id: `grid-${hidden.length}`, sources: [loose[i]!.id], targets: [loose[i + columns]!.id] });
+      hidden.push({ id: `grid-${hidden.length}`, sources: [loose[i].id], targets: [loose[i + columns].id] });
     node.children.forEach(wrap);
   };
   picture.roots.forEach(wrap);

@@ -69,7 +69,7 @@ export function toJunit(
       let body = '';
       if (failing.length) {
         failures++;
-        const first = failing[0]!;
+        const first = failing[0];
         body += `      <failure type="${failing.some((f) => f.severity === 'error') ? 'error' : first.severity}" message="${attr(
           failing.length === 1 ? first.message : `${failing.length} findings`,
         )}">${text(failing.map(line).join('\n'))}</failure>\n`;

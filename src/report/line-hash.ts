@@ -16,7 +16,7 @@ const [P0, P1, P2, P3] = (() => {
   for (let i = 0; i < WINDOW; i++) {
     let carry = 0;
     for (let limb = 0; limb < 4; limb++) {
-      const value = limbs[limb]! * BASE + carry;
+      const value = limbs[limb] * BASE + carry;
       limbs[limb] = value & 0xffff;
       carry = value >>> 16;
     }
@@ -38,18 +38,18 @@ export function lineHashes(text: string, lines?: ReadonlySet<number>): string[] 
   const occurrences = new Map<string, number>();
   const wantedLines = lines ? [...lines].filter((line) => line >= 1 && line <= count) : undefined;
   const wantedValues = wantedLines
-    ? new Set(wantedLines.map((line) => key(highs[line - 1]!, lows[line - 1]!)))
+    ? new Set(wantedLines.map((line) => key(highs[line - 1], lows[line - 1])))
     : undefined;
   // A number test first: most lines are not wanted, and a key string per line would be most of the work.
-  const wantedLows = wantedLines ? new Set(wantedLines.map((line) => lows[line - 1]!)) : undefined;
+  const wantedLows = wantedLines ? new Set(wantedLines.map((line) => lows[line - 1])) : undefined;
   const hashes: string[] = [];
   for (let i = 0; i < count; i++) {
-    if (wantedLows && !wantedLows.has(lows[i]!)) continue;
-    const value = key(highs[i]!, lows[i]!);
+    if (wantedLows && !wantedLows.has(lows[i])) continue;
+    const value = key(highs[i], lows[i]);
     if (wantedValues && !wantedValues.has(value)) continue;
     const seen = (occurrences.get(value) ?? 0) + 1;
     occurrences.set(value, seen);
-    if (wanted(i + 1)) hashes[i] = `${hex(highs[i]!, lows[i]!)}:${seen}`;
+    if (wanted(i + 1)) hashes[i] = `${hex(highs[i], lows[i])}:${seen}`;
   }
   return hashes;
 }
@@ -100,10 +100,10 @@ function hashEveryLine(text: string): { highs: Uint32Array; lows: Uint32Array; c
     if (pendingHead === pendingTail || pendingEnd[pendingHead & PENDING_MASK] !== read) return;
     // A line's window is complete: H(read) − H(start) × 37^100, limb by limb, mod 2^64.
     const slot = (pendingHead & PENDING_MASK) * 4;
-    const a0 = pending[slot]!;
-    const a1 = pending[slot + 1]!;
-    const a2 = pending[slot + 2]!;
-    const a3 = pending[slot + 3]!;
+    const a0 = pending[slot];
+    const a1 = pending[slot + 1];
+    const a2 = pending[slot + 2];
+    const a3 = pending[slot + 3];
     let term = a0 * P0;
     const m0 = term % 0x10000;
     term = Math.floor(term / 0x10000) + a0 * P1 + a1 * P0;

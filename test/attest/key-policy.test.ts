@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { keysForDocument, type KeyVerdict } from '../../src/attest/index.js';
-import { check } from '../../src/engine/check.js';
+import { check } from '../../src/check.js';
 import { defaultConfig } from '../../src/engine/config.js';
 
 const PCR0 = 'ab'.repeat(48);

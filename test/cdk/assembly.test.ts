@@ -4,7 +4,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { check, type CheckResult } from '../../src/engine/check.js';
+import { check, type CheckResult } from '../../src/check.js';
 import { defaultConfig } from '../../src/engine/config.js';
 import type { Finding } from '../../src/engine/finding.js';
 import { toSarif } from '../../src/report/sarif.js';
@@ -114,7 +114,7 @@ describe('CDK cloud assembly (isolint check on a cdk.json directory or a cdk.out
   it('reads the assembly once through cdk.json, not its templates again as CloudFormation files', () => {
     expect(staticResult.problems).toEqual([]);
     expect(staticResult.files.map((f) => f.format)).toEqual(['cdk-assembly']);
-    expect(staticResult.files[0]!.file).toMatch(/cdk\.json$/);
+    expect(staticResult.files[0].file).toMatch(/cdk\.json$/);
   });
 
   it('finds every finding at its TypeScript line without stack traces (ts-morph), nested stack and own constructs included', () => {

@@ -43,7 +43,7 @@ export async function synthesize(
   const outdir = join(project, 'cdk.out');
   // Loaded by URL: the fixture is the app's own TypeScript (CommonJS-style imports), compiled by vitest, not by our tsc.
   const { buildApp } = (await import(pathToFileURL(join(APP_DIR, 'lib', 'build-app.ts')).href)) as {
-    buildApp(props: AppProps): App;
+    buildApp: (props: AppProps) => App;
   };
   const app = buildApp({
     outdir,

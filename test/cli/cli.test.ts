@@ -147,7 +147,7 @@ describe('isolint check', () => {
     );
     const ssh = report.findings.filter((f) => f.ruleId === 'no-interactive-access');
     expect(ssh).toHaveLength(1);
-    expect(ssh[0]!.suppression).toBeUndefined();
+    expect(ssh[0].suppression).toBeUndefined();
     expect(code).toBe(1);
   });
 

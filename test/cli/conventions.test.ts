@@ -156,7 +156,7 @@ describe('config discovery and the report root follow the scanned paths', () => 
       );
       const results = JSON.parse(run.stdout).runs[0].results as Array<{ ruleId: string; locations: any[] }>;
       expect(results.some((r) => r.ruleId === 'no-interactive-access')).toBe(true);
-      expect(results[0]!.locations[0].physicalLocation.artifactLocation.uri).toBe('deployment.yaml');
+      expect(results[0].locations[0].physicalLocation.artifactLocation.uri).toBe('deployment.yaml');
     } finally {
       rmSync(root, { recursive: true, force: true });
     }

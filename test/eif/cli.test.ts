@@ -71,7 +71,7 @@ describe('isolint measure', () => {
     const tty = new Capture(true);
     const bar = progressBar(tty, 'measuring', true);
     bar.update(256 * 1024 * 1024, 512 * 1024 * 1024);
-    expect(tty.text).toMatch(/^\rmeasuring \[#{15}\.{15}\]  50% 256\/512 MiB$/);
+    expect(tty.text).toMatch(/^\rmeasuring \[#{15}\.{15}\] {2}50% 256\/512 MiB$/);
     bar.finish();
     expect(tty.text.endsWith('\r\x1b[2K')).toBe(true);
     const pipe = new Capture(false);

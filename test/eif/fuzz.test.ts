@@ -34,7 +34,7 @@ const INTERESTING_U16 = [0, 1, 2, 3, 5, 6, 7, 31, 32, 33, 0x7fff, 0xffff];
 
 type Mutator = (bytes: Uint8Array, next: () => number) => Uint8Array;
 
-const pick = <T>(list: readonly T[], next: () => number): T => list[Math.floor(next() * list.length)]!;
+const pick = <T>(list: readonly T[], next: () => number): T => list[Math.floor(next() * list.length)];
 const index = (length: number, next: () => number) => Math.floor(next() * Math.max(1, length));
 
 const mutators: Record<string, Mutator> = {
@@ -128,7 +128,7 @@ describe('fuzz: mutated images never throw anything but InputError', () => {
       for (let r = 0; r < rounds; r++) {
         const name = pick(names, next);
         applied.push(name);
-        bytes = mutators[name]!(bytes, next);
+        bytes = mutators[name](bytes, next);
       }
       // Half the time, repair the CRC so the mutant is not trivially "damaged" (CRC is not fatal anyway).
       if (next() < 0.5 && bytes.length >= 548) bytes = withCorrectCrc(bytes);
@@ -138,7 +138,7 @@ describe('fuzz: mutated images never throw anything but InputError', () => {
         outcomes.measured++;
       } catch (error) {
         if (!(error instanceof InputError)) {
-          throw new Error(`case ${n} (${seed.name}: ${applied.join(', ')}): ${String(error)}`);
+          throw new Error(`case ${n} (${seed.name}: ${applied.join(', ')}): ${String(error)}`, { cause: error });
         }
         expect(error.place.offset, `case ${n} has no offset: ${error.message}`).toEqual(expect.any(Number));
         expect(error.format()).not.toMatch(/\n/);

@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { check } from '../../src/engine/check.js';
+import { check } from '../../src/check.js';
 import { defaultConfig } from '../../src/engine/config.js';
 
 function workspace(manifest: string): string {
@@ -109,6 +109,6 @@ describe('suppressions', () => {
     writeFileSync(join(directory, 'hosts.yaml'), MANIFEST.replace('hosts:\n', '# a comment\n# another\nhosts:\n'));
     const second = await check({ paths: ['.'], cwd: directory, root: directory, config: defaultConfig(directory) });
     expect(second.findings.map((f) => f.fingerprint).sort()).toEqual(first.findings.map((f) => f.fingerprint).sort());
-    expect(second.findings[0]!.location.startLine).toBe(first.findings[0]!.location.startLine + 2);
+    expect(second.findings[0].location.startLine).toBe(first.findings[0].location.startLine + 2);
   });
 });

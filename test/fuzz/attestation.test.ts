@@ -63,7 +63,7 @@ function syntheticSeeds(certificate: Uint8Array): Uint8Array[] {
 
 type Mutator = (bytes: Uint8Array, next: () => number) => Uint8Array;
 const index = (length: number, next: () => number) => Math.floor(next() * Math.max(1, length));
-const pick = <T>(list: readonly T[], next: () => number): T => list[Math.floor(next() * list.length)]!;
+const pick = <T>(list: readonly T[], next: () => number): T => list[Math.floor(next() * list.length)];
 /** Heads that claim the most: 8-byte lengths for strings, arrays and maps, indefinite starts, tags, breaks. */
 const HOSTILE_HEADS = [
   [0x5b, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff],
@@ -125,7 +125,7 @@ const mutators: Record<string, Mutator> = {
   /** Swap a value's major type (top three bits) and keep its length: wrong types that still parse. */
   majorType: (b, next) => {
     const at = index(b.length, next);
-    b[at] = (b[at]! & 0x1f) | (index(8, next) << 5);
+    b[at] = (b[at] & 0x1f) | (index(8, next) << 5);
     return b;
   },
   /** The text shapes: base64 and JSON around a damaged document. */
@@ -157,7 +157,7 @@ describe(`attestation fuzzing (${CASES} cases, seed ${SEED})${shared ? '' : ' (r
       const name = pick(MUTATORS, next);
       let bytes: Uint8Array = new Uint8Array(pick(seeds, next));
       for (let round = 0, rounds = 1 + index(3, next); round < rounds; round++)
-        bytes = mutators[pick(MUTATORS, next)]!(bytes, next);
+        bytes = mutators[pick(MUTATORS, next)](bytes, next);
       const started = performance.now();
       let verdict: string;
       try {
@@ -168,7 +168,9 @@ describe(`attestation fuzzing (${CASES} cases, seed ${SEED})${shared ? '' : ' (r
         if (result.reason !== undefined) expect(result.reason, `case ${n} (${name})`).not.toMatch(/[\r\n]/);
       } catch (error) {
         if (!(error instanceof AttestationFormatError)) {
-          throw new Error(`case ${n} (${name}, seed ${SEED}): ${(error as Error).name}: ${(error as Error).message}`);
+          throw new Error(`case ${n} (${name}, seed ${SEED}): ${(error as Error).name}: ${(error as Error).message}`, {
+            cause: error,
+          });
         }
         verdict = 'input';
       }

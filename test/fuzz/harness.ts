@@ -11,13 +11,13 @@ import { builtinRules } from '../../rules/index.js';
 import { assembleGraph } from '../../src/engine/assemble.js';
 import { InputError } from '../../src/errors.js';
 import type { Adapter } from '../../src/ingest/adapter.js';
-import { adapters } from '../../src/ingest/index.js';
+import { builtinAdapters as adapters } from '../../src/check.js';
 import { REPO_ROOT, SHARED } from '../helpers.js';
 import { random } from './random.js';
 
 export { random };
 
-const pick = <T>(list: readonly T[], next: () => number): T => list[Math.floor(next() * list.length)]!;
+const pick = <T>(list: readonly T[], next: () => number): T => list[Math.floor(next() * list.length)];
 const index = (length: number, next: () => number) => Math.floor(next() * Math.max(1, length));
 
 /** Tokens that break or bend every format isolint reads: brackets, quotes, anchors, tags, entities, keys. */
@@ -150,35 +150,35 @@ export const mutators: Record<string, Mutator> = {
     const lines = t.split('\n');
     const a = index(lines.length, next);
     const b = index(lines.length, next);
-    [lines[a], lines[b]] = [lines[b]!, lines[a]!];
+    [lines[a], lines[b]] = [lines[b], lines[a]];
     return lines.join('\n');
   },
   repeatLine: (t, next) => {
     const lines = t.split('\n');
     const a = index(lines.length, next);
-    lines.splice(a, 0, ...Array<string>(1 + index(20, next)).fill(lines[a]!));
+    lines.splice(a, 0, ...Array<string>(1 + index(20, next)).fill(lines[a]));
     return lines.join('\n');
   },
   /** Moves a line's indentation: YAML structure changes, other formats mostly shrug. */
   reindent: (t, next) => {
     const lines = t.split('\n');
     const a = index(lines.length, next);
-    lines[a] = ' '.repeat(index(12, next)) + lines[a]!.trimStart();
+    lines[a] = ' '.repeat(index(12, next)) + lines[a].trimStart();
     return lines.join('\n');
   },
   replaceNumber: (t, next) => {
     const numbers = [...t.matchAll(/\d+/g)];
     if (!numbers.length) return t;
     const match = pick(numbers, next);
-    return t.slice(0, match.index) + pick(INTERESTING_NUMBERS, next) + t.slice(match.index! + match[0].length);
+    return t.slice(0, match.index) + pick(INTERESTING_NUMBERS, next) + t.slice(match.index + match[0].length);
   },
   /** Replaces a word with another word of the same file: references that point elsewhere, or at themselves. */
   swapWords: (t, next) => {
-    const words = [...t.matchAll(/[A-Za-z_][\w.\-]{2,}/g)];
+    const words = [...t.matchAll(/[A-Za-z_][\w.-]{2,}/g)];
     if (words.length < 2) return t;
     const target = pick(words, next);
     const replacement = pick(words, next)[0];
-    return t.slice(0, target.index) + replacement + t.slice(target.index! + target[0].length);
+    return t.slice(0, target.index) + replacement + t.slice(target.index + target[0].length);
   },
   /** Wraps a slice in brackets many times: nesting that parsers must bound. */
   nest: (t, next) => {
@@ -264,8 +264,8 @@ export async function runCase(name: string, text: string, directory: string): Pr
       throw new Error(`${adapter.format} adapter threw ${String(error)}`, { cause: error });
     const formatted = error.format();
     if (/[\r\n]/.test(formatted))
-      throw new Error(`${adapter.format}: message is not one line: ${JSON.stringify(formatted)}`);
-    if (!error.message.trim()) throw new Error(`${adapter.format}: empty error message`);
+      throw new Error(`${adapter.format}: message is not one line: ${JSON.stringify(formatted)}`, { cause: error });
+    if (!error.message.trim()) throw new Error(`${adapter.format}: empty error message`, { cause: error });
     return {
       outcome: 'rejected',
       format: adapter.format,
@@ -297,7 +297,7 @@ export function mutate(seed: Seed, next: () => number): { text: string; applied:
   for (let r = 0; r < rounds; r++) {
     const name = pick(names, next);
     applied.push(name);
-    text = mutators[name]!(text, next);
+    text = mutators[name](text, next);
   }
   return { text, applied };
 }

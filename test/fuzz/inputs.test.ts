@@ -42,7 +42,7 @@ describe('fuzz: mutated text inputs yield findings or one InputError, nothing el
       const counts = { loaded: 0, rejected: 0, unclaimed: 0 };
       let slowest = 0;
       for (let n = 0; n < CASES_PER_FORMAT; n++) {
-        const seed = own[Math.floor(next() * own.length)]!;
+        const seed = own[Math.floor(next() * own.length)];
         const { text, applied } = mutate(seed, next);
         if (process.env.FUZZ_TRACE)
           writeFileSync(process.env.FUZZ_TRACE, `${format} ${n} ${seed.origin} ${applied.join(',')}\n${text}`);

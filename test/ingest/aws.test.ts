@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { check } from '../../src/engine/check.js';
+import { check } from '../../src/check.js';
 import { defaultConfig } from '../../src/engine/config.js';
 import { InputError } from '../../src/errors.js';
 import { cloudFormationAdapter } from '../../src/ingest/cloudformation.js';
@@ -92,7 +92,7 @@ describe('CloudFormation adapter', () => {
     expect(a.tenancy).toBe('dedicated');
     expect(a.metadataTokens).toBe('required');
     expect(a.source.startLine).toBe(13); // the Type line
-    expect(a.at.metadataTokens!.startLine).toBe(20);
+    expect(a.at.metadataTokens.startLine).toBe(20);
     const b = node<InstanceNode>(fragment, 'template.yaml#B');
     expect(isUnknown(b.keyName)).toBe(true);
     expect(isUnknown(b.tenancy)).toBe(true);
@@ -116,7 +116,7 @@ describe('CloudFormation adapter', () => {
     const group = node<SecurityGroupNode>(fragment, 'template.yaml#G');
     expect(group.ingress).toHaveLength(1);
     expect(group.ingress[0]).toMatchObject({ protocol: 'all', fromPort: 0, toPort: 65535, peer: '0.0.0.0/0' });
-    expect(group.ingress[0]!.source.startLine).toBe(5);
+    expect(group.ingress[0].source.startLine).toBe(5);
     const edges = fragment.edges.map((e) => `${e.kind} ${e.from} -> ${e.to}`);
     expect(edges).toContain('attaches template.yaml#G -> template.yaml#I');
     expect(edges).toContain('attaches template.yaml#V -> template.yaml#I');
@@ -144,13 +144,13 @@ describe('CloudFormation adapter', () => {
     const key = node<KeyNode>(fragment, 'template.yaml#Key');
     if (!key.policy || isUnknown(key.policy)) throw new Error('policy not read');
     const [statement] = key.policy;
-    expect(statement!.principalRoles).toEqual(['template.yaml#Role']);
-    expect(statement!.source.startLine).toBe(8);
-    expect(statement!.conditions[0]).toMatchObject({
+    expect(statement.principalRoles).toEqual(['template.yaml#Role']);
+    expect(statement.source.startLine).toBe(8);
+    expect(statement.conditions[0]).toMatchObject({
       operator: 'StringEqualsIgnoreCase',
       key: 'kms:RecipientAttestation:PCR0',
     });
-    expect(statement!.conditions[0]!.values[0]!.source.startLine).toBe(13);
+    expect(statement.conditions[0].values[0].source.startLine).toBe(13);
     expect(fragment.edges.map((e) => `${e.kind} ${e.from} -> ${e.to}`)).toContain(
       'uses template.yaml#Role -> template.yaml#Key',
     );
@@ -233,7 +233,7 @@ describe('Terraform adapter', () => {
     expect(web.metadataTokens).toBe('required');
     expect(web.keyName).toBe('ops-required');
     expect(web.source.startLine).toBe(1);
-    expect(web.at.metadataTokens!.startLine).toBe(5);
+    expect(web.at.metadataTokens.startLine).toBe(5);
     expect(fragment.nodes.find((n) => n.id === 'mod/aws_instance.gone')).toBeUndefined();
     expect(fragment.edges.map((e) => `${e.kind} ${e.from} -> ${e.to}`)).toContain(
       'attaches mod/aws_security_group.web -> mod/aws_instance.web',

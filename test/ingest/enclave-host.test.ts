@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, writeFileSync, copyFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { check } from '../../src/engine/check.js';
+import { check } from '../../src/check.js';
 import { defaultConfig } from '../../src/engine/config.js';
 import type { Adapter } from '../../src/ingest/adapter.js';
 import { NO_SPANS, NO_SUPPRESSIONS } from '../../src/model/nodes.js';
@@ -162,7 +162,7 @@ describe('enclave host configs, across files', () => {
       (f) => f.ruleId === 'no-oversubscription' && f.location.file === 'host/run-enclave.json',
     );
     expect(notes.map((f) => f.severity)).toEqual(['note']);
-    expect(notes[0]!.message).toContain('could belong to any of 2 enclave-enabled instances');
+    expect(notes[0].message).toContain('could belong to any of 2 enclave-enabled instances');
     expect(result.findings.some((f) => f.messageId === 'parentCpu')).toBe(false);
   });
 });
@@ -221,13 +221,13 @@ describe('enclave host configs, linked only where it cannot change another input
       (f) => f.ruleId === 'no-oversubscription' && f.location.file === 'host/run-enclave.json',
     );
     expect(notes.map((f) => f.severity)).toEqual(['note']);
-    expect(notes[0]!.message).toContain('with enclaves of its own, which these files would add to');
+    expect(notes[0].message).toContain('with enclaves of its own, which these files would add to');
   });
 
   it('still takes the only enclave parent when nothing else configures it', async () => {
     const directory = scratch({ 'infra/template.cfn': 'stand-in\n', 'host/run-enclave.json': RUN_CONFIG });
     const result = await run(directory, [cloudFormationStandIn]);
-    const enclave = result.graph.nodes('enclave')[0]!;
+    const enclave = result.graph.nodes('enclave')[0];
     expect(result.graph.runsOn(enclave.id)?.id).toBe('Parent');
   });
 
@@ -249,7 +249,7 @@ describe('enclave host configs, linked only where it cannot change another input
       'a/run-enclave.json:4',
       'b/run-enclave.json:4',
     ]);
-    expect(notes[0]!.message).toMatch(/the files in [ab]\/ would be put on it too/);
+    expect(notes[0].message).toMatch(/the files in [ab]\/ would be put on it too/);
   });
 
   it("places the notes about a directory's stand-in machine on the enclave's and allocator.yaml's lines", async () => {
@@ -302,7 +302,7 @@ describe('enclave host configs, templated values', () => {
       unknown: true,
       reason: 'templated value {{ port }} is filled in at build or deploy time',
     });
-    const enclave = result.graph.nodes('enclave')[0]!;
+    const enclave = result.graph.nodes('enclave')[0];
     expect(enclave.memoryMiB).toMatchObject({ unknown: true, reason: expect.stringContaining('{{ enclave_memory }}') });
     expect(enclave.vcpus).toMatchObject({ unknown: true, reason: expect.stringContaining('${CPUS}') });
     expect(enclave.debug).toMatchObject({ unknown: true, reason: expect.stringContaining('@DEBUG@') });
@@ -366,7 +366,7 @@ describe('enclave host configs, bad files', () => {
       const result = await run(directory);
       const errors = result.problems.filter((p) => p.level === 'error');
       expect(errors).toHaveLength(1);
-      const line = `${errors[0]!.file}:${errors[0]!.line}:${errors[0]!.column}: ${errors[0]!.message}`;
+      const line = `${errors[0].file}:${errors[0].line}:${errors[0].column}: ${errors[0].message}`;
       expect(line).toMatch(message);
       expect(line).not.toMatch(/\n/);
     });

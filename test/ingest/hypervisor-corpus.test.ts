@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { check, type CheckResult } from '../../src/engine/check.js';
+import { check, type CheckResult } from '../../src/check.js';
 import { defaultConfig } from '../../src/engine/config.js';
 import { NO_SHARED, REPO_ROOT, SHARED_SKIP, sharedPath } from '../helpers.js';
 

@@ -63,12 +63,12 @@ describe('Xen', () => {
     expect(guest.memoryMiB).toBe(1024);
     const disks = fragment.nodes.filter((n) => n.kind === 'volume');
     expect(disks).toHaveLength(1);
-    expect(disks[0]!.source.startLine).toBe(5);
+    expect(disks[0].source.startLine).toBe(5);
     const host = load(xenGrubAdapter, 'GRUB_CMDLINE_XEN_DEFAULT="smt=0 sched-gran=core"\n', 'grub')
       .nodes[0] as HostNode;
     expect(host.smt).toBe(false);
     expect(host.schedulingGranularity).toBe('core');
-    expect(host.at.smt!.startColumn).toBe(27);
+    expect(host.at.smt.startColumn).toBe(27);
   });
   it('reports an unclosed list on its line', () => {
     const error = failure(xlConfigAdapter, 'name = "a"\nvif = [ "bridge=xenbr0"\n');
@@ -85,10 +85,10 @@ describe('nova.conf', () => {
     const host = fragment.nodes.find((n): n is HostNode => n.kind === 'host')!;
     expect(isUnknown(host.allocationRatios!.cpu)).toBe(true);
     expect(host.allocationRatios!.ram).toBe(1);
-    expect(host.at.ram_allocation_ratio!.startLine).toBe(2);
+    expect(host.at.ram_allocation_ratio.startLine).toBe(2);
     const ephemeral = fragment.nodes.find((n): n is VolumeNode => n.kind === 'volume')!;
     expect(ephemeral.wipe).toBe('none');
-    expect(ephemeral.at.wipe!.startLine).toBe(6);
+    expect(ephemeral.at.wipe.startLine).toBe(6);
   });
   it('refuses a ratio that is not a number, on its line', () => {
     const error = failure(novaConfAdapter, '[DEFAULT]\ncpu_allocation_ratio = lots\n[libvirt]\nimages_type = lvm\n');

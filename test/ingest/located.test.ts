@@ -33,21 +33,21 @@ describe('JSON with positions', () => {
     const text = '{\n  "hosts": [\n    { "id": "h1", "cores": 8 },\n    { "id": "h/2" }\n  ]\n}';
     const document = parseJson('f.json', text);
     const hosts = (document.value as { hosts: object[] }).hosts;
-    expect(document.spanOfKey(hosts[0]!, 'cores')).toMatchObject({
+    expect(document.spanOfKey(hosts[0], 'cores')).toMatchObject({
       startLine: 3,
       startColumn: 19,
       endLine: 3,
       endColumn: 29,
       pointer: '/hosts/0/cores',
     });
-    expect(document.spanOfValue(hosts[1]!, 'id')).toMatchObject({
+    expect(document.spanOfValue(hosts[1], 'id')).toMatchObject({
       startLine: 4,
       startColumn: 13,
       endColumn: 18,
       pointer: '/hosts/1/id',
     });
     expect(document.spanOfKey(hosts, 1)).toMatchObject({ startLine: 4, startColumn: 5, pointer: '/hosts/1' });
-    expect(document.pointerOf(hosts[1]!)).toBe('/hosts/1');
+    expect(document.pointerOf(hosts[1])).toBe('/hosts/1');
   });
 
   it.each([
@@ -92,8 +92,8 @@ describe('YAML with positions', () => {
   it('reads several documents with their positions', () => {
     const documents = parseYaml('f.yaml', 'a: 1\n---\nb:\n  - x: yes\n');
     expect(documents.map((d) => d.value)).toEqual([{ a: 1 }, { b: [{ x: 'yes' }] }]);
-    const second = documents[1]!;
-    const item = (second.value as { b: object[] }).b[0]!;
+    const second = documents[1];
+    const item = (second.value as { b: object[] }).b[0];
     expect(second.spanOfKey(item, 'x')).toMatchObject({
       startLine: 4,
       startColumn: 5,

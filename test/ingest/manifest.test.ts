@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { check } from '../../src/engine/check.js';
+import { check } from '../../src/check.js';
 import { defaultConfig } from '../../src/engine/config.js';
 import { manifestAdapter, sizeInMiB } from '../../src/ingest/manifest.js';
 import { REPO_ROOT } from '../helpers.js';
@@ -28,8 +28,8 @@ describe('host manifest errors name the file, line and what is wrong', () => {
     const problems = await problemsOf(`fixtures/manifest/invalid/${name}`);
     expect(problems).toHaveLength(1);
     expect(problems[0]).toMatchObject({ file: `fixtures/manifest/invalid/${name}`, line, column, level: 'error' });
-    expect(problems[0]!.message.startsWith(message)).toBe(true);
-    expect(problems[0]!.message).not.toMatch(/\n/);
+    expect(problems[0].message.startsWith(message)).toBe(true);
+    expect(problems[0].message).not.toMatch(/\n/);
   });
 });
 
@@ -88,7 +88,7 @@ describe('host manifest → graph', () => {
     );
     const fragment = manifestAdapter.load({ file: 'm.json', absolutePath: '/tmp/m.json', text: json });
     expect(fragment.nodes.map((n) => `${n.kind}:${n.id}`)).toEqual(['host:h1', 'instance:i1']);
-    expect(fragment.nodes[1]!.at.vcpus!.startLine).toBe(10);
+    expect(fragment.nodes[1].at.vcpus.startLine).toBe(10);
   });
 
   it('leaves undeclared properties unknown rather than guessing', () => {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { InputError } from '../../src/errors.js';
 import { kvmNestedSettings, modprobeAdapter } from '../../src/ingest/hypervisor/modprobe.js';
 import { join } from 'node:path';
-import { check } from '../../src/engine/check.js';
+import { check } from '../../src/check.js';
 import { defaultConfig } from '../../src/engine/config.js';
 import { kataConfigOfHandler, runtimeClassAdapter } from '../../src/ingest/hypervisor/runtime-class.js';
 import type { ComponentNode, HostNode } from '../../src/model/nodes.js';
@@ -25,7 +25,7 @@ describe('modprobe.d kvm nested option (https://docs.kernel.org/virt/kvm/x86/run
     const host = modprobeAdapter.load(input).nodes[0] as HostNode;
     expect(host.id).toBe('kvm-host:etc/modprobe.d/kvm.conf');
     expect(host.nestedVirtualization).toBe(true);
-    expect(host.at.nestedVirtualization!.startLine).toBe(1);
+    expect(host.at.nestedVirtualization.startLine).toBe(1);
   });
 
   it('refuses a nested value that is neither on nor off, in one line at its line', () => {
@@ -64,7 +64,7 @@ describe('Kubernetes RuntimeClass (https://kubernetes.io/docs/concepts/container
       handler: 'kata-qemu',
       configFile: 'configuration-qemu.toml',
     });
-    expect(pods.at.handler!.startLine).toBe(5);
+    expect(pods.at.handler.startLine).toBe(5);
     expect(pods.source.startLine).toBe(4);
   });
   it('names the Kata configuration a handler selects as kata-deploy installs them, and nothing for other handlers', () => {
@@ -94,8 +94,8 @@ describe('Kubernetes RuntimeClass (https://kubernetes.io/docs/concepts/container
     expect(sandbox?.label).toBe('Kata sandbox VM (clh) of RuntimeClass kata-clh');
     expect(result.graph.runsOn('runtimeclass.yaml#RuntimeClass/kata-clh')?.id).toBe('configuration-clh.toml#sandbox');
     expect(result.findings).toHaveLength(1);
-    expect(result.findings[0]!.message).toContain('RuntimeClass kata-clh');
-    expect(result.findings[0]!.related).toContainEqual(
+    expect(result.findings[0].message).toContain('RuntimeClass kata-clh');
+    expect(result.findings[0].related).toContainEqual(
       expect.objectContaining({
         label: "RuntimeClass 'kata-clh'",
         span: expect.objectContaining({ file: 'runtimeclass.yaml', startLine: 6 }),
@@ -117,7 +117,7 @@ describe('Kubernetes RuntimeClass (https://kubernetes.io/docs/concepts/container
     expect(result.findings.map((f) => [f.ruleId, f.messageId, f.severity, f.location.startLine])).toEqual([
       ['containers-inside-vm', 'noKataConfig', 'note', 7],
     ]);
-    expect(result.findings[0]!.message).toBe(
+    expect(result.findings[0].message).toBe(
       "Cannot tell which VM the pods of 'RuntimeClass kata-qemu-snp' get: handler 'kata-qemu-snp' selects configuration-qemu-snp.toml, and that file (or its .toml.in template) is not in the scan.",
     );
     expect(result.graph.runsOn('trigger-runtimeclass-without-config.yaml#RuntimeClass/kata-qemu-snp')).toBeUndefined();

@@ -46,20 +46,20 @@ resource "openstack_compute_flavor_v2" "nfv" {
 }
 `).nodes,
     );
-    expect(shared!.id).toBe('tf/openstack_compute_flavor_v2.web');
-    expect(shared!.flavor).toEqual({ cpuPolicy: 'shared', cpuThreadPolicy: 'prefer', memoryEncryption: false });
-    expect(shared!.vcpus).toBe(2);
-    expect(shared!.memoryMiB).toBe(2048);
-    expect(shared!.source.startLine).toBe(1);
-    expect(pinned!.flavor).toEqual({
+    expect(shared.id).toBe('tf/openstack_compute_flavor_v2.web');
+    expect(shared.flavor).toEqual({ cpuPolicy: 'shared', cpuThreadPolicy: 'prefer', memoryEncryption: false });
+    expect(shared.vcpus).toBe(2);
+    expect(shared.memoryMiB).toBe(2048);
+    expect(shared.source.startLine).toBe(1);
+    expect(pinned.flavor).toEqual({
       cpuPolicy: 'dedicated',
       cpuThreadPolicy: 'isolate',
       memoryEncryption: true,
       memoryPageSize: '1GB',
     });
-    expect(pinned!.at.cpuPolicy!.startLine).toBe(12);
-    expect(pinned!.at.cpuThreadPolicy!.startLine).toBe(13);
-    expect(pinned!.at.memoryEncryption!.startLine).toBe(14);
+    expect(pinned.at.cpuPolicy.startLine).toBe(12);
+    expect(pinned.at.cpuThreadPolicy.startLine).toBe(13);
+    expect(pinned.at.memoryEncryption.startLine).toBe(14);
   });
 
   it('keeps specs from an undeclared local unknown, and knows the literal keys of merge(local.x, {…})', () => {
@@ -78,10 +78,10 @@ resource "openstack_compute_flavor_v2" "b" {
 }
 `).nodes,
     );
-    expect(isUnknown(fromLocal!.flavor!.cpuPolicy)).toBe(true);
-    expect(merged!.flavor!.cpuPolicy).toBe('dedicated');
-    expect(merged!.at.cpuPolicy!.startLine).toBe(10);
-    expect(isUnknown(merged!.flavor!.cpuThreadPolicy)).toBe(true);
+    expect(isUnknown(fromLocal.flavor!.cpuPolicy)).toBe(true);
+    expect(merged.flavor!.cpuPolicy).toBe('dedicated');
+    expect(merged.at.cpuPolicy.startLine).toBe(10);
+    expect(isUnknown(merged.flavor!.cpuThreadPolicy)).toBe(true);
   });
 
   it('reads flavors from a plan', () => {
@@ -107,9 +107,9 @@ resource "openstack_compute_flavor_v2" "b" {
     const [flavor] = flavors(
       terraformPlanAdapter.load({ file: 'plan.json', absolutePath: '/nonexistent/plan.json', text: plan }).nodes,
     );
-    expect(flavor!.flavor!.cpuPolicy).toBe('dedicated');
-    expect(flavor!.flavor!.cpuThreadPolicy).toBe('prefer');
-    expect(flavor!.at.cpuPolicy!.startLine).toBe(14);
+    expect(flavor.flavor!.cpuPolicy).toBe('dedicated');
+    expect(flavor.flavor!.cpuThreadPolicy).toBe('prefer');
+    expect(flavor.at.cpuPolicy.startLine).toBe(14);
   });
 });
 
@@ -138,11 +138,11 @@ resources:
     expect(heatTemplateAdapter.claims(input)).toBe(true);
     const [nfv, computed, ...rest] = flavors(heatTemplateAdapter.load(input).nodes);
     expect(rest).toEqual([]);
-    expect(nfv!.id).toBe('heat/stack.yaml#nfv');
-    expect(nfv!.source.startLine).toBe(6);
-    expect(nfv!.flavor).toMatchObject({ cpuPolicy: 'dedicated', cpuThreadPolicy: 'require', memoryEncryption: false });
-    expect(nfv!.at.cpuThreadPolicy!.startLine).toBe(12);
-    expect(isUnknown(computed!.flavor!.cpuPolicy)).toBe(true);
+    expect(nfv.id).toBe('heat/stack.yaml#nfv');
+    expect(nfv.source.startLine).toBe(6);
+    expect(nfv.flavor).toMatchObject({ cpuPolicy: 'dedicated', cpuThreadPolicy: 'require', memoryEncryption: false });
+    expect(nfv.at.cpuThreadPolicy.startLine).toBe(12);
+    expect(isUnknown(computed.flavor!.cpuPolicy)).toBe(true);
     expect(
       heatTemplateAdapter.claims({ ...input, text: 'AWSTemplateFormatVersion: 2010-09-09\nResources: {}\n' }),
     ).toBe(false);

@@ -24,8 +24,8 @@ describe('sshd_config adapter', () => {
   it('reads an Include before a keyword first: the drop-in wins (Ubuntu layout)', () => {
     const daemon = load('pass-sshd-ubuntu-drop-in/sshd_config');
     expect(daemon.ssh!.passwordAuthentication).toBe(false);
-    expect(daemon.at.passwordauthentication!.file).toBe('fx/pass-sshd-ubuntu-drop-in/sshd_config.d/50-cloud-init.conf');
-    expect(daemon.at.passwordauthentication!.startLine).toBe(1);
+    expect(daemon.at.passwordauthentication.file).toBe('fx/pass-sshd-ubuntu-drop-in/sshd_config.d/50-cloud-init.conf');
+    expect(daemon.at.passwordauthentication.startLine).toBe(1);
     expect(sshdConfigAdapter.owns!(join(FIXTURES, 'pass-sshd-ubuntu-drop-in/sshd_config'))).toEqual([
       join(FIXTURES, 'pass-sshd-ubuntu-drop-in/sshd_config.d/50-cloud-init.conf'),
     ]);
@@ -34,7 +34,7 @@ describe('sshd_config adapter', () => {
   it('keeps a keyword set before the Include', () => {
     const daemon = load('trigger-sshd-include-after-keyword/sshd_config');
     expect(daemon.ssh!.passwordAuthentication).toBe(true);
-    expect(daemon.at.passwordauthentication!.startLine).toBe(2);
+    expect(daemon.at.passwordauthentication.startLine).toBe(2);
   });
 
   it('makes keywords after an Include that is not in the scan unknown, not defaults', () => {
@@ -60,7 +60,7 @@ describe('sshd_config adapter', () => {
         authenticationMethods: ['publickey,password'],
       },
     ]);
-    expect(daemon.at['match0:passwordauthentication']!.startLine).toBe(5);
+    expect(daemon.at['match0:passwordauthentication'].startLine).toBe(5);
   });
 
   it('reads drop-ins without their sshd_config as one daemon, first value winning, the rest unknown', () => {

@@ -28,18 +28,18 @@ describe('CloudFormation short-form tags', () => {
       schema: 'core',
       customTags: identityYamlTags(CLOUDFORMATION_TAGS),
     });
-    const [plainDocument, knownDocument] = [plain, known].map((d) => (Array.isArray(d) ? d[0]! : d));
-    expect(plainDocument!.warnings.length).toBeGreaterThan(5);
-    expect(knownDocument!.warnings).toEqual([]);
-    expect(knownDocument!.errors).toEqual([]);
-    expect(knownDocument!.toJS()).toEqual(plainDocument!.toJS());
+    const [plainDocument, knownDocument] = [plain, known].map((d) => (Array.isArray(d) ? d[0] : d));
+    expect(plainDocument.warnings.length).toBeGreaterThan(5);
+    expect(knownDocument.warnings).toEqual([]);
+    expect(knownDocument.errors).toEqual([]);
+    expect(knownDocument.toJS()).toEqual(plainDocument.toJS());
   });
 
   it('read into the same long forms as before', () => {
     const withTags = parseYaml('t.yaml', TEMPLATE, { tagged: cloudFormationTag, knownTags: CLOUDFORMATION_TAGS });
     const without = parseYaml('t.yaml', TEMPLATE, { tagged: cloudFormationTag });
-    expect(withTags[0]!.value).toEqual(without[0]!.value);
-    expect((withTags[0]!.value as any).Resources.Key.Properties.Other).toEqual({ 'Fn::GetAtt': ['Role', 'Arn'] });
+    expect(withTags[0].value).toEqual(without[0].value);
+    expect((withTags[0].value as any).Resources.Key.Properties.Other).toEqual({ 'Fn::GetAtt': ['Role', 'Arn'] });
   });
 
   it('cover every tag the reader understands', () => {

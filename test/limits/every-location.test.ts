@@ -12,7 +12,7 @@ import { dirname, join } from 'node:path';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { check, type CheckResult } from '../../src/engine/check.js';
+import { check, type CheckResult } from '../../src/check.js';
 import { defaultConfig } from '../../src/engine/config.js';
 import { FORMATS, render } from '../../src/report/index.js';
 import { REPO_ROOT } from '../helpers.js';

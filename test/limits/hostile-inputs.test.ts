@@ -58,7 +58,7 @@ describe('YAML aliases and merge keys', () => {
 
   it('counts aliases of a map used as merge keys, which YAML 1.2 keeps as a plain "<<" key', () => {
     const [document] = parseYaml('merge.yaml', 'base: &b { a: 1, b: 2 }\nmerged:\n  <<: *b\n  c: 3\n');
-    const merged = (document!.value as Record<string, Record<string, unknown>>).merged!;
+    const merged = (document.value as Record<string, Record<string, unknown>>).merged;
     // No merging: `<<` is data (the core schema of YAML 1.2 has no merge keys), so a merge-key chain is an
     // alias chain and the expansion limit covers it.
     expect(Object.keys(merged)).toEqual(['<<', 'c']);
@@ -85,7 +85,7 @@ describe('YAML aliases and merge keys', () => {
 
   it('shares an alias that expands to little (ordinary reuse keeps working)', () => {
     const [document] = parseYaml('reuse.yaml', 'a: &x { k: 1 }\nb: *x\nc: *x\n');
-    expect(document!.value).toEqual({ a: { k: 1 }, b: { k: 1 }, c: { k: 1 } });
+    expect(document.value).toEqual({ a: { k: 1 }, b: { k: 1 }, c: { k: 1 } });
   });
 });
 
@@ -144,7 +144,7 @@ describe('prototype keys are plain data', () => {
   it.each([
     [
       'YAML',
-      () => parseYaml('p.yaml', '__proto__: { polluted: 1 }\nconstructor: { prototype: { polluted: 1 } }\n')[0]!.value,
+      () => parseYaml('p.yaml', '__proto__: { polluted: 1 }\nconstructor: { prototype: { polluted: 1 } }\n')[0].value,
     ],
     [
       'JSON',

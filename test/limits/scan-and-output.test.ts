@@ -19,7 +19,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import ts from 'typescript';
 import { afterAll, describe, expect, it } from 'vitest';
-import { check, MAX_INPUT_BYTES } from '../../src/engine/check.js';
+import { check, MAX_INPUT_BYTES } from '../../src/check.js';
 import { defaultConfig } from '../../src/engine/config.js';
 import { REPO_ROOT } from '../helpers.js';
 import { runIsolint } from '../cli/run.js';

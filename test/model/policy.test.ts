@@ -283,3 +283,12 @@ describe('KMS requests', () => {
     expect(evaluateKmsRequest([root], { statements: [otherKey] }, request()).allowed).toBe(false);
   });
 });
+
+describe('PCR3/PCR4 values', () => {
+  it('are computed in the model exactly as isolint pcr computes them', async () => {
+    const { pcrOfString } = await import('../../src/model/attestation.js');
+    const eif = await import('../../src/eif/pcr.js');
+    for (const value of ['arn:aws:iam::123456789012:role/EnclaveParent', 'i-0123456789abcdef0', '', 'ünïcode'])
+      expect(pcrOfString(value)).toBe(eif.pcrOfString(value));
+  });
+});

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { check, type CheckResult } from '../../src/engine/check.js';
+import { check, type CheckResult } from '../../src/check.js';
 import { defaultConfig } from '../../src/engine/config.js';
 import { isOpen } from '../../src/engine/finding.js';
 import { toDot } from '../../src/picture/dot.js';
@@ -147,7 +147,9 @@ describe('the graph picture', () => {
     expect(await enclave.getAttribute('class')).toContain('highlight');
     // Every flagged arrow is drawn with a visible path: long enough, and on top at its midpoint (no box hides it).
     // (A string, evaluated in the page: this project's TypeScript has no DOM library.)
-    const flagged = (await page.evaluate(`[...document.querySelectorAll('g.edge[class*="sev-"]')].map((edge) => {
+    const flagged = await page.evaluate<
+      Array<{ arrow: string; length: number; onTop: boolean }>
+    >(`[...document.querySelectorAll('g.edge[class*="sev-"]')].map((edge) => {
       const path = edge.querySelector('path.arrow');
       const length = path.getTotalLength();
       const middle = path.getPointAtLength(length / 2);
@@ -155,7 +157,7 @@ describe('the graph picture', () => {
       const m = path.getScreenCTM();
       const hit = document.elementFromPoint(middle.x * m.a + middle.y * m.c + m.e, middle.x * m.b + middle.y * m.d + m.f);
       return { arrow: edge.getAttribute('data-arrow'), length, onTop: Boolean(hit && edge.contains(hit)) };
-    })`)) as Array<{ arrow: string; length: number; onTop: boolean }>;
+    })`);
     expect(flagged.length).toBe(picture.arrows.filter((arrow) => arrow.worst).length);
     expect(flagged.length).toBeGreaterThan(0);
     for (const arrow of flagged) {

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { Ajv } from 'ajv';
 import { DOMParser } from '@xmldom/xmldom';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { check, type CheckResult } from '../../src/engine/check.js';
+import { check, type CheckResult } from '../../src/check.js';
 import { defaultConfig } from '../../src/engine/config.js';
 import { formatForPath } from '../../src/report/formats.js';
 import { toGitlabCodeQuality } from '../../src/report/gitlab.js';
@@ -59,7 +59,7 @@ describe('junit', () => {
   });
 
   it('escapes markup and control characters from inputs', () => {
-    const finding = { ...result.findings[0]!, message: 'a <b> & "c"\u0001', suppression: undefined };
+    const finding = { ...result.findings[0], message: 'a <b> & "c"\u0001', suppression: undefined };
     const xml = toJunit({ ...result, findings: [finding], problems: [] });
     expect(xml).toContain('a &lt;b&gt; &amp; &quot;c&quot;\\u0001');
     expect(new DOMParser().parseFromString(xml, 'text/xml').getElementsByTagName('failure').length).toBe(1);
@@ -75,7 +75,7 @@ describe('gitlab code quality', () => {
     const open = result.findings.filter((f) => !f.suppression);
     expect(issues.length).toBe(open.length);
     expect(new Set(issues.map((issue) => issue.fingerprint)).size).toBe(issues.length);
-    const first = open[0]!;
+    const first = open[0];
     expect(issues[0]).toMatchObject({
       check_name: first.ruleId,
       location: { path: first.location.file, lines: { begin: first.location.startLine } },

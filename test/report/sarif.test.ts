@@ -7,7 +7,7 @@ import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { builtinRules } from '../../rules/index.js';
-import { check, type CheckResult } from '../../src/engine/check.js';
+import { check, type CheckResult } from '../../src/check.js';
 import { defaultConfig } from '../../src/engine/config.js';
 import { lineHashes } from '../../src/report/line-hash.js';
 import { toSarif } from '../../src/report/sarif.js';
@@ -55,9 +55,9 @@ describe('SARIF output', () => {
     expect(sarif.$schema).toBe('https://json.schemastore.org/sarif-2.1.0.json');
     expect(sarif.version).toBe('2.1.0');
     expect(sarif.runs).toHaveLength(1);
-    const run = sarif.runs[0]!;
+    const run = sarif.runs[0];
     expect(run.automationDetails?.id).toBe('isolint/examples/');
-    expect(run.invocations[0]!.executionSuccessful).toBe(true);
+    expect(run.invocations[0].executionSuccessful).toBe(true);
     const rules = run.tool.driver.rules;
     expect(rules.map((r) => r.id)).toEqual(builtinRules.map((rule) => rule.id));
     for (const rule of rules) {
@@ -78,7 +78,7 @@ describe('SARIF output', () => {
     }
     expect(run.results.length).toBeGreaterThan(0);
     for (const sarifResult of run.results) {
-      expect(rules[sarifResult.ruleIndex]!.id).toBe(sarifResult.ruleId);
+      expect(rules[sarifResult.ruleIndex].id).toBe(sarifResult.ruleId);
       expect(sarifResult.message.text.length).toBeGreaterThan(0);
       const location = sarifResult.locations[0].physicalLocation;
       expect(location.artifactLocation.uri).not.toMatch(/^\/|\\|\.\.\//);
@@ -91,7 +91,7 @@ describe('SARIF output', () => {
   });
 
   it('fingerprints each result with the hash of its line', () => {
-    for (const sarifResult of sarif.runs[0]!.results) {
+    for (const sarifResult of sarif.runs[0].results) {
       const location = sarifResult.locations[0].physicalLocation;
       const hashes = lineHashes(readFileSync(join(REPO_ROOT, location.artifactLocation.uri), 'utf8'));
       expect(sarifResult.partialFingerprints.primaryLocationLineHash).toBe(hashes[location.region.startLine - 1]);
@@ -99,7 +99,7 @@ describe('SARIF output', () => {
   });
 
   it('links related locations from the message, as GitHub renders them', () => {
-    const withRelated = sarif.runs[0]!.results.find((r) => r.relatedLocations?.length);
+    const withRelated = sarif.runs[0].results.find((r) => r.relatedLocations?.length);
     expect(withRelated).toBeDefined();
     for (const related of withRelated!.relatedLocations) {
       expect(withRelated!.message.text).toContain(`](${related.id})`);
@@ -109,13 +109,13 @@ describe('SARIF output', () => {
   it('leaves suppressed results out by default and keeps them with their justification on request', () => {
     const suppressed = result.findings.filter((f) => f.suppression);
     expect(suppressed.length).toBeGreaterThan(0);
-    const fingerprints = new Set(sarif.runs[0]!.results.map((r) => r.partialFingerprints['isolint/v1']));
+    const fingerprints = new Set(sarif.runs[0].results.map((r) => r.partialFingerprints['isolint/v1']));
     for (const finding of suppressed) expect(fingerprints.has(finding.fingerprint)).toBe(false);
 
     const full = toSarif(result, { includeSuppressed: true }) as SarifLog;
-    const kept = full.runs[0]!.results.filter((r) => r.suppressions);
+    const kept = full.runs[0].results.filter((r) => r.suppressions);
     expect(kept).toHaveLength(suppressed.length);
-    expect(kept[0]!.suppressions[0]).toMatchObject({
+    expect(kept[0].suppressions[0]).toMatchObject({
       kind: 'inSource',
       status: 'accepted',
       justification: 'Break-glass bastion, closed by automation after 1 hour',
@@ -159,7 +159,7 @@ describe('SARIF output', () => {
         { env: { ...process.env, DOTNET_CLI_TELEMETRY_OPTOUT: '1' }, stdio: 'pipe' },
       );
       const report = JSON.parse(readFileSync(join(work, `${name}.out`), 'utf8')) as SarifLog;
-      const serious = report.runs[0]!.results.filter((r) => r.level === 'error' || r.level === 'warning');
+      const serious = report.runs[0].results.filter((r) => r.level === 'error' || r.level === 'warning');
       expect(serious.map((r) => `${r.ruleId}: ${r.message?.text ?? JSON.stringify(r.message)}`)).toEqual([]);
     }
   });
@@ -172,9 +172,9 @@ describe('SARIF output', () => {
       config: defaultConfig(REPO_ROOT),
     });
     const log = toSarif(broken) as SarifLog;
-    const run = log.runs[0]!;
-    expect(run.invocations[0]!.executionSuccessful).toBe(false);
-    const notifications = run.invocations[0]!.toolExecutionNotifications;
+    const run = log.runs[0];
+    expect(run.invocations[0].executionSuccessful).toBe(false);
+    const notifications = run.invocations[0].toolExecutionNotifications;
     expect(notifications).toHaveLength(1);
     expect(notifications[0]).toMatchObject({ level: 'error', descriptor: { id: 'input-error' } });
     expect(notifications[0].locations[0].physicalLocation.artifactLocation.uri).toBe(

@@ -2,7 +2,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { builtinRules } from '../../rules/index.js';
-import { check } from '../../src/engine/check.js';
+import { check } from '../../src/check.js';
 import { defaultConfig } from '../../src/engine/config.js';
 import { REPO_ROOT } from '../helpers.js';
 
@@ -39,7 +39,7 @@ function expectations(path: string): Expected[] {
         const match = /(?:#|\/\/|;|<!--)\s*expect:\s*([\w\-, ]+)/.exec(content);
         if (!match) return;
         // An XML comment's closing `-->` is not part of the ids.
-        for (const id of match[1]!
+        for (const id of match[1]
           .replace(/\s*-+\s*$/, '')
           .split(',')
           .map((s) => s.trim())

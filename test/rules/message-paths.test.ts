@@ -2,7 +2,7 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { defaultConfig } from '../../src/engine/config.js';
-import { check } from '../../src/engine/check.js';
+import { check } from '../../src/check.js';
 import { NO_SHARED, REPO_ROOT, SHARED_SKIP, sharedPath } from '../helpers.js';
 
 /**

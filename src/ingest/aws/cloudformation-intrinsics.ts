@@ -85,7 +85,7 @@ export class IntrinsicResolver {
     if (!isRecord(value)) return value;
     const keys = Object.keys(value);
     if (keys.length !== 1) return value;
-    const name = keys[0]!;
+    const name = keys[0];
     if (name !== 'Ref' && name !== 'Condition' && !name.startsWith('Fn::')) return value;
     if (depth > MAX_RESOLVE_DEPTH) return unknown('intrinsic functions nested too deeply');
     const argument = value[name];
@@ -222,7 +222,7 @@ export class IntrinsicResolver {
   }
 
   private sub(argument: unknown, depth: number): unknown {
-    const [template, variables] = Array.isArray(argument) ? [argument[0], argument[1]] : [argument, undefined];
+    const [template, variables] = Array.isArray(argument) ? (argument as unknown[]) : [argument];
     const text = this.resolve(template, depth + 1);
     if (typeof text !== 'string') return asUnknown(text, 'Fn::Sub of an unresolved string');
     const vars = isRecord(variables) ? variables : {};
@@ -297,7 +297,7 @@ export class IntrinsicResolver {
   private findInMap(argument: unknown, depth: number): unknown {
     if (!Array.isArray(argument) || argument.length < 3) return unknown('malformed Fn::FindInMap');
     const [mapName, topKey, secondKey] = argument.slice(0, 3).map((part) => this.resolve(part, depth + 1));
-    const options = argument[3];
+    const options: unknown = argument[3];
     const fallback = isRecord(options) && 'DefaultValue' in options ? options.DefaultValue : undefined;
     if (typeof mapName !== 'string' || typeof topKey !== 'string' || typeof secondKey !== 'string') {
       if (fallback !== undefined) return unknown('Fn::FindInMap with an unresolved key');

@@ -266,7 +266,7 @@ export function addNodeGroup(fragment: AwsFragment, spec: NodeGroupSpec): void {
 export interface PolicyContext {
   spans: Spans;
   /** Resolves a value read from the policy (CloudFormation intrinsics; identity for Terraform). */
-  resolve(value: unknown): unknown;
+  resolve: (value: unknown) => unknown;
   /** The role node a principal value names, if it is a role of the scan. */
   roleOf(principal: unknown): string | undefined;
   /** A role node's name when the input gives it, to fill in ARNs built from the role's attributes. */
@@ -507,15 +507,15 @@ export class CommentSuppressions {
     const pattern = /([^\r\n]*)(\r\n|\r|\n|$)/g;
     let offset = 0;
     for (let match = pattern.exec(text); match && offset <= text.length; match = pattern.exec(text)) {
-      const content = match[1]!;
+      const content = match[1];
       this.lineTexts.push(content);
       const line = this.lineTexts.length;
       const comment = SUPPRESS_COMMENT.exec(content);
       if (comment) {
         const start = content.indexOf('isolint-suppress');
         const source = lines.lazySpan(file, offset + start, offset + content.length);
-        const parsed = /^([a-z0-9-]+)(?:\s+expires=(\S+))?\s*:\s*(.*)$/.exec(comment[1]!.trim());
-        if (!parsed || !parsed[3]!.trim()) {
+        const parsed = /^([a-z0-9-]+)(?:\s+expires=(\S+))?\s*:\s*(.*)$/.exec(comment[1].trim());
+        if (!parsed || !parsed[3].trim()) {
           this.warnings.push({
             message:
               'suppression comment ignored: it needs a rule id and a reason ("isolint-suppress <rule-id>: <reason>"); the findings it meant are reported',
@@ -529,7 +529,7 @@ export class CommentSuppressions {
         } else {
           this.found.push({
             line,
-            suppression: { rule: parsed[1]!, reason: parsed[3]!.trim(), expires: parsed[2], source },
+            suppression: { rule: parsed[1], reason: parsed[3].trim(), expires: parsed[2], source },
           });
         }
       }
@@ -545,7 +545,7 @@ export class CommentSuppressions {
       if (line >= startLine && line <= endLine) return true;
       if (line >= startLine) return false;
       for (let l = line + 1; l < startLine; l++) {
-        const content = this.lineTexts[l - 1]!.trim();
+        const content = this.lineTexts[l - 1].trim();
         if (content && !content.startsWith('#') && !content.startsWith('//')) return false;
       }
       return true;

@@ -43,7 +43,7 @@ export function awsManagedPolicy(
   suppressions: readonly InlineSuppression[],
 ): PolicyStatement[] | undefined {
   const match = /^arn:aws[\w-]*:iam::aws:policy\/(?:.*\/)?([^/]+)$/.exec(arn);
-  const known = match ? KNOWN[match[1]!] : undefined;
+  const known = match ? KNOWN[match[1]] : undefined;
   return known?.map((statement) => ({
     ...statement,
     principals: [],

@@ -97,6 +97,6 @@ const INTRINSICS = new Set([
 function heatValue(value: unknown): unknown {
   if (!isRecord(value)) return value;
   const keys = Object.keys(value);
-  if (keys.length === 1 && INTRINSICS.has(keys[0]!)) return unknown(`${keys[0]} is decided when the stack is created`);
+  if (keys.length === 1 && INTRINSICS.has(keys[0])) return unknown(`${keys[0]} is decided when the stack is created`);
   return value;
 }

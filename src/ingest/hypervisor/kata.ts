@@ -34,20 +34,20 @@ function readToml(file: string, text: string): Map<string, TomlValue> {
   const rows = text.split('\n');
   for (let index = 0; index < rows.length; index++) {
     const start = offset;
-    const raw = rows[index]!;
+    const raw = rows[index];
     offset += raw.length + 1;
     const line = raw.replace(/\r$/, '');
     if (/^\s*(#|$)/.test(line)) continue;
     const header = /^\s*\[\[?\s*([^\]]+?)\s*\]\]?\s*(#.*)?$/.exec(line);
     if (header) {
-      table = header[1]!.replace(/\s+/g, '');
+      table = header[1].replace(/\s+/g, '');
       continue;
     }
     const pair = /^\s*([A-Za-z0-9_\-."@]+)\s*=\s*(.*)$/.exec(line);
     if (!pair)
       throw inputError(`expected "[table]" or "key = value", found "${line.trim().slice(0, 40)}"`, file, index + 1, 1);
-    const key = `${table ? `${table}.` : ''}${pair[1]!.replace(/"/g, '')}`;
-    let body = pair[2]!;
+    const key = `${table ? `${table}.` : ''}${pair[1].replace(/"/g, '')}`;
+    let body = pair[2];
     const span = lines.span(file, start, start + line.length);
     let value: TomlValue;
     if (body.startsWith('"""') || body.startsWith("'''")) {
@@ -59,7 +59,7 @@ function readToml(file: string, text: string): Map<string, TomlValue> {
       }
       value = { text: undefined, quoted: true, span };
     } else if (body.startsWith('"') || body.startsWith("'")) {
-      const quote = body[0]!;
+      const quote = body[0];
       const end = body.indexOf(quote, 1);
       if (end < 0) throw inputError('string is not closed on its line', file, index + 1, line.indexOf(body) + 1);
       value = { text: body.slice(1, end), quoted: true, span };

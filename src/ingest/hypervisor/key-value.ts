@@ -85,7 +85,7 @@ export function parseKeyValueConfig(file: string, text: string): KeyValueConfig 
   };
   const skipBlank = (newlines: boolean) => {
     while (i < n) {
-      const c = text[i]!;
+      const c = text[i];
       if (c === '#') {
         while (i < n && text[i] !== '\n') i++;
       } else if (c === ' ' || c === '\t' || c === '\r' || (newlines && (c === '\n' || c === ';'))) {
@@ -108,7 +108,7 @@ export function parseKeyValueConfig(file: string, text: string): KeyValueConfig 
       i++;
       return { text: value, quoted: true, start, end: i };
     }
-    while (i < n && !/[\s,;\]#]/.test(text[i]!)) i++;
+    while (i < n && !/[\s,;\]#]/.test(text[i])) i++;
     if (i === start) fail(`expected a value, found "${text[i] ?? 'end of file'}"`, start);
     return { text: text.slice(start, i), quoted: false, start, end: i };
   };
@@ -117,7 +117,7 @@ export function parseKeyValueConfig(file: string, text: string): KeyValueConfig 
     skipBlank(true);
     if (i >= n) break;
     const keyStart = i;
-    while (i < n && /[A-Za-z0-9_.\-]/.test(text[i]!)) i++;
+    while (i < n && /[A-Za-z0-9_.-]/.test(text[i])) i++;
     if (i === keyStart) fail(`expected "name = value", found "${text[i]}"`, i);
     const key = text.slice(keyStart, i);
     const keyEnd = i;

@@ -376,14 +376,7 @@ class DomainReader {
       type === 'vnc' ? qemu?.scalar('vnc_password') : type === 'spice' ? qemu?.scalar('spice_password') : undefined;
     const sasl = type === 'vnc' && configBoolean(qemu?.scalar('vnc_sasl')) === true;
     const authenticated: Maybe<boolean> = Boolean(passwd) || Boolean(globalPassword) || sasl;
-    const edge: AccessEdge = accessEdge(
-      NETWORK_PRINCIPAL,
-      this.id,
-      type as AccessMethod,
-      where,
-      authenticated,
-      address,
-    );
+    const edge: AccessEdge = accessEdge(NETWORK_PRINCIPAL, this.id, type, where, authenticated, address);
     // A templated address cannot be judged: the rule says so in a note.
     if (placeholder) edge.undecided = placeholderUnknown(placeholder).reason;
     else if (networkListen !== undefined)

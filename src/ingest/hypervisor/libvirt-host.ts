@@ -62,7 +62,7 @@ export function libvirtHostContext(
     const display = (name: string) => (displayDirectory === '.' ? name : `${displayDirectory}/${name}`);
     const read = (name: string) => readFileSync(join(absoluteDirectory, name), 'utf8');
     const present = HOST_FILES.filter((_, i) => stamps[i]);
-    context = { hostId: `libvirt-host:${displayDirectory}`, primaryFile: display(present[0]!) };
+    context = { hostId: `libvirt-host:${displayDirectory}`, primaryFile: display(present[0]) };
     if (modprobe) context.modprobe = modprobe;
     if (present.includes('qemu.conf')) context.qemu = parseKeyValueConfig(display('qemu.conf'), read('qemu.conf'));
     if (present.includes('libvirtd.conf'))
@@ -116,7 +116,7 @@ export function libvirtHostNode(context: LibvirtHostContext): HostNode {
         total += libvirtSizeInMiB(Number(memory?.textContent ?? 0), attribute(memory, 'unit')) ?? 0;
       }
       memoryMiB = Math.floor(total);
-      at.memory = elementSpan(capabilities.file, cells[0]!);
+      at.memory = elementSpan(capabilities.file, cells[0]);
     }
     if (host) Object.assign(source, elementSpan(capabilities.file, host));
   }
@@ -204,7 +204,7 @@ export const libvirtHostAdapter: Adapter = {
     const host = libvirtHostNode(context);
     const edges = name === 'libvirtd.conf' || context.libvirtd?.file === input.file ? libvirtdAccess(context) : [];
     const nodes: GraphFragment['nodes'] = [host];
-    if (edges.length > 0) nodes.push(networkPrincipal(edges[0]!.source));
+    if (edges.length > 0) nodes.push(networkPrincipal(edges[0].source));
     return { nodes, edges };
   },
 };

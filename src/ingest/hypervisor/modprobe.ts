@@ -29,9 +29,9 @@ export function kvmNestedSettings(file: string, text: string): KvmNestedSetting[
   const lines = new LineIndex(text);
   const found: KvmNestedSetting[] = [];
   for (let match = OPTIONS_LINE.exec(text); match; match = OPTIONS_LINE.exec(text)) {
-    const parameter = /(?:^|\s)nested=(\S*)/.exec(match[2]!);
+    const parameter = /(?:^|\s)nested=(\S*)/.exec(match[2]);
     if (!parameter) continue;
-    const value = parameter[1]!.replace(/^["']|["']$/g, '');
+    const value = parameter[1].replace(/^["']|["']$/g, '');
     let offered: boolean;
     if (/^(1|y|yes|on|true)$/i.test(value)) offered = true;
     else if (/^(0|n|no|off|false)$/i.test(value)) offered = false;
@@ -80,10 +80,10 @@ export function modprobeOfHostDirectory(
     let setting: KvmNestedSetting | undefined;
     let stamp = '';
     for (const name of names) {
-      const text = readFileSync(join(absolute!, name), 'utf8');
+      const text = readFileSync(join(absolute, name), 'utf8');
       stamp += `${name}:${text.length}|`;
       try {
-        setting = kvmNestedSettings(posix.join(display!, name), text).at(-1) ?? setting;
+        setting = kvmNestedSettings(posix.join(display, name), text).at(-1) ?? setting;
       } catch {
         // A malformed file is reported when it is read itself; here it decides nothing.
       }

@@ -42,11 +42,11 @@ class Ini {
       if (/^\s*([#;]|$)/.test(line)) return;
       const header = /^\s*\[([^\]]+)\]\s*([#;].*)?$/.exec(line);
       if (header) {
-        section = header[1]!.trim();
+        section = header[1].trim();
         if (!this.headers.has(section)) this.headers.set(section, lines.span(file, start, start + line.length));
         return;
       }
-      const option = /^\s*([A-Za-z0-9_.\-]+)\s*[=:]\s?(.*)$/.exec(line);
+      const option = /^\s*([A-Za-z0-9_.-]+)\s*[=:]\s?(.*)$/.exec(line);
       if (!option) {
         if (/^\s/.test(line)) return; // an indented continuation line
         throw inputError(
@@ -57,11 +57,11 @@ class Ini {
         );
       }
       let map = this.sections.get(section);
-      if (!map) this.sections.set(section, (map = new Map()));
+      if (!map) this.sections.set(section, (map = new Map<string, IniOption>()));
       // oslo.config keeps " # …" in a value; deployment tools and reviewers write trailing comments anyway,
       // and no nova option value contains " #", so they are dropped here.
-      map.set(option[1]!, {
-        value: option[2]!.replace(/\s+[#;].*$/, '').trim(),
+      map.set(option[1], {
+        value: option[2].replace(/\s+[#;].*$/, '').trim(),
         span: lines.span(file, start, start + line.length),
       });
     });
@@ -202,7 +202,7 @@ class NovaReader {
       const mode = clear?.value ?? 'zero';
       const partial = clearSize !== undefined && Number(clearSize.value) > 0;
       wipe = mode === 'none' || partial ? 'none' : 'on-release';
-      const span = partial && mode !== 'none' ? clearSize!.span : (clear?.span ?? images?.span);
+      const span = partial && mode !== 'none' ? clearSize.span : (clear?.span ?? images?.span);
       if (span) at.wipe = span;
     } else if (imagesType === 'rbd') {
       wipe = unknown(
@@ -266,6 +266,6 @@ class NovaReader {
       if (placeholder) edge.undecided = placeholderUnknown(placeholder).reason;
       this.edges.push(edge);
     }
-    if (this.edges.length > 0) this.nodes.push(networkPrincipal(this.edges[0]!.source));
+    if (this.edges.length > 0) this.nodes.push(networkPrincipal(this.edges[0].source));
   }
 }

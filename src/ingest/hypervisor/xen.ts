@@ -85,7 +85,7 @@ function xenOptions(text: string): CommandLineOption[] {
     for (let t = token.exec(body); t; t = token.exec(body)) {
       const [name, ...rest] = t[0].split('=');
       options.push({
-        name: name!.replace(/_/g, '-'),
+        name: name.replace(/_/g, '-'),
         value: rest.length ? rest.join('=') : undefined,
         start: bodyStart + t.index,
         end: bodyStart + t.index + t[0].length,
@@ -260,7 +260,7 @@ class XlReader {
   /** xl.cfg has no tenant field: isolint reads a `# tenant: <name>` comment (documented in the README). */
   private tenant(): Maybe<string> {
     const match = /^\s*#\s*tenant\s*:\s*(\S+)/m.exec(this.input.text);
-    return match ? match[1]! : NOT_DECLARED;
+    return match ? match[1] : NOT_DECLARED;
   }
 
   /** diskspec: positional `target,format,vdev,access` or keyed; access defaults to rw, cdroms to r. */
@@ -376,7 +376,7 @@ class XlReader {
     for (const value of this.conf.list('serial')) {
       const match = /^(tcp|telnet|udp):([^:,]*):(\d+)/.exec(value.text);
       if (!match) continue;
-      const host = match[2]!;
+      const host = match[2];
       if (host !== '' && isLoopback(host)) continue;
       const method: AccessMethod = match[1] === 'telnet' ? 'telnet' : 'serial-console';
       this.edges.push(

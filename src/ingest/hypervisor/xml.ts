@@ -20,7 +20,7 @@ export function parseXml(file: string, text: string): Element {
       throw new Error(failure.message);
     },
   });
-  let root: Element | null = null;
+  let root: Element | null;
   try {
     root = parser.parseFromString(text, 'text/xml').documentElement;
   } catch (error) {
@@ -75,7 +75,7 @@ export function attributeSpan(file: string, element: Element, name: string): Sou
 
 /** A cheap look at the first element name, skipping the prolog and comments (for `claims`). */
 export function rootElementName(text: string): string | undefined {
-  const match = /^(?:\s|<\?[\s\S]*?\?>|<!--[\s\S]*?-->|<!DOCTYPE[^>]*>)*<([A-Za-z_][\w.\-]*:)?([A-Za-z_][\w.\-]*)/.exec(
+  const match = /^(?:\s|<\?[\s\S]*?\?>|<!--[\s\S]*?-->|<!DOCTYPE[^>]*>)*<([A-Za-z_][\w.-]*:)?([A-Za-z_][\w.-]*)/.exec(
     text.slice(0, 4096),
   );
   return match?.[2];

@@ -34,7 +34,8 @@ const modules = new Map<string, { key: string; module: EvaluatedModule }>();
 
 function loadModule(input: AdapterInput): EvaluatedModule {
   const directory = dirname(input.absolutePath);
-  const files: FileService = { read: input.readFile ?? ((path) => readFileSync(path, 'utf8').replace(/^\uFEFF/, '')) };
+  const readFile = input.readFile?.bind(input);
+  const files: FileService = { read: readFile ?? ((path) => readFileSync(path, 'utf8').replace(/^\uFEFF/, '')) };
   const source = moduleSource(directory, posix.dirname(input.file), files, {
     path: input.absolutePath,
     text: input.text,
@@ -161,7 +162,7 @@ function calledModuleFiles(absolutePath: string): string[] {
     if (!text.includes('module')) return;
     const directory = dirname(path);
     for (const match of text.matchAll(/^\s*module\s+"[^"]*"\s*\{[^}]*?\bsource\s*=\s*"([^"]+)"/gm)) {
-      const source = match[1]!;
+      const source = match[1];
       if (!isLocalSource(source)) continue;
       const child = resolve(directory, source);
       if (child === directory) continue;

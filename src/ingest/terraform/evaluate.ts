@@ -300,7 +300,7 @@ function attributeSpan(file: HclFile, attribute: HclAttribute): SourceSpan {
   let end = attribute.x.e;
   const newline = text.indexOf('\n', attribute.s);
   if (newline >= 0 && newline < end) end = newline;
-  while (end > attribute.s && /\s/.test(text[end - 1]!)) end--;
+  while (end > attribute.s && /\s/.test(text[end - 1])) end--;
   return file.document.lines.lazySpan(file.file, attribute.s, end);
 }
 
@@ -476,7 +476,7 @@ export class ModuleInstance {
       if (Array.isArray(value)) {
         if (value.some((v) => typeof v !== 'string')) {
           const bad = value.find((v) => isUnknown(v));
-          return reason(bad ? `has unknown keys (${(bad as Unknown).reason})` : 'is not a map or a set of strings');
+          return reason(bad ? `has unknown keys (${bad.reason})` : 'is not a map or a set of strings');
         }
         pairs = [...new Set(value as string[])].sort().map((k) => [k, k]);
       } else if (isMapValue(value)) {
@@ -492,7 +492,7 @@ export class ModuleInstance {
         list: pairs.map(([key, v]) => [key, new Map([['each', { value: { key, value: v }, origins }]])]),
       };
     }
-    return { keyed: 'none', list: [[undefined, new Map()]] };
+    return { keyed: 'none', list: [[undefined, new Map<string, Binding>()]] };
   }
 
   private expandResource(declared: ModuleSource['resources'][number]): void {
@@ -527,7 +527,7 @@ export class ModuleInstance {
       this.root!.add(
         {
           address: instanceAddress,
-          type: block.labels[0]!,
+          type: block.labels[0],
           values,
           typeSpan: this.callOrigins.length ? new OriginSpan(span, this.callOrigins) : span,
           file,
@@ -1049,7 +1049,7 @@ export class ModuleInstance {
 
   private template(x: Extract<Expr, { k: 'template' }>, env: Env, place: Place | undefined): unknown {
     // "${x}" alone is x itself, not its text (a reference stays a reference: `["${aws_security_group.a.id}"]`).
-    if (x.parts.length === 1 && x.parts[0]!.t === 'interp') return this.evaluate(x.parts[0]!.x, env, place);
+    if (x.parts.length === 1 && x.parts[0].t === 'interp') return this.evaluate(x.parts[0].x, env, place);
     const text = this.templateText(x.parts, env, 0);
     if (isUnknown(text)) return text;
     if (place && env.located) {
@@ -1074,7 +1074,7 @@ export class ModuleInstance {
         if (value === null) throw new EvalError('a template interpolates null');
         if (value instanceof JsonText) out += value.text;
         else if (typeof value === 'object') throw new EvalError('a template interpolates a structured value');
-        else out += String(value);
+        else out += typeof value === 'string' ? value : JSON.stringify(value);
       } else if (part.t === 'if') {
         const test = this.settled(this.evaluate(part.test, env));
         if (isUnknown(test))
@@ -1113,8 +1113,8 @@ export class ModuleInstance {
     }
     if (name === 'can') {
       try {
-        const value = this.settled(this.evaluate(x.args[0]!, env));
-        return isUnknown(value) ? unknown(`can(${snippetOf(env, x.args[0]!)}): ${value.reason}`) : true;
+        const value = this.settled(this.evaluate(x.args[0], env));
+        return isUnknown(value) ? unknown(`can(${snippetOf(env, x.args[0])}): ${value.reason}`) : true;
       } catch (error) {
         if (!(error instanceof EvalError || error instanceof FunctionError)) throw error;
         return false;
@@ -1127,7 +1127,7 @@ export class ModuleInstance {
       place &&
       env.located
     ) {
-      const value = this.evaluate(x.args[0]!, env, place);
+      const value = this.evaluate(x.args[0], env, place);
       if (name !== 'jsonencode' || (value !== null && typeof value === 'object')) return this.settled(value);
     }
     if (name.includes('::')) return unknown(`${name}(…) is a provider function, known only when Terraform runs`);
@@ -1137,7 +1137,7 @@ export class ModuleInstance {
       const last = args[args.length - 1];
       if (isUnknown(last)) return last;
       if (!Array.isArray(last)) throw new EvalError(`${name}: the expanded argument is not a list`);
-      args = [...args.slice(0, -1), ...last];
+      args = [...args.slice(0, -1), ...(last as unknown[])];
     }
     if (name === 'merge') {
       // A literal map argument is evaluated again with positions: if it is the only known part, findings
@@ -1237,7 +1237,7 @@ export class ModuleInstance {
           : value;
       case 'tuple':
         return Array.isArray(value) && inner?.k === 'tuple'
-          ? value.map((v, i) => (inner.items[i] ? this.convert(v, inner.items[i]!, depth + 1) : v))
+          ? (value as unknown[]).map((v, i) => (inner.items[i] ? this.convert(v, inner.items[i], depth + 1) : v))
           : value;
       case 'object': {
         if (!isMapValue(value) || inner?.k !== 'object') return value;
@@ -1334,7 +1334,7 @@ export class ModuleInstance {
     depth: number,
     object: Record<string, unknown>,
   ): void {
-    const type = block.labels[0]!;
+    const type = block.labels[0];
     const forEach = block.attributes.find((a) => a.name === 'for_each');
     const iteratorAttribute = block.attributes.find((a) => a.name === 'iterator');
     const iterator = iteratorAttribute?.x.k === 'name' ? iteratorAttribute.x.name : type;
@@ -1407,8 +1407,7 @@ function merge(args: unknown[], isFresh: (value: unknown) => boolean = () => fal
   const merged: Record<string, unknown> = {};
   for (const value of args.slice(lastUnknown + 1)) if (value !== null) Object.assign(merged, value);
   const before = args.slice(0, lastUnknown + 1).find((v) => isMapValue(v) && unknownKeysOf(v));
-  const partial =
-    lastUnknown >= 0 ? (args[lastUnknown] as Unknown) : before ? unknownKeysOf(before as object) : undefined;
+  const partial = lastUnknown >= 0 ? (args[lastUnknown] as Unknown) : before ? unknownKeysOf(before) : undefined;
   // One literal map after the unknown part keeps its positions (findings land on its keys).
   const known = args.slice(lastUnknown + 1).filter((v) => v !== null);
   const result = known.length === 1 && (!partial || isFresh(known[0])) ? (known[0] as Record<string, unknown>) : merged;
@@ -1420,7 +1419,7 @@ function merge(args: unknown[], isFresh: (value: unknown) => boolean = () => fal
 
 /** Length of a heredoc's text as written (its single literal part, before indentation is stripped). */
 function rawLength(x: Extract<Expr, { k: 'template' }>): number {
-  return x.parts.length === 1 && x.parts[0]!.t === 'text' && x.verbatimEnd !== undefined
+  return x.parts.length === 1 && x.parts[0].t === 'text' && x.verbatimEnd !== undefined
     ? x.verbatimEnd - x.verbatimAt!
     : 0;
 }

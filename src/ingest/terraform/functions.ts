@@ -1,5 +1,5 @@
 import { parse as parseYamlText, stringify as stringifyYaml } from 'yaml';
-import { isUnknown, unknown, type Unknown } from '../../model/unknown.js';
+import { isUnknown, type Unknown } from '../../model/unknown.js';
 import { JsonText, unknownKeysOf } from '../aws/values.js';
 
 /**
@@ -93,7 +93,7 @@ function format(spec: string, args: unknown[]): string {
   let next = 0;
   return spec.replace(
     /%(\[(\d+)\])?([-+# 0]*)(\d+)?(?:\.(\d+))?([a-zA-Z%])/g,
-    (whole, _b, position, flags, width, precision, verb) => {
+    (whole: string, _b: string, position: string, flags: string, width: string, precision: string, verb: string) => {
       if (verb === '%') return '%';
       if (position) next = Number(position) - 1;
       if (next >= args.length) throw new FunctionError('format: too few arguments');
@@ -161,7 +161,7 @@ function parseCidr(prefix: string, name: string): { address: bigint; bits: numbe
     const groups = (s: string | undefined) => (s ? s.split(':') : []);
     const h = groups(head);
     const t = groups(tail);
-    const all = tail === undefined ? h : [...h, ...Array(8 - h.length - t.length).fill('0'), ...t];
+    const all: string[] = tail === undefined ? h : [...h, ...Array<string>(8 - h.length - t.length).fill('0'), ...t];
     if (all.length !== 8) throw new FunctionError(`${name}: invalid IPv6 address "${ip}"`);
     let address = 0n;
     for (const group of all) address = (address << 16n) + BigInt(parseInt(group || '0', 16));
@@ -272,7 +272,7 @@ export const FUNCTIONS: Record<string, Fn> = {
   },
   range: (args) => {
     const n = args.map((a) => num(a, 'range'));
-    const [start, limit, step] = n.length === 1 ? [0, n[0]!, 1] : [n[0]!, n[1]!, n[2] ?? (n[0]! <= n[1]! ? 1 : -1)];
+    const [start, limit, step] = n.length === 1 ? [0, n[0], 1] : [n[0], n[1], n[2] ?? (n[0] <= n[1] ? 1 : -1)];
     if (step === 0) throw new FunctionError('range: step is zero');
     const out: number[] = [];
     for (let i = start; step > 0 ? i < limit : i > limit; i += step) {
@@ -299,10 +299,10 @@ export const FUNCTIONS: Record<string, Fn> = {
       .map((s) => text(s, 'sort'))
       .sort(),
   reverse: ([l]) => [...list(l, 'reverse')].reverse(),
-  setunion: (args) => FUNCTIONS.distinct!([args.flatMap((a) => list(a, 'setunion'))]),
+  setunion: (args) => FUNCTIONS.distinct([args.flatMap((a) => list(a, 'setunion'))]),
   setintersection: (args) => {
     const [first = [], ...rest] = args.map((a) => list(a, 'setintersection'));
-    return FUNCTIONS.distinct!([first.filter((x) => rest.every((r) => r.some((y) => sameValue(x, y))))]);
+    return FUNCTIONS.distinct([first.filter((x) => rest.every((r) => r.some((y) => sameValue(x, y))))]);
   },
   setsubtract: ([a, b]) => list(a, 'setsubtract').filter((x) => !list(b, 'setsubtract').some((y) => sameValue(x, y))),
   chunklist: ([l, size]) => {
@@ -331,7 +331,7 @@ export const FUNCTIONS: Record<string, Fn> = {
     throw new FunctionError('tobool: expected a bool');
   },
   tolist: ([v]) => (v === null ? null : list(v, 'tolist')),
-  toset: ([v]) => (v === null ? null : FUNCTIONS.distinct!([list(v, 'toset')])),
+  toset: ([v]) => (v === null ? null : FUNCTIONS.distinct([list(v, 'toset')])),
   tomap: ([v]) => (v === null ? null : map(v, 'tomap')),
   // --- strings
   format: ([spec, ...args]) => format(text(spec, 'format'), args),
@@ -339,10 +339,10 @@ export const FUNCTIONS: Record<string, Fn> = {
     const lengths = args.filter(Array.isArray).map((a) => a.length);
     if (lengths.length === 0) return [format(text(spec, 'formatlist'), args)];
     if (new Set(lengths).size > 1) throw new FunctionError('formatlist: lists of different lengths');
-    return Array.from({ length: lengths[0]! }, (_, i) =>
+    return Array.from({ length: lengths[0] }, (_, i) =>
       format(
         text(spec, 'formatlist'),
-        args.map((a) => (Array.isArray(a) ? a[i] : a)),
+        args.map((a): unknown => (Array.isArray(a) ? (a as unknown[])[i] : a)),
       ),
     );
   },
@@ -360,7 +360,7 @@ export const FUNCTIONS: Record<string, Fn> = {
     const pattern = text(search, 'replace');
     const by = text(replacement, 'replace');
     const regex = /^\/(.*)\/$/s.exec(pattern);
-    if (regex) return value.replace(new RegExp(goRegex(regex[1]!), 'g'), by.replace(/\$\{?(\d+)\}?/g, '$$$1'));
+    if (regex) return value.replace(new RegExp(goRegex(regex[1]), 'g'), by.replace(/\$\{?(\d+)\}?/g, '$$$1'));
     return value.split(pattern).join(by);
   },
   regex: ([pattern, s]) => {
@@ -378,8 +378,8 @@ export const FUNCTIONS: Record<string, Fn> = {
     const value = [...text(s, 'trim')];
     let a = 0;
     let b = value.length;
-    while (a < b && set.has(value[a]!)) a++;
-    while (b > a && set.has(value[b - 1]!)) b--;
+    while (a < b && set.has(value[a])) a++;
+    while (b > a && set.has(value[b - 1])) b--;
     return value.slice(a, b).join('');
   },
   trimspace: ([s]) => text(s, 'trimspace').trim(),
@@ -429,7 +429,7 @@ export const FUNCTIONS: Record<string, Fn> = {
   yamlencode: ([v]) => stringifyYaml(toYamlFriendly(v)),
   yamldecode: ([s]) => {
     try {
-      return parseYamlText(text(s, 'yamldecode'), { version: '1.2', schema: 'core' }) ?? null;
+      return (parseYamlText(text(s, 'yamldecode'), { version: '1.2', schema: 'core' }) as unknown) ?? null;
     } catch {
       throw new FunctionError('yamldecode: not valid YAML');
     }

@@ -252,7 +252,7 @@ class Converter {
       case 'expression':
         return this.sequence(all(node), node, depth);
       case 'literal_value':
-        return this.expr(named(node)[0]!, depth + 1);
+        return this.expr(named(node)[0], depth + 1);
       case 'string_lit':
         return { k: 'lit', v: this.stringLiteral(node), s: node.startIndex, e: node.endIndex };
       case 'numeric_lit':
@@ -265,7 +265,7 @@ class Converter {
       case 'collection_value':
       case 'for_expr':
       case 'operation':
-        return this.expr(named(node)[0]!, depth + 1);
+        return this.expr(named(node)[0], depth + 1);
       case 'quoted_template':
       case 'heredoc_template':
         return this.template(node, depth);
@@ -287,8 +287,8 @@ class Converter {
           if (!keyNode || !valueNode) continue;
           const inner = named(keyNode);
           const key =
-            inner.length === 1 && inner[0]!.type === 'variable_expr' && all(keyNode).length === 1
-              ? inner[0]!.text
+            inner.length === 1 && inner[0].type === 'variable_expr' && all(keyNode).length === 1
+              ? inner[0].text
               : this.expr(keyNode, depth + 1);
           elems.push({ key, ks: keyNode.startIndex, ke: keyNode.endIndex, value: this.expr(valueNode, depth + 1) });
         }
@@ -336,7 +336,7 @@ class Converter {
         let at = -1;
         let open = 0;
         for (let i = 0; i < children.length; i++) {
-          const child = children[i]!;
+          const child = children[i];
           if (child.isNamed) continue;
           if (child.type === '(') open++;
           else if (child.type === ')') open--;
@@ -348,7 +348,7 @@ class Converter {
         if (at < 0) return this.bad(node, 'malformed operation');
         return {
           k: 'binary',
-          op: children[at]!.text,
+          op: children[at].text,
           a: this.sequence(children.slice(0, at), node, depth + 1),
           b: this.sequence(children.slice(at + 1), node, depth + 1),
           s: node.startIndex,
@@ -371,11 +371,11 @@ class Converter {
         return {
           k: 'for',
           object,
-          key: names.length > 1 ? names[0]!.text : undefined,
-          value: names[names.length - 1]!.text,
+          key: names.length > 1 ? names[0].text : undefined,
+          value: names[names.length - 1].text,
           collection: this.expr(collection, depth + 1),
-          keyExpr: object ? this.expr(bodies[0]!, depth + 1) : undefined,
-          valueExpr: this.expr(bodies[object ? 1 : 0]!, depth + 1),
+          keyExpr: object ? this.expr(bodies[0], depth + 1) : undefined,
+          valueExpr: this.expr(bodies[object ? 1 : 0], depth + 1),
           cond: condExpr ? this.expr(condExpr, depth + 1) : undefined,
           group: parts.some((n) => n.type === 'ellipsis'),
           s: node.startIndex,
@@ -392,15 +392,15 @@ class Converter {
   /** A head (`(x)`, a name, a literal, a call…) followed by attribute, index and splat steps. */
   private sequence(children: SyntaxNode[], whole: SyntaxNode, depth: number): Expr {
     if (children.length === 0) return this.bad(whole, 'empty expression');
-    let i = 0;
+    let i: number;
     let head: Expr;
-    if (children[0]!.type === '(') {
+    if (children[0].type === '(') {
       const close = children.findIndex((n) => n.type === ')');
       const inner = children.slice(1, close < 0 ? children.length : close).find((n) => n.isNamed);
       head = inner ? this.expr(inner, depth + 1) : this.bad(whole, 'empty parentheses');
       i = close < 0 ? children.length : close + 1;
     } else {
-      head = this.expr(children[0]!, depth + 1);
+      head = this.expr(children[0], depth + 1);
       i = 1;
     }
     return this.steps(head, children.slice(i), depth);
@@ -409,7 +409,7 @@ class Converter {
   private steps(head: Expr, steps: SyntaxNode[], depth: number): Expr {
     let current = head;
     for (let i = 0; i < steps.length; i++) {
-      const step = steps[i]!;
+      const step = steps[i];
       const s = current.s;
       if (step.type === 'get_attr') {
         current = { k: 'attr', of: current, name: named(step)[0]?.text ?? '', s, e: step.endIndex };
@@ -488,7 +488,7 @@ class Converter {
   private templateParts(nodes: SyntaxNode[], depth: number): TemplatePart[] {
     const parts: TemplatePart[] = [];
     for (let i = 0; i < nodes.length; i++) {
-      const node = nodes[i]!;
+      const node = nodes[i];
       if (node.type === 'template_literal') {
         const text = unescape(node.text);
         parts.push({ t: 'text', text: this.stripNext ? text.replace(/^\s+/, '') : text });
@@ -525,8 +525,8 @@ class Converter {
           else
             parts.push({
               t: 'for',
-              key: names.length > 1 ? names[0]!.text : undefined,
-              value: names[names.length - 1]!.text,
+              key: names.length > 1 ? names[0].text : undefined,
+              value: names[names.length - 1].text,
               collection: this.expr(collection, depth + 1),
               body: this.templateParts(body, depth + 1),
             });

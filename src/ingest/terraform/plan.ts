@@ -144,7 +144,7 @@ class PlanReader {
         if (Array.isArray(current)) {
           expression.forEach((block, index) => {
             if (isRecord(block) && isRecord(current[index]))
-              this.mergeReferences(current[index] as Record<string, unknown>, block, prefix, depth + 1);
+              this.mergeReferences(current[index], block, prefix, depth + 1);
           });
         }
         continue;
@@ -175,7 +175,7 @@ function resourceAddress(reference: unknown, prefix: string): string | undefined
   const parts = reference.replace(/\[[^\]]*\]/g, '').split('.');
   if (
     parts.length < 2 ||
-    ['var', 'local', 'data', 'module', 'each', 'count', 'path', 'self', 'terraform'].includes(parts[0]!)
+    ['var', 'local', 'data', 'module', 'each', 'count', 'path', 'self', 'terraform'].includes(parts[0])
   )
     return undefined;
   return `${prefix}${parts[0]}.${parts[1]}`;

@@ -21,7 +21,7 @@ export class MappedSpans extends Spans {
 
   map(container: object, key: string | number, span: SourceSpan): void {
     let keys = this.keys.get(container);
-    if (!keys) this.keys.set(container, (keys = new Map()));
+    if (!keys) this.keys.set(container, (keys = new Map<string, SourceSpan>()));
     keys.set(String(key), span);
   }
 
