@@ -22,6 +22,8 @@ export interface ResolvedConfig {
   maxFileSizeMiB?: number;
   exclude: string[];
   suppressions: NonNullable<IsolintConfig['suppressions']>;
+  /** Standalone key policy files (relative to the config file) → the key they are put on. */
+  policies?: Record<string, string>;
 }
 
 export function defaultConfig(directory: string): ResolvedConfig {
@@ -65,6 +67,7 @@ export function loadConfig(file: string, displayName = file): ResolvedConfig {
     ...(value.maxFileSizeMiB !== undefined ? { maxFileSizeMiB: value.maxFileSizeMiB } : {}),
     exclude: value.exclude ?? [],
     suppressions: value.suppressions ?? [],
+    ...(value.policies !== undefined ? { policies: { ...value.policies } } : {}),
   };
 }
 
