@@ -236,7 +236,7 @@ export async function check(options: CheckOptions): Promise<CheckResult> {
     });
   }
 
-  const assembled = assembleGraph(fragments);
+  const assembled = assembleGraph(fragments, { keyPolicies: config.policies });
   for (const problem of assembled.problems) {
     problems.push({
       file: problem.source.file,
