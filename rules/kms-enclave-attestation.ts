@@ -71,7 +71,7 @@ export default defineRule({
     tpmKey:
       "Key '{{key}}': {{condition}} is a NitroTPM measurement; enclave attestation documents never carry it, so the condition never matches an enclave request.",
     neverMatches:
-      "Key '{{key}}': {{operations}} never carry an attestation document, so the attestation condition of this statement never matches them.",
+      "Key '{{key}}': KMS requests for {{operations}} never carry an attestation document, so the attestation condition of this statement never matches them.",
     upperCaseHex:
       "Key '{{key}}': {{operator}} compares {{condition}} case-sensitively with the lower-case hex of attestation documents, so this upper-case value never matches; use StringEqualsIgnoreCase.",
     caseSensitive:
@@ -252,7 +252,10 @@ export default defineRule({
       const identity = identityOf(role);
       // A key is an enclave key for this role when its policy names the role or pins attestation, or the
       // role's own policies name the key: otherwise it is some other key of the account.
-      const names = policy.some((s) => s.principalRoles.includes(role.id) || namesRole(s, principal));
+      // A principal the scan cannot resolve may be this role: the verdict is then a note, never silence.
+      const names = policy.some(
+        (s) => s.principalRoles.includes(role.id) || namesRole(s, principal) || s.principals.some(isUnknown),
+      );
       const pins = policy.some((s) => s.conditions.some((c) => ENCLAVE_ATTESTATION_KEY.test(c.key)));
       const namedByIdentity = identity.statements.some((s) => s.resourceKeys?.includes(key.id));
       if (!names && !pins && !namedByIdentity) return;

@@ -3,6 +3,7 @@ import { Graph } from '../model/graph.js';
 import type { SourceSpan } from '../model/source.js';
 import { linkHostConfigs } from './link-host-configs.js';
 import { linkRuntimeClasses } from './link-runtime-classes.js';
+import { linkKeyPolicies } from './link-key-policies.js';
 
 export interface AssemblyProblem {
   message: string;
@@ -14,7 +15,13 @@ export interface AssemblyProblem {
  * declared twice or a reference to nothing is a problem at the offending line, and the element is
  * left out so everything else is still checked.
  */
-export function assembleGraph(fragments: GraphFragment[]): { graph: Graph; problems: AssemblyProblem[] } {
+export function assembleGraph(
+  fragments: GraphFragment[],
+  options: {
+    /** `.isolint.yaml` `policies:`: standalone key policy files → the key they are put on. */
+    keyPolicies?: Readonly<Record<string, string>>;
+  } = {},
+): { graph: Graph; problems: AssemblyProblem[] } {
   const problems: AssemblyProblem[] = [];
   // The first input's own id map, when it has one, is taken over rather than rebuilt.
   const first = fragments.find((fragment) => fragment.nodes.length > 0);
@@ -39,7 +46,10 @@ export function assembleGraph(fragments: GraphFragment[]): { graph: Graph; probl
   // Host-side config files (run configs, allocator.yaml, vsock-proxy, Firecracker) find their machine here.
   const linked = linkHostConfigs(nodes, fragments);
   for (const problem of linked.problems) problems.push(problem);
-  const edges: GraphEdge[] = [];
+  // Standalone key policy files find their key and roles here (src/ingest/policy-file.ts).
+  const policies = linkKeyPolicies(nodes, options.keyPolicies);
+  for (const problem of policies.problems) problems.push(problem);
+  const edges: GraphEdge[] = [...policies.edges];
   for (const fragment of fragments) {
     for (const original of fragment.edges) {
       const edge = linked.rewrite(original);

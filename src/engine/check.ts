@@ -244,7 +244,7 @@ export async function runCheck(options: CheckOptions, builtins: Builtins): Promi
     });
   }
 
-  const assembled = assembleGraph(fragments);
+  const assembled = assembleGraph(fragments, { keyPolicies: config.policies });
   for (const problem of assembled.problems) {
     problems.push({
       file: problem.source.file,

@@ -26,6 +26,8 @@ export interface ResolvedConfig {
   unused?: string[];
   /** The line of each entry of `suppressions` in the config file, for warnings about it. */
   suppressionLines?: number[];
+  /** Standalone key policy files (relative to the config file) → the key they are put on. */
+  policies?: Record<string, string>;
 }
 
 export function defaultConfig(directory: string): ResolvedConfig {
@@ -72,6 +74,7 @@ export function loadConfig(file: string, displayName = file): ResolvedConfig {
     ...(value.suppressions?.length
       ? { suppressionLines: value.suppressions.map((entry) => document.spanOf(entry).startLine) }
       : {}),
+    ...(value.policies !== undefined ? { policies: { ...value.policies } } : {}),
   };
 }
 

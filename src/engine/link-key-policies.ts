@@ -29,9 +29,12 @@ export function linkKeyPolicies(
     const wanted = file.linkedKey ?? mappedKey(file.source.file, mapping);
     let target: KeyNode = file;
     if (wanted !== undefined) {
-      const found = keys.filter(
+      let found = keys.filter(
         (key) => key.label === wanted || key.id.endsWith(`#${wanted}`) || key.id.endsWith(`/${wanted}`),
       );
+      // Several keys of that name in the scan (several stacks): the one beside the policy file is meant.
+      if (found.length > 1)
+        found = found.filter((key) => directoryOf(key.source.file) === directoryOf(file.source.file));
       if (found.length === 1) {
         target = found[0]!;
         target.policy = file.policy;
@@ -65,6 +68,11 @@ export function linkKeyPolicies(
     }
   }
   return { edges, problems };
+}
+
+function directoryOf(file: string): string {
+  const normalized = file.split('\\').join('/');
+  return normalized.slice(0, Math.max(0, normalized.lastIndexOf('/')));
 }
 
 /** The key `.isolint.yaml` `policies:` names for a file (paths relative to the config file, matched by suffix). */

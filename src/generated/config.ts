@@ -28,6 +28,12 @@ export interface IsolintConfig {
    */
   exclude?: string[];
   /**
+   * Standalone KMS key policy files (paths relative to the config file, as given to aws kms put-key-policy --policy file://…) and the key each is put on: a CloudFormation logical id or a Terraform address. A linked file replaces that key's policy; an unlinked one is judged on its own.
+   */
+  policies?: {
+    [k: string]: string;
+  };
+  /**
    * Accepted findings, recorded here instead of in the inputs.
    */
   suppressions?: {

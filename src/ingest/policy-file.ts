@@ -17,8 +17,10 @@ import { parseJson } from './json.js';
 export const policyFileAdapter: Adapter = {
   format: 'kms-policy',
   extensions: ['.json'],
+  // A policy document's own keys come first (Version, Id, Statement): other JSON that merely holds a policy
+  // (a CDK tree.json, a template) is not one.
   claims: ({ text }) =>
-    /^\s*\{/.test(text) &&
+    /^\s*\{\s*(?:\/\/[^\n]*\s*)*"(?:Version|Id|Statement)"\s*:/.test(text) &&
     /"Statement"\s*:/.test(text) &&
     /"(Not)?Action"\s*:[^\]}]*"kms:/i.test(text) &&
     !/"(Resources|format_version|AWSTemplateFormatVersion)"\s*:/.test(text),

@@ -26,7 +26,8 @@ beforeAll(async () => {
     root: REPO_ROOT,
     config: defaultConfig(REPO_ROOT),
   });
-});
+  // Every rule's fixtures are a few hundred inputs: on a loaded machine more than the default 10 s hook timeout.
+}, 60_000);
 
 describe('junit', () => {
   it.skipIf(!hasXmllint)('validates against the JUnit schema (xmllint --schema schemas/junit.xsd)', () => {

@@ -461,6 +461,10 @@ function principalText(value: unknown, context: PolicyContext): { text: Maybe<st
     return { text, roles };
   }
   const text = toText(value);
+  // A reference to a role of the scan (`!GetAtt Role.Arn`, `aws_iam_role.x.arn`) is that role's ARN, whose
+  // account is the deploying one; a role named at deploy time keeps its node id in place of the name.
+  if (direct && isUnknown(text))
+    return { text: `arn:aws:iam::${OWN_ACCOUNT}:role/${context.roleNameOf?.(direct) ?? direct}`, roles };
   return { text: text === undefined ? unknown('empty principal') : text, roles };
 }
 

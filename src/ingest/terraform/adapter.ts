@@ -66,7 +66,7 @@ class EvaluatedModule {
     const scope: TfScope = {
       idOf: (address) => `${this.directory}/${this.instanceOf(address)}`,
       resource: (address) => this.resources.get(this.instanceOf(address)),
-      resources: () => this.resources.values(),
+      resources: () => [...this.resources.values()].filter((r) => !r.data),
     };
     const byOwner = new Map<string, EvaluatedResource[]>();
     for (const resource of evaluation.resources) {
@@ -79,7 +79,8 @@ class EvaluatedModule {
     for (const [owner, list] of byOwner) {
       const fragment = new AwsFragment();
       const mapper = new TerraformMapper(fragment, scope);
-      for (const resource of list) mapper.map(this.resources.get(resource.address)!);
+      // Data sources are read through the references to them, never mapped to nodes.
+      for (const resource of list) if (!resource.data) mapper.map(this.resources.get(resource.address)!);
       mapper.finish();
       this.fragments.set(owner, fragment);
       mappers.set(owner, mapper);
@@ -115,6 +116,7 @@ class EvaluatedModule {
       type: resource.type,
       values: resource.values,
       typeSpan: resource.typeSpan,
+      ...(resource.data ? { data: true as const } : {}),
       suppressions,
       document: file.document,
     };
@@ -139,7 +141,8 @@ class EvaluatedModule {
   }
 
   private isResource(address: string): boolean {
-    return this.evaluation.byAddress.has(address) || this.evaluation.instancesOf.has(address);
+    const resource = this.evaluation.byAddress.get(this.instanceOf(address));
+    return resource !== undefined && !resource.data;
   }
 }
 

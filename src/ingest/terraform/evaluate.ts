@@ -4,7 +4,15 @@ import { InputError } from '../../errors.js';
 import type { SourceSpan, SpanOrigin } from '../../model/source.js';
 import { isUnknown, unknown, type Unknown } from '../../model/unknown.js';
 import type { TerraformVariableArgument } from '../adapter.js';
-import { isReference, JsonText, reference, unknownKeysOf, withUnknownKeys } from '../aws/values.js';
+import {
+  interpolation,
+  isReference,
+  JsonText,
+  pseudoValue,
+  reference,
+  unknownKeysOf,
+  withUnknownKeys,
+} from '../aws/values.js';
 import { ContainerLocation, setLocation, setOwn } from '../located.js';
 import { FunctionError, FUNCTIONS, firstUnknown, IMPURE, sameValue } from './functions.js';
 import { parseHcl, type Expr, type HclAttribute, type HclBlock, type HclFile, type TemplatePart } from './hcl.js';
@@ -33,7 +41,8 @@ export interface ModuleSource {
   files: Map<string, HclFile | Error>;
   variables: Map<string, Declared>;
   locals: Map<string, { file: HclFile; attribute: HclAttribute }>;
-  resources: Array<{ address: string; file: HclFile; path: string; block: HclBlock }>;
+  /** Resources, and data sources as `data.<type>.<name>` (flagged data: read by the mapper, never nodes). */
+  resources: Array<{ address: string; file: HclFile; path: string; block: HclBlock; data?: true }>;
   modules: Array<{ name: string; file: HclFile; path: string; block: HclBlock }>;
   outputs: Map<string, { file: HclFile; attribute: HclAttribute }>;
 }
@@ -125,6 +134,12 @@ export function moduleSource(
           if (seen.has(address)) continue;
           seen.add(address);
           source.resources.push({ address, file, path, block });
+        } else if (block.type === 'data' && first !== undefined && second !== undefined) {
+          // Data sources the mapper reads (aws_iam_policy_document): `data.<type>.<name>`, never nodes themselves.
+          const address = `data.${first}.${second}`;
+          if (seen.has(address)) continue;
+          seen.add(address);
+          source.resources.push({ address, file, path, block, data: true });
         } else if (block.type === 'module' && first !== undefined) {
           source.modules.push({ name: first, file, path, block });
         } else if (block.type === 'output' && first !== undefined) {
@@ -158,6 +173,8 @@ export interface EvaluatedResource {
   block: HclBlock;
   /** The root module's file the instance belongs to: its own file, or the file of the module call that made it. */
   owner: string;
+  /** A data source (`data.<type>.<name>`): read when something refers to it, never a node. */
+  data?: true;
 }
 
 export interface EvaluationProblem {
@@ -396,6 +413,13 @@ interface Place {
 }
 
 const MAX_ORIGINS = 4;
+
+/** Data sources that only say where the module deploys (hashicorp/aws aws_caller_identity, aws_partition, aws_region). */
+const DATA_PSEUDO: Record<string, Record<string, 'AccountId' | 'Partition' | 'Region'>> = {
+  aws_caller_identity: { account_id: 'AccountId' },
+  aws_partition: { partition: 'Partition' },
+  aws_region: { name: 'Region', region: 'Region' },
+};
 const MAX_EVAL_DEPTH = 256;
 const MAX_REFERENCE_CHAIN = 128;
 
@@ -533,6 +557,7 @@ export class ModuleInstance {
           file,
           block,
           owner: this.owner ?? path,
+          ...(declared.data ? { data: true as const } : {}),
         },
         base,
       );
@@ -732,6 +757,26 @@ export class ModuleInstance {
     return Object.fromEntries(kind.keys.map((k) => [k, new ResourceValue(base + instanceKey(k))]));
   }
 
+  /**
+   * `data.<type>.<name>`: the deploying account, partition and region are pseudo values (the same for every
+   * resource of the module); a data source declared in the module is a reference the mapper follows (an
+   * aws_iam_policy_document's json); any other is read at plan time.
+   */
+  private dataValue(type: string, name: string): unknown {
+    const address = `data.${type}.${name}`;
+    const reason = `read from a data source at plan time (${address})`;
+    const pseudo = Object.hasOwn(DATA_PSEUDO, type) ? DATA_PSEUDO[type] : undefined;
+    if (pseudo) {
+      const of = (attribute: string) => (Object.hasOwn(pseudo, attribute) ? pseudo[attribute] : undefined);
+      return new Lookup((attribute) => {
+        const which = of(attribute);
+        return which ? pseudoValue(which, reason) : unknown(reason);
+      }, address);
+    }
+    if (this.source.resources.some((r) => r.address === address)) return this.resourceValue('data', `${type}.${name}`);
+    return unknown(reason);
+  }
+
   private pathValue(): Record<string, string> {
     const root = this.rootDirectory;
     const own = relative(root, this.source.directory).split(sep).join('/');
@@ -752,11 +797,7 @@ export class ModuleInstance {
       case 'module':
         return new Lookup((n) => this.moduleValue(n), 'module');
       case 'data':
-        return new Lookup(
-          (type) =>
-            new Lookup((n) => unknown(`read from a data source at plan time (data.${type}.${n})`), `data.${type}`),
-          'data',
-        );
+        return new Lookup((type) => new Lookup((n) => this.dataValue(type, n), `data.${type}`), 'data');
       case 'path':
         return this.pathValue();
       case 'terraform':
@@ -1066,11 +1107,22 @@ export class ModuleInstance {
   private templateText(parts: TemplatePart[], env: Env, depth: number): string | Unknown {
     if (depth > 32) return unknown('template directives nested too deeply');
     let out = '';
+    // The pieces, so ARNs built from a data source or a resource attribute stay readable (values.ts Interpolation).
+    const pieces: unknown[] = [];
+    let undecided: Unknown | undefined;
     for (const part of parts) {
       if (part.t === 'text') out += part.text;
       else if (part.t === 'interp') {
         const value = this.settled(this.evaluate(part.x, env));
-        if (isUnknown(value)) return unknown(`template: ${value.reason}`);
+        if (isUnknown(value)) {
+          // Inside a directive the pieces cannot be kept in order: the whole template is unknown.
+          if (depth > 0) return unknown(`template: ${value.reason}`);
+          undecided ??= value;
+          if (out) pieces.push(out);
+          out = '';
+          pieces.push(value);
+          continue;
+        }
         if (value === null) throw new EvalError('a template interpolates null');
         if (value instanceof JsonText) out += value.text;
         else if (typeof value === 'object') throw new EvalError('a template interpolates a structured value');
@@ -1095,6 +1147,10 @@ export class ModuleInstance {
           out += inner;
         }
       }
+    }
+    if (undecided) {
+      if (out) pieces.push(out);
+      return interpolation(pieces, `template: ${undecided.reason}`);
     }
     return out;
   }

@@ -1,0 +1,78 @@
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { check } from '../../src/engine/check.js';
+import { defaultConfig, loadConfig, type ResolvedConfig } from '../../src/engine/config.js';
+import { REPO_ROOT } from '../helpers.js';
+
+/**
+ * kms-enclave-attestation reads a key policy wherever it is written and judges it the same way: the one policy
+ * of fixtures/rules/kms-enclave-attestation/*-formats-* in CloudFormation, Terraform (aws_kms_key_policy with a
+ * data "aws_iam_policy_document"), a plan JSON and a standalone policy file gets the same verdicts.
+ */
+const FIXTURES = join(REPO_ROOT, 'fixtures', 'rules', 'kms-enclave-attestation');
+
+async function findings(path: string, config: ResolvedConfig = defaultConfig(REPO_ROOT)) {
+  const result = await check({
+    paths: [join(FIXTURES, path)],
+    cwd: REPO_ROOT,
+    root: REPO_ROOT,
+    config,
+    onlyRules: ['kms-enclave-attestation'],
+    today: new Date('2026-11-01'),
+  });
+  expect(result.problems).toEqual([]);
+  return result.findings.filter((f) => f.ruleId === 'kms-enclave-attestation');
+}
+
+const verdicts = (list: Awaited<ReturnType<typeof findings>>) => list.map((f) => `${f.severity} ${f.messageId}`).sort();
+
+const FORMATS = ['cloudformation.yaml', 'terraform', 'plan.json', 'policy'];
+
+describe('kms-enclave-attestation in every format', () => {
+  it('gives the same verdicts for the same policy in CloudFormation, Terraform, plan JSON and a policy file', async () => {
+    const all = await Promise.all(FORMATS.map((format) => findings(`trigger-formats-${format}`)));
+    const expected = [
+      'error malformedValue',
+      'error neverMatches',
+      'error noAttestation',
+      'error pcrMismatch',
+      'error unknownKey',
+      'error upperCaseHex',
+      'error zeroValue',
+      'note caseSensitive',
+      'note unknownOperator',
+      'warning tpmKey',
+    ];
+    for (const list of all) expect(verdicts(list)).toEqual(expected);
+  });
+
+  it('finds nothing in the well-pinned deployment, in any format', async () => {
+    for (const format of FORMATS) expect(verdicts(await findings(`pass-formats-${format}`))).toEqual([]);
+  });
+
+  it('gives at most a note for the well-pinned deployment with the default root delegation, in any format', async () => {
+    for (const format of ['cloudformation.yaml', 'terraform', 'plan.json', 'policy']) {
+      expect(verdicts(await findings(`clean-root/${format}`))).toEqual(['note delegationOnly']);
+    }
+  });
+
+  it('gives the aws-nitro-enclaves-sdk-c issue 157 policy its three errors', async () => {
+    const list = await findings('trigger-issue-157');
+    expect(verdicts(list)).toEqual(['error neverMatches', 'error noAttestation', 'error unknownKey']);
+    const unknownKey = list.find((f) => f.messageId === 'unknownKey')!;
+    expect(unknownKey.message).toContain('always true');
+  });
+
+  it('puts a policy file on the key .isolint.yaml policies: names, else judges it as a key of its own', async () => {
+    const config = loadConfig(join(FIXTURES, 'mapped-policy', 'mapped.isolint.yaml'));
+    const mapped = await findings('mapped-policy', config);
+    expect(verdicts(mapped)).toContain('error noAttestation');
+    expect(mapped.every((f) => f.message.includes("'DataKey'") || !f.message.includes("Key '"))).toBe(true);
+    expect(mapped.every((f) => f.location.file.endsWith('policies/enclave.json'))).toBe(true);
+    // Alone, with no enclave parent in the scan, only what the policy says on its own is judged.
+    const alone = await findings('mapped-policy/policies');
+    const parentless = new Set(['error noAttestation', 'error pcrMismatch']);
+    expect(verdicts(alone)).toEqual(verdicts(mapped).filter((v) => !parentless.has(v)));
+    expect(alone.some((f) => f.message.includes("'enclave.json'"))).toBe(true);
+  });
+});
