@@ -1179,7 +1179,13 @@ export class ModuleInstance {
     }
     const fn = FUNCTIONS[name];
     if (!fn) return unknown(`${name}(…) is not evaluated by isolint`);
-    return fn(args);
+    try {
+      return fn(args);
+    } catch (error) {
+      // Bad arguments (an invalid regular expression, a wrong type) are Terraform errors, not isolint's.
+      if (error instanceof FunctionError) throw error;
+      throw new FunctionError(`${name}: ${error instanceof Error ? error.message : String(error)}`);
+    }
   }
 
   private fileFunction(name: string, args: unknown[], env: Env): unknown {
