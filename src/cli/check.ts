@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import type { FailOn } from '../engine/config.js';
@@ -33,6 +34,31 @@ interface CheckFlags {
   compact?: boolean;
   allowEmpty?: boolean;
   verbose?: boolean;
+  var: Ordered[];
+  varFile: Ordered[];
+}
+
+/** --var and --var-file keep their command-line order between them: later ones win, as in Terraform. */
+interface Ordered {
+  at: number;
+  value: string;
+}
+let argumentOrder = 0;
+const ordered = (value: string, previous: Ordered[]) => [...previous, { at: argumentOrder++, value }];
+
+function terraformVariables(flags: CheckFlags, cwd: string) {
+  return [
+    ...flags.var.map(({ at, value }) => {
+      if (!/^[A-Za-z_][\w-]*=/.test(value)) throw new UsageError(`--var expects name=value, got "${value}"`);
+      return { at, argument: { assignment: value } };
+    }),
+    ...flags.varFile.map(({ at, value }) => {
+      if (!existsSync(resolve(cwd, value))) throw new UsageError(`--var-file ${value}: no such file`);
+      return { at, argument: { file: value } };
+    }),
+  ]
+    .sort((a, b) => a.at - b.at)
+    .map(({ argument }) => argument);
 }
 
 function wholeMiB(value: string): number {
@@ -129,6 +155,18 @@ export function registerCheckCommand(program: Command, ctx: CliContext): void {
     .option('--summary-file <file>', 'also write the counts by level as JSON (for CI steps; whole or not at all)')
     .option('--allow-empty', 'exit 0 when no file was recognised (by default an empty scan is an input error)')
     .option('--verbose', 'also list on stderr the files of a directory scan that isolint did not recognise')
+    .option(
+      '--var <name=value>',
+      'set a Terraform root module variable, as terraform plan -var (repeatable)',
+      ordered,
+      [],
+    )
+    .option(
+      '--var-file <file>',
+      'read Terraform variable values from a .tfvars file, as terraform plan -var-file (repeatable)',
+      ordered,
+      [],
+    )
     .action(async (paths: string[], flags: CheckFlags) => {
       // Refused before anything is read or written: a report.html holding text helps nobody.
       const implied = flags.output && flags.output !== '-' ? formatForPath(flags.output) : undefined;
@@ -168,6 +206,7 @@ export function registerCheckCommand(program: Command, ctx: CliContext): void {
         strictInputs: flags.strictInputs,
         allowEmpty: flags.allowEmpty,
         ...(flags.maxFileSize !== undefined ? { maxInputBytes: flags.maxFileSize * 1048576 } : {}),
+        terraformVariables: terraformVariables(flags, ctx.cwd),
       });
       if (flags.minLevel) {
         // Hidden everywhere alike: the report, the counts and the exit code see the same findings.

@@ -201,6 +201,8 @@ export class RootEvaluation {
   readonly problems: EvaluationProblem[] = [];
   readonly root: ModuleInstance;
   private downloaded: Map<string, string> | undefined;
+  /** Modules called in this evaluation, by directory: a module called a thousand times is looked up once. */
+  readonly called = new Map<string, ModuleSource | undefined>();
 
   constructor(
     readonly source: ModuleSource,
@@ -594,9 +596,15 @@ export class ModuleInstance {
     if (this.level + 1 > MAX_MODULE_DEPTH)
       return fail(`module '${name}': modules nested deeper than ${MAX_MODULE_DEPTH}`);
     if (this.chain.includes(directory)) return fail(`module '${name}' calls itself (${sourceText})`);
-    if (!existsSync(directory)) return fail(`module '${name}': ${sourceText} does not exist`);
-    const display = displayOf(directory, root.source, root.source.display);
-    const child = moduleSource(directory, display, root.options.files);
+    if (!root.called.has(directory))
+      root.called.set(
+        directory,
+        existsSync(directory)
+          ? moduleSource(directory, displayOf(directory, root.source, root.source.display), root.options.files)
+          : undefined,
+      );
+    const child = root.called.get(directory);
+    if (!child) return fail(`module '${name}': ${sourceText} does not exist`);
     const instances = this.instances(block, file);
     const callOrigin: SpanOrigin = {
       span: headerSpan(file, block),
@@ -1227,7 +1235,13 @@ export class ModuleInstance {
     }
     const fn = FUNCTIONS[name];
     if (!fn) return unknown(`${name}(…) is not evaluated by isolint`);
-    return fn(args);
+    try {
+      return fn(args);
+    } catch (error) {
+      // Bad arguments (an invalid regular expression, a wrong type) are Terraform errors, not isolint's.
+      if (error instanceof FunctionError) throw error;
+      throw new FunctionError(`${name}: ${error instanceof Error ? error.message : String(error)}`);
+    }
   }
 
   private fileFunction(name: string, args: unknown[], env: Env): unknown {

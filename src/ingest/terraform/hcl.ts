@@ -1,5 +1,5 @@
 import { createRequire } from 'node:module';
-import type { Node as SyntaxNode, Parser as TreeSitterParser } from 'web-tree-sitter';
+import type { Node as TreeNode, Parser as TreeSitterParser, TreeCursor } from 'web-tree-sitter';
 import { InputError } from '../../errors.js';
 import { LineIndex } from '../../model/source.js';
 import { LocatedDocument, MAX_DEPTH } from '../located.js';
@@ -134,7 +134,7 @@ export function parseHcl(file: string, text: string): HclFile {
       );
     }
     const converter = new Converter(text, file, lines);
-    const body = root.namedChildren.find((n) => n?.type === 'body');
+    const body = plainTree(tree.walk(), text).namedChildren.find((n) => n.type === 'body');
     const { attributes, blocks } = body ? converter.body(body, 0) : { attributes: [], blocks: [] };
     return { file, text, document: new LocatedDocument(file, text, undefined, lines), blocks, attributes };
   } finally {
@@ -143,7 +143,7 @@ export function parseHcl(file: string, text: string): HclFile {
   }
 }
 
-function firstError(node: SyntaxNode): SyntaxNode | undefined {
+function firstError(node: TreeNode): TreeNode | undefined {
   if (node.isError || node.isMissing) return node;
   for (const child of node.children) {
     if (child && (child.hasError || child.isMissing || child.isError)) return firstError(child) ?? child;
@@ -169,10 +169,74 @@ function unescape(text: string): string {
     .replace(/%%\{/g, '%{');
 }
 
-const named = (node: SyntaxNode): SyntaxNode[] =>
-  node.namedChildren.filter((n): n is SyntaxNode => n !== null && n.type !== 'comment');
-const all = (node: SyntaxNode): SyntaxNode[] =>
-  node.children.filter((n): n is SyntaxNode => n !== null && n.type !== 'comment');
+/**
+ * The tree as plain objects, read in one cursor walk: reading a tree-sitter node's children from WASM
+ * allocates a wrapper per child on every call, which cost as much as parsing itself on large modules.
+ */
+class PlainNode {
+  readonly children: PlainNode[] = [];
+  private named: PlainNode[] | undefined;
+
+  constructor(
+    private readonly source: string,
+    readonly type: string,
+    readonly isNamed: boolean,
+    readonly startIndex: number,
+    readonly endIndex: number,
+    readonly field: string | null,
+  ) {}
+
+  get text(): string {
+    return this.source.slice(this.startIndex, this.endIndex);
+  }
+
+  get namedChildren(): PlainNode[] {
+    return (this.named ??= this.children.filter((c) => c.isNamed));
+  }
+
+  childForFieldName(name: string): PlainNode | null {
+    return this.children.find((c) => c.field === name) ?? null;
+  }
+}
+
+function plainTree(cursor: TreeCursor, text: string): PlainNode {
+  // Each cursor read crosses into WASM: read the type id and offsets only, the rest once per type.
+  const types = new Map<number, { type: string; named: boolean }>();
+  const make = (parent: PlainNode | undefined) => {
+    const id = cursor.nodeTypeId;
+    let kind = types.get(id);
+    if (kind === undefined) types.set(id, (kind = { type: cursor.nodeType, named: cursor.nodeIsNamed }));
+    // Fields are read only where the conversion asks for them (an object element's key and value).
+    const field = parent?.type === 'object_elem' ? cursor.currentFieldName : null;
+    return new PlainNode(text, kind.type, kind.named, cursor.startIndex, cursor.endIndex, field);
+  };
+  const root = make(undefined);
+  const stack: PlainNode[] = [];
+  let parent = root;
+  if (cursor.gotoFirstChild()) {
+    walk: for (;;) {
+      const node = make(parent);
+      parent.children.push(node);
+      if (cursor.gotoFirstChild()) {
+        stack.push(parent);
+        parent = node;
+        continue;
+      }
+      while (!cursor.gotoNextSibling()) {
+        const up = stack.pop();
+        if (!up || !cursor.gotoParent()) break walk;
+        parent = up;
+      }
+    }
+  }
+  cursor.delete();
+  return root;
+}
+
+type SyntaxNode = PlainNode;
+
+const named = (node: SyntaxNode): SyntaxNode[] => node.namedChildren.filter((n) => n.type !== 'comment');
+const all = (node: SyntaxNode): SyntaxNode[] => node.children.filter((n) => n.type !== 'comment');
 
 /** Deeper expressions are refused like deep documents (hostile-input issue). */
 const MAX_EXPRESSION_DEPTH = 200;
