@@ -68,8 +68,8 @@ export default defineRule({
     componentLogin:
       "'{{method}}' access to {{kind}} '{{target}}' by '{{principal}}': no interactive login may reach a {{kind}}.",
     internetLogin: "'{{method}}' access to {{kind}} '{{target}}' is open to the internet.",
-    openPort: "Ingress rule opens {{service}} (port {{port}}) to '{{peer}}'{{on}}.",
-    openAllPorts: "Ingress rule opens every port, SSH (22) and RDP (3389) among them, to '{{peer}}'{{on}}.",
+    openPort: "Ingress rule opens {{service}} (port {{port}}) to '{{peer}}'{{written}}{{on}}.",
+    openAllPorts: "Ingress rule opens every port, SSH (22) and RDP (3389) among them, to '{{peer}}'{{written}}{{on}}.",
     // Self-run hypervisors (HYPERVISOR-FACTS §1.3, §1.7, §3.2, §5.2)
     networkListener:
       "{{what}} of '{{target}}' listens on {{address}}, beyond loopback: anyone on the network can reach it{{auth}}.",
@@ -191,11 +191,12 @@ export default defineRule({
             });
           } else opened.push(admin);
         }
-        const peer = String(rule.peer) + (rule.peerWritten !== undefined ? ` (written '${rule.peerWritten}')` : '');
+        const peer = String(rule.peer);
+        const written = rule.peerWritten !== undefined ? ` (written '${rule.peerWritten}')` : '';
         if (opened.length === ADMIN_PORTS.length && ruleAdmitsEveryTcpPort(rule)) {
           context.report({
             messageId: 'openAllPorts',
-            data: { peer, on },
+            data: { peer, written, on },
             subject: group,
             property: 'ingress:all',
             at: rule.source,
@@ -209,6 +210,7 @@ export default defineRule({
               service: opened.map((o) => o.service).join(' and '),
               port: opened.map((o) => o.port).join(' and '),
               peer,
+              written,
               on,
             },
             subject: group,

@@ -216,6 +216,15 @@ class TemplateReader {
         return this.readSecurityGroup(resource);
       case 'AWS::EC2::SecurityGroupIngress':
         return this.readStandaloneIngress(resource);
+      case 'AWS::EC2::NetworkInterface':
+        return this.readNetworkInterface(resource);
+      case 'AWS::EC2::NetworkInterfaceAttachment': {
+        const nic = this.get(resource.properties, 'NetworkInterfaceId');
+        const instance = this.get(resource.properties, 'InstanceId');
+        if (isReference(nic) && isReference(instance))
+          this.fragment.edge('attaches', this.id(nic.target), this.id(instance.target), resource.typeSpan);
+        return;
+      }
       case 'AWS::IAM::Role':
         return this.readRole(resource);
       case 'AWS::EKS::Nodegroup': {
@@ -381,8 +390,14 @@ class TemplateReader {
       [settings, 'SecurityGroupIds'],
       [settings, 'SecurityGroups'],
     ];
-    for (const [, nic] of this.items(settings, 'NetworkInterfaces')) {
+    for (const [index, nic] of this.items(settings, 'NetworkInterfaces')) {
       groupLists.push([nic, 'GroupSet'], [nic, 'Groups']);
+      // An interface declared on its own (AWS::EC2::NetworkInterface) carries its own groups.
+      const existing = this.get(nic, 'NetworkInterfaceId');
+      if (isReference(existing) && this.byId.get(existing.target)?.type === 'AWS::EC2::NetworkInterface') {
+        const span = this.spans.key(settings.NetworkInterfaces, index, fallback);
+        this.fragment.edge('attaches', this.id(existing.target), id, span);
+      }
     }
     for (const [container, key] of groupLists) {
       const groups = this.list(container, key);
@@ -408,12 +423,23 @@ class TemplateReader {
     }
   }
 
+  /**
+   * The launch template of this template an instance starts from, by id (`!Ref LT`) or by name: a
+   * reference, or the literal name the template gives itself (CDK writes `LaunchTemplateName: <name>` on
+   * both). Any version of it (`$Latest`, `$Default`, `!GetAtt LT.LatestVersionNumber`) is the one here.
+   */
   private launchTemplateOf(properties: Record<string, unknown>): string | undefined {
     const spec = this.get(properties, 'LaunchTemplate');
     if (!isRecord(spec)) return undefined;
     for (const key of ['LaunchTemplateId', 'LaunchTemplateName']) {
       const value = this.get(spec, key);
       if (isReference(value) && this.byId.get(value.target)?.type === 'AWS::EC2::LaunchTemplate') return value.target;
+      if (key === 'LaunchTemplateName' && typeof value === 'string') {
+        const named = this.resources.find(
+          (r) => r.type === 'AWS::EC2::LaunchTemplate' && this.get(r.properties, 'LaunchTemplateName') === value,
+        );
+        if (named) return named.logicalId;
+      }
     }
     return undefined;
   }
@@ -550,6 +576,23 @@ class TemplateReader {
       });
     }
     this.fragment.add(group);
+  }
+
+  /** A standalone interface: its `GroupSet` filters the instance it is attached to. */
+  private readNetworkInterface(resource: Resource): void {
+    const id = this.id(resource.logicalId);
+    this.fragment.add({
+      kind: 'nic',
+      id,
+      label: resource.logicalId,
+      source: resource.typeSpan,
+      at: NO_SPANS,
+      suppressions: resource.suppressions,
+    });
+    const groups = this.list(resource.properties, 'GroupSet');
+    if (isUnknown(groups)) return;
+    const span = this.spans.key(resource.properties, 'GroupSet', resource.typeSpan);
+    for (const ref of referencesIn(groups)) this.fragment.edge('attaches', this.id(ref.target), id, span);
   }
 
   /** `AWS::EC2::SecurityGroupIngress` adds its rule to the group it names (trivy#6754 missed these). */

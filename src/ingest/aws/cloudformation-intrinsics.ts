@@ -1,5 +1,5 @@
 import { isUnknown, unknown, type Unknown } from '../../model/unknown.js';
-import { isRecord, reference } from './values.js';
+import { isRecord, isReference, reference, type Reference } from './values.js';
 
 /**
  * CloudFormation's intrinsic functions, worked out as far as a template alone allows: Parameters with
@@ -239,7 +239,11 @@ export class IntrinsicResolver {
     const texts: string[] = [];
     for (const item of items) {
       if (typeof item === 'string' || typeof item === 'number' || typeof item === 'boolean') texts.push(String(item));
-      else return asUnknown(item, 'Fn::Join of an unresolved value');
+      else if (items.every((i) => isReference(i) || typeof i === 'string')) {
+        // Ids of resources joined into one string (`!Join [',', [!Ref A, !Ref B]]`): unknown text, but a
+        // later Fn::Split on the same delimiter gives the references back.
+        return joinedReferences(delimiter, items as Array<string | Reference>);
+      } else return asUnknown(item, 'Fn::Join of an unresolved value');
     }
     return texts.join(delimiter);
   }
@@ -257,6 +261,17 @@ export class IntrinsicResolver {
     if (!Array.isArray(argument) || argument.length !== 2) return unknown('malformed Fn::Split');
     const delimiter = this.resolve(argument[0], depth + 1);
     const text = this.resolve(argument[1], depth + 1);
+    if (typeof delimiter === 'string' && delimiter !== '') {
+      // A resource id holds no delimiter: `!Split [',', !GetAtt SG.GroupId]` is the list of that one id.
+      if (isReference(text)) return [text];
+      const joined = joinedOf(text);
+      if (
+        joined &&
+        joined.delimiter === delimiter &&
+        joined.items.every((i) => typeof i !== 'string' || !i.includes(delimiter))
+      )
+        return [...joined.items];
+    }
     if (typeof delimiter !== 'string' || typeof text !== 'string')
       return asUnknown(text, 'Fn::Split of an unresolved value');
     return text.split(delimiter);
@@ -291,6 +306,21 @@ export class IntrinsicResolver {
     if (simple(whenTrue) && simple(whenFalse) && String(whenTrue) === String(whenFalse)) return whenTrue;
     return unknown(`depends on condition ${argument[0]} (${condition.reason})`);
   }
+}
+
+const JOINED = Symbol.for('isolint.joinedReferences');
+
+/** An Fn::Join whose items include resource references: unknown as text, with its items kept. */
+function joinedReferences(delimiter: string, items: Array<string | Reference>): Unknown {
+  const value = unknown('Fn::Join of ids decided at deploy time');
+  Object.defineProperty(value, JOINED, { value: { delimiter, items }, enumerable: false });
+  return value;
+}
+
+function joinedOf(value: unknown): { delimiter: string; items: Array<string | Reference> } | undefined {
+  return isUnknown(value)
+    ? (value as { [JOINED]?: { delimiter: string; items: Array<string | Reference> } })[JOINED]
+    : undefined;
 }
 
 function asUnknown(value: unknown, fallback: string): Unknown {

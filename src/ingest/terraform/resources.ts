@@ -68,6 +68,9 @@ export function registerTerraformResourceType(type: string, mapper: TfResourceMa
 
 export class TerraformMapper {
   private readonly pendingIngress: Array<{ groupId: string; rules: ReturnType<typeof ingressRules> }> = [];
+  /** The module's `aws_default_security_group`s and launch templates, looked up once. */
+  private defaultGroups?: TfResource[];
+  private launchTemplates?: TfResource[];
 
   constructor(
     private readonly fragment: AwsFragment,
@@ -100,6 +103,38 @@ export class TerraformMapper {
       case 'aws_security_group_rule':
       case 'aws_vpc_security_group_ingress_rule':
         return this.standaloneIngress(resource);
+      case 'aws_network_interface': {
+        const id = this.scope.idOf(resource.address);
+        const spans = new Spans(resource.document);
+        this.fragment.add({
+          kind: 'nic',
+          id,
+          label: resource.address,
+          source: resource.typeSpan,
+          at: NO_SPANS,
+          suppressions: resource.suppressions,
+        });
+        const groupSpan = spans.key(resource.values, 'security_groups', resource.typeSpan);
+        for (const ref of referencesIn(resource.values.security_groups))
+          this.fragment.edge('attaches', this.scope.idOf(ref.target), id, groupSpan);
+        for (const attachment of toList(resource.values.attachment)) {
+          const instance = isRecord(attachment) ? attachment.instance : undefined;
+          if (isReference(instance)) this.fragment.edge('attaches', id, this.scope.idOf(instance.target), groupSpan);
+        }
+        return;
+      }
+      case 'aws_network_interface_attachment':
+      case 'aws_network_interface_sg_attachment': {
+        const nic = resource.values.network_interface_id;
+        const other = resource.type === 'aws_network_interface_attachment' ? resource.values.instance_id : undefined;
+        const group =
+          resource.type === 'aws_network_interface_sg_attachment' ? resource.values.security_group_id : undefined;
+        if (isReference(nic) && isReference(other))
+          this.fragment.edge('attaches', this.scope.idOf(nic.target), this.scope.idOf(other.target), resource.typeSpan);
+        if (isReference(nic) && isReference(group))
+          this.fragment.edge('attaches', this.scope.idOf(group.target), this.scope.idOf(nic.target), resource.typeSpan);
+        return;
+      }
       case 'aws_iam_role':
         return this.role(resource);
       case 'aws_eks_node_group': {
@@ -302,11 +337,35 @@ export class TerraformMapper {
       [v, 'security_group_names'],
     ];
     for (const nic of toList(v.network_interfaces)) groupSources.push([nic, 'security_groups']);
+    let namesGroups = false;
     for (const [container, key] of groupSources) {
       if (!isRecord(container)) continue;
-      for (const ref of referencesIn(container[key])) {
+      const value = container[key];
+      if (value !== undefined && value !== null && !(Array.isArray(value) && value.length === 0)) namesGroups = true;
+      for (const ref of referencesIn(value)) {
         this.fragment.edge('attaches', this.scope.idOf(ref.target), id, spans.key(container, key, fallback));
       }
+    }
+    // Interfaces declared on their own (`network_interface { network_interface_id = aws_network_interface.x.id }`).
+    for (const nic of [...toList(v.network_interface), ...toList(v.network_interfaces)]) {
+      if (!isRecord(nic)) continue;
+      const existing = nic.network_interface_id;
+      if (isReference(existing) && this.scope.resource(existing.target)?.type === 'aws_network_interface') {
+        namesGroups = true;
+        this.fragment.edge(
+          'attaches',
+          this.scope.idOf(existing.target),
+          id,
+          spans.key(v, 'network_interface', fallback),
+        );
+      }
+    }
+    // An instance that names no group (and no launch template that could) gets its VPC's default group
+    // ("If you don't specify a security group, we use the default security group for the VPC", EC2 user guide).
+    if (awsKind === 'instance' && !namesGroups && !inherits && v.launch_template === undefined) {
+      this.defaultGroups ??= [...this.scope.resources()].filter((r) => r.type === 'aws_default_security_group');
+      if (this.defaultGroups.length === 1)
+        this.fragment.edge('attaches', this.scope.idOf(this.defaultGroups[0]!.address), id, fallback);
     }
 
     // Instance profile → its role.
@@ -320,11 +379,16 @@ export class TerraformMapper {
     }
   }
 
+  /** The launch template of the scan an instance starts from: by id or name, a reference or a literal name. */
   private launchTemplateOf(values: Record<string, unknown>): string | undefined {
     const spec = this.first(values.launch_template);
     if (!isRecord(spec)) return undefined;
     for (const ref of referencesIn([spec.id, spec.name])) {
       if (this.scope.resource(ref.target)?.type === 'aws_launch_template') return ref.target;
+    }
+    if (typeof spec.name === 'string') {
+      this.launchTemplates ??= [...this.scope.resources()].filter((r) => r.type === 'aws_launch_template');
+      return this.launchTemplates.find((resource) => resource.values.name === spec.name)?.address;
     }
     return undefined;
   }
