@@ -24,6 +24,8 @@ export default defineRule({
     undecided: "Cannot tell whether volume '{{volume}}' is encrypted: {{reason}}.",
     unencryptedByDefault:
       "Volume '{{volume}}' does not set encryption and the scan declares no EBS encryption by default, so AWS creates it unencrypted.",
+    defaultOff:
+      "EBS encryption by default is turned off ('{{account}}'): volumes of this account and region that do not ask for encryption are created unencrypted.",
   },
   check(graph, context) {
     // AWS inputs: an unset Encrypted follows the account's EBS encryption by default (NITRO-FACTS §7).
@@ -31,7 +33,19 @@ export default defineRule({
     const byDefault = accounts.some((a) => a.ebsEncryptionByDefault === true)
       ? true
       : (accounts.map((a) => a.ebsEncryptionByDefault).find(isUnknown) ?? false);
+    // --- aws_ebs_encryption_by_default { enabled = false } (Security Hub EC2.7)
+    for (const account of accounts) {
+      if (account.ebsEncryptionByDefault !== false) continue;
+      context.report({
+        messageId: 'defaultOff',
+        data: { account: nameOf(account) },
+        subject: account,
+        property: 'ebsEncryptionByDefault',
+      });
+    }
     for (const volume of graph.nodes('volume')) {
+      // Made from a snapshot: encryption by default encrypts it whatever the snapshot is.
+      if (volume.encryptionFromSnapshot && isUnknown(volume.encrypted) && byDefault === true) continue;
       if (volume.encryptionDefaulted && volume.encrypted === false) {
         if (byDefault === true) continue;
         if (isUnknown(byDefault)) {

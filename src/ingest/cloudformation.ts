@@ -6,8 +6,10 @@ import { isUnknown, unknown, type Maybe } from '../model/unknown.js';
 import type { Adapter } from './adapter.js';
 import { cloudFormationTag, IntrinsicResolver, NO_VALUE } from './aws/cloudformation-intrinsics.js';
 import {
+  addImageRootVolume,
   addNodeGroup,
   AwsFragment,
+  FROM_SNAPSHOT,
   CommentSuppressions,
   ec2InstanceNode,
   ingressRules,
@@ -377,7 +379,7 @@ class TemplateReader {
     }
     this.fragment.add(node);
 
-    this.readDeviceMappings(resource, settings, id);
+    this.readDeviceMappings(resource, settings, id, inherits);
     if (awsKind === 'instance') {
       for (const [index, attachment] of this.items(p, 'Volumes')) {
         const volume = this.get(attachment, 'VolumeId');
@@ -444,17 +446,28 @@ class TemplateReader {
     return undefined;
   }
 
-  /** `BlockDeviceMappings[].Ebs`: each EBS mapping is a volume of the instance. */
-  private readDeviceMappings(resource: Resource, settings: Record<string, unknown>, instanceId: string): void {
+  /**
+   * `BlockDeviceMappings[].Ebs`: each EBS mapping is a volume of the instance. The root device (the usual
+   * root names; the AMI decides which it is) is made from the AMI's snapshot, mapped or not.
+   */
+  private readDeviceMappings(
+    resource: Resource,
+    settings: Record<string, unknown>,
+    instanceId: string,
+    inherits: boolean,
+  ): void {
     const mappings = settings.BlockDeviceMappings;
+    let rootMapped = false;
     for (const [index, mapping] of this.items(settings, 'BlockDeviceMappings')) {
+      const device = toText(this.get(mapping, 'DeviceName'));
+      const root = typeof device === 'string' && ROOT_DEVICE_NAMES.has(device);
+      if (root) rootMapped = true;
       const ebs = this.get(mapping, 'Ebs');
       if (ebs === undefined) continue; // NoDevice or an instance-store VirtualName
-      const device = toText(this.get(mapping, 'DeviceName'));
       const itemSpan = this.spans.key(mappings, index, resource.typeSpan);
       const ebsSpan = this.spans.key(mapping, 'Ebs', itemSpan);
       const volumeId = `${instanceId}/BlockDeviceMappings/${index}`;
-      const { encrypted, encryptionDefaulted, at } = this.encryption(ebs, ebsSpan);
+      const { encrypted, encryptionDefaulted, encryptionFromSnapshot, at } = this.encryption(ebs, ebsSpan, root);
       this.fragment.add({
         kind: 'volume',
         id: volumeId,
@@ -462,12 +475,21 @@ class TemplateReader {
         volumeKind: 'ebs',
         encrypted,
         encryptionDefaulted,
+        encryptionFromSnapshot,
         wipe: EBS_WIPE,
         source: ebsSpan,
         at,
         suppressions: resource.suppressions,
       });
       this.fragment.edge('attaches', volumeId, instanceId, ebsSpan);
+    }
+    if (!rootMapped && !inherits && !isUnknown(this.list(settings, 'BlockDeviceMappings'))) {
+      addImageRootVolume(this.fragment, {
+        id: instanceId,
+        label: resource.logicalId,
+        source: resource.typeSpan,
+        suppressions: resource.suppressions,
+      });
     }
   }
 
@@ -478,19 +500,34 @@ class TemplateReader {
   private encryption(
     container: unknown,
     fallback: SourceSpan,
-  ): { encrypted: Maybe<boolean>; encryptionDefaulted?: boolean; at: Record<string, SourceSpan> } {
+    fromImage = false,
+  ): {
+    encrypted: Maybe<boolean>;
+    encryptionDefaulted?: boolean;
+    encryptionFromSnapshot?: boolean;
+    at: Record<string, SourceSpan>;
+  } {
     if (isUnknown(container)) return { encrypted: container, at: NO_SPANS };
     const value = toBoolean(this.get(container, 'Encrypted'));
     if (value !== undefined)
       return { encrypted: value, at: { encrypted: this.spans.key(container, 'Encrypted', fallback) } };
-    if (this.get(container, 'SnapshotId') !== undefined) {
-      return { encrypted: unknown('made from a snapshot, whose encryption it inherits'), at: NO_SPANS };
+    if (this.get(container, 'SnapshotId') !== undefined || fromImage) {
+      return {
+        encrypted: unknown(
+          fromImage ? "made from the AMI's root snapshot, whose encryption it inherits" : FROM_SNAPSHOT,
+        ),
+        encryptionFromSnapshot: true,
+        at: NO_SPANS,
+      };
     }
     return { encrypted: false, encryptionDefaulted: true, at: NO_SPANS };
   }
 
   private readVolume(resource: Resource): void {
-    const { encrypted, encryptionDefaulted, at } = this.encryption(resource.properties, resource.typeSpan);
+    const { encrypted, encryptionDefaulted, encryptionFromSnapshot, at } = this.encryption(
+      resource.properties,
+      resource.typeSpan,
+    );
     this.fragment.add({
       kind: 'volume',
       id: this.id(resource.logicalId),
@@ -498,6 +535,7 @@ class TemplateReader {
       volumeKind: 'ebs',
       encrypted,
       encryptionDefaulted,
+      encryptionFromSnapshot,
       wipe: EBS_WIPE,
       source: resource.typeSpan,
       at,
@@ -708,6 +746,9 @@ class TemplateReader {
 const NOT_DECLARED_TOKENS = unknown(
   "HttpTokens is not set, so the AMI's ImdsSupport and the account's defaults decide",
 );
+
+/** Root device names of Linux and Windows AMIs (/dev/xvda, /dev/sda1): the AMI says which is root. */
+const ROOT_DEVICE_NAMES = new Set(['/dev/xvda', '/dev/sda1', '/dev/sda', 'xvda']);
 
 /** AWS hands out EBS blocks wiped ("wiped prior to being made available for use", AWS hypervisor security). */
 const EBS_WIPE = 'on-release' as const;

@@ -216,6 +216,12 @@ export interface VolumeNode extends NodeBase<'volume'> {
    * encrypts it (NITRO-FACTS §7).
    */
   encryptionDefaulted?: boolean;
+  /**
+   * true when the volume is made from a snapshot (an AMI's root snapshot included) whose encryption it
+   * inherits: EBS encryption by default encrypts it even when the snapshot is not (EC2 user guide,
+   * "Encryption by default").
+   */
+  encryptionFromSnapshot?: boolean;
   wipe: Maybe<'on-release' | 'crypto-erase' | 'none'>;
   // --- Self-run hypervisor disks (libvirt, Xen; HYPERVISOR-FACTS §1.4, §3.2).
   /** The host-side backing (image file, block device, network volume): two guests naming it share the disk. */

@@ -195,6 +195,41 @@ export function ingressRules(spec: IngressSpec): IngressRule[] {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Root volumes the input does not map
+
+/** Why a volume made from a snapshot is neither encrypted nor not: the snapshot decides. */
+export const FROM_SNAPSHOT =
+  'made from a snapshot, whose encryption it inherits unless the scan declares EBS encryption by default';
+
+/**
+ * The root volume of a machine whose input maps none (or maps it without `Encrypted`): EC2 makes it from
+ * the AMI's root snapshot and it inherits that snapshot's encryption, unless encryption by default is on
+ * ("Encryption by default", EC2 user guide). Decided the same way in every format: a note, not a pass.
+ */
+export function addImageRootVolume(
+  fragment: AwsFragment,
+  machine: { id: string; label: string; source: SourceSpan; suppressions: readonly InlineSuppression[] },
+): void {
+  const id = `${machine.id}/root-volume`;
+  if (fragment.has(id)) return;
+  fragment.add({
+    kind: 'volume',
+    id,
+    label: `${machine.label} root volume (from its AMI)`,
+    volumeKind: 'ebs',
+    encrypted: unknown(
+      "made from the AMI's root snapshot, whose encryption it inherits unless the scan declares EBS encryption by default",
+    ),
+    encryptionFromSnapshot: true,
+    wipe: 'on-release',
+    source: machine.source,
+    at: NO_SPANS,
+    suppressions: machine.suppressions,
+  });
+  fragment.edge('attaches', id, machine.id, machine.source);
+}
+
+// ---------------------------------------------------------------------------------------------
 // EKS managed node groups
 
 export interface NodeGroupSpec {

@@ -3,8 +3,10 @@ import { NO_SPANS } from '../../model/nodes.js';
 import type { SourceSpan } from '../../model/source.js';
 import { isUnknown, unknown, type Maybe } from '../../model/unknown.js';
 import {
+  addImageRootVolume,
   addNodeGroup,
   AwsFragment,
+  FROM_SNAPSHOT,
   ec2InstanceNode,
   ingressRules,
   readPolicy,
@@ -41,6 +43,9 @@ export interface TfScope {
   /** All resources of the module or plan (roles by name). */
   resources(): Iterable<TfResource>;
 }
+
+/** Root device names of Linux and Windows AMIs (/dev/xvda, /dev/sda1): the AMI says which is root. */
+const ROOT_DEVICE_NAMES = new Set(['/dev/xvda', '/dev/sda1', '/dev/sda', 'xvda']);
 
 const INSTANCE_TYPES: Record<string, NonNullable<InstanceNode['awsKind']>> = {
   aws_instance: 'instance',
@@ -84,6 +89,8 @@ export class TerraformMapper {
     switch (resource.type) {
       case 'aws_ebs_volume':
         return this.volume(resource);
+      case 'aws_ami':
+        return this.imageDevices(resource);
       case 'aws_volume_attachment': {
         const volume = resource.values.volume_id;
         const instance = resource.values.instance_id;
@@ -299,7 +306,7 @@ export class TerraformMapper {
 
     // Block devices: root_block_device / ebs_block_device (instance, launch configuration),
     // block_device_mappings[].ebs (launch template).
-    const devices: Array<{ key: string; index: number; source: SourceSpan; ebs: unknown }> = [];
+    const devices: Array<{ key: string; index: number; source: SourceSpan; ebs: unknown; root?: boolean }> = [];
     for (const key of ['root_block_device', 'ebs_block_device']) {
       toList(v[key]).forEach((device, index) =>
         devices.push({ key, index, source: spans.key(v[key], index, spans.key(v, key, fallback)), ebs: device }),
@@ -309,11 +316,23 @@ export class TerraformMapper {
       const ebs = isRecord(mapping) ? this.first(mapping.ebs) : undefined;
       const item = spans.key(v.block_device_mappings, index, spans.key(v, 'block_device_mappings', fallback));
       if (ebs !== undefined)
-        devices.push({ key: 'block_device_mappings', index, source: spans.key(mapping, 'ebs', item), ebs });
+        devices.push({
+          key: 'block_device_mappings',
+          index,
+          source: spans.key(mapping, 'ebs', item),
+          ebs,
+          root: isRecord(mapping) && ROOT_DEVICE_NAMES.has(String(mapping.device_name)),
+        });
     });
-    for (const { key, index, source, ebs } of devices) {
+    for (const { key, index, source, ebs, root: mappedRoot } of devices) {
       const volumeId = `${id}/${key}/${index}`;
-      const { encrypted, encryptionDefaulted, at: volumeAt } = this.encryption(ebs, spans, source);
+      const root = key === 'root_block_device' || mappedRoot === true;
+      const {
+        encrypted,
+        encryptionDefaulted,
+        encryptionFromSnapshot,
+        at: volumeAt,
+      } = this.encryption(ebs, spans, source, root);
       const device = isRecord(ebs) ? toText(ebs.device_name) : undefined;
       this.fragment.add({
         kind: 'volume',
@@ -322,6 +341,7 @@ export class TerraformMapper {
         volumeKind: 'ebs',
         encrypted,
         encryptionDefaulted,
+        encryptionFromSnapshot,
         wipe: 'on-release',
         source,
         at: volumeAt,
@@ -329,6 +349,16 @@ export class TerraformMapper {
       });
       this.fragment.edge('attaches', volumeId, id, source);
     }
+    // No root device mapped: EC2 makes it from the AMI's root snapshot.
+    const rootMapped = devices.some(({ key, root }) => key === 'root_block_device' || root === true);
+    const mappingsKnown = !isUnknown(v.root_block_device) && !isUnknown(v.block_device_mappings);
+    if (!rootMapped && !inherits && mappingsKnown)
+      addImageRootVolume(this.fragment, {
+        id,
+        label: resource.address,
+        source: fallback,
+        suppressions: resource.suppressions,
+      });
 
     // Security groups, directly or on network interfaces.
     const groupSources: Array<[unknown, string]> = [
@@ -394,25 +424,69 @@ export class TerraformMapper {
   }
 
   /** Unset `encrypted` is false (the provider default) unless made from a snapshot (NITRO-FACTS §7). */
-  private encryption(container: unknown, spans: Spans, fallback: SourceSpan) {
-    if (isUnknown(container)) return { encrypted: container as Maybe<boolean>, at: NO_SPANS };
+  private encryption(
+    container: unknown,
+    spans: Spans,
+    fallback: SourceSpan,
+    fromImage = false,
+  ): {
+    encrypted: Maybe<boolean>;
+    encryptionDefaulted?: boolean;
+    encryptionFromSnapshot?: boolean;
+    at: Record<string, SourceSpan>;
+  } {
+    if (isUnknown(container)) return { encrypted: container, at: NO_SPANS };
     const record = isRecord(container) ? container : {};
     const value = toBoolean(record.encrypted);
-    if (value !== undefined)
-      return { encrypted: value as Maybe<boolean>, at: { encrypted: spans.key(record, 'encrypted', fallback) } };
+    if (value !== undefined) return { encrypted: value, at: { encrypted: spans.key(record, 'encrypted', fallback) } };
     const snapshot = record.snapshot_id;
-    if (snapshot !== undefined && snapshot !== null && snapshot !== '') {
+    if ((snapshot !== undefined && snapshot !== null && snapshot !== '') || fromImage) {
       return {
-        encrypted: unknown('made from a snapshot, whose encryption it inherits') as Maybe<boolean>,
+        encrypted: unknown(
+          fromImage ? "made from the AMI's root snapshot, whose encryption it inherits" : FROM_SNAPSHOT,
+        ),
+        encryptionFromSnapshot: true,
         at: NO_SPANS,
       };
     }
-    return { encrypted: false as Maybe<boolean>, encryptionDefaulted: true, at: NO_SPANS };
+    return { encrypted: false, encryptionDefaulted: true, at: NO_SPANS };
+  }
+
+  /**
+   * `aws_ami` ebs_block_device: each mapping is the volume every instance of the image gets; unset
+   * `encrypted` follows its snapshot, or with none the AWS default (unencrypted).
+   */
+  private imageDevices(resource: TfResource): void {
+    const v = resource.values;
+    const spans = new Spans(resource.document);
+    const id = this.scope.idOf(resource.address);
+    toList(v.ebs_block_device).forEach((device, index) => {
+      const source = spans.key(v.ebs_block_device, index, spans.key(v, 'ebs_block_device', resource.typeSpan));
+      const { encrypted, encryptionDefaulted, encryptionFromSnapshot, at } = this.encryption(device, spans, source);
+      const name = isRecord(device) ? toText(device.device_name) : undefined;
+      this.fragment.add({
+        kind: 'volume',
+        id: `${id}/ebs_block_device/${index}`,
+        label: `${resource.address} ${typeof name === 'string' ? name : `ebs_block_device[${index}]`} (image block device)`,
+        volumeKind: 'ebs',
+        encrypted,
+        encryptionDefaulted,
+        encryptionFromSnapshot,
+        wipe: 'on-release',
+        source,
+        at,
+        suppressions: resource.suppressions,
+      });
+    });
   }
 
   private volume(resource: TfResource): void {
     const spans = new Spans(resource.document);
-    const { encrypted, encryptionDefaulted, at } = this.encryption(resource.values, spans, resource.typeSpan);
+    const { encrypted, encryptionDefaulted, encryptionFromSnapshot, at } = this.encryption(
+      resource.values,
+      spans,
+      resource.typeSpan,
+    );
     this.fragment.add({
       kind: 'volume',
       id: this.scope.idOf(resource.address),
@@ -420,6 +494,7 @@ export class TerraformMapper {
       volumeKind: 'ebs',
       encrypted,
       encryptionDefaulted,
+      encryptionFromSnapshot,
       wipe: 'on-release',
       source: resource.typeSpan,
       at,
