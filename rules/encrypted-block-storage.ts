@@ -13,7 +13,10 @@ export default defineRule({
   since: '0.1.0',
   sources: [
     'AWS Nitro System: the EBS card encrypts volumes with AES-256 at line rate',
-    'Checkov CKV_AWS_3 / CKV_AWS_8',
+    'Checkov CKV_AWS_3 / CKV_AWS_8 / CKV_AWS_106 (EBS encryption by default) / CKV_AWS_204 (AMI block devices)',
+    'AWS Security Hub EC2.3 (attached EBS volumes encrypted at rest), EC2.7 (EBS default encryption enabled)',
+    'KICS ebs_volume_encryption_disabled, ebs_default_encryption_disabled, launch_configuration_is_not_encrypted, ami_not_encrypted',
+    'EC2 user guide, "Encryption by default": volumes from snapshots inherit their encryption unless it is on',
   ],
   appliesTo: ['volume', 'account'],
   rationale:

@@ -57,7 +57,10 @@ export default defineRule({
   sources: [
     'AWS Nitro System: "no SSH or any other interactive modes anywhere" on Nitro hosts',
     'AWS Nitro Enclaves user guide: enclaves have no interactive access',
-    'Checkov CKV_AWS_24 / CKV_AWS_25 (SSH / RDP open to 0.0.0.0/0)',
+    'Checkov CKV_AWS_24 / CKV_AWS_25 / CKV_AWS_277 (SSH / RDP / all ports open to 0.0.0.0/0), CKV_AWS_100 (EKS node group remote access)',
+    'AWS Security Hub EC2.13 / EC2.14 (no ingress from 0.0.0.0/0 or ::/0 to port 22 / 3389), EC2.2 (VPC default security group), AWS Config restricted-ssh',
+    'KICS security_group_with_unrestricted_access_to_ssh, remote_desktop_port_open_to_internet, eks_node_group_remote_access (terraform, cloudFormation)',
+    'EKS API RemoteAccessConfig: an SSH key without source security groups opens port 22 to 0.0.0.0/0',
     'HYPERVISOR-FACTS §1.3, §1.7, §3.2, §5.2: libvirt graphics/serial listeners, libvirtd listen_tcp/auth_tcp, xl vnclisten/vncpasswd, Kata debug console',
   ],
   appliesTo: ['host', 'hypervisor', 'controller', 'card', 'enclave', 'instance', 'securityGroup', 'principal'],

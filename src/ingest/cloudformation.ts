@@ -10,6 +10,7 @@ import {
   addNodeGroup,
   AwsFragment,
   FROM_SNAPSHOT,
+  unsetMetadataTokens,
   CommentSuppressions,
   ec2InstanceNode,
   ingressRules,
@@ -285,13 +286,18 @@ class TemplateReader {
     const inherits = launchTemplate !== undefined;
 
     const metadata = this.get(settings, 'MetadataOptions');
+    const image = this.get(settings, 'ImageId');
+    const unset = unsetMetadataTokens(image, 'HttpTokens');
+    const NOT_DECLARED_TOKENS = unset.tokens;
+    let tokensUnset = false;
+    let metadataTokensFromImage: string | undefined;
     let metadataTokens: Maybe<'required' | 'optional'> | undefined;
     let metadataEndpoint: Maybe<'enabled' | 'disabled'> | undefined;
     if (isRecord(metadata)) {
       const tokens = toText(this.get(metadata, 'HttpTokens'));
       metadataTokens =
         tokens === undefined
-          ? NOT_DECLARED_TOKENS
+          ? ((tokensUnset = true), NOT_DECLARED_TOKENS)
           : isUnknown(tokens)
             ? tokens
             : tokens === 'required'
@@ -309,9 +315,13 @@ class TemplateReader {
       at.metadataTokens = this.spans.key(metadata, 'HttpTokens', this.spans.key(settings, 'MetadataOptions', fallback));
       at.metadataEndpoint = this.spans.key(metadata, 'HttpEndpoint', at.metadataTokens);
     } else if (!inherits) {
-      metadataTokens = isUnknown(metadata) ? metadata : NOT_DECLARED_TOKENS;
+      metadataTokens = isUnknown(metadata) ? metadata : ((tokensUnset = true), NOT_DECLARED_TOKENS);
       metadataEndpoint = isUnknown(metadata) ? metadata : 'enabled';
       if (isUnknown(metadata)) at.metadataTokens = this.spans.key(settings, 'MetadataOptions', fallback);
+    }
+    if (tokensUnset && unset.fromImage && typeof image === 'string') {
+      metadataTokensFromImage = image;
+      at.image = this.spans.key(settings, 'ImageId', fallback);
     }
 
     const enclave = this.get(settings, 'EnclaveOptions');
@@ -357,6 +367,7 @@ class TemplateReader {
       awsKind,
       instanceType,
       metadataTokens,
+      metadataTokensFromImage,
       metadataEndpoint,
       enclaveEnabled,
       keyName,
@@ -741,11 +752,6 @@ class TemplateReader {
     return found;
   }
 }
-
-/** Unset HttpTokens on CloudFormation: the default depends on the AMI and the account (NITRO-FACTS §7). */
-const NOT_DECLARED_TOKENS = unknown(
-  "HttpTokens is not set, so the AMI's ImdsSupport and the account's defaults decide",
-);
 
 /** Root device names of Linux and Windows AMIs (/dev/xvda, /dev/sda1): the AMI says which is root. */
 const ROOT_DEVICE_NAMES = new Set(['/dev/xvda', '/dev/sda1', '/dev/sda', 'xvda']);

@@ -108,6 +108,8 @@ export interface InstanceNode extends NodeBase<'instance'> {
   awsKind?: 'instance' | 'launch-template' | 'launch-configuration' | 'eks-node-group';
   /** IMDS `HttpTokens` / `http_tokens`: `required` means IMDSv2 only. */
   metadataTokens?: Maybe<'required' | 'optional'>;
+  /** Set when `metadataTokens` is not written but follows the AMI the input names (its ImdsSupport). */
+  metadataTokensFromImage?: Maybe<string>;
   /** IMDS `HttpEndpoint` / `http_endpoint`. */
   metadataEndpoint?: Maybe<'enabled' | 'disabled'>;
   /** `EnclaveOptions.Enabled` / `enclave_options { enabled }`: the instance may run Nitro Enclaves. */

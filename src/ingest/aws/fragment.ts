@@ -82,6 +82,7 @@ export type Ec2InstanceParts = Pick<
   | 'awsKind'
   | 'instanceType'
   | 'metadataTokens'
+  | 'metadataTokensFromImage'
   | 'metadataEndpoint'
   | 'enclaveEnabled'
   | 'keyName'
@@ -101,7 +102,8 @@ export function ec2InstanceNode(parts: Ec2InstanceParts): InstanceNode {
     memoryMiB: unknown('the instance type decides'),
   };
   // Optional properties the resource does not set stay absent rather than present and undefined.
-  for (const key of ['instanceType', 'cloudInit'] as const) if (node[key] === undefined) delete node[key];
+  for (const key of ['instanceType', 'cloudInit', 'metadataTokensFromImage'] as const)
+    if (node[key] === undefined) delete node[key];
   return node;
 }
 
@@ -192,6 +194,33 @@ export function ingressRules(spec: IngressSpec): IngressRule[] {
     }
     return rule;
   });
+}
+
+// ---------------------------------------------------------------------------------------------
+// IMDS HttpTokens left unset
+
+/**
+ * HttpTokens a machine gets when its input leaves it unset, from its AMI as far as the input names it.
+ * EC2 applies the AMI's ImdsSupport: AMIs registered with `v2.0` (Amazon Linux 2023's public AMIs among
+ * them) require tokens, every other AMI accepts IMDSv1 unless the account's IMDS defaults say otherwise
+ * ("Configure the Instance Metadata Service options", EC2 user guide; AL2023 user guide, "IMDSv2").
+ * The same in CloudFormation, Terraform, plan JSON and CDK (which resolves images through the same SSM
+ * parameters).
+ */
+export function unsetMetadataTokens(
+  image: unknown,
+  setting: string,
+): { tokens: Maybe<'required' | 'optional'>; fromImage?: true } {
+  const text = typeof image === 'string' ? image : undefined;
+  if (text === undefined || text.trim() === '') {
+    const why = isUnknown(image) ? `the AMI is not known here (${image.reason})` : 'no AMI is named here';
+    return {
+      tokens: unknown(`${setting} is not set and ${why}: the AMI's ImdsSupport and the account's IMDS defaults decide`),
+    };
+  }
+  // Public SSM parameters (/aws/service/ami-amazon-linux-latest/al2023-ami-…) and `resolve:ssm:` references to them.
+  if (/al2023|amazon-linux-2023/i.test(text)) return { tokens: 'required', fromImage: true };
+  return { tokens: 'optional', fromImage: true };
 }
 
 // ---------------------------------------------------------------------------------------------

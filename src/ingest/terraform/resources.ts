@@ -7,6 +7,7 @@ import {
   addNodeGroup,
   AwsFragment,
   FROM_SNAPSHOT,
+  unsetMetadataTokens,
   ec2InstanceNode,
   ingressRules,
   readPolicy,
@@ -212,15 +213,15 @@ export class TerraformMapper {
     let metadataEndpoint: Maybe<'enabled' | 'disabled'> | undefined;
     // Unset http_tokens: "optional" for launch templates (provider docs); for instances the AMI and
     // account defaults decide (NITRO-FACTS §7), so it stays unknown.
-    const unsetTokens: Maybe<'required' | 'optional'> =
-      awsKind === 'launch-template'
-        ? 'optional'
-        : unknown("http_tokens is not set, so the AMI's ImdsSupport and the account's defaults decide");
+    const image = awsKind === 'instance' ? v.ami : v.image_id;
+    const unset = unsetMetadataTokens(image, 'http_tokens');
+    const unsetTokens = unset.tokens;
+    let tokensUnset = false;
     if (isRecord(metadata)) {
       const tokens = toText(metadata.http_tokens);
       metadataTokens =
         tokens === undefined
-          ? unsetTokens
+          ? ((tokensUnset = true), unsetTokens)
           : isUnknown(tokens)
             ? tokens
             : tokens === 'required'
@@ -239,8 +240,13 @@ export class TerraformMapper {
       at.metadataTokens = spans.key(metadata, 'http_tokens', blockSpan);
       at.metadataEndpoint = spans.key(metadata, 'http_endpoint', at.metadataTokens);
     } else if (!inherits) {
-      metadataTokens = isUnknown(metadata) ? metadata : unsetTokens;
+      metadataTokens = isUnknown(metadata) ? metadata : ((tokensUnset = true), unsetTokens);
       metadataEndpoint = isUnknown(metadata) ? metadata : 'enabled';
+    }
+    let metadataTokensFromImage: string | undefined;
+    if (tokensUnset && unset.fromImage && typeof image === 'string') {
+      metadataTokensFromImage = image;
+      at.image = spans.key(v, awsKind === 'instance' ? 'ami' : 'image_id', fallback);
     }
 
     const enclave = this.first(v.enclave_options);
@@ -285,6 +291,7 @@ export class TerraformMapper {
         awsKind,
         instanceType,
         metadataTokens,
+        metadataTokensFromImage,
         metadataEndpoint,
         enclaveEnabled,
         keyName,
