@@ -13,7 +13,10 @@ export default defineRule({
   since: '0.1.0',
   sources: [
     'AWS Nitro System: the EBS card encrypts volumes with AES-256 at line rate',
-    'Checkov CKV_AWS_3 / CKV_AWS_8',
+    'Checkov CKV_AWS_3 / CKV_AWS_8 / CKV_AWS_106 (EBS encryption by default) / CKV_AWS_204 (AMI block devices)',
+    'AWS Security Hub EC2.3 (attached EBS volumes encrypted at rest), EC2.7 (EBS default encryption enabled)',
+    'KICS ebs_volume_encryption_disabled, ebs_default_encryption_disabled, launch_configuration_is_not_encrypted, ami_not_encrypted',
+    'EC2 user guide, "Encryption by default": volumes from snapshots inherit their encryption unless it is on',
   ],
   appliesTo: ['volume', 'account'],
   rationale:
@@ -24,6 +27,8 @@ export default defineRule({
     undecided: "Cannot tell whether volume '{{volume}}' is encrypted: {{reason}}.",
     unencryptedByDefault:
       "Volume '{{volume}}' does not set encryption and the scan declares no EBS encryption by default, so AWS creates it unencrypted.",
+    defaultOff:
+      "EBS encryption by default is turned off ('{{account}}'): volumes of this account and region that do not ask for encryption are created unencrypted.",
   },
   check(graph, context) {
     // AWS inputs: an unset Encrypted follows the account's EBS encryption by default (https://docs.aws.amazon.com/ebs/latest/userguide/encryption-by-default.html).
@@ -31,7 +36,19 @@ export default defineRule({
     const byDefault = accounts.some((a) => a.ebsEncryptionByDefault === true)
       ? true
       : (accounts.map((a) => a.ebsEncryptionByDefault).find(isUnknown) ?? false);
+    // --- aws_ebs_encryption_by_default { enabled = false } (Security Hub EC2.7)
+    for (const account of accounts) {
+      if (account.ebsEncryptionByDefault !== false) continue;
+      context.report({
+        messageId: 'defaultOff',
+        data: { account: nameOf(account) },
+        subject: account,
+        property: 'ebsEncryptionByDefault',
+      });
+    }
     for (const volume of graph.nodes('volume')) {
+      // Made from a snapshot: encryption by default encrypts it whatever the snapshot is.
+      if (volume.encryptionFromSnapshot && isUnknown(volume.encrypted) && byDefault === true) continue;
       if (volume.encryptionDefaulted && volume.encrypted === false) {
         if (byDefault === true) continue;
         if (isUnknown(byDefault)) {

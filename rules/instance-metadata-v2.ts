@@ -14,6 +14,7 @@ export default defineRule({
   sources: [
     'MetadataOptions.HttpTokens / metadata_options.http_tokens (optional | required): https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-instance.html, https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/instance',
     'Checkov CKV_AWS_79 (Instance Metadata Service Version 1 is not enabled)',
+    'AWS Security Hub EC2.8 (EC2 instances should use IMDSv2); DataDog KICS imdsv1_is_enabled',
   ],
   appliesTo: ['instance'],
   rationale:
@@ -23,6 +24,8 @@ export default defineRule({
     optional: "{{what}} '{{instance}}' accepts IMDSv1 requests: HttpTokens is 'optional', not 'required'.",
     unset: "{{what}} '{{instance}}' does not set HttpTokens, which defaults to 'optional' (IMDSv1 accepted).",
     undecided: "Cannot tell whether {{what}} '{{instance}}' requires IMDSv2: {{reason}}.",
+    unsetImage:
+      "{{what}} '{{instance}}' does not set HttpTokens and its AMI ('{{image}}') is not one registered with ImdsSupport v2.0 that isolint knows, so IMDSv1 is accepted unless the account's IMDS defaults require tokens.",
   },
   check(graph, context) {
     for (const instance of graph.nodes('instance')) {
@@ -34,7 +37,9 @@ export default defineRule({
           ? 'Launch template'
           : instance.awsKind === 'launch-configuration'
             ? 'Launch configuration'
-            : 'Instance';
+            : instance.awsKind === 'eks-node-group'
+              ? 'EKS node group'
+              : 'Instance';
       const name = nameOf(instance);
       const property = instance.at.metadataTokens ? 'metadataTokens' : undefined;
       if (isUnknown(tokens)) {
@@ -44,6 +49,15 @@ export default defineRule({
           subject: instance,
           property,
           severity: 'note',
+        });
+      } else if (instance.metadataTokensFromImage !== undefined) {
+        // Not written: the AMI decides, and nothing says it requires tokens (defence in depth, a warning).
+        context.report({
+          messageId: 'unsetImage',
+          data: { what, instance: name, image: String(instance.metadataTokensFromImage) },
+          subject: instance,
+          property: instance.at.image ? 'image' : undefined,
+          severity: 'warning',
         });
       } else if (property) {
         context.report({ messageId: 'optional', data: { what, instance: name }, subject: instance, property });

@@ -57,7 +57,10 @@ export default defineRule({
   sources: [
     'AWS Nitro System: "no SSH or any other interactive modes anywhere" on Nitro hosts',
     'AWS Nitro Enclaves user guide: enclaves have no interactive access',
-    'Checkov CKV_AWS_24 / CKV_AWS_25 (SSH / RDP open to 0.0.0.0/0)',
+    'Checkov CKV_AWS_24 / CKV_AWS_25 / CKV_AWS_277 (SSH / RDP / all ports open to 0.0.0.0/0), CKV_AWS_100 (EKS node group remote access)',
+    'AWS Security Hub EC2.13 / EC2.14 (no ingress from 0.0.0.0/0 or ::/0 to port 22 / 3389), EC2.2 (VPC default security group), AWS Config restricted-ssh',
+    'KICS security_group_with_unrestricted_access_to_ssh, remote_desktop_port_open_to_internet, eks_node_group_remote_access (terraform, cloudFormation)',
+    'EKS API RemoteAccessConfig: an SSH key without source security groups opens port 22 to 0.0.0.0/0',
     'libvirt graphics/serial listeners, libvirtd listen_tcp/auth_tcp, xl vnclisten/vncpasswd, Kata debug console: https://libvirt.org/formatdomain.html#graphical-framebuffers, https://libvirt.org/remote.html, https://xenbits.xen.org/docs/unstable/man/xl.cfg.5.html, https://github.com/kata-containers/kata-containers/blob/main/src/runtime/config/configuration-qemu.toml.in',
   ],
   appliesTo: ['host', 'hypervisor', 'controller', 'card', 'enclave', 'instance', 'securityGroup', 'principal'],
@@ -68,8 +71,8 @@ export default defineRule({
     componentLogin:
       "'{{method}}' access to {{kind}} '{{target}}' by '{{principal}}': no interactive login may reach a {{kind}}.",
     internetLogin: "'{{method}}' access to {{kind}} '{{target}}' is open to the internet.",
-    openPort: "Ingress rule opens {{service}} (port {{port}}) to '{{peer}}'{{on}}.",
-    openAllPorts: "Ingress rule opens every port, SSH (22) and RDP (3389) among them, to '{{peer}}'{{on}}.",
+    openPort: "Ingress rule opens {{service}} (port {{port}}) to '{{peer}}'{{written}}{{on}}.",
+    openAllPorts: "Ingress rule opens every port, SSH (22) and RDP (3389) among them, to '{{peer}}'{{written}}{{on}}.",
     // Self-run hypervisors (https://libvirt.org/formatdomain.html#graphical-framebuffers, https://libvirt.org/remote.html, https://xenbits.xen.org/docs/unstable/man/xl.cfg.5.html, https://github.com/kata-containers/kata-containers/blob/main/src/runtime/config/configuration-qemu.toml.in)
     networkListener:
       "{{what}} of '{{target}}' listens on {{address}}, beyond loopback: anyone on the network can reach it{{auth}}.",
@@ -191,13 +194,12 @@ export default defineRule({
             });
           } else opened.push(admin);
         }
-        const peer =
-          (isUnknown(rule.peer) ? rule.peer.reason : rule.peer) +
-          (rule.peerWritten !== undefined ? ` (written '${rule.peerWritten}')` : '');
+        const peer = isUnknown(rule.peer) ? rule.peer.reason : rule.peer;
+        const written = rule.peerWritten !== undefined ? ` (written '${rule.peerWritten}')` : '';
         if (opened.length === ADMIN_PORTS.length && ruleAdmitsEveryTcpPort(rule)) {
           context.report({
             messageId: 'openAllPorts',
-            data: { peer, on },
+            data: { peer, written, on },
             subject: group,
             property: 'ingress:all',
             at: rule.source,
@@ -211,6 +213,7 @@ export default defineRule({
               service: opened.map((o) => o.service).join(' and '),
               port: opened.map((o) => o.port).join(' and '),
               peer,
+              written,
               on,
             },
             subject: group,

@@ -21,8 +21,11 @@ import {
   NO_VALUE,
 } from './aws/cloudformation-intrinsics.js';
 import {
+  addImageRootVolume,
   addNodeGroup,
   AwsFragment,
+  FROM_SNAPSHOT,
+  unsetMetadataTokens,
   CommentSuppressions,
   ec2InstanceNode,
   ingressRules,
@@ -243,6 +246,15 @@ class TemplateReader {
         return this.readSecurityGroup(resource);
       case 'AWS::EC2::SecurityGroupIngress':
         return this.readStandaloneIngress(resource);
+      case 'AWS::EC2::NetworkInterface':
+        return this.readNetworkInterface(resource);
+      case 'AWS::EC2::NetworkInterfaceAttachment': {
+        const nic = this.get(resource.properties, 'NetworkInterfaceId');
+        const instance = this.get(resource.properties, 'InstanceId');
+        if (isReference(nic) && isReference(instance))
+          this.fragment.edge('attaches', this.id(nic.target), this.id(instance.target), resource.typeSpan);
+        return;
+      }
       case 'AWS::IAM::Role':
         return this.readRole(resource);
       case 'AWS::EKS::Nodegroup': {
@@ -302,13 +314,18 @@ class TemplateReader {
     const inherits = launchTemplate !== undefined;
 
     const metadata = this.get(settings, 'MetadataOptions');
+    const image = this.get(settings, 'ImageId');
+    const unset = unsetMetadataTokens(image, 'HttpTokens');
+    const NOT_DECLARED_TOKENS = unset.tokens;
+    let tokensUnset = false;
+    let metadataTokensFromImage: string | undefined;
     let metadataTokens: Maybe<'required' | 'optional'> | undefined;
     let metadataEndpoint: Maybe<'enabled' | 'disabled'> | undefined;
     if (isRecord(metadata)) {
       const tokens = toText(this.get(metadata, 'HttpTokens'));
       metadataTokens =
         tokens === undefined
-          ? NOT_DECLARED_TOKENS
+          ? ((tokensUnset = true), NOT_DECLARED_TOKENS)
           : isUnknown(tokens)
             ? tokens
             : tokens === 'required'
@@ -326,9 +343,13 @@ class TemplateReader {
       at.metadataTokens = this.spans.key(metadata, 'HttpTokens', this.spans.key(settings, 'MetadataOptions', fallback));
       at.metadataEndpoint = this.spans.key(metadata, 'HttpEndpoint', at.metadataTokens);
     } else if (!inherits) {
-      metadataTokens = isUnknown(metadata) ? metadata : NOT_DECLARED_TOKENS;
+      metadataTokens = isUnknown(metadata) ? metadata : ((tokensUnset = true), NOT_DECLARED_TOKENS);
       metadataEndpoint = isUnknown(metadata) ? metadata : 'enabled';
       if (isUnknown(metadata)) at.metadataTokens = this.spans.key(settings, 'MetadataOptions', fallback);
+    }
+    if (tokensUnset && unset.fromImage && typeof image === 'string') {
+      metadataTokensFromImage = image;
+      at.image = this.spans.key(settings, 'ImageId', fallback);
     }
 
     const enclave = this.get(settings, 'EnclaveOptions');
@@ -374,6 +395,7 @@ class TemplateReader {
       awsKind,
       instanceType,
       metadataTokens,
+      metadataTokensFromImage,
       metadataEndpoint,
       enclaveEnabled,
       keyName,
@@ -396,7 +418,7 @@ class TemplateReader {
     }
     this.fragment.add(node);
 
-    this.readDeviceMappings(resource, settings, id);
+    this.readDeviceMappings(resource, settings, id, inherits);
     if (awsKind === 'instance') {
       for (const [index, attachment] of this.items(p, 'Volumes')) {
         const volume = this.get(attachment, 'VolumeId');
@@ -409,8 +431,14 @@ class TemplateReader {
       [settings, 'SecurityGroupIds'],
       [settings, 'SecurityGroups'],
     ];
-    for (const [, nic] of this.items(settings, 'NetworkInterfaces')) {
+    for (const [index, nic] of this.items(settings, 'NetworkInterfaces')) {
       groupLists.push([nic, 'GroupSet'], [nic, 'Groups']);
+      // An interface declared on its own (AWS::EC2::NetworkInterface) carries its own groups.
+      const existing = this.get(nic, 'NetworkInterfaceId');
+      if (isReference(existing) && this.byId.get(existing.target)?.type === 'AWS::EC2::NetworkInterface') {
+        const span = this.spans.key(settings.NetworkInterfaces, index, fallback);
+        this.fragment.edge('attaches', this.id(existing.target), id, span);
+      }
     }
     for (const [container, key] of groupLists) {
       const groups = this.list(container, key);
@@ -436,27 +464,49 @@ class TemplateReader {
     }
   }
 
+  /**
+   * The launch template of this template an instance starts from, by id (`!Ref LT`) or by name: a
+   * reference, or the literal name the template gives itself (CDK writes `LaunchTemplateName: <name>` on
+   * both). Any version of it (`$Latest`, `$Default`, `!GetAtt LT.LatestVersionNumber`) is the one here.
+   */
   private launchTemplateOf(properties: Record<string, unknown>): string | undefined {
     const spec = this.get(properties, 'LaunchTemplate');
     if (!isRecord(spec)) return undefined;
     for (const key of ['LaunchTemplateId', 'LaunchTemplateName']) {
       const value = this.get(spec, key);
       if (isReference(value) && this.byId.get(value.target)?.type === 'AWS::EC2::LaunchTemplate') return value.target;
+      if (key === 'LaunchTemplateName' && typeof value === 'string') {
+        const named = this.resources.find(
+          (r) => r.type === 'AWS::EC2::LaunchTemplate' && this.get(r.properties, 'LaunchTemplateName') === value,
+        );
+        if (named) return named.logicalId;
+      }
     }
     return undefined;
   }
 
-  /** `BlockDeviceMappings[].Ebs`: each EBS mapping is a volume of the instance. */
-  private readDeviceMappings(resource: Resource, settings: Record<string, unknown>, instanceId: string): void {
+  /**
+   * `BlockDeviceMappings[].Ebs`: each EBS mapping is a volume of the instance. The root device (the usual
+   * root names; the AMI decides which it is) is made from the AMI's snapshot, mapped or not.
+   */
+  private readDeviceMappings(
+    resource: Resource,
+    settings: Record<string, unknown>,
+    instanceId: string,
+    inherits: boolean,
+  ): void {
     const mappings = settings.BlockDeviceMappings;
+    let rootMapped = false;
     for (const [index, mapping] of this.items(settings, 'BlockDeviceMappings')) {
+      const device = toText(this.get(mapping, 'DeviceName'));
+      const root = typeof device === 'string' && ROOT_DEVICE_NAMES.has(device);
+      if (root) rootMapped = true;
       const ebs = this.get(mapping, 'Ebs');
       if (ebs === undefined) continue; // NoDevice or an instance-store VirtualName
-      const device = toText(this.get(mapping, 'DeviceName'));
       const itemSpan = this.spans.key(mappings, index, resource.typeSpan);
       const ebsSpan = this.spans.key(mapping, 'Ebs', itemSpan);
       const volumeId = `${instanceId}/BlockDeviceMappings/${index}`;
-      const { encrypted, encryptionDefaulted, at } = this.encryption(ebs, ebsSpan);
+      const { encrypted, encryptionDefaulted, encryptionFromSnapshot, at } = this.encryption(ebs, ebsSpan, root);
       this.fragment.add({
         kind: 'volume',
         id: volumeId,
@@ -464,12 +514,21 @@ class TemplateReader {
         volumeKind: 'ebs',
         encrypted,
         encryptionDefaulted,
+        encryptionFromSnapshot,
         wipe: EBS_WIPE,
         source: ebsSpan,
         at,
         suppressions: resource.suppressions,
       });
       this.fragment.edge('attaches', volumeId, instanceId, ebsSpan);
+    }
+    if (!rootMapped && !inherits && !isUnknown(this.list(settings, 'BlockDeviceMappings'))) {
+      addImageRootVolume(this.fragment, {
+        id: instanceId,
+        label: resource.logicalId,
+        source: resource.typeSpan,
+        suppressions: resource.suppressions,
+      });
     }
   }
 
@@ -480,19 +539,34 @@ class TemplateReader {
   private encryption(
     container: unknown,
     fallback: SourceSpan,
-  ): { encrypted: Maybe<boolean>; encryptionDefaulted?: boolean; at: Record<string, SourceSpan> } {
+    fromImage = false,
+  ): {
+    encrypted: Maybe<boolean>;
+    encryptionDefaulted?: boolean;
+    encryptionFromSnapshot?: boolean;
+    at: Record<string, SourceSpan>;
+  } {
     if (isUnknown(container)) return { encrypted: container, at: NO_SPANS };
     const value = toBoolean(this.get(container, 'Encrypted'));
     if (value !== undefined)
       return { encrypted: value, at: { encrypted: this.spans.key(container, 'Encrypted', fallback) } };
-    if (this.get(container, 'SnapshotId') !== undefined) {
-      return { encrypted: unknown('made from a snapshot, whose encryption it inherits'), at: NO_SPANS };
+    if (this.get(container, 'SnapshotId') !== undefined || fromImage) {
+      return {
+        encrypted: unknown(
+          fromImage ? "made from the AMI's root snapshot, whose encryption it inherits" : FROM_SNAPSHOT,
+        ),
+        encryptionFromSnapshot: true,
+        at: NO_SPANS,
+      };
     }
     return { encrypted: false, encryptionDefaulted: true, at: NO_SPANS };
   }
 
   private readVolume(resource: Resource): void {
-    const { encrypted, encryptionDefaulted, at } = this.encryption(resource.properties, resource.typeSpan);
+    const { encrypted, encryptionDefaulted, encryptionFromSnapshot, at } = this.encryption(
+      resource.properties,
+      resource.typeSpan,
+    );
     this.fragment.add({
       kind: 'volume',
       id: this.id(resource.logicalId),
@@ -500,6 +574,7 @@ class TemplateReader {
       volumeKind: 'ebs',
       encrypted,
       encryptionDefaulted,
+      encryptionFromSnapshot,
       wipe: EBS_WIPE,
       source: resource.typeSpan,
       at,
@@ -578,6 +653,23 @@ class TemplateReader {
       });
     }
     this.fragment.add(group);
+  }
+
+  /** A standalone interface: its `GroupSet` filters the instance it is attached to. */
+  private readNetworkInterface(resource: Resource): void {
+    const id = this.id(resource.logicalId);
+    this.fragment.add({
+      kind: 'nic',
+      id,
+      label: resource.logicalId,
+      source: resource.typeSpan,
+      at: NO_SPANS,
+      suppressions: resource.suppressions,
+    });
+    const groups = this.list(resource.properties, 'GroupSet');
+    if (isUnknown(groups)) return;
+    const span = this.spans.key(resource.properties, 'GroupSet', resource.typeSpan);
+    for (const ref of referencesIn(groups)) this.fragment.edge('attaches', this.id(ref.target), id, span);
   }
 
   /** `AWS::EC2::SecurityGroupIngress` adds its rule to the group it names (trivy#6754 missed these). */
@@ -797,6 +889,8 @@ class TemplateReader {
 const NOT_DECLARED_TOKENS = unknown(
   "HttpTokens is not set, so the AMI's ImdsSupport and the account's defaults decide",
 );
+/** Root device names of Linux and Windows AMIs (/dev/xvda, /dev/sda1): the AMI says which is root. */
+const ROOT_DEVICE_NAMES = new Set(['/dev/xvda', '/dev/sda1', '/dev/sda', 'xvda']);
 
 /** AWS hands out EBS blocks wiped ("wiped prior to being made available for use", AWS hypervisor security). */
 const EBS_WIPE = 'on-release' as const;

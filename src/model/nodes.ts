@@ -109,6 +109,8 @@ export interface InstanceNode extends NodeBase<'instance'> {
   awsKind?: 'instance' | 'launch-template' | 'launch-configuration' | 'eks-node-group';
   /** IMDS `HttpTokens` / `http_tokens`: `required` means IMDSv2 only. */
   metadataTokens?: Maybe<'required' | 'optional'>;
+  /** Set when `metadataTokens` is not written but follows the AMI the input names (its ImdsSupport). */
+  metadataTokensFromImage?: Maybe<string>;
   /** IMDS `HttpEndpoint` / `http_endpoint`. */
   metadataEndpoint?: Maybe<'enabled' | 'disabled'>;
   /** `EnclaveOptions.Enabled` / `enclave_options { enabled }`: the instance may run Nitro Enclaves. */
@@ -217,6 +219,12 @@ export interface VolumeNode extends NodeBase<'volume'> {
    * encrypts it (https://docs.aws.amazon.com/ebs/latest/userguide/encryption-by-default.html).
    */
   encryptionDefaulted?: boolean;
+  /**
+   * true when the volume is made from a snapshot (an AMI's root snapshot included) whose encryption it
+   * inherits: EBS encryption by default encrypts it even when the snapshot is not (EC2 user guide,
+   * "Encryption by default").
+   */
+  encryptionFromSnapshot?: boolean;
   wipe: Maybe<'on-release' | 'crypto-erase' | 'none'>;
   // --- Self-run hypervisor disks (libvirt, Xen; https://libvirt.org/formatdomain.html#hard-drives-floppy-disks-cdroms, https://xenbits.xen.org/docs/unstable/man/xl.cfg.5.html).
   /** The host-side backing (image file, block device, network volume): two guests naming it share the disk. */

@@ -102,6 +102,34 @@ describe('isolint check', () => {
     expect(stdout).not.toMatch(/\n\s+at /);
   });
 
+  it('exits 2 when nothing was recognised (a CI gate must not pass having checked nothing), 0 with --allow-empty', async () => {
+    const directory = mkdtempSync(join(tmpdir(), 'isolint-empty-'));
+    // Cloud Posse module metadata: YAML with `name = "…"` lines in its text, never a Xen xl.cfg.
+    writeFileSync(
+      join(directory, 'README.yaml'),
+      'name: terraform-aws-ec2-instance\nusage: |-\n  module "instance" {\n    name = "app"\n    memory = 512\n  }\n',
+    );
+    writeFileSync(join(directory, 'notes.json'), '{"kind": "nothing isolint reads"}\n');
+    const empty = await runIsolint(['check', directory, '--format', 'json', '--verbose']);
+    expect(empty.code).toBe(2);
+    const report = JSON.parse(empty.stdout);
+    expect(report.files).toEqual([]);
+    expect(report.problems).toEqual([
+      expect.objectContaining({
+        level: 'error',
+        message: expect.stringMatching(/^nothing isolint reads was found \(2 files looked at/),
+      }),
+    ]);
+    expect(empty.stderr.split('\n').filter(Boolean)).toEqual([
+      expect.stringMatching(/^isolint: not recognised, skipped: .*README\.yaml$/),
+      expect.stringMatching(/^isolint: not recognised, skipped: .*notes\.json$/),
+      expect.stringMatching(/^isolint: .*: nothing isolint reads was found/),
+    ]);
+    const allowed = await runIsolint(['check', directory, '--allow-empty']);
+    expect(allowed.code).toBe(0);
+    expect(allowed.stdout).not.toMatch(/input error/);
+  });
+
   it('exits 2 for an unknown option or format', async () => {
     expect((await runIsolint(['check', '--format', 'xml', 'examples'])).code).toBe(2);
     expect((await runIsolint(['check', '--bogus'])).code).toBe(2);

@@ -121,7 +121,10 @@ describe('CloudFormation adapter', () => {
     expect(edges).toContain('attaches template.yaml#G -> template.yaml#I');
     expect(edges).toContain('attaches template.yaml#V -> template.yaml#I');
     // A literal group id outside the template is no edge (and no problem).
-    expect(edges.filter((e) => e.endsWith('#X'))).toEqual([]);
+    expect(edges.filter((e) => e.endsWith('#X'))).toEqual([
+      // Its root volume, made from the AMI's snapshot, is all that attaches to it.
+      'attaches template.yaml#X/root-volume -> template.yaml#X',
+    ]);
   });
 
   it('reads key policies with the lines of their conditions', () => {
@@ -317,6 +320,7 @@ describe('Terraform plan adapter', () => {
     expect(isUnknown(volume.encrypted) && volume.encrypted.reason).toBe('known after apply');
     expect(volume.source.startLine).toBe(lineOf(text, '"type": "aws_ebs_volume"'));
     expect(fragment.edges.map((e) => `${e.kind} ${e.from} -> ${e.to}`)).toEqual([
+      'attaches plan.json#aws_instance.i/root-volume -> plan.json#aws_instance.i',
       'attaches plan.json#aws_ebs_volume.a -> plan.json#aws_instance.i',
     ]);
   });
@@ -338,6 +342,8 @@ describe('real-world-shaped AWS inputs', () => {
         'enclave-service.yaml:75 no-interactive-access openPort',
         'enclave-service.yaml:118 kms-enclave-attestation delegationOnly',
         'enclave-service.yaml:141 kms-enclave-attestation noAttestation',
+        // The bastion maps no root device: its AMI's snapshot decides (a note).
+        'enclave-service.yaml:178 encrypted-block-storage undecided',
         'enclave-service.yaml:185 instance-metadata-v2 optional',
         'enclave-service.yaml:202 encrypted-block-storage unencryptedByDefault',
         'enclave-service.yaml:216 encrypted-block-storage unencrypted',

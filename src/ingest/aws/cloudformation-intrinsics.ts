@@ -1,5 +1,13 @@
 import { isUnknown, unknown, type Unknown } from '../../model/unknown.js';
-import { interpolation, isRecord, pseudoValue, reference, type PseudoValue } from './values.js';
+import {
+  interpolation,
+  isRecord,
+  isReference,
+  pseudoValue,
+  reference,
+  type PseudoValue,
+  type Reference,
+} from './values.js';
 
 /**
  * CloudFormation's intrinsic functions, worked out as far as a template alone allows: Parameters with
@@ -261,6 +269,11 @@ export class IntrinsicResolver {
     if (isUnknown(items)) return items;
     if (typeof delimiter !== 'string') return unknown('Fn::Join with an unresolved delimiter');
     const texts: string[] = [];
+    if (items.some((i) => isReference(i)) && items.every((i) => isReference(i) || typeof i === 'string')) {
+      // Ids of resources joined into one string (`!Join [',', [!Ref A, !Ref B]]`): unknown text, but a
+      // later Fn::Split on the same delimiter gives the references back.
+      return joinedReferences(delimiter, items as Array<string | Reference>);
+    }
     const parts: unknown[] = [];
     let undecided: Unknown | undefined;
     items.forEach((item, index) => {
@@ -289,6 +302,17 @@ export class IntrinsicResolver {
     if (!Array.isArray(argument) || argument.length !== 2) return unknown('malformed Fn::Split');
     const delimiter = this.resolve(argument[0], depth + 1);
     const text = this.resolve(argument[1], depth + 1);
+    if (typeof delimiter === 'string' && delimiter !== '') {
+      // A resource id holds no delimiter: `!Split [',', !GetAtt SG.GroupId]` is the list of that one id.
+      if (isReference(text)) return [text];
+      const joined = joinedOf(text);
+      if (
+        joined &&
+        joined.delimiter === delimiter &&
+        joined.items.every((i) => typeof i !== 'string' || !i.includes(delimiter))
+      )
+        return [...joined.items];
+    }
     if (typeof delimiter !== 'string' || typeof text !== 'string')
       return asUnknown(text, 'Fn::Split of an unresolved value');
     return text.split(delimiter);
@@ -323,6 +347,21 @@ export class IntrinsicResolver {
     if (simple(whenTrue) && simple(whenFalse) && String(whenTrue) === String(whenFalse)) return whenTrue;
     return unknown(`depends on condition ${argument[0]} (${condition.reason})`);
   }
+}
+
+const JOINED = Symbol.for('isolint.joinedReferences');
+
+/** An Fn::Join whose items include resource references: unknown as text, with its items kept. */
+function joinedReferences(delimiter: string, items: Array<string | Reference>): Unknown {
+  const value = unknown('Fn::Join of ids decided at deploy time');
+  Object.defineProperty(value, JOINED, { value: { delimiter, items }, enumerable: false });
+  return value;
+}
+
+function joinedOf(value: unknown): { delimiter: string; items: Array<string | Reference> } | undefined {
+  return isUnknown(value)
+    ? (value as { [JOINED]?: { delimiter: string; items: Array<string | Reference> } })[JOINED]
+    : undefined;
 }
 
 function asUnknown(value: unknown, fallback: string): Unknown {

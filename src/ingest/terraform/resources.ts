@@ -14,8 +14,11 @@ import { NO_SPANS } from '../../model/nodes.js';
 import type { SourceSpan } from '../../model/source.js';
 import { isUnknown, unknown, type Maybe } from '../../model/unknown.js';
 import {
+  addImageRootVolume,
   addNodeGroup,
   AwsFragment,
+  FROM_SNAPSHOT,
+  unsetMetadataTokens,
   ec2InstanceNode,
   ingressRules,
   readPolicy,
@@ -54,6 +57,9 @@ export interface TfScope {
   resources(): Iterable<TfResource>;
 }
 
+/** Root device names of Linux and Windows AMIs (/dev/xvda, /dev/sda1): the AMI says which is root. */
+const ROOT_DEVICE_NAMES = new Set(['/dev/xvda', '/dev/sda1', '/dev/sda', 'xvda']);
+
 const INSTANCE_TYPES: Record<string, NonNullable<InstanceNode['awsKind']>> = {
   aws_instance: 'instance',
   aws_launch_template: 'launch-template',
@@ -80,6 +86,9 @@ export function registerTerraformResourceType(type: string, mapper: TfResourceMa
 
 export class TerraformMapper {
   private readonly pendingIngress: Array<{ groupId: string; rules: ReturnType<typeof ingressRules> }> = [];
+  /** The module's `aws_default_security_group`s and launch templates, looked up once. */
+  private defaultGroups?: TfResource[];
+  private launchTemplates?: TfResource[];
 
   constructor(
     private readonly fragment: AwsFragment,
@@ -93,6 +102,8 @@ export class TerraformMapper {
     switch (resource.type) {
       case 'aws_ebs_volume':
         return this.volume(resource);
+      case 'aws_ami':
+        return this.imageDevices(resource);
       case 'aws_volume_attachment': {
         const volume = resource.values.volume_id;
         const instance = resource.values.instance_id;
@@ -112,6 +123,38 @@ export class TerraformMapper {
       case 'aws_security_group_rule':
       case 'aws_vpc_security_group_ingress_rule':
         return this.standaloneIngress(resource);
+      case 'aws_network_interface': {
+        const id = this.scope.idOf(resource.address);
+        const spans = new Spans(resource.document);
+        this.fragment.add({
+          kind: 'nic',
+          id,
+          label: resource.address,
+          source: resource.typeSpan,
+          at: NO_SPANS,
+          suppressions: resource.suppressions,
+        });
+        const groupSpan = spans.key(resource.values, 'security_groups', resource.typeSpan);
+        for (const ref of referencesIn(resource.values.security_groups))
+          this.fragment.edge('attaches', this.scope.idOf(ref.target), id, groupSpan);
+        for (const attachment of toList(resource.values.attachment)) {
+          const instance = isRecord(attachment) ? attachment.instance : undefined;
+          if (isReference(instance)) this.fragment.edge('attaches', id, this.scope.idOf(instance.target), groupSpan);
+        }
+        return;
+      }
+      case 'aws_network_interface_attachment':
+      case 'aws_network_interface_sg_attachment': {
+        const nic = resource.values.network_interface_id;
+        const other = resource.type === 'aws_network_interface_attachment' ? resource.values.instance_id : undefined;
+        const group =
+          resource.type === 'aws_network_interface_sg_attachment' ? resource.values.security_group_id : undefined;
+        if (isReference(nic) && isReference(other))
+          this.fragment.edge('attaches', this.scope.idOf(nic.target), this.scope.idOf(other.target), resource.typeSpan);
+        if (isReference(nic) && isReference(group))
+          this.fragment.edge('attaches', this.scope.idOf(group.target), this.scope.idOf(nic.target), resource.typeSpan);
+        return;
+      }
       case 'aws_iam_role':
         return this.role(resource);
       case 'aws_eks_node_group': {
@@ -187,15 +230,15 @@ export class TerraformMapper {
     let metadataEndpoint: Maybe<'enabled' | 'disabled'> | undefined;
     // Unset http_tokens: "optional" for launch templates (provider docs); for instances the AMI and
     // account defaults decide (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/configuring-IMDS-new-instances.html), so it stays unknown.
-    const unsetTokens: Maybe<'required' | 'optional'> =
-      awsKind === 'launch-template'
-        ? 'optional'
-        : unknown("http_tokens is not set, so the AMI's ImdsSupport and the account's defaults decide");
+    const image = awsKind === 'instance' ? v.ami : v.image_id;
+    const unset = unsetMetadataTokens(image, 'http_tokens');
+    const unsetTokens = unset.tokens;
+    let tokensUnset = false;
     if (isRecord(metadata)) {
       const tokens = toText(metadata.http_tokens);
       metadataTokens =
         tokens === undefined
-          ? unsetTokens
+          ? ((tokensUnset = true), unsetTokens)
           : isUnknown(tokens)
             ? tokens
             : tokens === 'required'
@@ -214,8 +257,13 @@ export class TerraformMapper {
       at.metadataTokens = spans.key(metadata, 'http_tokens', blockSpan);
       at.metadataEndpoint = spans.key(metadata, 'http_endpoint', at.metadataTokens);
     } else if (!inherits) {
-      metadataTokens = isUnknown(metadata) ? metadata : unsetTokens;
+      metadataTokens = isUnknown(metadata) ? metadata : ((tokensUnset = true), unsetTokens);
       metadataEndpoint = isUnknown(metadata) ? metadata : 'enabled';
+    }
+    let metadataTokensFromImage: string | undefined;
+    if (tokensUnset && unset.fromImage && typeof image === 'string') {
+      metadataTokensFromImage = image;
+      at.image = spans.key(v, awsKind === 'instance' ? 'ami' : 'image_id', fallback);
     }
 
     const enclave = this.first(v.enclave_options);
@@ -260,6 +308,7 @@ export class TerraformMapper {
         awsKind,
         instanceType,
         metadataTokens,
+        metadataTokensFromImage,
         metadataEndpoint,
         enclaveEnabled,
         keyName,
@@ -281,7 +330,7 @@ export class TerraformMapper {
 
     // Block devices: root_block_device / ebs_block_device (instance, launch configuration),
     // block_device_mappings[].ebs (launch template).
-    const devices: Array<{ key: string; index: number; source: SourceSpan; ebs: unknown }> = [];
+    const devices: Array<{ key: string; index: number; source: SourceSpan; ebs: unknown; root?: boolean }> = [];
     for (const key of ['root_block_device', 'ebs_block_device']) {
       toList(v[key]).forEach((device, index) =>
         devices.push({ key, index, source: spans.key(v[key], index, spans.key(v, key, fallback)), ebs: device }),
@@ -291,11 +340,23 @@ export class TerraformMapper {
       const ebs = isRecord(mapping) ? this.first(mapping.ebs) : undefined;
       const item = spans.key(v.block_device_mappings, index, spans.key(v, 'block_device_mappings', fallback));
       if (ebs !== undefined)
-        devices.push({ key: 'block_device_mappings', index, source: spans.key(mapping, 'ebs', item), ebs });
+        devices.push({
+          key: 'block_device_mappings',
+          index,
+          source: spans.key(mapping, 'ebs', item),
+          ebs,
+          root: isRecord(mapping) && ROOT_DEVICE_NAMES.has(String(mapping.device_name)),
+        });
     });
-    for (const { key, index, source, ebs } of devices) {
+    for (const { key, index, source, ebs, root: mappedRoot } of devices) {
       const volumeId = `${id}/${key}/${index}`;
-      const { encrypted, encryptionDefaulted, at: volumeAt } = this.encryption(ebs, spans, source);
+      const root = key === 'root_block_device' || mappedRoot === true;
+      const {
+        encrypted,
+        encryptionDefaulted,
+        encryptionFromSnapshot,
+        at: volumeAt,
+      } = this.encryption(ebs, spans, source, root);
       const device = isRecord(ebs) ? toText(ebs.device_name) : undefined;
       this.fragment.add({
         kind: 'volume',
@@ -304,6 +365,7 @@ export class TerraformMapper {
         volumeKind: 'ebs',
         encrypted,
         encryptionDefaulted,
+        encryptionFromSnapshot,
         wipe: 'on-release',
         source,
         at: volumeAt,
@@ -311,6 +373,16 @@ export class TerraformMapper {
       });
       this.fragment.edge('attaches', volumeId, id, source);
     }
+    // No root device mapped: EC2 makes it from the AMI's root snapshot.
+    const rootMapped = devices.some(({ key, root }) => key === 'root_block_device' || root === true);
+    const mappingsKnown = !isUnknown(v.root_block_device) && !isUnknown(v.block_device_mappings);
+    if (!rootMapped && !inherits && mappingsKnown)
+      addImageRootVolume(this.fragment, {
+        id,
+        label: resource.address,
+        source: fallback,
+        suppressions: resource.suppressions,
+      });
 
     // Security groups, directly or on network interfaces.
     const groupSources: Array<[unknown, string]> = [
@@ -319,11 +391,35 @@ export class TerraformMapper {
       [v, 'security_group_names'],
     ];
     for (const nic of toList(v.network_interfaces)) groupSources.push([nic, 'security_groups']);
+    let namesGroups = false;
     for (const [container, key] of groupSources) {
       if (!isRecord(container)) continue;
-      for (const ref of referencesIn(container[key])) {
+      const value = container[key];
+      if (value !== undefined && value !== null && !(Array.isArray(value) && value.length === 0)) namesGroups = true;
+      for (const ref of referencesIn(value)) {
         this.fragment.edge('attaches', this.scope.idOf(ref.target), id, spans.key(container, key, fallback));
       }
+    }
+    // Interfaces declared on their own (`network_interface { network_interface_id = aws_network_interface.x.id }`).
+    for (const nic of [...toList(v.network_interface), ...toList(v.network_interfaces)]) {
+      if (!isRecord(nic)) continue;
+      const existing = nic.network_interface_id;
+      if (isReference(existing) && this.scope.resource(existing.target)?.type === 'aws_network_interface') {
+        namesGroups = true;
+        this.fragment.edge(
+          'attaches',
+          this.scope.idOf(existing.target),
+          id,
+          spans.key(v, 'network_interface', fallback),
+        );
+      }
+    }
+    // An instance that names no group (and no launch template that could) gets its VPC's default group
+    // ("If you don't specify a security group, we use the default security group for the VPC", EC2 user guide).
+    if (awsKind === 'instance' && !namesGroups && !inherits && v.launch_template === undefined) {
+      this.defaultGroups ??= [...this.scope.resources()].filter((r) => r.type === 'aws_default_security_group');
+      if (this.defaultGroups.length === 1)
+        this.fragment.edge('attaches', this.scope.idOf(this.defaultGroups[0]!.address), id, fallback);
     }
 
     // Instance profile → its role.
@@ -337,35 +433,84 @@ export class TerraformMapper {
     }
   }
 
+  /** The launch template of the scan an instance starts from: by id or name, a reference or a literal name. */
   private launchTemplateOf(values: Record<string, unknown>): string | undefined {
     const spec = this.first(values.launch_template);
     if (!isRecord(spec)) return undefined;
     for (const ref of referencesIn([spec.id, spec.name])) {
       if (this.scope.resource(ref.target)?.type === 'aws_launch_template') return ref.target;
     }
+    if (typeof spec.name === 'string') {
+      this.launchTemplates ??= [...this.scope.resources()].filter((r) => r.type === 'aws_launch_template');
+      return this.launchTemplates.find((resource) => resource.values.name === spec.name)?.address;
+    }
     return undefined;
   }
 
   /** Unset `encrypted` is false (the provider default) unless made from a snapshot (https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/ebs_volume). */
-  private encryption(container: unknown, spans: Spans, fallback: SourceSpan) {
-    if (isUnknown(container)) return { encrypted: container as Maybe<boolean>, at: NO_SPANS };
+  private encryption(
+    container: unknown,
+    spans: Spans,
+    fallback: SourceSpan,
+    fromImage = false,
+  ): {
+    encrypted: Maybe<boolean>;
+    encryptionDefaulted?: boolean;
+    encryptionFromSnapshot?: boolean;
+    at: Record<string, SourceSpan>;
+  } {
+    if (isUnknown(container)) return { encrypted: container, at: NO_SPANS };
     const record = isRecord(container) ? container : {};
     const value = toBoolean(record.encrypted);
-    if (value !== undefined)
-      return { encrypted: value as Maybe<boolean>, at: { encrypted: spans.key(record, 'encrypted', fallback) } };
+    if (value !== undefined) return { encrypted: value, at: { encrypted: spans.key(record, 'encrypted', fallback) } };
     const snapshot = record.snapshot_id;
-    if (snapshot !== undefined && snapshot !== null && snapshot !== '') {
+    if ((snapshot !== undefined && snapshot !== null && snapshot !== '') || fromImage) {
       return {
-        encrypted: unknown('made from a snapshot, whose encryption it inherits') as Maybe<boolean>,
+        encrypted: unknown(
+          fromImage ? "made from the AMI's root snapshot, whose encryption it inherits" : FROM_SNAPSHOT,
+        ),
+        encryptionFromSnapshot: true,
         at: NO_SPANS,
       };
     }
-    return { encrypted: false as Maybe<boolean>, encryptionDefaulted: true, at: NO_SPANS };
+    return { encrypted: false, encryptionDefaulted: true, at: NO_SPANS };
+  }
+
+  /**
+   * `aws_ami` ebs_block_device: each mapping is the volume every instance of the image gets; unset
+   * `encrypted` follows its snapshot, or with none the AWS default (unencrypted).
+   */
+  private imageDevices(resource: TfResource): void {
+    const v = resource.values;
+    const spans = new Spans(resource.document);
+    const id = this.scope.idOf(resource.address);
+    toList(v.ebs_block_device).forEach((device, index) => {
+      const source = spans.key(v.ebs_block_device, index, spans.key(v, 'ebs_block_device', resource.typeSpan));
+      const { encrypted, encryptionDefaulted, encryptionFromSnapshot, at } = this.encryption(device, spans, source);
+      const name = isRecord(device) ? toText(device.device_name) : undefined;
+      this.fragment.add({
+        kind: 'volume',
+        id: `${id}/ebs_block_device/${index}`,
+        label: `${resource.address} ${typeof name === 'string' ? name : `ebs_block_device[${index}]`} (image block device)`,
+        volumeKind: 'ebs',
+        encrypted,
+        encryptionDefaulted,
+        encryptionFromSnapshot,
+        wipe: 'on-release',
+        source,
+        at,
+        suppressions: resource.suppressions,
+      });
+    });
   }
 
   private volume(resource: TfResource): void {
     const spans = new Spans(resource.document);
-    const { encrypted, encryptionDefaulted, at } = this.encryption(resource.values, spans, resource.typeSpan);
+    const { encrypted, encryptionDefaulted, encryptionFromSnapshot, at } = this.encryption(
+      resource.values,
+      spans,
+      resource.typeSpan,
+    );
     this.fragment.add({
       kind: 'volume',
       id: this.scope.idOf(resource.address),
@@ -373,6 +518,7 @@ export class TerraformMapper {
       volumeKind: 'ebs',
       encrypted,
       encryptionDefaulted,
+      encryptionFromSnapshot,
       wipe: 'on-release',
       source: resource.typeSpan,
       at,
