@@ -37,6 +37,8 @@ export {
   keysForDocument,
   documentBytes,
   attestationToJson,
+  AttestationFormatError,
+  AttestationOptionError,
   AWS_NITRO_ROOT_PEM,
 } from './attest/index.js';
 export type {
