@@ -39,6 +39,8 @@ export {
   keysForDocument,
   documentBytes,
   attestationToJson,
+  AttestationFormatError,
+  AttestationOptionError,
   AWS_NITRO_ROOT_PEM,
 } from './attest/index.js';
 export type {

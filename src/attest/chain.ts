@@ -137,7 +137,10 @@ export function verifyChain(
   ] as const) {
     for (const certificate of parsed) {
       const name = certificate.role;
-      if (when < certificate.notBefore) {
+      // A date node cannot read would compare false both ways and pass: refuse it instead.
+      if (Number.isNaN(certificate.notBefore.getTime()) || Number.isNaN(certificate.notAfter.getTime())) {
+        validity.push(`${name} has a validity period that cannot be read`);
+      } else if (when < certificate.notBefore) {
         validity.push(`${name} is not valid until ${iso(certificate.notBefore)} (${label} is ${iso(when)})`);
       } else if (when > certificate.notAfter) {
         validity.push(`${name} expired at ${iso(certificate.notAfter)} (${label} is ${iso(when)})`);
