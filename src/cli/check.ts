@@ -6,7 +6,7 @@ import { isOpen, severityRank } from '../engine/finding.js';
 import { FORMATS, formatForPath, type Format } from '../report/formats.js';
 import type { CliContext } from './context.js';
 import { EXIT_ERROR, EXIT_FINDINGS, EXIT_OK } from './exit-codes.js';
-import { writeOutput } from './output.js';
+import { refuseOutputsOverInputs, writeOutput } from './output.js';
 
 interface CheckFlags {
   format?: Format;
@@ -151,6 +151,22 @@ export function registerCheckCommand(program: Command, ctx: CliContext): void {
         const floor = severityRank(flags.minLevel);
         result.findings = result.findings.filter((finding) => severityRank(finding.severity) >= floor);
       }
+      // Before the first write: an output naming a file this run read would destroy it.
+      refuseOutputsOverInputs(
+        [
+          { option: '--output', path: flags.output },
+          { option: '--write-baseline', path: flags.writeBaseline },
+          { option: '--summary-file', path: flags.summaryFile },
+        ],
+        [
+          ...(config.file ? [{ role: 'the config', path: config.file }] : []),
+          ...(flags.baseline ? [{ role: 'the baseline', path: flags.baseline }] : []),
+          ...[...result.files.map((f) => f.file), ...result.problems.flatMap((p) => (p.file ? [p.file] : []))].map(
+            (file) => ({ role: 'an input', path: resolve(result.root, file) }),
+          ),
+        ],
+        ctx.cwd,
+      );
       if (flags.writeBaseline)
         writeOutput(ctx, flags.writeBaseline, `${JSON.stringify(toBaseline(result.findings), null, 2)}\n`);
       const toTerminal = !flags.output || flags.output === '-';
