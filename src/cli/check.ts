@@ -23,6 +23,7 @@ interface CheckFlags {
   includeUnchanged?: boolean;
   rulesDir: string[];
   maxFileSize?: number;
+  stdinFilename?: string;
   minLevel?: 'note' | 'warning' | 'error';
   skipPath: string[];
   color?: boolean;
@@ -107,6 +108,7 @@ export function registerCheckCommand(program: Command, ctx: CliContext): void {
         'error',
       ]),
     )
+    .option('--stdin-filename <name>', 'with - (standard input): the name its format is told from, and findings show')
     .option('--skip-path <glob>', 'skip files matching this glob, as config exclude (repeatable)', collectAll, [])
     .option('--color', 'colour the text report even when it is not written to a terminal')
     .option('--no-color', 'never colour the text report (also NO_COLOR=1)')
@@ -145,6 +147,7 @@ export function registerCheckCommand(program: Command, ctx: CliContext): void {
         baseline,
         extraRules,
         ...(flags.maxFileSize !== undefined ? { maxInputBytes: flags.maxFileSize * 1048576 } : {}),
+        ...(flags.stdinFilename !== undefined ? { stdinFilename: flags.stdinFilename } : {}),
       });
       if (flags.minLevel) {
         // Hidden everywhere alike: the report, the counts and the exit code see the same findings.

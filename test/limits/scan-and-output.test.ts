@@ -133,6 +133,63 @@ function compileWriter(name: string): string {
   return compiled;
 }
 
+describe('input edges', () => {
+  const bin = join(REPO_ROOT, 'bin/isolint.js');
+
+  it.each([['/dev/zero'], ['fifo']])('%s named as an input is refused with one line, not read', (name) => {
+    const directory = join(work, `edge-${name.replace(/\W/g, '')}`);
+    mkdirSync(directory);
+    writeFileSync(join(directory, 'hosts.yaml'), MANIFEST);
+    let target = name;
+    if (name === 'fifo') {
+      target = join(directory, 'pipe.yaml');
+      execFileSync('mkfifo', [target]);
+    }
+    const result = spawnSync(process.execPath, [bin, 'check', target, 'hosts.yaml', '--format', 'json'], {
+      cwd: directory,
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+    expect(result.status).toBe(2);
+    const report = JSON.parse(result.stdout);
+    expect(report.problems).toEqual([
+      expect.objectContaining({
+        level: 'error',
+        message: expect.stringMatching(/^is a (character device|FIFO), not a file isolint reads/),
+      }),
+    ]);
+    expect(report.files.map((f: { file: string }) => f.file)).toEqual(['hosts.yaml']);
+  });
+
+  it('- reads standard input, its format told from --stdin-filename; the cap counts bytes as they arrive', () => {
+    const text = `${MANIFEST}    memoryScrubbing: false\n`;
+    const named = spawnSync(
+      process.execPath,
+      [bin, 'check', '-', '--stdin-filename', 'hosts.yaml', '--format', 'json'],
+      {
+        input: text,
+        encoding: 'utf8',
+      },
+    );
+    const report = JSON.parse(named.stdout);
+    expect(report.files.map((f: { file: string }) => f.file)).toEqual(['hosts.yaml']);
+    expect(report.findings).toContainEqual(
+      expect.objectContaining({
+        ruleId: 'scrubbed-memory',
+        location: expect.objectContaining({ file: 'hosts.yaml', startLine: 5 }),
+      }),
+    );
+    expect(named.status).toBe(1);
+    const endless = spawnSync(
+      process.execPath,
+      [bin, 'check', '-', '--stdin-filename', 'big.json', '--max-file-size', '1', '--format', 'json'],
+      { input: Buffer.alloc(3 * 1048576, 0x20), encoding: 'utf8' },
+    );
+    expect(endless.status).toBe(2);
+    expect(JSON.parse(endless.stdout).problems[0].message).toMatch(/^input is over the 1 MiB limit/);
+  });
+});
+
 describe('outputs', () => {
   it('--output - writes the report to stdout', async () => {
     const { code, stdout } = await runIsolint(['check', 'examples', '--format', 'sarif', '--output', '-']);
