@@ -176,7 +176,7 @@ describe('input edges', () => {
     expect(report.findings).toContainEqual(
       expect.objectContaining({
         ruleId: 'scrubbed-memory',
-        location: expect.objectContaining({ file: 'hosts.yaml', startLine: 5 }),
+        location: expect.objectContaining({ file: 'hosts.yaml', startLine: 6 }),
       }),
     );
     expect(named.status).toBe(1);
