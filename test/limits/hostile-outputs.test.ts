@@ -321,3 +321,10 @@ describe('problem 7: control characters from inputs are escaped in every message
     expect(stderr + stdout).not.toMatch(/[\u0000-\u0008\u000b-\u001f]/);
   });
 });
+
+describe('problem 7: the suite leaves no temporary directories behind', () => {
+  it('runs with TMPDIR under one root that the global set-up removes (test/setup/temp-root.ts)', () => {
+    expect(tmpdir()).toMatch(/[\\/]isolint-tests-[^\\/]+$/);
+    expect(work.startsWith(tmpdir())).toBe(true);
+  });
+});
