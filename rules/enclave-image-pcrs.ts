@@ -99,12 +99,13 @@ export default defineRule({
         }
         const measurement = image.measurement;
         if (measurement === undefined) continue;
+        // Fails closed: PCRs are expected (or pinned by KMS) but the image cannot be read or measured, so
+        // nothing vouches for what will run; a missing build artefact must not pass the gate.
         if (isUnknown(measurement)) {
           context.report({
             messageId: 'notMeasured',
             data: { image: name, reason: measurement.reason },
             subject: image,
-            severity: 'note',
           });
           continue;
         }

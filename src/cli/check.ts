@@ -7,7 +7,7 @@ import { isOpen, severityRank } from '../engine/finding.js';
 import { FORMATS, formatForPath, type Format } from '../report/formats.js';
 import type { CliContext } from './context.js';
 import { EXIT_ERROR, EXIT_FINDINGS, EXIT_OK } from './exit-codes.js';
-import { writeOutput } from './output.js';
+import { refuseOutputsOverInputs, writeOutput } from './output.js';
 
 interface CheckFlags {
   format?: Format;
@@ -24,6 +24,7 @@ interface CheckFlags {
   includeUnchanged?: boolean;
   rulesDir: string[];
   maxFileSize?: number;
+  stdinFilename?: string;
   minLevel?: 'note' | 'warning' | 'error';
   skipPath: string[];
   color?: boolean;
@@ -142,6 +143,7 @@ export function registerCheckCommand(program: Command, ctx: CliContext): void {
         'error',
       ]),
     )
+    .option('--stdin-filename <name>', 'with - (standard input): the name its format is told from, and findings show')
     .option('--skip-path <glob>', 'skip files matching this glob, as config exclude (repeatable)', collectAll, [])
     .option('--color', 'colour the text report even when it is not written to a terminal')
     .option('--no-color', 'never colour the text report (also NO_COLOR=1)')
@@ -207,12 +209,29 @@ export function registerCheckCommand(program: Command, ctx: CliContext): void {
         allowEmpty: flags.allowEmpty,
         ...(flags.maxFileSize !== undefined ? { maxInputBytes: flags.maxFileSize * 1048576 } : {}),
         terraformVariables: terraformVariables(flags, ctx.cwd),
+        ...(flags.stdinFilename !== undefined ? { stdinFilename: flags.stdinFilename } : {}),
       });
       if (flags.minLevel) {
         // Hidden everywhere alike: the report, the counts and the exit code see the same findings.
         const floor = severityRank(flags.minLevel);
         result.findings = result.findings.filter((finding) => severityRank(finding.severity) >= floor);
       }
+      // Before the first write: an output naming a file this run read would destroy it.
+      refuseOutputsOverInputs(
+        [
+          { option: '--output', path: flags.output },
+          { option: '--write-baseline', path: flags.writeBaseline },
+          { option: '--summary-file', path: flags.summaryFile },
+        ],
+        [
+          ...(config.file ? [{ role: 'the config', path: config.file }] : []),
+          ...(flags.baseline ? [{ role: 'the baseline', path: flags.baseline }] : []),
+          ...[...result.files.map((f) => f.file), ...result.problems.flatMap((p) => (p.file ? [p.file] : []))].map(
+            (file) => ({ role: 'an input', path: resolve(result.root, file) }),
+          ),
+        ],
+        ctx.cwd,
+      );
       if (flags.writeBaseline)
         writeOutput(ctx, flags.writeBaseline, `${JSON.stringify(toBaseline(result.findings), null, 2)}\n`);
       const toTerminal = !flags.output || flags.output === '-';

@@ -62,9 +62,12 @@ export function registerMeasureCommand(program: Command, ctx: CliContext): void 
         const lines = summaryLines(description, image);
         if (comparison) lines.push('', ...comparisonLines(comparison, flags.expected!));
         ctx.stdout.write(lines.join('\n') + '\n');
-        for (const warning of warnings(description)) ctx.stderr.write(`isolint: ${image}: ${warning}\n`);
       }
-      ctx.exitCode = comparison && !comparison.ok ? 1 : 0;
+      for (const warning of warnings(description)) ctx.stderr.write(`isolint: ${image}: ${warning}\n`);
+      // A gate fails closed: a damaged image or a signature that does not verify is a failed measurement,
+      // whatever PCRs it yields (nitro-cli refuses to run either).
+      const broken = !description.crc.ok || (description.signature !== undefined && !description.signature.ok);
+      ctx.exitCode = broken || (comparison && !comparison.ok) ? 1 : 0;
     });
 }
 
@@ -125,13 +128,13 @@ function summaryLines(description: EifDescription, shownName: string): string[] 
 function warnings(description: EifDescription): string[] {
   const list: string[] = [];
   if (!description.crc.ok)
-    list.push('warning: the CRC32 in the header does not match the file (damaged or edited image)');
+    list.push('error: the CRC32 in the header does not match the file (damaged or edited image)');
   const signature = description.signature;
   if (signature && !signature.ok) {
     list.push(
       signature.signatureValid
-        ? "warning: the signature is valid but does not sign this image's PCR0"
-        : "warning: the signature does not verify with the signing certificate's key",
+        ? "error: the signature is valid but does not sign this image's PCR0"
+        : "error: the signature does not verify with the signing certificate's key",
     );
   }
   if (signature && !signature.certificate.validAtMeasurement) {

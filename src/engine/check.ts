@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { closest } from '../suggest.js';
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { closeSync, existsSync, fstatSync, openSync, readSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { escapeControls, InputError, oneLine, UsageError } from '../errors.js';
 import type { Adapter, AdapterInput, TerraformVariableArgument } from '../ingest/adapter.js';
@@ -58,6 +58,10 @@ export interface CheckOptions {
   allowEmpty?: boolean;
   /** Terraform `--var-file F` (relative to cwd) and `--var k=v`, in the order given; later ones win. */
   terraformVariables?: readonly TerraformVariableArgument[];
+  /** The name `-` (standard input) is checked as: its format is told from it (default `stdin`). */
+  stdinFilename?: string;
+  /** Standard input's descriptor or text, for `-` (default: descriptor 0). */
+  stdin?: number | string;
 }
 
 /** An input that could not be read or understood, or a problem in the run itself. */
@@ -153,10 +157,23 @@ export async function runCheck(options: CheckOptions, builtins: Builtins): Promi
     level: 'warning' as const,
   }));
 
-  const discovered = discoverFiles(options.paths, cwd, extensions, {
-    directory: config.directory,
-    globs: config.exclude,
-  });
+  const readsStdin = options.paths.includes('-');
+  const discovered = discoverFiles(
+    options.paths.filter((path) => path !== '-'),
+    cwd,
+    extensions,
+    {
+      directory: config.directory,
+      globs: config.exclude,
+    },
+  );
+  if (readsStdin) {
+    discovered.files.unshift({
+      absolutePath: resolve(cwd, options.stdinFilename ?? 'stdin'),
+      explicit: true,
+      stdin: true,
+    });
+  }
   for (const problem of discovered.problems) {
     problems.push({ file: displayPath(problem.path, root), message: problem.message, level: 'error' });
   }
@@ -170,19 +187,16 @@ export async function runCheck(options: CheckOptions, builtins: Builtins): Promi
   const owned = new Set(
     discovered.files.flatMap(({ absolutePath }) => adapters.flatMap((adapter) => adapter.owns?.(absolutePath) ?? [])),
   );
-  for (const { absolutePath, explicit } of discovered.files) {
+  for (const { absolutePath, explicit, stdin } of discovered.files) {
     if (owned.has(absolutePath) && !explicit) continue;
-    const file = displayPath(absolutePath, root);
-    if (CONFIG_FILE_NAMES.includes(basename(absolutePath))) continue;
+    const file = stdin && options.stdinFilename === undefined ? '-' : displayPath(absolutePath, root);
+    if (!stdin && CONFIG_FILE_NAMES.includes(basename(absolutePath))) continue;
     try {
-      const size = statSync(absolutePath).size;
-      if (size > maxInputBytes) {
-        throw new InputError(
-          `file is ${Math.round(size / 1048576)} MiB, over the ${Math.round(maxInputBytes / 1048576)} MiB limit for inputs (raise it with --max-file-size or maxFileSizeMiB in .isolint.yaml)`,
-          { file },
-        );
-      }
-      const text = stripBom(readFileSync(absolutePath, 'utf8'));
+      const text = stripBom(
+        stdin && typeof options.stdin === 'string'
+          ? options.stdin
+          : readBounded(stdin ? (options.stdin ?? 0) : absolutePath, maxInputBytes, file),
+      );
       const input: AdapterInput = {
         file,
         absolutePath,
@@ -264,17 +278,49 @@ export async function runCheck(options: CheckOptions, builtins: Builtins): Promi
   return { findings, problems, files, unrecognised, rules, config, root, graph, ...(absent ? { absent } : {}) };
 }
 
-/** A file an input refers to, read like an input: the same size cap, no BOM. */
+/** A file an input refers to, read like an input: the same size cap (counted as read), no BOM. */
 function readInput(absolutePath: string, maxInputBytes: number, root: string): string {
-  const size = statSync(absolutePath).size;
-  if (size > maxInputBytes)
-    throw new InputError(
-      `file is ${Math.round(size / 1048576)} MiB, over the ${Math.round(maxInputBytes / 1048576)} MiB limit for inputs`,
-      {
-        file: displayPath(absolutePath, root),
-      },
-    );
-  return stripBom(readFileSync(absolutePath, 'utf8'));
+  return stripBom(readBounded(absolutePath, maxInputBytes, displayPath(absolutePath, root)));
+}
+
+const CAP_HINT = '(raise it with --max-file-size or maxFileSizeMiB in .isolint.yaml)';
+
+/**
+ * A file's text, counting bytes as they are read: `stat` is only a first answer (a sparse file says its
+ * size, a device or a file that grows while read does not), so the cap holds for what really arrives.
+ */
+function readBounded(source: string | number, maxBytes: number, file: string): string {
+  const limit = `${Math.round(maxBytes / 1048576)} MiB limit for inputs ${CAP_HINT}`;
+  const descriptor = typeof source === 'number' ? source : openSync(source, 'r');
+  try {
+    const stats = fstatSync(descriptor);
+    if (stats.isFile() && stats.size > maxBytes)
+      throw new InputError(`file is ${Math.round(stats.size / 1048576)} MiB, over the ${limit}`, { file });
+    const chunks: Buffer[] = [];
+    let total = 0;
+    const chunkSize = stats.isFile() ? Math.min(Math.max(stats.size + 1, 65536), maxBytes + 1) : 1048576;
+    for (;;) {
+      const chunk = Buffer.allocUnsafe(Math.min(chunkSize, maxBytes + 1 - total));
+      let read: number;
+      try {
+        read = readSync(descriptor, chunk, 0, chunk.length, null);
+      } catch (error) {
+        // Standard input set non-blocking by whoever started us: wait for it rather than fail.
+        if ((error as NodeJS.ErrnoException).code === 'EAGAIN') {
+          Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 10);
+          continue;
+        }
+        throw error;
+      }
+      if (read === 0) break;
+      total += read;
+      if (total > maxBytes) throw new InputError(`input is over the ${limit}`, { file });
+      chunks.push(read === chunk.length ? chunk : chunk.subarray(0, read));
+    }
+    return Buffer.concat(chunks, total).toString('utf8');
+  } finally {
+    if (typeof source !== 'number') closeSync(descriptor);
+  }
 }
 
 function stripBom(text: string): string {

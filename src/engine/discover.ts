@@ -9,6 +9,8 @@ export interface DiscoveredFile {
   absolutePath: string;
   /** Named on the command line: an unrecognised format is then an error, not a silent skip. */
   explicit: boolean;
+  /** Standard input (`-`), read under the name given with --stdin-filename. */
+  stdin?: boolean;
 }
 
 export interface DiscoveryProblem {
@@ -100,7 +102,20 @@ export function discoverFiles(
       continue;
     }
     if (stats.isDirectory()) walk(absolute, new Set());
-    else addFile(absolute, true);
+    else if (stats.isFile()) addFile(absolute, true);
+    else {
+      // Reading a FIFO waits for a writer forever, a device never ends (/dev/zero): refused, not read.
+      const kind = stats.isFIFO()
+        ? 'a FIFO'
+        : stats.isCharacterDevice()
+          ? 'a character device'
+          : stats.isBlockDevice()
+            ? 'a block device'
+            : stats.isSocket()
+              ? 'a socket'
+              : 'not a regular file';
+      problems.push({ path: absolute, message: `is ${kind}, not a file isolint reads (use - to read standard input)` });
+    }
   }
   return { files, problems };
 }

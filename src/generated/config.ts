@@ -39,7 +39,7 @@ export interface IsolintConfig {
   suppressions?: {
     rule: string;
     /**
-     * Id of the element the finding is about; omit for every element.
+     * The element the finding is about, as reports name it: a manifest id, a CloudFormation logical id, a Terraform address (or the subject field of JSON output); omit for every element.
      */
     subject?: string;
     /**
@@ -47,6 +47,9 @@ export interface IsolintConfig {
      */
     file?: string;
     reason: string;
+    /**
+     * YYYY-MM-DD; after it, or when it is not a calendar date, the entry suppresses nothing and is a warning.
+     */
     expires?: string;
   }[];
 }

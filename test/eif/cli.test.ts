@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/main.js';
 import type { CliContext } from '../../src/cli/context.js';
 import { progressBar } from '../../src/eif/progress.js';
+import { withCorrectCrc } from './build-eif.js';
 import { VECTORS, expectationOf, tempDir, vectorPath, vectorsDir } from './helpers.js';
 
 class Capture extends Writable {
@@ -190,18 +191,38 @@ describe('isolint measure', () => {
     }
   });
 
-  it('a CRC mismatch is a warning, not a failure', async () => {
+  it('a signature that does not verify fails the measurement (exit 1), even with a correct CRC', async () => {
+    const temp = tempDir();
+    try {
+      const bytes = new Uint8Array(readFileSync(vectorPath('tiny-signed')));
+      bytes[bytes.length - 1] ^= 0x01; // the last byte of the COSE signature
+      const file = temp.write('forged.eif', withCorrectCrc(bytes));
+      const result = await run(['measure', file]);
+      expect(result.stdout).toMatch(/CRC32 +ok/);
+      expect(result.stdout).toMatch(/signature +ES384, INVALID/);
+      expect(result.stderr).toMatch(/error: the signature does not verify/);
+      expect(result.code).toBe(1);
+      expect((await run(['measure', file, '--json'])).code).toBe(1);
+      expect((await run(['measure', vectorPath('tiny-signed')])).code).toBe(0);
+    } finally {
+      temp.cleanup();
+    }
+  });
+
+  it('a CRC mismatch fails the measurement (exit 1), PCRs still printed', async () => {
     const temp = tempDir();
     try {
       const bytes = new Uint8Array(readFileSync(vectorPath('tiny-unsigned')));
       bytes[bytes.length - 1] ^= 0xff;
       const file = temp.write('damaged.eif', bytes);
       const json = await run(['measure', file, '--json']);
-      expect(json.code).toBe(0);
+      expect(json.code).toBe(1);
       expect(JSON.parse(json.stdout).CheckCRC).toBe(false);
+      expect(json.stderr).toMatch(/error: the CRC32 in the header does not match/);
       const text = await run(['measure', file]);
+      expect(text.code).toBe(1);
       expect(text.stdout).toMatch(/CRC32 +MISMATCH: header says 0x[0-9a-f]{8}, file has 0x[0-9a-f]{8}/);
-      expect(text.stderr).toMatch(/warning: the CRC32 in the header does not match/);
+      expect(text.stderr).toMatch(/error: the CRC32 in the header does not match/);
     } finally {
       temp.cleanup();
     }

@@ -289,8 +289,11 @@ describe('enclave host configs, templated values', () => {
       'nitro-enclaves-allocator',
       'vsock-proxy-allowlist',
     ]);
+    // signer.eif itself is not in the scratch directory: that (and only that) is an error, the gate failing closed.
     expect(
-      result.findings.filter((f) => f.severity === 'error' && f.location.file.startsWith('host/run.json')),
+      result.findings.filter(
+        (f) => f.severity === 'error' && f.location.file.startsWith('host/run.json') && f.messageId !== 'notMeasured',
+      ),
     ).toEqual([]);
     const endpoints = result.graph
       .nodes('endpoint')

@@ -1,0 +1,330 @@
+/**
+ * The hostile-output suite (issue 22): each problem found around the parsers, reproduced. Locations of
+ * findings inside embedded text, suppressions that must never cost findings, gates that fail closed,
+ * control characters in messages. Outputs and input edges are in scan-and-output.test.ts.
+ */
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { check } from '../../src/engine/check.js';
+import { defaultConfig, loadConfig } from '../../src/engine/config.js';
+import { render } from '../../src/report/index.js';
+import { REPO_ROOT } from '../helpers.js';
+import { runIsolint } from '../cli/run.js';
+
+const work = mkdtempSync(join(tmpdir(), 'isolint-hostile-outputs-'));
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+let counter = 0;
+/** A fresh directory holding these files. */
+function workspace(files: Record<string, string | Uint8Array>): string {
+  const directory = join(work, String(counter++));
+  mkdirSync(directory);
+  for (const [name, text] of Object.entries(files)) writeFileSync(join(directory, name), text);
+  return directory;
+}
+
+async function checkIn(directory: string, options: { config?: ReturnType<typeof defaultConfig>; today?: Date } = {}) {
+  return check({
+    paths: ['.'],
+    cwd: directory,
+    root: directory,
+    config: options.config ?? defaultConfig(directory),
+    today: options.today ?? new Date('2026-06-01'),
+  });
+}
+
+const CFN_FLOW_USER_DATA = `AWSTemplateFormatVersion: "2010-09-09"
+Resources:
+  Box:
+    Type: AWS::EC2::Instance
+    Properties:
+      ImageId: ami-0123456789abcdef0
+      UserData: {Fn::Base64: "#cloud-config\\nssh_pwauth: true"}
+`;
+
+const CFN_BLOCK_USER_DATA = `AWSTemplateFormatVersion: "2010-09-09"
+Resources:
+  Bastion:
+    Type: AWS::EC2::Instance
+    Properties:
+      ImageId: ami-0123456789abcdef0
+      UserData:
+        Fn::Base64: |
+          #cloud-config
+          ssh_pwauth: true
+`;
+
+const TF_HEREDOC = `resource "aws_instance" "lab" {
+  ami       = "ami-0123456789abcdef0"
+  user_data = <<-EOT
+    #cloud-config
+    ssh_pwauth: true
+  EOT
+}
+`;
+
+describe('problem 1: findings inside embedded text have whole locations', () => {
+  it.each([
+    ['template.yaml', CFN_BLOCK_USER_DATA, { startLine: 10, startColumn: 11, endLine: 10, endColumn: 27 }],
+    ['template.yaml', CFN_FLOW_USER_DATA, { startLine: 7, startColumn: 7, endLine: 7 }],
+    ['main.tf', TF_HEREDOC, { startLine: 5, startColumn: 5, endLine: 5, endColumn: 21 }],
+  ])('%s (%#): the cloud-init finding sits in the file, in every format', async (name, text, where) => {
+    const directory = workspace({ [name]: text });
+    const result = await checkIn(directory);
+    const finding = result.findings.find((f) => f.ruleId === 'no-password-only-login')!;
+    expect(finding.location).toMatchObject({ file: name, ...where });
+    expect(Object.keys(finding.location).sort()).toEqual(
+      expect.arrayContaining(['endColumn', 'endLine', 'file', 'startColumn', 'startLine']),
+    );
+    const line = where.startLine;
+    const textReport = render(result, 'text');
+    expect(textReport).toContain(`  ${line}:${where.startColumn} `);
+    expect(textReport).not.toMatch(/undefined|null|NaN/);
+    const json = render(result, 'json');
+    expect(json).not.toMatch(/"spans"|"ref"|"lineStarts"|null/);
+    const sarif = JSON.parse(render(result, 'sarif'));
+    const region = sarif.runs[0].results.find((r: { ruleId: string }) => r.ruleId === 'no-password-only-login')
+      .locations[0].physicalLocation.region;
+    expect(region).toMatchObject({ startLine: line, startColumn: where.startColumn });
+    expect(Number.isInteger(region.endColumn)).toBe(true);
+  });
+});
+
+describe('problem 4: a malformed inline suppression is a warning and costs no finding', () => {
+  const TF = `# isolint-suppress encrypted-block-storage
+resource "aws_ebs_volume" "a" {
+  availability_zone = "eu-west-1a"
+  size              = 8
+}
+`;
+
+  it.each([[[]], [['--no-inline-suppressions']]])(
+    'a .tf comment without a reason (%j): warning at its line, the finding stays, exit 1',
+    async (extra) => {
+      const directory = workspace({ 'main.tf': TF });
+      const { code, stdout } = await runIsolint(['check', '.', '--format', 'json', ...extra], { cwd: directory });
+      const report = JSON.parse(stdout);
+      expect(report.problems).toEqual([
+        expect.objectContaining({
+          file: 'main.tf',
+          line: 1,
+          level: 'warning',
+          message: expect.stringMatching(/^suppression comment ignored: it needs a rule id and a reason/),
+        }),
+      ]);
+      expect(report.findings.map((f: { ruleId: string }) => f.ruleId)).toContain('encrypted-block-storage');
+      expect(code).toBe(1);
+    },
+  );
+
+  it('an inline expiry that is not a date (2020-13-45) is a warning and suppresses nothing', async () => {
+    const directory = workspace({
+      'main.tf': TF.replace('encrypted-block-storage', 'encrypted-block-storage expires=2020-13-45: lab only'),
+      'hosts.yaml': `apiVersion: isolint/v1
+hosts:
+  - id: host-1
+    memoryScrubbing: false
+    suppress:
+      - rule: scrubbed-memory
+        reason: Lab host
+        expires: 2020-13-45
+`,
+    });
+    const result = await checkIn(directory);
+    const open = result.findings.filter((f) => !f.suppression).map((f) => f.ruleId);
+    expect(open).toEqual(expect.arrayContaining(['encrypted-block-storage', 'scrubbed-memory']));
+    const warnings = result.problems.filter((p) => p.level === 'warning');
+    expect(warnings).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          file: 'main.tf',
+          line: 1,
+          message: expect.stringMatching(/2020-13-45 is not a date/),
+        }),
+        expect.objectContaining({
+          file: 'hosts.yaml',
+          line: 6,
+          message: expect.stringMatching(/2020-13-45 is not a date/),
+        }),
+      ]),
+    );
+  });
+
+  it('a CloudFormation Metadata suppression without a reason: a warning, the template still checked', async () => {
+    const directory = workspace({
+      'template.yaml': `Resources:
+  Data:
+    Type: AWS::EC2::Volume
+    Metadata:
+      isolint:
+        suppress: [{ rule: encrypted-block-storage }]
+    Properties:
+      AvailabilityZone: eu-west-1a
+      Size: 8
+`,
+    });
+    const result = await checkIn(directory);
+    expect(result.problems).toEqual([expect.objectContaining({ file: 'template.yaml', line: 6, level: 'warning' })]);
+    expect(result.findings.find((f) => f.ruleId === 'encrypted-block-storage')?.suppression).toBeUndefined();
+  });
+});
+
+describe('problem 5: config suppressions match what users see, and stale ones are warnings', () => {
+  const files = {
+    'template.yaml': `Resources:
+  Data:
+    Type: AWS::EC2::Volume
+    Properties:
+      AvailabilityZone: eu-west-1a
+      Size: 8
+`,
+    'main.tf': `resource "aws_ebs_volume" "logs" {
+  availability_zone = "eu-west-1a"
+  size              = 8
+}
+`,
+    'hosts.yaml': `apiVersion: isolint/v1
+hosts:
+  - id: host-1
+    memoryScrubbing: false
+`,
+  };
+
+  function configIn(directory: string, yaml: string) {
+    writeFileSync(join(directory, '.isolint.yaml'), yaml);
+    return loadConfig(join(directory, '.isolint.yaml'), '.isolint.yaml');
+  }
+
+  it('suppresses by logical id, Terraform address and manifest id', async () => {
+    const directory = workspace(files);
+    const config = configIn(
+      directory,
+      `suppressions:
+  - rule: encrypted-block-storage
+    subject: Data
+    reason: scratch volume, wiped nightly
+  - rule: encrypted-block-storage
+    subject: aws_ebs_volume.logs
+    reason: logs are public anyway
+  - rule: scrubbed-memory
+    subject: host-1
+    reason: lab host, reimaged
+`,
+    );
+    const result = await checkIn(directory, { config });
+    const suppressed = result.findings.filter((f) => f.suppression?.kind === 'external');
+    expect(suppressed.map((f) => [f.ruleId, f.location.file]).sort()).toEqual([
+      ['encrypted-block-storage', 'main.tf'],
+      ['encrypted-block-storage', 'template.yaml'],
+      ['scrubbed-memory', 'hosts.yaml'],
+    ]);
+    expect(result.problems).toEqual([]);
+  });
+
+  it('warns, at the entry, about one that matched nothing, one that expired and one whose date is invalid', async () => {
+    const directory = workspace(files);
+    const config = configIn(
+      directory,
+      `suppressions:
+  - rule: encrypted-block-storage
+    subject: Dta
+    reason: a typo
+  - rule: scrubbed-memory
+    subject: host-1
+    reason: lab host, reimaged
+    expires: 2026-01-31
+  - rule: encrypted-block-storage
+    subject: Data
+    reason: scratch volume
+    expires: 2020-13-45
+`,
+    );
+    const result = await checkIn(directory, { config });
+    expect(result.findings.filter((f) => f.suppression)).toEqual([]);
+    expect(result.problems.map((p) => [p.level, p.file, p.line, p.message])).toEqual([
+      ['warning', '.isolint.yaml', 2, expect.stringMatching(/for Dta matched no finding/)],
+      [
+        'warning',
+        '.isolint.yaml',
+        5,
+        expect.stringMatching(/expired on 2026-01-31; the finding it matched is reported again/),
+      ],
+      ['warning', '.isolint.yaml', 9, expect.stringMatching(/expires 2020-13-45 is not a date/)],
+    ]);
+  });
+});
+
+describe('problem 5: gates fail closed', () => {
+  const signer = readFileSync(join(REPO_ROOT, 'fixtures/rules/enclave-image-pcrs/signer.eif'));
+  const manifest = (image: string) => `apiVersion: isolint/v1
+hosts:
+  - id: host-1
+    instances:
+      - id: parent-1
+        enclaves:
+          - id: signer
+            image:
+              path: ${image}
+              expectedPcrs:
+                PCR0: 8801f985457b2afdad54dea428a2bbff515ccddd90ba43be9ad74a65a5d6b3ceccc0709d0c6070941e92abf31cc4d6b1
+`;
+
+  it.each([
+    ['missing', 'not-built.eif', undefined],
+    ['truncated', 'truncated.eif', signer.subarray(0, 700)],
+    ['empty', 'empty.eif', new Uint8Array()],
+  ])('an image with expected PCRs that is %s is an error (exit 1)', async (_what, name, bytes) => {
+    const directory = workspace({ 'hosts.yaml': manifest(name), ...(bytes ? { [name]: bytes } : {}) });
+    const result = await checkIn(directory);
+    const finding = result.findings.find((f) => f.ruleId === 'enclave-image-pcrs')!;
+    expect(finding).toMatchObject({ messageId: 'notMeasured', severity: 'error' });
+    const { code } = await runIsolint(['check', '.'], { cwd: directory });
+    expect(code).toBe(1);
+  });
+
+  it('the intact image passes', async () => {
+    const directory = workspace({ 'hosts.yaml': manifest('signer.eif') });
+    copyFileSync(join(REPO_ROOT, 'fixtures/rules/enclave-image-pcrs/signer.eif'), join(directory, 'signer.eif'));
+    const result = await checkIn(directory);
+    expect(result.findings.filter((f) => f.ruleId === 'enclave-image-pcrs')).toEqual([]);
+  });
+});
+
+describe('problem 7: control characters from inputs are escaped in every message', () => {
+  it('a NUL, an escape sequence and a bidi override in a logical id reach no report raw', async () => {
+    const directory = workspace({
+      'template.yaml': `Resources:
+  "Data\\0\\e[31m\\u202e":
+    Type: AWS::EC2::Volume
+    Properties:
+      AvailabilityZone: eu-west-1a
+      Size: 8
+`,
+    });
+    const result = await checkIn(directory);
+    expect(result.findings.length).toBeGreaterThan(0);
+    for (const format of ['text', 'markdown', 'junit'] as const) {
+      const output = render(result, format);
+      // eslint-disable-next-line no-control-regex -- the point is to find control characters
+      expect(output.replace(/\u001b\[[0-9;]*m(?=[^\\])/g, '')).not.toMatch(/[\u0000\u001b\u202e]/);
+    }
+    const message = result.findings.find((f) => f.ruleId === 'encrypted-block-storage')!.message;
+    expect(message).toContain('Data\\x00\\x1b[31m\\u202e');
+  });
+
+  it('a control character in a parse error is escaped too', async () => {
+    const directory = workspace({ 'hosts.json': '{"apiVersion": "isolint/v1", "hosts": [\u0001]}' });
+    const { stderr, stdout } = await runIsolint(['check', '.'], { cwd: directory });
+    // eslint-disable-next-line no-control-regex -- the point is to find control characters
+    expect(stderr + stdout).not.toMatch(/[\u0000-\u0008\u000b-\u001f]/);
+  });
+});
+
+describe('problem 7: the suite leaves no temporary directories behind', () => {
+  it('runs with TMPDIR under one root that the global set-up removes (test/setup/temp-root.ts)', () => {
+    expect(tmpdir()).toMatch(/[\\/]isolint-tests-[^\\/]+$/);
+    expect(work.startsWith(tmpdir())).toBe(true);
+  });
+});
