@@ -54,7 +54,13 @@ export default defineRule({
         // Not written: the AMI decides, and nothing says it requires tokens (defence in depth, a warning).
         context.report({
           messageId: 'unsetImage',
-          data: { what, instance: name, image: String(instance.metadataTokensFromImage) },
+          data: {
+            what,
+            instance: name,
+            image: isUnknown(instance.metadataTokensFromImage)
+              ? instance.metadataTokensFromImage.reason
+              : (instance.metadataTokensFromImage ?? ''),
+          },
           subject: instance,
           property: instance.at.image ? 'image' : undefined,
           severity: 'warning',

@@ -885,10 +885,6 @@ class TemplateReader {
   }
 }
 
-/** Unset HttpTokens on CloudFormation: the default depends on the AMI and the account (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/configuring-IMDS-new-instances.html). */
-const NOT_DECLARED_TOKENS = unknown(
-  "HttpTokens is not set, so the AMI's ImdsSupport and the account's defaults decide",
-);
 /** Root device names of Linux and Windows AMIs (/dev/xvda, /dev/sda1): the AMI says which is root. */
 const ROOT_DEVICE_NAMES = new Set(['/dev/xvda', '/dev/sda1', '/dev/sda', 'xvda']);
 

@@ -7,7 +7,7 @@ import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { check } from '../../src/engine/check.js';
+import { check } from '../../src/check.js';
 import { defaultConfig, loadConfig } from '../../src/engine/config.js';
 import { render } from '../../src/report/index.js';
 import { REPO_ROOT } from '../helpers.js';
@@ -307,7 +307,6 @@ describe('problem 7: control characters from inputs are escaped in every message
     expect(result.findings.length).toBeGreaterThan(0);
     for (const format of ['text', 'markdown', 'junit'] as const) {
       const output = render(result, format);
-      // eslint-disable-next-line no-control-regex -- the point is to find control characters
       expect(output.replace(/\u001b\[[0-9;]*m(?=[^\\])/g, '')).not.toMatch(/[\u0000\u001b\u202e]/);
     }
     const message = result.findings.find((f) => f.ruleId === 'encrypted-block-storage')!.message;
@@ -317,7 +316,6 @@ describe('problem 7: control characters from inputs are escaped in every message
   it('a control character in a parse error is escaped too', async () => {
     const directory = workspace({ 'hosts.json': '{"apiVersion": "isolint/v1", "hosts": [\u0001]}' });
     const { stderr, stdout } = await runIsolint(['check', '.'], { cwd: directory });
-    // eslint-disable-next-line no-control-regex -- the point is to find control characters
     expect(stderr + stdout).not.toMatch(/[\u0000-\u0008\u000b-\u001f]/);
   });
 });

@@ -239,7 +239,7 @@ describe('outputs', () => {
 
   it.each(['/dev/null', '/dev/stdout'])(
     '%s as --output is written in place (never replaced, never EACCES)',
-    async (target) => {
+    (target) => {
       const before = statSync('/dev/null');
       const result = spawnSync(
         process.execPath,

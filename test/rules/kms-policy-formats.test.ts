@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { check } from '../../src/engine/check.js';
+import { check } from '../../src/check.js';
 import { defaultConfig, loadConfig, type ResolvedConfig } from '../../src/engine/config.js';
 import { REPO_ROOT } from '../helpers.js';
 

@@ -272,7 +272,7 @@ export class IntrinsicResolver {
     if (items.some((i) => isReference(i)) && items.every((i) => isReference(i) || typeof i === 'string')) {
       // Ids of resources joined into one string (`!Join [',', [!Ref A, !Ref B]]`): unknown text, but a
       // later Fn::Split on the same delimiter gives the references back.
-      return joinedReferences(delimiter, items as Array<string | Reference>);
+      return joinedReferences(delimiter, items);
     }
     const parts: unknown[] = [];
     let undecided: Unknown | undefined;

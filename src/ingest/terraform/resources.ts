@@ -419,7 +419,7 @@ export class TerraformMapper {
     if (awsKind === 'instance' && !namesGroups && !inherits && v.launch_template === undefined) {
       this.defaultGroups ??= [...this.scope.resources()].filter((r) => r.type === 'aws_default_security_group');
       if (this.defaultGroups.length === 1)
-        this.fragment.edge('attaches', this.scope.idOf(this.defaultGroups[0]!.address), id, fallback);
+        this.fragment.edge('attaches', this.scope.idOf(this.defaultGroups[0].address), id, fallback);
     }
 
     // Instance profile → its role.

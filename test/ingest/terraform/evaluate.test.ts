@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { check } from '../../../src/engine/check.js';
+import { check } from '../../../src/check.js';
 import { FUNCTIONS } from '../../../src/ingest/terraform/functions.js';
 import { hclParseStats, prepareHclParser } from '../../../src/ingest/terraform/hcl.js';
 
@@ -41,7 +41,7 @@ describe('Terraform variables', () => {
     const directory = tree({ ...files, 'terraform.tfvars': 'encrypted = false\n' });
     const [finding] = (await run(directory)).findings.filter((f) => f.ruleId === 'encrypted-block-storage');
     expect(finding).toMatchObject({ severity: 'error', location: { file: 'main.tf', startLine: 4 } });
-    expect(finding!.related.map((r) => [r.span.file, r.span.startLine, r.label])).toEqual([
+    expect(finding.related.map((r) => [r.span.file, r.span.startLine, r.label])).toEqual([
       ['terraform.tfvars', 1, "value of 'encrypted' in terraform.tfvars"],
     ]);
     const fromDefault = tree({
@@ -49,7 +49,7 @@ describe('Terraform variables', () => {
       'main.tf': volume('var.encrypted'),
     });
     const [other] = (await run(fromDefault)).findings.filter((f) => f.ruleId === 'encrypted-block-storage');
-    expect(other!.related.map((r) => [r.span.file, r.span.startLine, r.label])).toEqual([
+    expect(other.related.map((r) => [r.span.file, r.span.startLine, r.label])).toEqual([
       ['variables.tf', 3, "default of variable 'encrypted'"],
     ]);
   });
@@ -80,9 +80,9 @@ describe('Terraform modules', () => {
     const findings = result.findings.filter((f) => f.ruleId === 'encrypted-block-storage');
     expect(findings).toHaveLength(1);
     const [finding] = findings;
-    expect(finding!.location).toMatchObject({ file: 'disk/main.tf', startLine: 5 });
-    expect(finding!.message).toContain('module.web.module.disk.aws_ebs_volume.data');
-    expect(finding!.related.map((r) => `${r.span.file}:${r.span.startLine} ${r.label}`)).toEqual([
+    expect(finding.location).toMatchObject({ file: 'disk/main.tf', startLine: 5 });
+    expect(finding.message).toContain('module.web.module.disk.aws_ebs_volume.data');
+    expect(finding.related.map((r) => `${r.span.file}:${r.span.startLine} ${r.label}`)).toEqual([
       "web/main.tf:6 input 'on' of module 'disk'",
       "main.tf:3 input 'encrypted' of module 'web'",
       "web/main.tf:4 module call 'module.web.module.disk'",
@@ -231,6 +231,6 @@ describe('Terraform built-in functions, as documented', () => {
     ['tostring', [5], '5'],
   ];
   it.each(cases)('%s(%j) = %j', (name, args, expected) => {
-    expect(FUNCTIONS[name]!(args)).toEqual(expected);
+    expect(FUNCTIONS[name](args)).toEqual(expected);
   });
 });

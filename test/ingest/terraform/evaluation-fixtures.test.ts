@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { check } from '../../../src/engine/check.js';
+import { check } from '../../../src/check.js';
 import { defaultConfig } from '../../../src/engine/config.js';
 import { REPO_ROOT } from '../../helpers.js';
 
@@ -29,7 +29,7 @@ function expectations(path: string): string[] {
       .forEach((content, index) => {
         const match = /#\s*expect(-note)?:\s*([\w\-, ]+)/.exec(content);
         if (!match) return;
-        for (const id of match[2]!.split(',').map((s) => s.trim()))
+        for (const id of match[2].split(',').map((s) => s.trim()))
           expected.push(`${relative(REPO_ROOT, file)}:${index + 1} ${match[1] ? 'note' : 'finding'} ${id}`);
       });
   }

@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, expect, it } from 'vitest';
-import { check } from '../../../src/engine/check.js';
+import { check } from '../../../src/check.js';
 
 /**
  * The same configuration as HCL and as the plan `terraform show -json` would print for it (written by
