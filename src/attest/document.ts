@@ -69,7 +69,7 @@ export function decodeAttestationDocument(bytes: Uint8Array): AttestationDocumen
   const algorithm: unknown = (headerMap as Map<unknown, unknown>).get(1);
   if (algorithm !== COSE_ES384) {
     throw new AttestationFormatError(
-      `COSE_Sign1 protected header: alg is ${algorithm === undefined ? 'missing' : JSON.stringify(algorithm) ?? typeof algorithm}, not ES384 (-35)`,
+      `COSE_Sign1 protected header: alg is ${algorithm === undefined ? 'missing' : (JSON.stringify(algorithm) ?? typeof algorithm)}, not ES384 (-35)`,
     );
   }
   if (!(unprotected instanceof Map)) {
