@@ -320,6 +320,75 @@ describe('problem 7: control characters from inputs are escaped in every message
   });
 });
 
+describe('problem 7: deep Fn::If is evaluated, or refused with the nesting message', () => {
+  const template = (encrypted: string, conditions = '  IsProd: !Equals [a, a]\n') => `Conditions:
+${conditions}Resources:
+  Vol:
+    Type: AWS::EC2::Volume
+    Properties:
+      AvailabilityZone: eu-west-1a
+      Size: 8
+      Encrypted: ${encrypted}
+`;
+  const nested = (levels: number, inner: (value: string) => string) => {
+    let value = 'false';
+    for (let i = 0; i < levels; i++) value = inner(value);
+    return value;
+  };
+  const lineOf = (text: string) => text.split('\n').findIndex((line) => line.includes('Encrypted:')) + 1;
+
+  it('200 nested !If, each decided: the innermost value is judged (an error, not a note)', async () => {
+    const text = template(nested(200, (value) => `!If [IsProd, ${value}, true]`));
+    const result = await checkIn(workspace({ 'template.yaml': text }));
+    expect(result.problems).toEqual([]);
+    expect(result.findings.filter((f) => f.ruleId === 'encrypted-block-storage')).toEqual([
+      expect.objectContaining({ severity: 'error', location: expect.objectContaining({ startLine: lineOf(text) }) }),
+    ]);
+  });
+
+  it('200 nested {Fn::If: [...]} (400 levels): one input error, the JSON nesting message', async () => {
+    const text = template(nested(200, (value) => `{"Fn::If": [IsProd, ${value}, true]}`));
+    const result = await checkIn(workspace({ 'template.yaml': text }));
+    expect(result.problems).toEqual([
+      expect.objectContaining({
+        level: 'error',
+        file: 'template.yaml',
+        line: lineOf(text),
+        message: 'nesting deeper than 256 levels',
+      }),
+    ]);
+  });
+
+  it('20 000 conditions each naming the one before: a note with the reason, no stack overflow', async () => {
+    let conditions = '  C0: !Equals [a, a]\n';
+    for (let i = 1; i < 20_000; i++) conditions += `  C${i}: !Condition C${i - 1}\n`;
+    const result = await checkIn(workspace({ 'template.yaml': template('!If [C19999, false, true]', conditions) }));
+    expect(result.problems).toEqual([]);
+    expect(result.findings.find((f) => f.ruleId === 'encrypted-block-storage')).toMatchObject({
+      severity: 'note',
+      message: expect.stringMatching(/reached through more than 256 conditions/),
+    });
+  });
+});
+
+describe('problem 7: YAML nesting is limited like JSON, with the same message', () => {
+  it.each([
+    [
+      'template.yaml',
+      `Resources:\n  A:\n    Type: AWS::EC2::Instance\n    Properties:\n      Tags:\n        ${'- '.repeat(100_000)}1\n`,
+      6,
+    ],
+    ['hosts.json', `{"apiVersion": "isolint/v1", "hosts": ${'['.repeat(100_000)}${']'.repeat(100_000)}}`, 1],
+  ])('%s 10^5 deep: one line, exit 2', async (name, text, line) => {
+    const directory = workspace({ [name]: text });
+    const { code, stdout, stderr } = await runIsolint(['check', '.'], { cwd: directory });
+    expect(stdout + stderr).toContain(`${name}:${line}:`);
+    expect(stdout + stderr).toContain('nesting deeper than 256 levels');
+    expect(stdout + stderr).not.toMatch(/call stack/);
+    expect(code).toBe(2);
+  });
+});
+
 describe('problem 7: the suite leaves no temporary directories behind', () => {
   it('runs with TMPDIR under one root that the global set-up removes (test/setup/temp-root.ts)', () => {
     expect(tmpdir()).toMatch(/[\\/]isolint-tests-[^\\/]+$/);
