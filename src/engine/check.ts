@@ -156,6 +156,8 @@ export async function runCheck(options: CheckOptions, builtins: Builtins): Promi
     message: `config not used: this run applies ${config.file ?? 'the defaults'} (one config per run; check each project separately or pass --config)`,
     level: 'warning' as const,
   }));
+  for (const warning of config.warnings ?? [])
+    problems.push({ file: config.file, ...warning, message: escapeControls(warning.message), level: 'warning' });
 
   const readsStdin = options.paths.includes('-');
   const discovered = discoverFiles(
@@ -272,7 +274,8 @@ export async function runCheck(options: CheckOptions, builtins: Builtins): Promi
   if (options.measureImages !== false) await measureImages(graph);
 
   const rules = selectRules(builtins.rules, config, options, problems);
-  const findings = runRules(rules, graph, config, options.today ?? new Date(), problems);
+  const known = new Set([...builtins.rules, ...(options.extraRules ?? [])].map((rule) => rule.id));
+  const findings = runRules(rules, known, graph, config, options.today ?? new Date(), problems);
   problems.sort((a, b) => (a.file ?? '').localeCompare(b.file ?? '') || (a.line ?? 0) - (b.line ?? 0));
   const absent = options.baseline ? applyBaseline(findings, options.baseline) : undefined;
   return { findings, problems, files, unrecognised, rules, config, root, graph, ...(absent ? { absent } : {}) };
@@ -421,6 +424,7 @@ function withOrigins(related: RelatedLocation[], location: SourceSpan): RelatedL
 
 function runRules(
   rules: Rule[],
+  known: ReadonlySet<string>,
   graph: Graph,
   config: ResolvedConfig,
   today: Date,
@@ -436,6 +440,8 @@ function runRules(
     invalidDate: s.expires !== undefined && !isCalendarDate(s.expires),
   }));
   const warned = new Set<string>();
+  /** Inline suppressions that met a finding of their rule (applied, or expired): the others are stale. */
+  const met = new Set<InlineSuppression>();
 
   for (const rule of rules) {
     const configured = config.rules[rule.id];
@@ -474,6 +480,7 @@ function runRules(
           todayText,
           problems,
           warned,
+          met,
           descriptor.subject,
         );
         findings.push(finding);
@@ -488,7 +495,9 @@ function runRules(
       });
     }
   }
-  warnAboutConfigSuppressions(externalSuppressions, rules, config, todayText, problems);
+  warnAboutConfigSuppressions(externalSuppressions, rules, known, config, todayText, problems);
+  if (config.allowInlineSuppressions)
+    warnAboutInlineSuppressions(graph, met, rules, known, todayText, problems, warned);
   findings.sort(compareFindings);
   assignFingerprints(findings);
   return findings;
@@ -515,6 +524,7 @@ interface ExternalSuppression {
 function warnAboutConfigSuppressions(
   entries: ExternalSuppression[],
   rules: Rule[],
+  known: ReadonlySet<string>,
   config: ResolvedConfig,
   today: string,
   problems: InputProblem[],
@@ -525,7 +535,8 @@ function warnAboutConfigSuppressions(
     const at = { file: config.file, ...(where !== undefined ? { line: where } : {}) };
     const name = `config suppression of ${entry.rule}${entry.subject !== undefined ? ` for ${entry.subject}` : ''}`;
     let message: string | undefined;
-    if (entry.invalidDate)
+    if (!known.has(entry.rule)) message = `${name} ignored: ${unknownRule(entry.rule, known)}`;
+    else if (entry.invalidDate)
       message = `${name} ignored: expires ${entry.expires} is not a date (YYYY-MM-DD); the findings it meant are reported`;
     else if (entry.expires !== undefined && entry.expires < today)
       message = `${name} expired on ${entry.expires}${entry.matched ? `; ${entry.matched === 1 ? 'the finding it matched is' : `the ${entry.matched} findings it matched are`} reported again` : ''}`;
@@ -533,6 +544,56 @@ function warnAboutConfigSuppressions(
       message = `${name} matched no finding (subjects are what reports show: a CloudFormation logical id, a Terraform address, a manifest id)`;
     if (message) problems.push({ ...at, message: escapeControls(message), level: 'warning' });
   }
+}
+
+function unknownRule(id: string, known: ReadonlySet<string>): string {
+  const near = closest(id, [...known]);
+  return `unknown rule id "${id}"${near ? ` (did you mean "${near}"?)` : ''}`;
+}
+
+/**
+ * Inline suppressions (comments, CloudFormation Metadata, a manifest's `suppress:`) that met no finding of
+ * their rule are warnings at their lines, like stale config entries: one for a rule that does not exist, one
+ * that has expired, one whose element the rule found nothing wrong with (fixed, or placed on the wrong
+ * element). A suppression for a rule this run did not run (--rule, --skip-rule, off) says nothing.
+ */
+function warnAboutInlineSuppressions(
+  graph: Graph,
+  met: ReadonlySet<InlineSuppression>,
+  rules: Rule[],
+  known: ReadonlySet<string>,
+  today: string,
+  problems: InputProblem[],
+  warned: Set<string>,
+): void {
+  const ran = new Set(rules.map((rule) => rule.id));
+  const seen = new Set<InlineSuppression>();
+  const consider = (suppressions: readonly InlineSuppression[]) => {
+    for (const s of suppressions) {
+      if (met.has(s) || seen.has(s)) continue;
+      seen.add(s);
+      let message: string | undefined;
+      if (!known.has(s.rule)) message = `suppression ignored: ${unknownRule(s.rule, known)}`;
+      else if (!ran.has(s.rule)) continue;
+      else if (s.expires !== undefined && !isCalendarDate(s.expires))
+        message = `suppression of ${s.rule} ignored: expires ${s.expires} is not a date (YYYY-MM-DD)`;
+      else if (s.expires !== undefined && s.expires < today)
+        message = `suppression of ${s.rule} expired on ${s.expires}`;
+      else message = `suppression of ${s.rule} matched no finding (the rule found nothing on the element it sits on)`;
+      const key = `${s.source.file}:${s.source.startLine}:${s.source.startColumn}:${s.rule}`;
+      if (warned.has(key)) continue;
+      warned.add(key);
+      problems.push({
+        file: s.source.file,
+        line: s.source.startLine,
+        column: s.source.startColumn,
+        message: escapeControls(message),
+        level: 'warning',
+      });
+    }
+  };
+  for (const node of graph.allNodes()) if (node.suppressions.length) consider(node.suppressions);
+  for (const edge of graph.everyEdge()) if (edge.suppressions.length) consider(edge.suppressions);
 }
 
 /**
@@ -582,6 +643,7 @@ function findSuppression(
   today: string,
   problems: InputProblem[],
   warned: Set<string>,
+  met: Set<InlineSuppression>,
   element: GraphNode | GraphEdge,
 ): AppliedSuppression | undefined {
   const expired = (expires?: string) => expires !== undefined && expires < today;
@@ -601,6 +663,7 @@ function findSuppression(
   if (config.allowInlineSuppressions) {
     for (const s of inline) {
       if (s.rule !== ruleId) continue;
+      met.add(s);
       if (s.expires !== undefined && !isCalendarDate(s.expires)) {
         warnOnce(
           s,

@@ -256,6 +256,176 @@ hosts:
   });
 });
 
+describe('issue 22 item 3: every suppression source, malformed or stale, is a warning at its line', () => {
+  const today = new Date('2026-06-01');
+  const problemsOf = (result: Awaited<ReturnType<typeof checkIn>>) =>
+    result.problems.map((p) => [p.level, p.file, p.line, p.message]);
+
+  it("a manifest's malformed suppress entries: warnings at their lines, the manifest still checked", async () => {
+    const directory = workspace({
+      'hosts.yaml': `apiVersion: isolint/v1
+hosts:
+  - id: host-1
+    memoryScrubbing: false
+    suppress:
+      - rule: scrubbed-memory
+      - { rule: scrubbed-memory, reason: 7 }
+      - { rule: scrubbed-memory, reason: lab host, until: 2027-01-01 }
+      - reason: no rule here
+  - id: host-2
+    memoryScrubbing: false
+    suppress: scrubbed-memory
+`,
+    });
+    const result = await checkIn(directory, { today });
+    expect(result.findings.filter((f) => f.ruleId === 'scrubbed-memory' && !f.suppression)).toHaveLength(2);
+    expect(problemsOf(result)).toEqual([
+      ['warning', 'hosts.yaml', 6, expect.stringMatching(/^suppression of scrubbed-memory ignored: it needs a reason/)],
+      ['warning', 'hosts.yaml', 7, expect.stringMatching(/^suppression of scrubbed-memory ignored: it needs a reason/)],
+      ['warning', 'hosts.yaml', 8, expect.stringMatching(/ignored: unknown key "until"/)],
+      ['warning', 'hosts.yaml', 9, expect.stringMatching(/^suppression ignored: it needs a rule id/)],
+      ['warning', 'hosts.yaml', 12, expect.stringMatching(/ignored: suppress is a list/)],
+    ]);
+  });
+
+  it("a manifest's entries that matched nothing, expired or name no rule: warnings even with no finding", async () => {
+    const directory = workspace({
+      'hosts.yaml': `apiVersion: isolint/v1
+hosts:
+  - id: host-1
+    memoryScrubbing: true
+    suppress:
+      - { rule: scrubbed-memory, reason: fixed since }
+      - { rule: scrubbed-memory, reason: old decision, expires: 2026-01-31 }
+      - { rule: scrubbed-memroy, reason: a typo }
+`,
+    });
+    const result = await checkIn(directory, { today });
+    expect(problemsOf(result)).toEqual([
+      ['warning', 'hosts.yaml', 6, expect.stringMatching(/^suppression of scrubbed-memory matched no finding/)],
+      ['warning', 'hosts.yaml', 7, 'suppression of scrubbed-memory expired on 2026-01-31'],
+      [
+        'warning',
+        'hosts.yaml',
+        8,
+        'suppression ignored: unknown rule id "scrubbed-memroy" (did you mean "scrubbed-memory"?)',
+      ],
+    ]);
+  });
+
+  it('a malformed config suppression is a warning at its line; the other entries and settings still apply', async () => {
+    const directory = workspace({
+      'hosts.yaml': `apiVersion: isolint/v1
+hosts:
+  - id: host-1
+    memoryScrubbing: false
+  - id: host-2
+    memoryScrubbing: false
+`,
+      '.isolint.yaml': `failOn: warning
+suppressions:
+  - rule: scrubbed-memory
+    subject: host-1
+  - { rule: scrubbed-memory, subject: host-2, reason: lab host reimaged }
+  - { rule: scrubbed-memroy, subject: host-2, reason: a typo }
+`,
+    });
+    const config = loadConfig(join(directory, '.isolint.yaml'), '.isolint.yaml');
+    expect(config.failOn).toBe('warning');
+    const result = await checkIn(directory, { config, today });
+    expect(
+      result.findings.filter((f) => f.ruleId === 'scrubbed-memory').map((f) => [f.subject, f.suppression?.kind]),
+    ).toEqual([
+      ['host-1', undefined],
+      ['host-2', 'external'],
+    ]);
+    expect(problemsOf(result)).toEqual([
+      [
+        'warning',
+        '.isolint.yaml',
+        3,
+        expect.stringMatching(/^suppression of scrubbed-memory ignored: it needs a reason/),
+      ],
+      [
+        'warning',
+        '.isolint.yaml',
+        6,
+        expect.stringMatching(/ignored: unknown rule id "scrubbed-memroy" \(did you mean/),
+      ],
+    ]);
+    const { code, stdout } = await runIsolint(['check', '.', '--format', 'json'], { cwd: directory });
+    expect(JSON.parse(stdout).findings.length).toBeGreaterThan(0);
+    expect(code).toBe(1);
+  });
+
+  it('inline comments that matched nothing, expired, or sit on no element: warnings at their lines', async () => {
+    const directory = workspace({
+      'main.tf': `resource "aws_instance" "web" {
+  ami           = "ami-0123456789abcdef0"
+  instance_type = "t3.micro"
+  # isolint-suppress instance-metadata-v2: tokens are required below
+  # isolint-suppress encrypted-block-storage expires=2026-01-31: until the migration
+  metadata_options {
+    http_tokens = "required"
+  }
+  root_block_device {
+    encrypted = true
+  }
+}
+
+# isolint-suppress encrypted-block-storage: applies to nothing below
+variable "size" {
+  default = 8
+}
+`,
+      'template.yaml': `Resources:
+  # isolint-suppress encrypted-block-storage: the volume is encrypted
+  Data:
+    Type: AWS::EC2::Volume
+    Metadata:
+      isolint:
+        suppress: [{ rule: encrypted-block-storage, reason: also stale, expires: 2026-02-01 }]
+    Properties:
+      AvailabilityZone: eu-west-1a
+      Size: 8
+      Encrypted: true
+`,
+    });
+    const result = await checkIn(directory, { today });
+    expect(result.findings.filter((f) => f.suppression)).toEqual([]);
+    expect(problemsOf(result)).toEqual([
+      ['warning', 'main.tf', 4, expect.stringMatching(/^suppression of instance-metadata-v2 matched no finding/)],
+      ['warning', 'main.tf', 5, 'suppression of encrypted-block-storage expired on 2026-01-31'],
+      [
+        'warning',
+        'main.tf',
+        14,
+        expect.stringMatching(/^suppression of encrypted-block-storage applies to no element/),
+      ],
+      [
+        'warning',
+        'template.yaml',
+        2,
+        expect.stringMatching(/^suppression of encrypted-block-storage matched no finding/),
+      ],
+      ['warning', 'template.yaml', 7, 'suppression of encrypted-block-storage expired on 2026-02-01'],
+    ]);
+  });
+
+  it('--no-inline-suppressions: stale inline suppressions say nothing (they count for nothing anyway)', async () => {
+    const directory = workspace({
+      'hosts.yaml': `apiVersion: isolint/v1
+hosts:
+  - id: host-1
+    memoryScrubbing: true
+    suppress: [{ rule: scrubbed-memory, reason: fixed since }]
+`,
+    });
+    const config = { ...defaultConfig(directory), allowInlineSuppressions: false };
+    expect((await checkIn(directory, { config, today })).problems).toEqual([]);
+  });
+});
+
 describe('problem 5: gates fail closed', () => {
   const signer = readFileSync(join(REPO_ROOT, 'fixtures/rules/enclave-image-pcrs/signer.eif'));
   const manifest = (image: string) => `apiVersion: isolint/v1
