@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { createContext, Script } from 'node:vm';
 import { closest } from '../suggest.js';
 import { closeSync, existsSync, fstatSync, openSync, readSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
@@ -62,7 +63,14 @@ export interface CheckOptions {
   stdinFilename?: string;
   /** Standard input's descriptor or text, for `-` (default: descriptor 0). */
   stdin?: number | string;
+  /**
+   * Time budget of each custom rule (extraRules), in milliseconds (default DEFAULT_RULE_TIMEOUT_MS; the CLI's
+   * --rule-timeout): a rule that runs longer is stopped and reported as that rule's error.
+   */
+  ruleTimeoutMs?: number;
 }
+
+export const DEFAULT_RULE_TIMEOUT_MS = 30_000;
 
 /** An input that could not be read or understood, or a problem in the run itself. */
 export interface InputProblem {
@@ -275,7 +283,9 @@ export async function runCheck(options: CheckOptions, builtins: Builtins): Promi
 
   const rules = selectRules(builtins.rules, config, options, problems);
   const known = new Set([...builtins.rules, ...(options.extraRules ?? [])].map((rule) => rule.id));
-  const findings = runRules(rules, known, graph, config, options.today ?? new Date(), problems);
+  const findings = await runRules(rules, known, graph, config, options.today ?? new Date(), problems, {
+    ruleTimeoutMs: options.ruleTimeoutMs ?? DEFAULT_RULE_TIMEOUT_MS,
+  });
   problems.sort((a, b) => (a.file ?? '').localeCompare(b.file ?? '') || (a.line ?? 0) - (b.line ?? 0));
   const absent = options.baseline ? applyBaseline(findings, options.baseline) : undefined;
   return { findings, problems, files, unrecognised, rules, config, root, graph, ...(absent ? { absent } : {}) };
@@ -422,14 +432,15 @@ function withOrigins(related: RelatedLocation[], location: SourceSpan): RelatedL
   return [...related, ...added.map((origin) => ({ ...origin, span: wholeSpan(origin.span, origin.span) }))];
 }
 
-function runRules(
+async function runRules(
   rules: Rule[],
   known: ReadonlySet<string>,
   graph: Graph,
   config: ResolvedConfig,
   today: Date,
   problems: InputProblem[],
-): Finding[] {
+  limits: { ruleTimeoutMs: number },
+): Promise<Finding[]> {
   const findings: Finding[] = [];
   const todayText = today.toISOString().slice(0, 10);
   const externalSuppressions = config.suppressions.map((s, index) => ({
@@ -445,8 +456,11 @@ function runRules(
 
   for (const rule of rules) {
     const configured = config.rules[rule.id];
+    /** Cleared when the rule has finished, failed or run out of time: a late report from it is dropped. */
+    let running = true;
     const context = {
       report: (descriptor: ReportDescriptor<Record<string, string>, string>) => {
+        if (!running) return;
         const template = rule.messages[descriptor.messageId] ?? descriptor.messageId;
         const subject = subjectId(descriptor.subject);
         const element = elementOf(descriptor.subject, graph);
@@ -487,12 +501,21 @@ function runRules(
       },
     };
     try {
-      rule.check(graph, context);
+      if (rule.loadedFrom === undefined) await rule.check(graph, context);
+      else await runWithin(limits.ruleTimeoutMs, () => rule.check(graph, context));
     } catch (error) {
+      // What it reported before is kept: each finding stands on its own; the error says the list is partial.
+      const what =
+        error instanceof RuleTimeout
+          ? `did not finish within ${limits.ruleTimeoutMs / 1000} s (--rule-timeout); it was stopped`
+          : `failed: ${oneLine(error instanceof Error ? error.message : String(error))}`;
       problems.push({
-        message: `rule ${rule.id} failed: ${error instanceof Error ? error.message : String(error)}`,
+        ...(rule.loadedFrom !== undefined ? { file: rule.loadedFrom } : {}),
+        message: escapeControls(`rule ${rule.id} ${what}`),
         level: 'error',
       });
+    } finally {
+      running = false;
     }
   }
   warnAboutConfigSuppressions(externalSuppressions, rules, known, config, todayText, problems);
@@ -501,6 +524,42 @@ function runRules(
   findings.sort(compareFindings);
   assignFingerprints(findings);
   return findings;
+}
+
+class RuleTimeout extends Error {}
+
+const timedScript = new Script('run()');
+
+/**
+ * A custom rule's check within a time budget. Its synchronous part runs under the VM's watchdog, which stops
+ * even a loop that never yields (node:vm `timeout`); a promise it returns gets what is left of the budget,
+ * and one that rejects is its error. A promise abandoned at the deadline is still observed, so its later
+ * rejection is no unhandled one.
+ */
+async function runWithin(budgetMs: number, check: () => void | Promise<void>): Promise<void> {
+  const started = performance.now();
+  const sandbox = createContext({ run: check });
+  let returned: unknown;
+  try {
+    returned = timedScript.runInContext(sandbox, { timeout: Math.max(1, Math.round(budgetMs)) });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException | null)?.code === 'ERR_SCRIPT_EXECUTION_TIMEOUT') throw new RuleTimeout();
+    throw error;
+  }
+  if (!isThenable(returned)) return;
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new RuleTimeout()), Math.max(0, budgetMs - (performance.now() - started)));
+  });
+  try {
+    await Promise.race([Promise.resolve(returned), deadline]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return typeof (value as { then?: unknown } | null)?.then === 'function';
 }
 
 interface ExternalSuppression {

@@ -559,6 +559,52 @@ describe('problem 7: YAML nesting is limited like JSON, with the same message', 
   });
 });
 
+describe('problem 7: custom rules that fail, reject or never finish are their own errors', () => {
+  const rule = (id: string, check: string) =>
+    `export default { id: '${id}', title: 'x', severity: 'error', rationale: 'r', fix: 'f', messages: { found: 'found {{id}}' }, ${check} };\n`;
+  const files = {
+    'hosts.yaml': 'apiVersion: isolint/v1\nhosts:\n  - id: host-1\n    memoryScrubbing: false\n',
+  };
+  const reporting = rule(
+    'reports-hosts',
+    "check(graph, context) { for (const h of graph.nodes('host')) context.report({ messageId: 'found', data: { id: h.id }, subject: h }); }",
+  );
+
+  it.each([
+    ['rejects', "async check() { await null; throw new Error('backend \\u0007 down'); }", /failed: backend \\x07 down/],
+    ['throws', "check() { throw new TypeError('no such node'); }", /failed: no such node/],
+    ['loops', 'check() { for (;;) {} }', /did not finish within 1 s \(--rule-timeout\)/],
+    ['never-settles', 'check() { return new Promise(() => {}); }', /did not finish within 1 s/],
+  ])(
+    'a rule that %s: an error naming it and its file, exit 2, the other rules still report',
+    async (id, check, message) => {
+      const directory = workspace(files);
+      mkdirSync(join(directory, 'rules'));
+      writeFileSync(join(directory, 'rules', `${id}.mjs`), rule(id, check));
+      writeFileSync(join(directory, 'rules', 'reports-hosts.mjs'), reporting);
+      const started = performance.now();
+      const { code, stdout, stderr } = await runIsolint(
+        ['check', 'hosts.yaml', '--rules-dir', 'rules', '--rule-timeout', '1', '--format', 'json'],
+        { cwd: directory },
+      );
+      expect((performance.now() - started) / 1000).toBeLessThan(20);
+      const report = JSON.parse(stdout);
+      expect(report.problems).toEqual([
+        expect.objectContaining({
+          level: 'error',
+          file: join('rules', `${id}.mjs`),
+          message: expect.stringMatching(message),
+        }),
+      ]);
+      expect(report.problems[0].message).toMatch(new RegExp(`^rule ${id} `));
+      const rules = report.findings.map((f: { ruleId: string }) => f.ruleId);
+      expect(rules).toEqual(expect.arrayContaining(['scrubbed-memory', 'reports-hosts']));
+      expect(stderr).not.toMatch(/Unhandled|at .*\.mjs:\d+|\u0007/);
+      expect(code).toBe(2);
+    },
+  );
+});
+
 describe('problem 7: the suite leaves no temporary directories behind', () => {
   it('runs with TMPDIR under one root that the global set-up removes (test/setup/temp-root.ts)', () => {
     expect(tmpdir()).toMatch(/[\\/]isolint-tests-[^\\/]+$/);
