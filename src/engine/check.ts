@@ -286,6 +286,9 @@ export async function runCheck(options: CheckOptions, builtins: Builtins): Promi
   const findings = await runRules(rules, known, graph, config, options.today ?? new Date(), problems, {
     ruleTimeoutMs: options.ruleTimeoutMs ?? DEFAULT_RULE_TIMEOUT_MS,
   });
+  // Every message reaches every format escaped (escaping twice changes nothing): a NUL or an escape sequence
+  // from an input, whichever stage quoted it, neither rewrites a terminal nor splits a CI log line.
+  for (const problem of problems) problem.message = escapeControls(problem.message);
   problems.sort((a, b) => (a.file ?? '').localeCompare(b.file ?? '') || (a.line ?? 0) - (b.line ?? 0));
   const absent = options.baseline ? applyBaseline(findings, options.baseline) : undefined;
   return { findings, problems, files, unrecognised, rules, config, root, graph, ...(absent ? { absent } : {}) };
@@ -478,7 +481,11 @@ async function runRules(
           related: withOrigins(
             withSelectingRuntimeClasses(descriptor.related ?? [], element, graph),
             written ?? descriptor.subject.source,
-          ),
+          ).map((location) => {
+            // Labels quote ids from the inputs; most need nothing, so most locations are kept as they are.
+            const label = escapeControls(location.label);
+            return label === location.label ? location : { ...location, label };
+          }),
           subject,
           element,
           property: descriptor.property,

@@ -483,6 +483,50 @@ describe('problem 7: control characters from inputs are escaped in every message
     expect(message).toContain('Data\\x00\\x1b[31m\\u202e');
   });
 
+  it('every message of every format: findings, related locations and input problems', async () => {
+    const directory = workspace({
+      'template.yaml': `Resources:
+  "Open\\e]0;pwned\\a":
+    Type: AWS::EC2::SecurityGroup
+    Properties:
+      GroupDescription: ssh
+      SecurityGroupIngress: [{ IpProtocol: tcp, FromPort: 22, ToPort: 22, CidrIp: 0.0.0.0/0 }]
+  "Box\\u0085":
+    Type: AWS::EC2::Instance
+    Properties:
+      ImageId: ami-0123456789abcdef0
+      SecurityGroupIds: [!GetAtt "Open\\e]0;pwned\\a.GroupId"]
+    # isolint-suppress encrypted-block-storage: \u202e reversed
+`,
+      'hosts.yaml': `apiVersion: isolint/v1
+hosts:
+  - id: "h\\0ost"
+    memoryScrubbing: false
+    suppress: [{ rule: "scrubbed\\u001bmemory", reason: a typo in the rule }]
+`,
+    });
+    const result = await checkIn(directory);
+    expect(result.findings.some((f) => f.related.length > 0)).toBe(true);
+    expect(result.problems.length).toBeGreaterThan(0);
+    const raw = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
+    // Text formats whole; in JSON-based ones (which may spell a control \u001b) every message-like string.
+    const MESSAGE_KEYS = new Set(['message', 'text', 'markdown', 'description', 'label', 'check_name']);
+    for (const format of ['text', 'markdown', 'junit', 'json', 'sarif', 'gitlab'] as const) {
+      const output = render(result, format);
+      if (!['json', 'sarif', 'gitlab'].includes(format)) {
+        expect(output.replace(/\u001b\[[0-9;]*m/g, ''), format).not.toMatch(raw);
+        continue;
+      }
+      const messages: string[] = [];
+      JSON.parse(output, (key, value: unknown) => {
+        if (MESSAGE_KEYS.has(key) && typeof value === 'string') messages.push(value);
+        return value;
+      });
+      expect(messages.length, format).toBeGreaterThan(0);
+      for (const message of messages) expect(message, format).not.toMatch(raw);
+    }
+  });
+
   it('a control character in a parse error is escaped too', async () => {
     const directory = workspace({ 'hosts.json': '{"apiVersion": "isolint/v1", "hosts": [\u0001]}' });
     const { stderr, stdout } = await runIsolint(['check', '.'], { cwd: directory });
