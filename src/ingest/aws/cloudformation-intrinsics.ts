@@ -366,7 +366,8 @@ function joinedReferences(delimiter: string, items: Array<string | Reference>): 
   return value;
 }
 
-function joinedOf(value: unknown): { delimiter: string; items: Array<string | Reference> } | undefined {
+/** The items of an Fn::Join that stayed unknown because it joins resource ids, or undefined. */
+export function joinedOf(value: unknown): { delimiter: string; items: Array<string | Reference> } | undefined {
   return isUnknown(value)
     ? (value as { [JOINED]?: { delimiter: string; items: Array<string | Reference> } })[JOINED]
     : undefined;

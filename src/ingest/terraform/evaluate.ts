@@ -1215,6 +1215,10 @@ export class ModuleInstance {
       });
       return merge(located, (value) => fresh.has(value));
     }
+    // templatefile with a known path reads its template even when some variables are unknown: the result keeps
+    // its known text around them (an Interpolation), so a reader can still tell a shell script from cloud-config.
+    if (name === 'templatefile' && typeof args[0] === 'string' && args.length === 2 && isMapValue(args[1]))
+      return this.fileFunction(name, args, env);
     const shallow = SHALLOW.has(name);
     for (const arg of args) {
       const bad = shallow ? (isUnknown(arg) ? arg : undefined) : firstUnknown(arg);
