@@ -1,7 +1,11 @@
 /**
  * The hostile-output suite (issue 22): each problem found around the parsers, reproduced. Locations of
- * findings inside embedded text, suppressions that must never cost findings, gates that fail closed,
- * control characters in messages. Outputs and input edges are in scan-and-output.test.ts.
+ * findings inside embedded text (1), suppressions that must never cost findings, from every source (3, 4, 5),
+ * gates that fail closed, `measure` included (4, 5), and the edges (7): control characters in every message
+ * of every format, YAML nesting limited like JSON, deep Fn::If, custom rules that throw, reject or never
+ * finish, temporary directories. Outputs and input edges (2, 6) are in scan-and-output.test.ts, parser limits
+ * in hostile-inputs.test.ts, every fixture through every reporter in every-location.test.ts; the large-output
+ * figures (5) are bench/large-outputs.mjs.
  */
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -452,6 +456,18 @@ hosts:
     expect(finding).toMatchObject({ messageId: 'notMeasured', severity: 'error' });
     const { code } = await runIsolint(['check', '.'], { cwd: directory });
     expect(code).toBe(1);
+  });
+
+  it('measure: a CRC mismatch exits 1, in text and JSON (the intact image exits 0)', async () => {
+    const damaged = new Uint8Array(signer);
+    damaged[damaged.length - 1] ^= 0xff;
+    const directory = workspace({ 'damaged.eif': damaged, 'signer.eif': signer });
+    for (const extra of [[], ['--json']]) {
+      const { code, stderr } = await runIsolint(['measure', 'damaged.eif', ...extra], { cwd: directory });
+      expect(code).toBe(1);
+      expect(stderr).toMatch(/CRC32 in the header does not match/);
+    }
+    expect((await runIsolint(['measure', 'signer.eif'], { cwd: directory })).code).toBe(0);
   });
 
   it('the intact image passes', async () => {
