@@ -39,7 +39,9 @@ export default defineRule({
             ? 'Launch configuration'
             : instance.awsKind === 'eks-node-group'
               ? 'EKS node group'
-              : 'Instance';
+              : instance.awsKind === 'auto-scaling-group'
+                ? 'Auto scaling group'
+                : 'Instance';
       const name = nameOf(instance);
       const property = instance.at.metadataTokens ? 'metadataTokens' : undefined;
       if (isUnknown(tokens)) {

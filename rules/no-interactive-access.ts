@@ -38,6 +38,7 @@ function kindName(node: GraphNode): string {
   if (node.awsKind === 'launch-template') return 'launch template';
   if (node.awsKind === 'launch-configuration') return 'launch configuration';
   if (node.awsKind === 'eks-node-group') return 'EKS node group';
+  if (node.awsKind === 'auto-scaling-group') return 'auto scaling group';
   return 'instance';
 }
 

@@ -426,6 +426,37 @@ function withSelectingRuntimeClasses(
   return [...related, ...extra];
 }
 
+// --- Auto scaling groups (src/ingest/aws/auto-scaling.ts): a finding on a launch template or configuration, or
+// on one of its volumes, names the groups that launch it and the version each launches; a finding on a group
+// that lands on its template's line names the group.
+function withLaunchingGroups(
+  related: RelatedLocation[],
+  element: string | undefined,
+  written: SourceSpan | undefined,
+  graph: Graph,
+): RelatedLocation[] {
+  const node = element === undefined ? undefined : graph.node(element);
+  if (!node) return related;
+  const machines = node.kind === 'volume' ? graph.attachmentsOf(node.id) : [node];
+  const extra: RelatedLocation[] = [];
+  for (const machine of machines) {
+    if (machine.kind !== 'instance') continue;
+    if (machine.awsKind === 'auto-scaling-group' && machine === node && written && written !== machine.source)
+      extra.push({ span: machine.source, label: `auto scaling group '${machine.label ?? machine.id}'` });
+    for (const group of machine.launchedBy ?? []) {
+      const types = group.instanceTypes?.length ? ` as ${group.instanceTypes.join(', ')}` : '';
+      extra.push({
+        span: group.source,
+        label: group.assumption
+          ? `auto scaling group '${group.name}' launches version ${group.version}${types}, ${group.assumption}`
+          : `auto scaling group '${group.name}' launches it${types} (${group.version})`,
+      });
+    }
+  }
+  const added = extra.filter((entry) => !related.some((location) => location.span === entry.span));
+  return added.length ? [...related, ...added] : related;
+}
+
 // --- Terraform values evaluated elsewhere (src/ingest/terraform/evaluate.ts): the variable default or tfvars
 // line a value came from and the module call that made the resource are related locations of its findings.
 function withOrigins(related: RelatedLocation[], location: SourceSpan): RelatedLocation[] {
@@ -479,7 +510,12 @@ async function runRules(
           severity,
           location,
           related: withOrigins(
-            withSelectingRuntimeClasses(descriptor.related ?? [], element, graph),
+            withLaunchingGroups(
+              withSelectingRuntimeClasses(descriptor.related ?? [], element, graph),
+              element,
+              written,
+              graph,
+            ),
             written ?? descriptor.subject.source,
           ).map((location) => {
             // Labels quote ids from the inputs; most need nothing, so most locations are kept as they are.

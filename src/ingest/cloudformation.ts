@@ -34,6 +34,7 @@ import {
   Spans,
   type IngressSpec,
 } from './aws/fragment.js';
+import { addAutoScalingGroup, type Launch } from './aws/auto-scaling.js';
 import { isRecord, isReference, referencesIn, toBoolean, toText } from './aws/values.js';
 import { parseJson } from './json.js';
 import { parseYaml, type LocatedDocument } from './located.js';
@@ -180,6 +181,9 @@ class TemplateReader {
       this.byId.set(logicalId, resource);
     }
     for (const resource of this.resources) this.readResource(resource);
+    // Auto scaling groups last: they take the edges of the templates they launch.
+    for (const resource of this.resources)
+      if (resource.type === 'AWS::AutoScaling::AutoScalingGroup') this.readAutoScalingGroup(resource);
     const groups = new Map(
       this.fragment.nodes.filter((n): n is SecurityGroupNode => n.kind === 'securityGroup').map((n) => [n.id, n]),
     );
@@ -483,6 +487,105 @@ class TemplateReader {
       }
     }
     return undefined;
+  }
+
+  // -- auto scaling groups --------------------------------------------------------------------------
+
+  /**
+   * An auto scaling group: what it launches, by `LaunchTemplate`, `MixedInstancesPolicy.LaunchTemplate`
+   * (its specification and each override's) or `LaunchConfigurationName`
+   * (https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-autoscaling-autoscalinggroup.html).
+   */
+  private readAutoScalingGroup(resource: Resource): void {
+    const p = resource.properties;
+    const fallback = resource.typeSpan;
+    const launches: Launch[] = [];
+    const direct = this.get(p, 'LaunchTemplate');
+    if (isRecord(direct)) this.pushLaunch(launches, direct, this.spans.key(p, 'LaunchTemplate', fallback));
+    const mixed = this.get(this.get(p, 'MixedInstancesPolicy'), 'LaunchTemplate');
+    if (isRecord(mixed)) {
+      const mixedSpan = this.spans.key(this.get(p, 'MixedInstancesPolicy'), 'LaunchTemplate', fallback);
+      const types: string[] = [];
+      const overrides = this.items(mixed, 'Overrides');
+      for (const [, override] of overrides) {
+        const type = toText(this.get(override, 'InstanceType'));
+        if (typeof type === 'string' && !isRecord(this.get(override, 'LaunchTemplateSpecification'))) types.push(type);
+      }
+      const specification = this.get(mixed, 'LaunchTemplateSpecification');
+      if (isRecord(specification))
+        this.pushLaunch(
+          launches,
+          specification,
+          this.spans.key(mixed, 'LaunchTemplateSpecification', mixedSpan),
+          types,
+        );
+      for (const [index, override] of overrides) {
+        const own = this.get(override, 'LaunchTemplateSpecification');
+        if (!isRecord(own)) continue;
+        const type = toText(this.get(override, 'InstanceType'));
+        const span = this.spans.key(
+          override,
+          'LaunchTemplateSpecification',
+          this.spans.key(mixed.Overrides, index, mixedSpan),
+        );
+        this.pushLaunch(launches, own, span, typeof type === 'string' ? [type] : undefined);
+      }
+    }
+    const configuration = this.get(p, 'LaunchConfigurationName');
+    if (
+      isReference(configuration) &&
+      this.byId.get(configuration.target)?.type === 'AWS::AutoScaling::LaunchConfiguration'
+    )
+      launches.push({
+        template: this.id(configuration.target),
+        source: this.spans.key(p, 'LaunchConfigurationName', fallback),
+        version: 'as written: a launch configuration has no versions',
+      });
+    addAutoScalingGroup(this.fragment, {
+      id: this.id(resource.logicalId),
+      label: resource.logicalId,
+      source: fallback,
+      suppressions: resource.suppressions,
+      launches,
+    });
+  }
+
+  /**
+   * A launch template specification and the version it names. The template resource as written is the
+   * template's latest version, so `$Latest` and `!GetAtt LT.LatestVersionNumber` launch what is written. It
+   * is also the default version only while the template is new (an update adds a version and leaves the
+   * default where it was: https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ec2-launchtemplate.html),
+   * so `$Default`, `DefaultVersionNumber`, an unset version (the API's default is `$Default`) and a number
+   * are judged as written with that assumption named.
+   */
+  private pushLaunch(launches: Launch[], spec: Record<string, unknown>, source: SourceSpan, instanceTypes?: string[]) {
+    const template = this.launchTemplateOf({ LaunchTemplate: spec });
+    if (template === undefined) return;
+    const raw = spec.Version;
+    const version = this.get(spec, 'Version');
+    let written: string;
+    let assumption: string | undefined;
+    if (isReference(version) && version.target === template && version.attribute === 'LatestVersionNumber')
+      written = `version ${template}.LatestVersionNumber: the template as written`;
+    else if (isReference(version) && version.target === template && version.attribute === 'DefaultVersionNumber') {
+      written = `${template}.DefaultVersionNumber`;
+      assumption =
+        'which is the template as written only while CloudFormation has not updated it (an update adds a version and leaves the default)';
+    } else {
+      const text = version === undefined ? '$Default' : toText(version);
+      if (text === '$Latest') written = 'version $Latest: the template as written';
+      else if (typeof text === 'string') {
+        written = raw === undefined ? '$Default (no Version is given)' : text;
+        assumption =
+          text === '$Default'
+            ? 'which is the template as written only while CloudFormation has not updated it (an update adds a version and leaves the default)'
+            : 'which is the template as written only if it is the latest version, which the template cannot tell';
+      } else {
+        written = '(decided at deploy time)';
+        assumption = `which cannot be known to be the template as written (${isUnknown(text) ? text.reason : 'no version'})`;
+      }
+    }
+    launches.push({ template: this.id(template), source, version: written, assumption, instanceTypes });
   }
 
   /**

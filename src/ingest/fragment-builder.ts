@@ -33,6 +33,11 @@ export class FragmentBuilder {
     return this.ids.has(id);
   }
 
+  /** A node this input declared, by id. */
+  node(id: string): GraphNode | undefined {
+    return this.ids.get(id);
+  }
+
   /** An edge with no properties of its own (runsOn, attaches, manages, uses, controls). */
   edge(kind: Exclude<EdgeKind, 'access' | 'channel'>, from: string, to: string, source: SourceSpan): void {
     this.edges.push({ kind, from, to, source, at: NO_SPANS, suppressions: NO_SUPPRESSIONS });

@@ -105,8 +105,17 @@ export interface InstanceNode extends NodeBase<'instance'> {
     memorySource?: SourceSpan;
   };
   // --- AWS properties (CloudFormation / Terraform adapters; https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-instance.html, https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/instance). Absent when the input cannot say.
-  /** An EC2 instance, a launch template / launch configuration that instances start from, or an EKS managed node group. */
-  awsKind?: 'instance' | 'launch-template' | 'launch-configuration' | 'eks-node-group';
+  /**
+   * An EC2 instance, a launch template / launch configuration that instances start from, an EKS managed node
+   * group, or an EC2 Auto Scaling group (the machines it launches, one description for all of them).
+   */
+  awsKind?: 'instance' | 'launch-template' | 'launch-configuration' | 'eks-node-group' | 'auto-scaling-group';
+  /**
+   * Set on a launch template or launch configuration that auto scaling groups of the scan launch: each
+   * group, the version it names and whether that version is the template as written. Findings on the
+   * template (and on its volumes) name the groups as related locations.
+   */
+  launchedBy?: LaunchedBy[];
   /** IMDS `HttpTokens` / `http_tokens`: `required` means IMDSv2 only. */
   metadataTokens?: Maybe<'required' | 'optional'>;
   /** Set when `metadataTokens` is not written but follows the AMI the input names (its ImdsSupport). */
@@ -139,6 +148,24 @@ export interface InstanceNode extends NodeBase<'instance'> {
   // --- Kata RuntimeClass link (https://kubernetes.io/docs/concepts/containers/runtime-class/; src/engine/link-runtime-classes.ts).
   /** Set on the sandbox VM of a Kata configuration.toml; `selectedBy` lists the RuntimeClasses whose handler selects it. */
   kataSandbox?: { selectedBy: Array<{ name: string; source: SourceSpan }> };
+}
+
+/**
+ * An auto scaling group launching a launch template or configuration of the scan
+ * (https://docs.aws.amazon.com/autoscaling/ec2/APIReference/API_LaunchTemplateSpecification.html).
+ */
+export interface LaunchedBy {
+  /** The group's node id and name. */
+  group: string;
+  name: string;
+  /** The line that names the template (LaunchTemplate, an override, LaunchConfigurationName). */
+  source: SourceSpan;
+  /** The version as the group names it: `$Latest`, `$Default`, a number, or how it is computed. */
+  version: string;
+  /** Why the version launched may not be the template as written; absent when it is. */
+  assumption?: string;
+  /** Instance types the group's overrides launch this template as, when it lists them. */
+  instanceTypes?: string[];
 }
 
 /** What a `#cloud-config` makes of logging in: each setting that lets a password alone in, or why it cannot be told. */

@@ -163,7 +163,12 @@ class PlanReader {
         (typeof current === 'string' && !current.trim().startsWith('{')) ||
         (Array.isArray(current) && current.every((item) => typeof item === 'string' || isUnknown(item)));
       if (!replaceable) continue;
-      const references = targets.map((target) => reference(target));
+      // A launch template version (`version = aws_launch_template.x.latest_version`) is told by the attribute it reads.
+      const attribute =
+        key === 'version' && targets.length === 1
+          ? attributeOf(expression.references[0], prefix, targets[0])
+          : undefined;
+      const references = targets.map((target) => reference(target, attribute));
       setOwn(values, key, Array.isArray(current) || targets.length > 1 ? references : references[0]);
     }
   }
@@ -179,6 +184,12 @@ function resourceAddress(reference: unknown, prefix: string): string | undefined
   )
     return undefined;
   return `${prefix}${parts[0]}.${parts[1]}`;
+}
+
+/** The attribute a reference reads of `target` (`aws_launch_template.x.latest_version` → latest_version). */
+function attributeOf(reference: unknown, prefix: string, target: string): string | undefined {
+  if (typeof reference !== 'string' || resourceAddress(reference, prefix) !== target) return undefined;
+  return reference.replace(/\[[^\]]*\]/g, '').split('.')[2];
 }
 
 function markUnknown(values: unknown, mask: unknown, depth: number): void {

@@ -26,6 +26,7 @@ import {
   Spans,
   type IngressSpec,
 } from '../aws/fragment.js';
+import { addAutoScalingGroup, type Launch } from '../aws/auto-scaling.js';
 import { isRecord, isReference, JsonText, referencesIn, toBoolean, toList, toText } from '../aws/values.js';
 import { cloudInitLogin } from '../cloud-init.js';
 import type { LocatedDocument } from '../located.js';
@@ -102,6 +103,10 @@ export class TerraformMapper {
     switch (resource.type) {
       case 'aws_ebs_volume':
         return this.volume(resource);
+      case 'aws_autoscaling_group':
+        // Read last (finish): a group takes the edges of the template it launches.
+        this.autoScalingGroups.push(resource);
+        return;
       case 'aws_ami':
         return this.imageDevices(resource);
       case 'aws_volume_attachment': {
@@ -201,8 +206,11 @@ export class TerraformMapper {
     }
   }
 
-  /** Standalone ingress rules join their group once every resource is read. */
+  private readonly autoScalingGroups: TfResource[] = [];
+
+  /** Standalone ingress rules join their group, and auto scaling groups are read, once every resource is read. */
   finish(): void {
+    for (const resource of this.autoScalingGroups) this.autoScalingGroup(resource);
     const groups = new Map(
       this.fragment.nodes.filter((n): n is SecurityGroupNode => n.kind === 'securityGroup').map((n) => [n.id, n]),
     );
@@ -431,6 +439,117 @@ export class TerraformMapper {
         this.fragment.edge('uses', id, this.scope.idOf(role.target), spans.key(v, 'iam_instance_profile', fallback));
       }
     }
+  }
+
+  /**
+   * An auto scaling group: what it launches, by `launch_template`, `mixed_instances_policy.launch_template`
+   * (its specification and each override's) or `launch_configuration`
+   * (https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/autoscaling_group).
+   */
+  private autoScalingGroup(resource: TfResource): void {
+    const v = resource.values;
+    const spans = new Spans(resource.document);
+    const fallback = resource.typeSpan;
+    const launches: Launch[] = [];
+    const direct = this.first(v.launch_template);
+    if (isRecord(direct)) this.pushLaunch(launches, direct, spans.key(v, 'launch_template', fallback));
+    const policy = this.first(v.mixed_instances_policy);
+    const mixed = isRecord(policy) ? this.first(policy.launch_template) : undefined;
+    if (isRecord(mixed)) {
+      const mixedSpan = spans.key(policy, 'launch_template', spans.key(v, 'mixed_instances_policy', fallback));
+      const overrides = toList(mixed.override).filter(isRecord);
+      const types = overrides
+        .filter((override) => !isRecord(this.first(override.launch_template_specification)))
+        .map((override) => toText(override.instance_type))
+        .filter((type): type is string => typeof type === 'string');
+      const specification = this.first(mixed.launch_template_specification);
+      if (isRecord(specification))
+        this.pushLaunch(launches, specification, spans.key(mixed, 'launch_template_specification', mixedSpan), types);
+      overrides.forEach((override, index) => {
+        const own = this.first(override.launch_template_specification);
+        if (!isRecord(own)) return;
+        const type = toText(override.instance_type);
+        const span = spans.key(
+          override,
+          'launch_template_specification',
+          spans.key(mixed.override, index, spans.key(mixed, 'override', mixedSpan)),
+        );
+        this.pushLaunch(launches, own, span, typeof type === 'string' ? [type] : undefined);
+      });
+    }
+    const configuration = this.launchConfigurationOf(v.launch_configuration);
+    if (configuration !== undefined)
+      launches.push({
+        template: this.scope.idOf(configuration),
+        source: spans.key(v, 'launch_configuration', fallback),
+        version: 'as written: a launch configuration has no versions',
+      });
+    addAutoScalingGroup(this.fragment, {
+      id: this.scope.idOf(resource.address),
+      label: resource.address,
+      source: fallback,
+      suppressions: resource.suppressions,
+      launches,
+    });
+  }
+
+  /**
+   * A launch template specification and the version it names (`version`, `$Default` when unset). The
+   * resource as written is the template's latest version: `aws_launch_template` adds a version on each
+   * change, and moves the default version to it only with `update_default_version = true`
+   * (https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/launch_template). So
+   * `$Latest` and `latest_version` launch what is written, `$Default` and `default_version` do only with
+   * update_default_version, and a number only if it is the latest: otherwise what is written is judged with
+   * that assumption named.
+   */
+  private pushLaunch(launches: Launch[], spec: Record<string, unknown>, source: SourceSpan, instanceTypes?: string[]) {
+    const address = this.launchTemplateOf({
+      launch_template: [{ id: spec.id ?? spec.launch_template_id, name: spec.name ?? spec.launch_template_name }],
+    });
+    if (address === undefined) return;
+    const template = this.scope.resource(address)!;
+    const version = spec.version;
+    const movesDefault = template.values.update_default_version === true;
+    const defaultAssumption = movesDefault
+      ? undefined
+      : typeof toText(template.values.default_version) === 'string'
+        ? `which Terraform pins to default_version = ${String(toText(template.values.default_version))}, not necessarily the template as written`
+        : 'which is the template as written only while it has one version: Terraform moves the default version to a new one only with update_default_version = true';
+    let written: string;
+    let assumption: string | undefined;
+    if (isReference(version) && version.target === address && version.attribute === 'latest_version')
+      written = `version ${address}.latest_version: the template as written`;
+    else if (isReference(version) && version.target === address && version.attribute === 'default_version') {
+      written = `${address}.default_version`;
+      assumption = defaultAssumption;
+      if (!assumption) written = `version ${written}: the template as written (update_default_version = true)`;
+    } else {
+      const text = version === undefined || version === null ? '$Default' : toText(version);
+      if (text === '$Latest') written = 'version $Latest: the template as written';
+      else if (text === '$Default') {
+        written = version === undefined || version === null ? '$Default (no version is given)' : text;
+        assumption = defaultAssumption;
+        if (!assumption) written = `version ${written}: the template as written (update_default_version = true)`;
+      } else if (typeof text === 'string') {
+        written = text;
+        assumption =
+          'which is the template as written only if it is the latest version, which the configuration cannot tell';
+      } else {
+        written = '(decided at apply time)';
+        assumption = `which cannot be known to be the template as written (${isUnknown(text) ? text.reason : 'no version'})`;
+      }
+    }
+    launches.push({ template: this.scope.idOf(address), source, version: written, assumption, instanceTypes });
+  }
+
+  /** The launch configuration of the scan a group names: by reference (`.name`, `.id`) or its literal name. */
+  private launchConfigurationOf(value: unknown): string | undefined {
+    for (const ref of referencesIn(value))
+      if (this.scope.resource(ref.target)?.type === 'aws_launch_configuration') return ref.target;
+    if (typeof value !== 'string') return undefined;
+    for (const resource of this.scope.resources())
+      if (resource.type === 'aws_launch_configuration' && resource.values.name === value) return resource.address;
+    return undefined;
   }
 
   /** The launch template of the scan an instance starts from: by id or name, a reference or a literal name. */
