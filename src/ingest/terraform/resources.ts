@@ -510,10 +510,11 @@ export class TerraformMapper {
     const template = this.scope.resource(address)!;
     const version = spec.version;
     const movesDefault = template.values.update_default_version === true;
+    const pinned = toText(template.values.default_version);
     const defaultAssumption = movesDefault
       ? undefined
-      : typeof toText(template.values.default_version) === 'string'
-        ? `which Terraform pins to default_version = ${String(toText(template.values.default_version))}, not necessarily the template as written`
+      : typeof pinned === 'string'
+        ? `which Terraform pins to default_version = ${pinned}, not necessarily the template as written`
         : 'which is the template as written only while it has one version: Terraform moves the default version to a new one only with update_default_version = true';
     let written: string;
     let assumption: string | undefined;
