@@ -1,5 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { check } from '../../src/check.js';
 import { defaultConfig } from '../../src/engine/config.js';
@@ -258,6 +259,332 @@ describe('one deployment, four formats, the same verdicts', () => {
       "no-interactive-access openPort error: Ingress rule opens RDP (port 3389) to '0.0.0.0/0' of security group 'Unused', which no machine of the scan uses.",
       "no-interactive-access openPort error: Ingress rule opens SSH (port 22) to '0.0.0.0/0' (written '192.168.1.0/0') on instance 'Web'.",
       "no-interactive-access undecidedPort note: Cannot tell whether this ingress rule opens SSH or RDP (port 22 or 3389) to everyone on instance 'Web': the port range 3389–22 is reversed: EC2 would reject it.",
+    ]);
+    expect(json).toEqual(yaml);
+    expect(hcl).toEqual(yaml);
+    expect(planned).toEqual(yaml);
+  });
+});
+
+// --- Auto scaling groups: one launch template launched by groups naming different versions, and a launch
+// configuration. The template is judged once at its lines; each group is a related location that says
+// whether it launches the template as written; a version that may be another is a note on the group.
+
+const ASG_CFN = `Resources:
+  Ssh:
+    Type: AWS::EC2::SecurityGroup
+    Properties:
+      GroupDescription: ssh
+      SecurityGroupIngress:
+        - IpProtocol: tcp
+          FromPort: 22
+          ToPort: 22
+          CidrIp: 0.0.0.0/0
+  Template:
+    Type: AWS::EC2::LaunchTemplate
+    Properties:
+      LaunchTemplateName: web
+      LaunchTemplateData:
+        ImageId: ami-0abcdef1234567890
+        SecurityGroupIds: [!Ref Ssh]
+        MetadataOptions:
+          HttpTokens: optional
+        BlockDeviceMappings:
+          - DeviceName: /dev/xvdb
+            Ebs:
+              VolumeSize: 100
+              Encrypted: false
+  Latest:
+    Type: AWS::AutoScaling::AutoScalingGroup
+    Properties:
+      MinSize: '1'
+      MaxSize: '2'
+      LaunchTemplate:
+        LaunchTemplateId: !Ref Template
+        Version: !GetAtt Template.LatestVersionNumber
+  Default:
+    Type: AWS::AutoScaling::AutoScalingGroup
+    Properties:
+      MinSize: '1'
+      MaxSize: '2'
+      MixedInstancesPolicy:
+        LaunchTemplate:
+          LaunchTemplateSpecification:
+            LaunchTemplateName: web
+            Version: !GetAtt Template.DefaultVersionNumber
+          Overrides:
+            - InstanceType: m5.large
+  Numbered:
+    Type: AWS::AutoScaling::AutoScalingGroup
+    Properties:
+      MinSize: '1'
+      MaxSize: '2'
+      LaunchTemplate:
+        LaunchTemplateId: !Ref Template
+        Version: '2'
+  Legacy:
+    Type: AWS::AutoScaling::LaunchConfiguration
+    Properties:
+      ImageId: ami-0abcdef1234567890
+      InstanceType: t3.micro
+      MetadataOptions:
+        HttpTokens: required
+      BlockDeviceMappings:
+        - DeviceName: /dev/xvda
+          Ebs:
+            VolumeSize: 20
+            Encrypted: true
+  LegacyGroup:
+    Type: AWS::AutoScaling::AutoScalingGroup
+    Properties:
+      MinSize: '1'
+      MaxSize: '2'
+      LaunchConfigurationName: !Ref Legacy
+`;
+
+const ASG_HCL = `resource "aws_security_group" "Ssh" {
+  ingress {
+    from_port   = 22
+    to_port     = 22
+    protocol    = "tcp"
+    cidr_blocks = ["0.0.0.0/0"]
+  }
+}
+
+resource "aws_launch_template" "Template" {
+  name                   = "web"
+  image_id               = "ami-0abcdef1234567890"
+  vpc_security_group_ids = [aws_security_group.Ssh.id]
+  metadata_options {
+    http_tokens = "optional"
+  }
+  block_device_mappings {
+    device_name = "/dev/xvdb"
+    ebs {
+      volume_size = 100
+      encrypted   = false
+    }
+  }
+}
+
+resource "aws_autoscaling_group" "Latest" {
+  min_size = 1
+  max_size = 2
+  launch_template {
+    id      = aws_launch_template.Template.id
+    version = aws_launch_template.Template.latest_version
+  }
+}
+
+resource "aws_autoscaling_group" "Default" {
+  min_size = 1
+  max_size = 2
+  mixed_instances_policy {
+    launch_template {
+      launch_template_specification {
+        launch_template_name = "web"
+        version              = aws_launch_template.Template.default_version
+      }
+      override {
+        instance_type = "m5.large"
+      }
+    }
+  }
+}
+
+resource "aws_autoscaling_group" "Numbered" {
+  min_size = 1
+  max_size = 2
+  launch_template {
+    id      = aws_launch_template.Template.id
+    version = "2"
+  }
+}
+
+resource "aws_launch_configuration" "Legacy" {
+  image_id      = "ami-0abcdef1234567890"
+  instance_type = "t3.micro"
+  metadata_options {
+    http_tokens = "required"
+  }
+  root_block_device {
+    volume_size = 20
+    encrypted   = true
+  }
+}
+
+resource "aws_autoscaling_group" "LegacyGroup" {
+  min_size             = 1
+  max_size             = 2
+  launch_configuration = aws_launch_configuration.Legacy.name
+}
+`;
+
+function asgPlan(): string {
+  const resource = (type: string, name: string, values: Record<string, unknown>) => ({
+    address: `${type}.${name}`,
+    mode: 'managed',
+    type,
+    name,
+    values,
+  });
+  const resources = [
+    resource('aws_security_group', 'Ssh', {
+      ingress: [
+        {
+          from_port: 22,
+          to_port: 22,
+          protocol: 'tcp',
+          cidr_blocks: ['0.0.0.0/0'],
+          ipv6_cidr_blocks: [],
+          security_groups: [],
+          self: false,
+        },
+      ],
+    }),
+    resource('aws_launch_template', 'Template', {
+      name: 'web',
+      image_id: 'ami-0abcdef1234567890',
+      update_default_version: null,
+      metadata_options: [{ http_endpoint: 'enabled', http_tokens: 'optional' }],
+      block_device_mappings: [{ device_name: '/dev/xvdb', ebs: [{ volume_size: 100, encrypted: false }] }],
+    }),
+    resource('aws_autoscaling_group', 'Latest', { min_size: 1, max_size: 2, launch_template: [{}] }),
+    resource('aws_autoscaling_group', 'Default', {
+      min_size: 1,
+      max_size: 2,
+      mixed_instances_policy: [
+        {
+          launch_template: [
+            {
+              launch_template_specification: [{ launch_template_name: 'web' }],
+              override: [{ instance_type: 'm5.large' }],
+            },
+          ],
+        },
+      ],
+    }),
+    resource('aws_autoscaling_group', 'Numbered', { min_size: 1, max_size: 2, launch_template: [{ version: '2' }] }),
+    resource('aws_launch_configuration', 'Legacy', {
+      image_id: 'ami-0abcdef1234567890',
+      instance_type: 't3.micro',
+      metadata_options: [{ http_tokens: 'required' }],
+      root_block_device: [{ volume_size: 20, encrypted: true }],
+    }),
+    resource('aws_autoscaling_group', 'LegacyGroup', { min_size: 1, max_size: 2 }),
+  ];
+  const refs = (...addresses: string[]) => ({ references: addresses });
+  const configured = (type: string, name: string, expressions: Record<string, unknown>) => ({
+    address: `${type}.${name}`,
+    type,
+    name,
+    expressions,
+  });
+  return JSON.stringify({
+    format_version: '1.2',
+    terraform_version: '1.9.5',
+    planned_values: { root_module: { resources } },
+    resource_changes: [
+      {
+        address: 'aws_launch_template.Template',
+        type: 'aws_launch_template',
+        change: { actions: ['create'], after_unknown: { id: true, latest_version: true, default_version: true } },
+      },
+    ],
+    configuration: {
+      root_module: {
+        resources: [
+          configured('aws_launch_template', 'Template', {
+            vpc_security_group_ids: refs('aws_security_group.Ssh.id', 'aws_security_group.Ssh'),
+          }),
+          configured('aws_autoscaling_group', 'Latest', {
+            launch_template: [
+              {
+                id: refs('aws_launch_template.Template.id', 'aws_launch_template.Template'),
+                version: refs('aws_launch_template.Template.latest_version', 'aws_launch_template.Template'),
+              },
+            ],
+          }),
+          configured('aws_autoscaling_group', 'Default', {
+            mixed_instances_policy: [
+              {
+                launch_template: [
+                  {
+                    launch_template_specification: [
+                      {
+                        version: refs('aws_launch_template.Template.default_version', 'aws_launch_template.Template'),
+                      },
+                    ],
+                  },
+                ],
+              },
+            ],
+          }),
+          configured('aws_autoscaling_group', 'Numbered', {
+            launch_template: [{ id: refs('aws_launch_template.Template.id', 'aws_launch_template.Template') }],
+          }),
+          configured('aws_autoscaling_group', 'LegacyGroup', {
+            launch_configuration: refs('aws_launch_configuration.Legacy.name', 'aws_launch_configuration.Legacy'),
+          }),
+        ],
+      },
+    },
+  });
+}
+
+/**
+ * The verdicts of one format for the groups case: rule, message and severity, the element judged, and each
+ * group named as a related location with whether it launches the template as written. Names and the wording
+ * of version assumptions differ by format (`Template.LatestVersionNumber`, `latest_version`).
+ */
+async function groupVerdicts(name: string, text: string): Promise<string[]> {
+  const directory = temporaryDirectory();
+  writeFileSync(join(directory, name), text);
+  const result = await check({
+    paths: [directory],
+    cwd: directory,
+    root: directory,
+    config: defaultConfig(directory),
+    onlyRules: RULES,
+    today: new Date('2026-11-01'),
+  });
+  expect(result.problems).toEqual([]);
+  const plain = (text: string) => text.replace(/aws_[a-z_]+\.(\w+)/g, '$1');
+  // `stack.yaml#Template/BlockDeviceMappings/0`, `./aws_launch_template.Template/…`, `plan.json#aws_…`: the resource.
+  const element = (id: string | undefined) =>
+    plain((id ?? '').replace(/^.*#/, '').replace(/^\.\//, '')).replace(/\/.*$/, '');
+  return result.findings
+    .map((f) => {
+      const groups = f.related
+        .map((r) => /^auto scaling group '([^']+)'(?: launches (it|version))?/.exec(r.label))
+        .filter((m): m is RegExpExecArray => m !== null)
+        .map((m) => `${plain(m[1])}${m[2] === 'it' ? ' as written' : m[2] ? ' assumed' : ''}`)
+        .sort();
+      return `${f.ruleId} ${f.messageId} ${f.severity} ${element(f.element)} [${groups.join(', ')}]`;
+    })
+    .sort();
+}
+
+describe('auto scaling groups, four formats, the same verdicts', () => {
+  it('judges the launch template once, names each group and the version it launches, notes assumed versions', async () => {
+    const yaml = await groupVerdicts('stack.yaml', ASG_CFN);
+    // The same template in JSON: the short-form tags as their long forms.
+    const template: unknown = parse(ASG_CFN, {
+      customTags: [
+        { tag: '!Ref', resolve: (value: string) => ({ Ref: value }) },
+        { tag: '!GetAtt', resolve: (value: string) => ({ 'Fn::GetAtt': value.split('.') }) },
+      ],
+    });
+    const json = await groupVerdicts('stack.json', JSON.stringify(template, null, 2));
+    const hcl = await groupVerdicts('main.tf', ASG_HCL);
+    const planned = await groupVerdicts('plan.json', asgPlan());
+    expect(yaml).toEqual([
+      'encrypted-block-storage undecided note Template [Default assumed, Latest as written, Numbered assumed]',
+      'encrypted-block-storage unencrypted error Template [Default assumed, Latest as written, Numbered assumed]',
+      'instance-metadata-v2 optional error Template [Default assumed, Latest as written, Numbered assumed]',
+      'instance-metadata-v2 undecided note Default [Default]',
+      'instance-metadata-v2 undecided note Numbered [Numbered]',
+      'no-interactive-access openPort error Ssh [Default, Latest, Numbered]',
     ]);
     expect(json).toEqual(yaml);
     expect(hcl).toEqual(yaml);
