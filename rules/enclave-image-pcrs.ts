@@ -36,6 +36,10 @@ export default defineRule({
     notInImage:
       "{{pcr}} is expected for image '{{image}}', but the image does not have it (PCR8 exists only for signed images).",
     kmsMismatch: "KMS key '{{key}}' pins {{pcr}} = {{pinned}}, but image '{{image}}' measures {{actual}} ({{link}}).",
+    kmsSignerMismatch:
+      "KMS key '{{key}}' pins PCR8 = {{pinned}}, but the signing certificate of image '{{image}}' gives {{actual}} (isolint pcr --signing-certificate; {{link}}).",
+    kmsUnsigned:
+      "KMS key '{{key}}' pins PCR8 (the signing certificate), but image '{{image}}' is not signed, so no enclave started from it matches ({{link}}).",
     kmsUndecided: "Cannot compare {{pcr}} pinned by KMS key '{{key}}' with image '{{image}}': {{reason}}.",
     unlinkedExpected:
       "Expected PCRs in '{{file}}' describe no enclave image in the scan (name the file <image>.expected.json beside <image>.eif).",
@@ -125,9 +129,23 @@ export default defineRule({
               property: `pin:${pin.pcr}`,
               severity: 'note',
             });
+          } else if (actual === undefined && pin.pcr === 'PCR8') {
+            context.report({
+              messageId: 'kmsUnsigned',
+              data: { key: keyName, image: name, link: pin.link },
+              subject: pin.key,
+              at: pin.source,
+              property: `pin:${pin.pcr}`,
+              related: [
+                { span: image.source, label: `image '${name}'` },
+                { span: enclave.source, label: `enclave '${nameOf(enclave)}'` },
+              ],
+            });
           } else if (actual !== undefined && actual.toLowerCase() !== pin.value.toLowerCase()) {
             context.report({
-              messageId: 'kmsMismatch',
+              // PCR8 is the extend of the SHA-384 of the signing certificate's DER form: the value isolint pcr
+              // --signing-certificate prints for the certificate the signed image carries.
+              messageId: pin.pcr === 'PCR8' ? 'kmsSignerMismatch' : 'kmsMismatch',
               data: {
                 key: keyName,
                 pcr: pin.pcr,

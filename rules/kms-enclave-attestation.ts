@@ -82,6 +82,8 @@ export default defineRule({
     zeroValue:
       "Key '{{key}}': {{condition}} is all zeros, the value a debug-mode enclave reports: it admits any debug-mode enclave.",
     pcrMismatch: "Key '{{key}}': {{condition}} is {{pinned}}, but {{what}} gives {{expected}} (isolint pcr {{flag}}).",
+    instanceIdPin:
+      "Key '{{key}}': PCR4 measures the parent's instance id, which exists only once the instance is launched, so this pin cannot be checked before deployment; compare it with isolint pcr --instance-id <id> of each instance launched with parent role '{{role}}'.",
     unknownOperator:
       "Key '{{key}}': condition operator {{operator}} is not one isolint evaluates, so the statement is not judged.",
     undecided: "Cannot tell whether key '{{key}}' requires enclave attestation for role '{{role}}': {{reason}}.",
@@ -395,16 +397,13 @@ export default defineRule({
             });
         }
         const pcr4 = pinned.get('PCR4');
+        // The instance id is assigned at launch: no input of a deployment can know it (a note, never an error).
         if (pcr4 && !parent.possible)
           context.report({
             subject: key,
             suppressions: statement.suppressions,
-            messageId: 'undecided',
-            data: {
-              key: keyName,
-              role: nameOf(role),
-              reason: 'PCR4 measures the parent instance id, which is decided at launch (isolint pcr --instance-id)',
-            },
+            messageId: 'instanceIdPin',
+            data: { key: keyName, role: nameOf(role) },
             at: pcr4.source,
             severity: 'note',
           });
