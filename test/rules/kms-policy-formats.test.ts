@@ -39,6 +39,7 @@ describe('kms-enclave-attestation in every format', () => {
       'error neverMatches',
       'error noAttestation',
       'error noAttestation',
+      'error noAttestation',
       'error noImagePin',
       'error pcrMismatch',
       'error unknownKey',
