@@ -36,6 +36,8 @@ export default defineRule({
     notInImage:
       "{{pcr}} is expected for image '{{image}}', but the image does not have it (PCR8 exists only for signed images).",
     kmsMismatch: "KMS key '{{key}}' pins {{pcr}} = {{pinned}}, but image '{{image}}' measures {{actual}} ({{link}}).",
+    kmsExpectedMismatch:
+      "KMS key '{{key}}' pins {{pcr}} = {{pinned}}, but the expected PCRs of image '{{image}}' give {{expected}} ({{link}}).",
     kmsSignerMismatch:
       "KMS key '{{key}}' pins PCR8 = {{pinned}}, but the signing certificate of image '{{image}}' gives {{actual}} (isolint pcr --signing-certificate; {{link}}).",
     kmsUnsigned:
@@ -102,6 +104,34 @@ export default defineRule({
           }
         }
         const measurement = image.measurement;
+        if (measurement === undefined || isUnknown(measurement)) {
+          // The image is not measured here (a build artefact outside the scan): the PCRs its expected-PCR file
+          // lists are what the build produced, so a KMS pin that differs from them cannot match either.
+          for (const pin of pins) {
+            const expectedPcr = image.expectedPcrs[pin.pcr];
+            if (!IMAGE_PCRS.has(pin.pcr) || !expectedPcr || isUnknown(pin.value)) continue;
+            if (!PCR_HEX.test(expectedPcr.value) || ALL_ZEROS.test(expectedPcr.value)) continue;
+            if (expectedPcr.value.toLowerCase() === pin.value.toLowerCase()) continue;
+            context.report({
+              messageId: 'kmsExpectedMismatch',
+              data: {
+                key: pin.key.label ?? pin.key.id,
+                pcr: pin.pcr,
+                pinned: abbreviate(pin.value),
+                image: name,
+                expected: abbreviate(expectedPcr.value),
+                link: pin.link,
+              },
+              subject: pin.key,
+              at: pin.source,
+              property: `pin:${pin.pcr}`,
+              related: [
+                { span: expectedPcr.source, label: `expected ${pin.pcr} of image '${name}'` },
+                { span: enclave.source, label: `enclave '${nameOf(enclave)}'` },
+              ],
+            });
+          }
+        }
         if (measurement === undefined) continue;
         // Fails closed: PCRs are expected (or pinned by KMS) but the image cannot be read or measured, so
         // nothing vouches for what will run; a missing build artefact must not pass the gate.
