@@ -58,6 +58,22 @@ describe('kms-enclave-attestation in every format', () => {
     for (const format of FORMATS) expect(verdicts(await findings(`pass-formats-${format}`))).toEqual([]);
   });
 
+  it('the well-pinned deployment gets no error or warning from any rule, in any format', async () => {
+    for (const entry of [...FORMATS.map((f) => `pass-formats-${f}`), ...FORMATS.map((f) => `clean-root/${f}`)]) {
+      const result = await check({
+        paths: [join(FIXTURES, entry)],
+        cwd: REPO_ROOT,
+        root: REPO_ROOT,
+        config: defaultConfig(REPO_ROOT),
+        today: new Date('2026-11-01'),
+      });
+      expect(result.problems).toEqual([]);
+      expect(
+        result.findings.filter((f) => f.severity !== 'note').map((f) => `${entry}: ${f.ruleId} ${f.messageId}`),
+      ).toEqual([]);
+    }
+  });
+
   it('gives at most a note for the well-pinned deployment with the default root delegation, in any format', async () => {
     for (const format of ['cloudformation.yaml', 'terraform', 'plan.json', 'policy']) {
       expect(verdicts(await findings(`clean-root/${format}`))).toEqual(['note delegationOnly']);
