@@ -43,7 +43,7 @@ import { cloudInitLogin } from './cloud-init.js';
 /**
  * CloudFormation templates, JSON or YAML (short-form tags included), found by content: a `Resources`
  * map whose entries have `Type: AWS::…`. Resources map onto the shared graph (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-instance.html, https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/instance):
- * instances, launch templates and configurations, volumes and device mappings, security groups and
+ * instances, launch templates and configurations and the auto scaling groups that launch them, volumes and device mappings, security groups and
  * their ingress (inline and standalone), instance profiles and roles, KMS keys with their policies.
  * Every node lands on the line of the property a rule reads, or on the resource's `Type` line.
  */
@@ -551,7 +551,9 @@ class TemplateReader {
   }
 
   /**
-   * A launch template specification and the version it names. The template resource as written is the
+   * A launch template specification and the version it names. CloudFormation takes a group's version as
+   * `!GetAtt LT.LatestVersionNumber` / `DefaultVersionNumber` or a number (it does not accept `$Latest` or
+   * `$Default` there, which are read as the API reads them). The template resource as written is the
    * template's latest version, so `$Latest` and `!GetAtt LT.LatestVersionNumber` launch what is written. It
    * is also the default version only while the template is new (an update adds a version and leaves the
    * default where it was: https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ec2-launchtemplate.html),

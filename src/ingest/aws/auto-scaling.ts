@@ -81,6 +81,12 @@ export function addAutoScalingGroup(fragment: AwsFragment, spec: AutoScalingGrou
         fragment.edge('attaches', edge.from, spec.id, edge.source);
     }
   }
+  // Nothing it launches is in this input (a template of another stack or module, an id, a parameter): its
+  // settings are not known here, which is a note rather than silence.
+  if (!spec.launches.some((launch) => fragment.node(launch.template)?.kind === 'instance'))
+    node.metadataTokens = unknown(
+      'the launch template or configuration it launches is not in this input, so its settings are not known here',
+    );
   if (Object.keys(at).length) node.at = at;
   fragment.add(node);
 }
