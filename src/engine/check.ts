@@ -441,15 +441,17 @@ function withLaunchingGroups(
   const extra: RelatedLocation[] = [];
   for (const machine of machines) {
     if (machine.kind !== 'instance') continue;
-    if (machine.awsKind === 'auto-scaling-group' && machine === node && written && written !== machine.source)
-      extra.push({ span: machine.source, label: `auto scaling group '${machine.label ?? machine.id}'` });
+    if (machine === node && machine.launches?.length && written && written !== machine.source) {
+      const kind = machine.awsKind === 'auto-scaling-group' ? 'auto scaling group' : 'instance';
+      extra.push({ span: machine.source, label: `${kind} '${machine.label ?? machine.id}'` });
+    }
     for (const group of machine.launchedBy ?? []) {
       const types = group.instanceTypes?.length ? ` as ${group.instanceTypes.join(', ')}` : '';
       extra.push({
         span: group.source,
         label: group.assumption
-          ? `auto scaling group '${group.name}' launches version ${group.version}${types}, ${group.assumption}`
-          : `auto scaling group '${group.name}' launches it${types} (${group.version})`,
+          ? `${group.kind} '${group.name}' launches version ${group.version}${types}, ${group.assumption}`
+          : `${group.kind} '${group.name}' launches it${types} (${group.version})`,
       });
     }
   }

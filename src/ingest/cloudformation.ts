@@ -34,7 +34,7 @@ import {
   Spans,
   type IngressSpec,
 } from './aws/fragment.js';
-import { addAutoScalingGroup, type Launch } from './aws/auto-scaling.js';
+import { addAutoScalingGroup, linkInstanceLaunch, type Launch } from './aws/auto-scaling.js';
 import { isRecord, isReference, referencesIn, toBoolean, toText } from './aws/values.js';
 import { parseJson } from './json.js';
 import { parseYaml, type LocatedDocument } from './located.js';
@@ -181,9 +181,16 @@ class TemplateReader {
       this.byId.set(logicalId, resource);
     }
     for (const resource of this.resources) this.readResource(resource);
-    // Auto scaling groups last: they take the edges of the templates they launch.
-    for (const resource of this.resources)
+    // Auto scaling groups last: they take the edges of the templates they launch. Instances started from a
+    // template of this template name the version they launch, by the same rules.
+    for (const resource of this.resources) {
       if (resource.type === 'AWS::AutoScaling::AutoScalingGroup') this.readAutoScalingGroup(resource);
+      const spec = resource.type === 'AWS::EC2::Instance' ? this.get(resource.properties, 'LaunchTemplate') : undefined;
+      const launch = isRecord(spec)
+        ? this.launchOf(spec, this.spans.key(resource.properties, 'LaunchTemplate', resource.typeSpan))
+        : undefined;
+      if (launch) linkInstanceLaunch(this.fragment, this.id(resource.logicalId), launch);
+    }
     const groups = new Map(
       this.fragment.nodes.filter((n): n is SecurityGroupNode => n.kind === 'securityGroup').map((n) => [n.id, n]),
     );
@@ -561,8 +568,13 @@ class TemplateReader {
    * are judged as written with that assumption named.
    */
   private pushLaunch(launches: Launch[], spec: Record<string, unknown>, source: SourceSpan, instanceTypes?: string[]) {
+    const launch = this.launchOf(spec, source, instanceTypes);
+    if (launch) launches.push(launch);
+  }
+
+  private launchOf(spec: Record<string, unknown>, source: SourceSpan, instanceTypes?: string[]): Launch | undefined {
     const template = this.launchTemplateOf({ LaunchTemplate: spec });
-    if (template === undefined) return;
+    if (template === undefined) return undefined;
     const raw = spec.Version;
     const version = this.get(spec, 'Version');
     let written: string;
@@ -587,7 +599,7 @@ class TemplateReader {
         assumption = `which cannot be known to be the template as written (${isUnknown(text) ? text.reason : 'no version'})`;
       }
     }
-    launches.push({ template: this.id(template), source, version: written, assumption, instanceTypes });
+    return { template: this.id(template), source, version: written, assumption, instanceTypes };
   }
 
   /**

@@ -111,11 +111,13 @@ export interface InstanceNode extends NodeBase<'instance'> {
    */
   awsKind?: 'instance' | 'launch-template' | 'launch-configuration' | 'eks-node-group' | 'auto-scaling-group';
   /**
-   * Set on a launch template or launch configuration that auto scaling groups of the scan launch: each
-   * group, the version it names and whether that version is the template as written. Findings on the
-   * template (and on its volumes) name the groups as related locations.
+   * Set on a launch template or launch configuration that auto scaling groups or instances of the scan
+   * launch: each of them, the version it names and whether that version is the template as written.
+   * Findings on the template (and on its volumes) name them as related locations.
    */
   launchedBy?: LaunchedBy[];
+  /** Set on an auto scaling group or instance: the node ids of the templates of the scan it launches from. */
+  launches?: string[];
   /** IMDS `HttpTokens` / `http_tokens`: `required` means IMDSv2 only. */
   metadataTokens?: Maybe<'required' | 'optional'>;
   /** Set when `metadataTokens` is not written but follows the AMI the input names (its ImdsSupport). */
@@ -151,12 +153,13 @@ export interface InstanceNode extends NodeBase<'instance'> {
 }
 
 /**
- * An auto scaling group launching a launch template or configuration of the scan
+ * An auto scaling group (or an instance) launching a launch template or configuration of the scan
  * (https://docs.aws.amazon.com/autoscaling/ec2/APIReference/API_LaunchTemplateSpecification.html).
  */
 export interface LaunchedBy {
-  /** The group's node id and name. */
-  group: string;
+  /** The machine's node id, what it is, and its name. */
+  machine: string;
+  kind: 'auto scaling group' | 'instance';
   name: string;
   /** The line that names the template (LaunchTemplate, an override, LaunchConfigurationName). */
   source: SourceSpan;

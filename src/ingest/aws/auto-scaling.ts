@@ -58,21 +58,7 @@ export function addAutoScalingGroup(fragment: AwsFragment, spec: AutoScalingGrou
   };
   const at: Record<string, SourceSpan> = {};
   for (const launch of spec.launches) {
-    const template = fragment.node(launch.template);
-    if (template?.kind !== 'instance') continue;
-    const entry: LaunchedBy = { group: spec.id, name: spec.label, source: launch.source, version: launch.version };
-    if (launch.assumption) entry.assumption = launch.assumption;
-    if (launch.instanceTypes?.length) entry.instanceTypes = launch.instanceTypes;
-    (template.launchedBy ??= []).push(entry);
-    if (launch.assumption && template.metadataTokens !== undefined && node.metadataTokens === undefined) {
-      const written = isUnknown(template.metadataTokens)
-        ? `cannot be read there (${template.metadataTokens.reason})`
-        : `is '${template.metadataTokens}' there`;
-      node.metadataTokens = unknown(
-        `it launches version ${launch.version} of ${templateKind(template)} '${template.label ?? template.id}', ${launch.assumption}; as written, HttpTokens ${written}`,
-      );
-      at.metadataTokens = template.at.metadataTokens ?? template.source;
-    }
+    if (!recordLaunch(fragment, node, 'auto scaling group', launch, at)) continue;
     // The template's security groups and network interfaces filter the group's instances.
     for (const edge of [...fragment.edges]) {
       if (edge.kind !== 'attaches' || edge.to !== launch.template) continue;
@@ -89,6 +75,55 @@ export function addAutoScalingGroup(fragment: AwsFragment, spec: AutoScalingGrou
     );
   if (Object.keys(at).length) node.at = at;
   fragment.add(node);
+}
+
+/**
+ * An instance started from a launch template of the input (`LaunchTemplate`, `launch_template`) and the
+ * version it names, by the same version rules as a group's: called once every resource is read.
+ */
+export function linkInstanceLaunch(fragment: AwsFragment, instanceId: string, launch: Launch): void {
+  const instance = fragment.node(instanceId);
+  if (instance?.kind !== 'instance') return;
+  const at: Record<string, SourceSpan> = {};
+  recordLaunch(fragment, instance, 'instance', launch, at);
+  if (Object.keys(at).length) instance.at = { ...instance.at, ...at };
+}
+
+/**
+ * The template records the machine and the version; a version that may not be the template as written
+ * leaves the machine's HttpTokens unknown for that reason (unless the machine sets its own), at the
+ * template's line. False when the template is not in this input.
+ */
+function recordLaunch(
+  fragment: AwsFragment,
+  machine: InstanceNode,
+  kind: LaunchedBy['kind'],
+  launch: Launch,
+  at: Record<string, SourceSpan>,
+): boolean {
+  const template = fragment.node(launch.template);
+  if (template?.kind !== 'instance') return false;
+  const entry: LaunchedBy = {
+    machine: machine.id,
+    kind,
+    name: machine.label ?? machine.id,
+    source: launch.source,
+    version: launch.version,
+  };
+  if (launch.assumption) entry.assumption = launch.assumption;
+  if (launch.instanceTypes?.length) entry.instanceTypes = launch.instanceTypes;
+  (template.launchedBy ??= []).push(entry);
+  if (!machine.launches?.includes(template.id)) machine.launches = [...(machine.launches ?? []), template.id];
+  if (launch.assumption && template.metadataTokens !== undefined && machine.metadataTokens === undefined) {
+    const written = isUnknown(template.metadataTokens)
+      ? `cannot be read there (${template.metadataTokens.reason})`
+      : `is '${template.metadataTokens}' there`;
+    machine.metadataTokens = unknown(
+      `it launches version ${launch.version} of ${templateKind(template)} '${template.label ?? template.id}', ${launch.assumption}; as written, HttpTokens ${written}`,
+    );
+    at.metadataTokens = template.at.metadataTokens ?? template.source;
+  }
+  return true;
 }
 
 function templateKind(node: InstanceNode): string {

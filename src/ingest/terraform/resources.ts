@@ -26,7 +26,7 @@ import {
   Spans,
   type IngressSpec,
 } from '../aws/fragment.js';
-import { addAutoScalingGroup, type Launch } from '../aws/auto-scaling.js';
+import { addAutoScalingGroup, linkInstanceLaunch, type Launch } from '../aws/auto-scaling.js';
 import { isRecord, isReference, JsonText, referencesIn, toBoolean, toList, toText } from '../aws/values.js';
 import { cloudInitLogin } from '../cloud-init.js';
 import type { LocatedDocument } from '../located.js';
@@ -207,10 +207,20 @@ export class TerraformMapper {
   }
 
   private readonly autoScalingGroups: TfResource[] = [];
+  private readonly launchedInstances: TfResource[] = [];
 
   /** Standalone ingress rules join their group, and auto scaling groups are read, once every resource is read. */
   finish(): void {
     for (const resource of this.autoScalingGroups) this.autoScalingGroup(resource);
+    // Instances started from a launch template of the module name the version they launch, by the same rules.
+    for (const resource of this.launchedInstances) {
+      const spec = this.first(resource.values.launch_template);
+      const spans = new Spans(resource.document);
+      const launch = isRecord(spec)
+        ? this.launchOf(spec, spans.key(resource.values, 'launch_template', resource.typeSpan))
+        : undefined;
+      if (launch) linkInstanceLaunch(this.fragment, this.scope.idOf(resource.address), launch);
+    }
     const groups = new Map(
       this.fragment.nodes.filter((n): n is SecurityGroupNode => n.kind === 'securityGroup').map((n) => [n.id, n]),
     );
@@ -232,6 +242,7 @@ export class TerraformMapper {
     const fallback = resource.typeSpan;
     const at: Record<string, SourceSpan> = {};
     const inherits = awsKind === 'instance' && this.launchTemplateOf(v) !== undefined;
+    if (inherits) this.launchedInstances.push(resource);
 
     const metadata = this.first(v.metadata_options);
     let metadataTokens: Maybe<'required' | 'optional'> | undefined;
@@ -503,10 +514,15 @@ export class TerraformMapper {
    * that assumption named.
    */
   private pushLaunch(launches: Launch[], spec: Record<string, unknown>, source: SourceSpan, instanceTypes?: string[]) {
+    const launch = this.launchOf(spec, source, instanceTypes);
+    if (launch) launches.push(launch);
+  }
+
+  private launchOf(spec: Record<string, unknown>, source: SourceSpan, instanceTypes?: string[]): Launch | undefined {
     const address = this.launchTemplateOf({
       launch_template: [{ id: spec.id ?? spec.launch_template_id, name: spec.name ?? spec.launch_template_name }],
     });
-    if (address === undefined) return;
+    if (address === undefined) return undefined;
     const template = this.scope.resource(address)!;
     const version = spec.version;
     const movesDefault = template.values.update_default_version === true;
@@ -540,7 +556,7 @@ export class TerraformMapper {
         assumption = `which cannot be known to be the template as written (${isUnknown(text) ? text.reason : 'no version'})`;
       }
     }
-    launches.push({ template: this.scope.idOf(address), source, version: written, assumption, instanceTypes });
+    return { template: this.scope.idOf(address), source, version: written, assumption, instanceTypes };
   }
 
   /** The launch configuration of the scan a group names: by reference (`.name`, `.id`) or its literal name. */
