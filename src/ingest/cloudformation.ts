@@ -478,7 +478,7 @@ class TemplateReader {
   /**
    * The launch template of this template an instance starts from, by id (`!Ref LT`) or by name: a
    * reference, or the literal name the template gives itself (CDK writes `LaunchTemplateName: <name>` on
-   * both). Any version of it (`$Latest`, `$Default`, `!GetAtt LT.LatestVersionNumber`) is the one here.
+   * both). The version it names is judged after every resource is read (`launchOf`).
    */
   private launchTemplateOf(properties: Record<string, unknown>): string | undefined {
     const spec = this.get(properties, 'LaunchTemplate');
