@@ -34,7 +34,7 @@ import {
   Spans,
   type IngressSpec,
 } from './aws/fragment.js';
-import { addAutoScalingGroup, linkInstanceLaunch, type Launch } from './aws/auto-scaling.js';
+import { addAutoScalingGroup, linkInstanceLaunch, UNSET_VERSION, type Launch } from './aws/auto-scaling.js';
 import { isRecord, isReference, referencesIn, toBoolean, toText } from './aws/values.js';
 import { parseJson } from './json.js';
 import { parseYaml, type LocatedDocument } from './located.js';
@@ -586,7 +586,7 @@ class TemplateReader {
       assumption =
         'which is the template as written only while CloudFormation has not updated it (an update adds a version and leaves the default)';
     } else {
-      const text = version === undefined ? '$Default' : toText(version);
+      const text = version === undefined ? UNSET_VERSION : toText(version);
       if (text === '$Latest') written = 'version $Latest: the template as written';
       else if (typeof text === 'string') {
         written = raw === undefined ? '$Default (no Version is given)' : text;

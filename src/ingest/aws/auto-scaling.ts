@@ -13,6 +13,13 @@ import type { AwsFragment } from './fragment.js';
  * so the template is judged once, at its own lines, and its findings name the groups that launch it.
  */
 
+/**
+ * The version a launch template specification launches when it names none: "The default value is
+ * `$Default`" (https://docs.aws.amazon.com/autoscaling/ec2/APIReference/API_LaunchTemplateSpecification.html;
+ * RunInstances likewise takes the default version). Both formats apply it from here.
+ */
+export const UNSET_VERSION = '$Default';
+
 /** One template or configuration a group launches, as the group names it. */
 export interface Launch {
   /** Node id of the launch template or configuration (in this input). */
@@ -117,7 +124,9 @@ function recordLaunch(
   if (launch.assumption && template.metadataTokens !== undefined && machine.metadataTokens === undefined) {
     const written = isUnknown(template.metadataTokens)
       ? `cannot be read there (${template.metadataTokens.reason})`
-      : `is '${template.metadataTokens}' there`;
+      : template.metadataTokensFromImage !== undefined
+        ? `is not set there (its AMI makes it '${template.metadataTokens}')`
+        : `is '${template.metadataTokens}' there`;
     machine.metadataTokens = unknown(
       `it launches version ${launch.version} of ${templateKind(template)} '${template.label ?? template.id}', ${launch.assumption}; as written, HttpTokens ${written}`,
     );

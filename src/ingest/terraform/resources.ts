@@ -26,7 +26,7 @@ import {
   Spans,
   type IngressSpec,
 } from '../aws/fragment.js';
-import { addAutoScalingGroup, linkInstanceLaunch, type Launch } from '../aws/auto-scaling.js';
+import { addAutoScalingGroup, linkInstanceLaunch, UNSET_VERSION, type Launch } from '../aws/auto-scaling.js';
 import { isRecord, isReference, JsonText, referencesIn, toBoolean, toList, toText } from '../aws/values.js';
 import { cloudInitLogin } from '../cloud-init.js';
 import type { LocatedDocument } from '../located.js';
@@ -541,7 +541,7 @@ export class TerraformMapper {
       assumption = defaultAssumption;
       if (!assumption) written = `version ${written}: the template as written (update_default_version = true)`;
     } else {
-      const text = version === undefined || version === null ? '$Default' : toText(version);
+      const text = version === undefined || version === null ? UNSET_VERSION : toText(version);
       if (text === '$Latest') written = 'version $Latest: the template as written';
       else if (text === '$Default') {
         written = version === undefined || version === null ? '$Default (no version is given)' : text;
