@@ -175,15 +175,35 @@ type Choice = { machine: string } | { guess: GraphNode } | { reason: string };
 interface MachineCandidates {
   /** Instances that may be a parent (not a microVM, not a pool placeholder, enclaves not disabled) and hosts, by directory, in input order. */
   byDirectory: Map<string, GraphNode[]>;
+  /** Instances with enclaves turned off, by directory: the machine of files beside them when nothing else is (rules then say nitro-cli fails). */
+  disabledByDirectory: Map<string, GraphNode[]>;
   /** Of those instances, the enclave parents (enclave support, a pool, or enclaves), in input order. */
   enclaveParents: Array<{ node: GraphNode; directory: string }>;
 }
 
 function machineCandidates(nodes: Map<string, GraphNode>, enclaveParents: Set<string>): MachineCandidates {
   const byDirectory = new Map<string, GraphNode[]>();
+  const disabledByDirectory = new Map<string, GraphNode[]>();
   const parents: MachineCandidates['enclaveParents'] = [];
+  // An instance started from a launch template and that template are one machine: the instance stands for both.
+  const templatesInUse = new Set<string>();
+  for (const node of nodes.values())
+    if (node.kind === 'instance' && node.launchTemplate) templatesInUse.add(node.launchTemplate);
   for (const node of nodes.values()) {
-    const instance = node.kind === 'instance' && !node.microvm && !node.placement && node.enclaveEnabled !== false;
+    if (templatesInUse.has(node.id)) continue;
+    const enclaveEnabled =
+      node.kind === 'instance' && node.enclaveEnabled === undefined && node.launchTemplate
+        ? (nodes.get(node.launchTemplate) as InstanceNode | undefined)?.enclaveEnabled
+        : node.kind === 'instance'
+          ? node.enclaveEnabled
+          : undefined;
+    if (node.kind === 'instance' && !node.microvm && !node.placement && enclaveEnabled === false) {
+      const directory = directoryOf(node.source.file);
+      const list = disabledByDirectory.get(directory);
+      if (list) list.push(node);
+      else disabledByDirectory.set(directory, [node]);
+    }
+    const instance = node.kind === 'instance' && !node.microvm && !node.placement && enclaveEnabled !== false;
     if (!instance && node.kind !== 'host') continue;
     const directory = directoryOf(node.source.file);
     const list = byDirectory.get(directory);
@@ -192,14 +212,14 @@ function machineCandidates(nodes: Map<string, GraphNode>, enclaveParents: Set<st
     if (
       instance &&
       node.kind === 'instance' &&
-      ((!isUnknown(node.enclaveEnabled) && node.enclaveEnabled === true) ||
+      ((!isUnknown(enclaveEnabled) && enclaveEnabled === true) ||
         node.enclavePool !== undefined ||
         enclaveParents.has(node.id))
     ) {
       parents.push({ node, directory });
     }
   }
-  return { byDirectory, enclaveParents: parents };
+  return { byDirectory, disabledByDirectory, enclaveParents: parents };
 }
 
 function chooseMachine(candidates: MachineCandidates, directory: string, nitro: boolean): Choice {
@@ -207,6 +227,8 @@ function chooseMachine(candidates: MachineCandidates, directory: string, nitro: 
   const local = (candidates.byDirectory.get(directory) ?? []).filter((node) => node.kind === 'instance' || !nitro);
   const here = readableDirectory(directory);
   if (local.length === 1) return { machine: local[0].id };
+  const disabled = nitro && local.length === 0 ? (candidates.disabledByDirectory.get(directory) ?? []) : [];
+  if (disabled.length === 1) return { machine: disabled[0].id };
   if (local.length > 1) {
     return {
       reason: `the files in ${here} could belong to any of ${local.length} machines declared beside them: ${describeNodes(local)}`,

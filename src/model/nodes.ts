@@ -115,6 +115,10 @@ export interface InstanceNode extends NodeBase<'instance'> {
   metadataEndpoint?: Maybe<'enabled' | 'disabled'>;
   /** `EnclaveOptions.Enabled` / `enclave_options { enabled }`: the instance may run Nitro Enclaves. */
   enclaveEnabled?: Maybe<boolean>;
+  /** The launch template (node id) an instance is started from: what the instance leaves unset, it takes from there (one machine). */
+  launchTemplate?: string;
+  /** `HibernationOptions.Configured` / `hibernation`, `hibernation_options.configured`: hibernation cannot be used with enclaves. */
+  hibernation?: Maybe<boolean>;
   /** `KeyName` / `key_name`: an SSH key pair installed at launch. */
   keyName?: Maybe<string>;
   /** `Tenancy` / `tenancy` (default, dedicated, host). */
@@ -499,6 +503,12 @@ export interface ChannelEdge extends EdgeBase<'channel'> {
   memoryAccess: Maybe<boolean>;
   /** `vsock-proxy`: the parent-side leg of a relay enclaves reach over vsock (an allowlist entry, https://github.com/aws/aws-nitro-enclaves-cli/blob/main/vsock_proxy/README.md). */
   relays?: 'vsock-proxy';
+  /**
+   * Set when the relay is a command a launch script starts (`vsock-proxy 8000 kms… 443`, `socat VSOCK-LISTEN:… TCP:host:port`;
+   * src/ingest/shell/launches.ts) rather than an allowlist entry. `allowlisted`: whether vsock-proxy's allowlist lets
+   * it forward there (it refuses to start otherwise); `undecided`: why the remote is not known.
+   */
+  forwarder?: { tool: 'vsock-proxy' | 'socat'; allowlisted?: Maybe<boolean>; undecided?: string };
 }
 
 export type GraphEdge = RunsOnEdge | AttachesEdge | ManagesEdge | UsesEdge | ControlsEdge | AccessEdge | ChannelEdge;

@@ -96,6 +96,8 @@ export type Ec2InstanceParts = Pick<
   | 'metadataTokensFromImage'
   | 'metadataEndpoint'
   | 'enclaveEnabled'
+  | 'launchTemplate'
+  | 'hibernation'
   | 'keyName'
   | 'tenancy'
   | 'cloudInit'
@@ -113,7 +115,7 @@ export function ec2InstanceNode(parts: Ec2InstanceParts): InstanceNode {
     memoryMiB: unknown('the instance type decides'),
   };
   // Optional properties the resource does not set stay absent rather than present and undefined.
-  for (const key of ['instanceType', 'cloudInit', 'metadataTokensFromImage'] as const)
+  for (const key of ['instanceType', 'cloudInit', 'metadataTokensFromImage', 'launchTemplate', 'hibernation'] as const)
     if (node[key] === undefined) delete node[key];
   return node;
 }
