@@ -415,7 +415,8 @@ function withSelectingRuntimeClasses(
 function withOrigins(related: RelatedLocation[], location: SourceSpan): RelatedLocation[] {
   const origins = location.origins;
   if (!origins?.length) return related;
-  return [...related, ...origins.filter((origin) => !related.some((r) => r.span === origin.span))];
+  const added = origins.filter((origin) => !related.some((r) => r.span === origin.span));
+  return [...related, ...added.map((origin) => ({ ...origin, span: wholeSpan(origin.span, origin.span) }))];
 }
 
 function runRules(
@@ -443,10 +444,8 @@ function runRules(
         const template = rule.messages[descriptor.messageId] ?? descriptor.messageId;
         const subject = subjectId(descriptor.subject);
         const element = elementOf(descriptor.subject, graph);
-        const location = wholeSpan(
-          descriptor.at ?? (descriptor.property ? descriptor.subject.at[descriptor.property] : undefined),
-          descriptor.subject.source,
-        );
+        const written = descriptor.at ?? (descriptor.property ? descriptor.subject.at[descriptor.property] : undefined);
+        const location = wholeSpan(written, descriptor.subject.source);
         let severity: Severity = descriptor.severity ?? rule.severity;
         if (configured && configured !== 'off' && severity !== 'note') severity = configured;
         const finding: Finding = {
@@ -456,7 +455,10 @@ function runRules(
           data: descriptor.data,
           severity,
           location,
-          related: withOrigins(withSelectingRuntimeClasses(descriptor.related ?? [], element, graph), location),
+          related: withOrigins(
+            withSelectingRuntimeClasses(descriptor.related ?? [], element, graph),
+            written ?? descriptor.subject.source,
+          ),
           subject,
           element,
           property: descriptor.property,

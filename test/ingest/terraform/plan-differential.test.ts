@@ -181,7 +181,7 @@ it('gives the same verdicts for the HCL and for its plan JSON', async () => {
   expect(fromHcl.filter((v) => v.startsWith('error'))).toEqual([
     'error encrypted-block-storage: Volume \'module.disk["b"].aws_ebs_volume.this\' is not encrypted.',
     "error instance-metadata-v2: Instance 'aws_instance.web[1]' accepts IMDSv1 requests: HttpTokens is 'optional', not 'required'.",
-    "error no-interactive-access: Ingress rule opens SSH (port 22) to '0.0.0.0/0' on instance 'aws_instance.web[0]'.",
-    "error no-interactive-access: Ingress rule opens SSH (port 22) to '0.0.0.0/0' on instance 'aws_instance.web[1]'.",
+    // One finding per ingress rule, naming every instance it opens.
+    "error no-interactive-access: Ingress rule opens SSH (port 22) to '0.0.0.0/0' on instance 'aws_instance.web[0]' and 1 more.",
   ]);
 });
