@@ -1,5 +1,5 @@
 import { defineRule } from '../src/engine/rule.js';
-import type { EnclaveNode } from '../src/model/nodes.js';
+import type { EnclaveNode, InstanceNode } from '../src/model/nodes.js';
 import { isUnknown } from '../src/model/unknown.js';
 import { enclaveSupport, enclaveSupportSource, nameOf } from '../src/model/queries.js';
 
@@ -55,6 +55,8 @@ export default defineRule({
     // --- the parent machine (EnclaveOptions, hibernation)
     enclavesDisabled:
       "Enclave '{{enclave}}' is launched on '{{parent}}', whose EnclaveOptions {{how}}: the instance has no enclave device and nitro-cli fails with E19.",
+    typeNoEnclaves:
+      "Enclave '{{enclave}}' is launched on '{{parent}}', a {{type}}, which cannot run enclaves ({{why}}).",
     hibernation:
       "'{{parent}}' enables both Nitro Enclaves and hibernation; EC2 refuses to launch an instance with both.",
   },
@@ -80,9 +82,31 @@ export default defineRule({
       }
     }
 
+    /** The node that says a machine's instance type: itself, or the launch template it starts from. */
+    function typeSource(machine: InstanceNode): InstanceNode {
+      if (machine.instanceTypeFacts || !machine.launchTemplate) return machine;
+      const template = graph.node(machine.launchTemplate);
+      return template?.kind === 'instance' ? template : machine;
+    }
+
     function checkEnclave(enclave: EnclaveNode): void {
       const name = nameOf(enclave);
       const machine = graph.runsOn(enclave.id);
+      const typed = machine?.kind === 'instance' ? typeSource(machine) : undefined;
+      const facts = typed?.instanceTypeFacts;
+      if (machine && typed && facts && !facts.enclaves) {
+        context.report({
+          messageId: 'typeNoEnclaves',
+          data: {
+            enclave: name,
+            parent: nameOf(machine),
+            type: String(typed.instanceType),
+            why: `according to ${facts.from ?? 'the instance type table'}: Intel and AMD parents need 4 vCPUs, Graviton 2, and not burstable, flex or bare-metal types`,
+          },
+          subject: enclave,
+          related: [{ span: typed.at.instanceType ?? typed.source, label: 'instance type' }],
+        });
+      }
       if (machine?.kind === 'instance' && enclaveSupport(graph, machine) === false) {
         const setting = enclaveSupportSource(graph, machine);
         const written = setting.at.enclaveEnabled;

@@ -1,5 +1,6 @@
 import type { Component } from '../generated/manifest.js';
 import type { SourceSpan } from './source.js';
+import type { InstanceTypeSpec } from './ec2-instance-types.js';
 import type { Maybe } from './unknown.js';
 import type { AttachedPolicy, PolicyStatement } from './policy.js';
 
@@ -131,6 +132,8 @@ export interface InstanceNode extends NodeBase<'instance'> {
   // --- Enclave host configs (nitro-cli run config, allocator.yaml, vsock-proxy, Firecracker; https://docs.aws.amazon.com/enclaves/latest/user/cmd-nitro-run-enclave.html, https://github.com/aws/aws-nitro-enclaves-cli/blob/main/vsock_proxy/README.md, https://github.com/firecracker-microvm/firecracker/blob/main/docs/getting-started.md).
   /** EC2 instance type ("m5.xlarge"); capacity comes from src/model/ec2-instance-types.ts when vCPUs/memory are not declared. */
   instanceType?: Maybe<string>;
+  /** What the instance type is (vCPUs, cores, memory, enclave support), looked up once in assembly (src/model/ec2-instance-types.ts, `--instance-types`). */
+  instanceTypeFacts?: InstanceTypeSpec;
   /** Set on nodes a host-side config file stands in for: linked to the machine of its directory after assembly. */
   placement?: HostPlacement;
   /** A Firecracker microVM (this instance is its guest VM). */
