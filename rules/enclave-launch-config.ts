@@ -100,7 +100,7 @@ export default defineRule({
           data: {
             enclave: name,
             parent: nameOf(machine),
-            type: String(typed.instanceType),
+            type: typeof typed.instanceType === 'string' ? typed.instanceType : 'its type',
             why: `according to ${facts.from ?? 'the instance type table'}: Intel and AMD parents need 4 vCPUs, Graviton 2, and not burstable, flex or bare-metal types`,
           },
           subject: enclave,
