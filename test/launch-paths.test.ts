@@ -34,7 +34,7 @@ describe('a launch template whose user data launches the enclave', () => {
     );
     // Nothing about the launch lands on the UserData key or the resource: all inside the script (lines 52–61).
     for (const [, , line] of launch) expect(line as number).toBeGreaterThanOrEqual(52);
-    const graph = result.graph!;
+    const graph = result.graph;
     const enclave = graph.nodes('enclave')[0];
     const template = graph.runsOn(enclave.id)!;
     expect(template.label).toBe('SignerTemplate');
