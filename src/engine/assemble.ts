@@ -47,10 +47,19 @@ export function assembleGraph(
     }
   }
   // --- instance types: the facts of each instance's type, from --instance-types first, then the built-in table.
-  for (const node of nodes.values()) {
-    if (node.kind !== 'instance' || typeof node.instanceType !== 'string') continue;
-    const facts = instanceTypeSpec(node.instanceType, options.instanceTypes);
-    if (facts) nodes.set(node.id, { ...node, instanceTypeFacts: facts });
+  // An instance started from a launch template without a type of its own runs the template's (one machine).
+  for (const node of [...nodes.values()]) {
+    if (node.kind !== 'instance') continue;
+    let typed = node;
+    const template = node.launchTemplate !== undefined ? nodes.get(node.launchTemplate) : undefined;
+    if (node.instanceType === undefined && template?.kind === 'instance' && template.instanceType !== undefined) {
+      typed = { ...node, instanceType: template.instanceType };
+      if (template.at.instanceType) typed.at = { ...node.at, instanceType: template.at.instanceType };
+    }
+    const facts =
+      typeof typed.instanceType === 'string' ? instanceTypeSpec(typed.instanceType, options.instanceTypes) : undefined;
+    if (facts) typed = { ...typed, instanceTypeFacts: facts };
+    if (typed !== node) nodes.set(node.id, typed);
   }
   // Host-side config files (run configs, allocator.yaml, vsock-proxy, Firecracker) find their machine here.
   const linked = linkHostConfigs(nodes, fragments);
