@@ -34,7 +34,7 @@ import {
   Spans,
   type IngressSpec,
 } from './aws/fragment.js';
-import { isRecord, isReference, referencesIn, toBoolean, toText } from './aws/values.js';
+import { isRecord, isReference, referencesIn, toBoolean, toNumber, toText } from './aws/values.js';
 import { parseJson } from './json.js';
 import { parseYaml, type LocatedDocument } from './located.js';
 import { cloudInitLogin } from './cloud-init.js';
@@ -507,6 +507,20 @@ class TemplateReader {
       suppressions: resource.suppressions,
     });
     if (launches?.pool) node.enclavePool = launches.pool;
+    // Attribute-based type selection (LaunchTemplateData.InstanceRequirements): judged by its minimums, the
+    // smallest machine EC2 may pick (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-launchtemplate-instancerequirements.html).
+    const requirements = this.get(settings, 'InstanceRequirements');
+    if (instanceType === undefined && isRecord(requirements)) {
+      const minimum = (key: string, property: 'vcpus' | 'memory') => {
+        const range = this.get(requirements, key);
+        const value = isRecord(range) ? toNumber(this.get(range, 'Min')) : undefined;
+        if (typeof value !== 'number') return unknown(`InstanceRequirements.${key} sets no minimum`);
+        node.at = { ...node.at, [property]: this.spans.key(range, 'Min', this.spans.key(requirements, key, fallback)) };
+        return value;
+      };
+      node.vcpus = minimum('VCpuCount', 'vcpus');
+      node.memoryMiB = minimum('MemoryMiB', 'memory');
+    }
     this.fragment.add(node);
     for (const launched of launches?.nodes ?? []) this.fragment.add(launched);
     for (const edge of launches?.edges ?? []) this.fragment.edges.push(edge);

@@ -26,7 +26,7 @@ import {
   Spans,
   type IngressSpec,
 } from '../aws/fragment.js';
-import { isRecord, isReference, JsonText, referencesIn, toBoolean, toList, toText } from '../aws/values.js';
+import { isRecord, isReference, JsonText, referencesIn, toBoolean, toList, toNumber, toText } from '../aws/values.js';
 import { cloudInitLogin } from '../cloud-init.js';
 import { isLaunchText, machineLaunches, userDataSegments } from '../launch-scripts.js';
 import { linePlacement, readTemplate, templateTarget } from './template-files.js';
@@ -391,6 +391,20 @@ export class TerraformMapper {
       }),
     );
     this.readLaunches(resource, node, id, spans.key(v, 'user_data', fallback));
+    // Attribute-based type selection (`instance_requirements`): judged by its minimums, the smallest machine EC2
+    // may pick (https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/launch_template#instance_requirements).
+    const requirements = this.first(v.instance_requirements);
+    if (instanceType === undefined && isRecord(requirements)) {
+      const minimum = (key: string, property: 'vcpus' | 'memory') => {
+        const range = this.first(requirements[key]);
+        const value = isRecord(range) ? toNumber(range.min) : undefined;
+        if (typeof value !== 'number') return unknown(`instance_requirements.${key} sets no minimum`);
+        node.at = { ...node.at, [property]: spans.key(range, 'min', spans.key(requirements, key, fallback)) };
+        return value;
+      };
+      node.vcpus = minimum('vcpu_count', 'vcpus');
+      node.memoryMiB = minimum('memory_mib', 'memory');
+    }
 
     // Block devices: root_block_device / ebs_block_device (instance, launch configuration),
     // block_device_mappings[].ebs (launch template).
