@@ -1,6 +1,6 @@
 import { defineRule, type RelatedLocation } from '../src/engine/rule.js';
 import type { EnclaveNode, GraphNode, HostNode, InstanceNode } from '../src/model/nodes.js';
-import { MAX_RELATED, hostComponents, nameOf } from '../src/model/queries.js';
+import { MAX_RELATED, enclavePoolOf, hostComponents, nameOf } from '../src/model/queries.js';
 import type { SourceSpan } from '../src/model/source.js';
 import { isUnknown, type Maybe } from '../src/model/unknown.js';
 import { coreSiblings, instanceTypeSpec, type InstanceTypeSpec } from '../src/model/ec2-instance-types.js';
@@ -311,7 +311,7 @@ export default defineRule({
         }
       }
 
-      const pool = parent.enclavePool;
+      const pool = enclavePoolOf(graph, parent);
       if (pool) {
         const poolRelated = (): RelatedLocation[] => [
           { span: pool.source, label: `enclave pool of '${nameOf(parent)}'` },

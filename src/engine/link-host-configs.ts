@@ -40,6 +40,8 @@ export interface LinkResult {
 export function linkHostConfigs(nodes: Map<string, GraphNode>, fragments: GraphFragment[]): LinkResult {
   const problems: AssemblyProblem[] = [];
   const directories = new Map<string, { nitro: boolean; source: SourceSpan }>();
+  // Directories of Kubernetes workloads that request enclaves: their machine is the scan's EKS node group.
+  const kubernetes = new Set<string>();
   // Parents whose enclaves another input declares (a host manifest's `enclaves:`), not a directory's run configs.
   const enclaveParents = new Set<string>();
   const note = (directory: string, nitro: boolean, source: SourceSpan) => {
@@ -61,6 +63,7 @@ export function linkHostConfigs(nodes: Map<string, GraphNode>, fragments: GraphF
       }
       const other = nodes.get(toDirectory !== undefined ? edge.from : edge.to);
       const nitro = other?.kind === 'enclave' || (edge.kind === 'channel' && edge.relays === 'vsock-proxy');
+      if (other?.kind === 'enclave' && other.pod) kubernetes.add(directory);
       note(directory, nitro, edge.source);
       directoryEdges.add(edge);
     }
@@ -87,7 +90,7 @@ export function linkHostConfigs(nodes: Map<string, GraphNode>, fragments: GraphF
   const guesses = new Map<string, GraphNode>();
   const candidates = directories.size > 0 ? machineCandidates(nodes, enclaveParents) : undefined;
   for (const [directory, { nitro }] of directories) {
-    const chosen = chooseMachine(candidates!, directory, nitro);
+    const chosen = chooseMachine(candidates!, directory, nitro, kubernetes.has(directory));
     if ('machine' in chosen) machines.set(directory, chosen.machine);
     else if ('guess' in chosen) guesses.set(directory, chosen.guess);
     else reasons.set(directory, chosen.reason);
@@ -177,6 +180,8 @@ interface MachineCandidates {
   byDirectory: Map<string, GraphNode[]>;
   /** Instances with enclaves turned off, by directory: the machine of files beside them when nothing else is (rules then say nitro-cli fails). */
   disabledByDirectory: Map<string, GraphNode[]>;
+  /** The EKS managed node groups of the scan, where Kubernetes workloads run. */
+  nodeGroups: GraphNode[];
   /** Of those instances, the enclave parents (enclave support, a pool, or enclaves), in input order. */
   enclaveParents: Array<{ node: GraphNode; directory: string }>;
 }
@@ -185,12 +190,14 @@ function machineCandidates(nodes: Map<string, GraphNode>, enclaveParents: Set<st
   const byDirectory = new Map<string, GraphNode[]>();
   const disabledByDirectory = new Map<string, GraphNode[]>();
   const parents: MachineCandidates['enclaveParents'] = [];
+  const nodeGroups: GraphNode[] = [];
   // An instance started from a launch template and that template are one machine: the instance stands for both.
   const templatesInUse = new Set<string>();
   for (const node of nodes.values())
     if (node.kind === 'instance' && node.launchTemplate) templatesInUse.add(node.launchTemplate);
   for (const node of nodes.values()) {
     if (templatesInUse.has(node.id)) continue;
+    if (node.kind === 'instance' && node.awsKind === 'eks-node-group') nodeGroups.push(node);
     const enclaveEnabled =
       node.kind === 'instance' && node.enclaveEnabled === undefined && node.launchTemplate
         ? (nodes.get(node.launchTemplate) as InstanceNode | undefined)?.enclaveEnabled
@@ -219,10 +226,10 @@ function machineCandidates(nodes: Map<string, GraphNode>, enclaveParents: Set<st
       parents.push({ node, directory });
     }
   }
-  return { byDirectory, disabledByDirectory, enclaveParents: parents };
+  return { byDirectory, disabledByDirectory, nodeGroups, enclaveParents: parents };
 }
 
-function chooseMachine(candidates: MachineCandidates, directory: string, nitro: boolean): Choice {
+function chooseMachine(candidates: MachineCandidates, directory: string, nitro: boolean, pods = false): Choice {
   // Beside the files: instances, and hosts too for a directory of Firecracker configs only.
   const local = (candidates.byDirectory.get(directory) ?? []).filter((node) => node.kind === 'instance' || !nitro);
   const here = readableDirectory(directory);
@@ -237,6 +244,9 @@ function chooseMachine(candidates: MachineCandidates, directory: string, nitro: 
   const global = nitro
     ? candidates.enclaveParents.filter((parent) => parent.directory !== directory).map((parent) => parent.node)
     : [];
+  // Pods run on the node group's nodes, whatever its launch template says of enclaves (rules then say so).
+  const nodeGroups = pods ? candidates.nodeGroups : [];
+  if (pods && nodeGroups.length === 1) return { guess: nodeGroups[0] };
   if (global.length === 1) return { guess: global[0] };
   if (global.length > 1) {
     return {

@@ -265,7 +265,11 @@ class TemplateReader {
       case 'AWS::EKS::Nodegroup': {
         const remote = this.get(resource.properties, 'RemoteAccess');
         const groups = isRecord(remote) ? this.list(remote, 'SourceSecurityGroups') : [];
+        const template = this.get(this.get(resource.properties, 'LaunchTemplate'), 'Id');
         return addNodeGroup(this.fragment, {
+          ...(isReference(template) && this.byId.get(template.target)?.type === 'AWS::EC2::LaunchTemplate'
+            ? { launchTemplate: this.id(template.target) }
+            : {}),
           id: this.id(resource.logicalId),
           label: resource.logicalId,
           source: resource.typeSpan,

@@ -201,6 +201,13 @@ export interface EnclaveNode extends NodeBase<'enclave'> {
   // --- Enclave host configs (https://docs.aws.amazon.com/enclaves/latest/user/cmd-nitro-run-enclave.html).
   /** The nitro-cli run config as written, for what nitro-cli and the driver refuse (https://docs.aws.amazon.com/enclaves/latest/user/cmd-nitro-run-enclave.html, https://docs.kernel.org/virt/ne_overview.html). */
   launch?: EnclaveLaunchConfig;
+  // --- Kubernetes workloads that launch enclaves from their containers (https://docs.aws.amazon.com/enclaves/latest/user/kubernetes.html).
+  /** A Pod (or the pod template of a Deployment, StatefulSet, DaemonSet, Job, CronJob) requesting `aws.ec2.nitro/nitro_enclaves`. */
+  pod?: {
+    workload: string;
+    name: string;
+    hugepages: Array<{ size: string; mebibytes: Maybe<number>; source: SourceSpan }>;
+  };
 }
 
 /** A nitro-cli run config's CPU choice as written (exactly one of the two is allowed). */

@@ -146,3 +146,10 @@ export function enclaveSupportSource(graph: Graph, machine: InstanceNode): Insta
   const template = graph.node(machine.launchTemplate);
   return template?.kind === 'instance' ? template : machine;
 }
+
+/** A machine's enclave pool: its own, else that of the launch template its nodes start from (its user data's allocator). */
+export function enclavePoolOf(graph: Graph, machine: InstanceNode): InstanceNode['enclavePool'] {
+  if (machine.enclavePool || machine.launchTemplate === undefined) return machine.enclavePool;
+  const template = graph.node(machine.launchTemplate);
+  return template?.kind === 'instance' ? template.enclavePool : undefined;
+}

@@ -283,6 +283,8 @@ export interface NodeGroupSpec {
   remoteAccess?: SourceSpan;
   /** Its source security groups: none (empty or absent), known values, or unknown. */
   sourceGroups: unknown[] | ReturnType<typeof unknown>;
+  /** The launch template (node id) its nodes start from: their enclave options, type and user data. */
+  launchTemplate?: string;
 }
 
 /**
@@ -299,6 +301,7 @@ export function addNodeGroup(fragment: AwsFragment, spec: NodeGroupSpec): void {
     awsKind: 'eks-node-group',
     vcpus: unknown('the instance types decide'),
     memoryMiB: unknown('the instance types decide'),
+    ...(spec.launchTemplate !== undefined ? { launchTemplate: spec.launchTemplate } : {}),
     source: spec.source,
     at: NO_SPANS,
     suppressions: spec.suppressions,

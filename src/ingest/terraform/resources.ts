@@ -207,7 +207,9 @@ export class TerraformMapper {
         const remote = this.first(resource.values.remote_access);
         const groups = isRecord(remote) ? remote.source_security_group_ids : undefined;
         const spans = new Spans(resource.document);
+        const template = this.launchTemplateOf(resource.values);
         return addNodeGroup(this.fragment, {
+          ...(template !== undefined ? { launchTemplate: this.scope.idOf(template) } : {}),
           id: this.scope.idOf(resource.address),
           label: resource.address,
           source: resource.typeSpan,
