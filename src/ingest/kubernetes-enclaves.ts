@@ -86,7 +86,9 @@ function workloadEnclave(
   name: string,
   spec: Record<string, unknown>,
 ): EnclaveNode | undefined {
-  const containers = [spec.initContainers, spec.containers].flatMap((list) => (Array.isArray(list) ? list : []));
+  const containers = [spec.initContainers, spec.containers].flatMap((list): unknown[] =>
+    Array.isArray(list) ? (list as unknown[]) : [],
+  );
   let device: SourceSpan | undefined;
   const hugepages: NonNullable<EnclaveNode['pod']>['hugepages'] = [];
   for (const container of containers) {
@@ -114,7 +116,7 @@ function workloadEnclave(
     id: `${file}#${workload}/${name}`,
     label: `${workload} ${name}`,
     vcpus: unknown('chosen by the nitro-cli command inside the container'),
-    memoryMiB: undecided ? (undecided.mebibytes as ReturnType<typeof unknown>) : memory,
+    memoryMiB: undecided ? undecided.mebibytes : memory,
     cid: unknown('assigned by nitro-cli at launch'),
     debug: unknown('set by the nitro-cli command inside the container image'),
     environment: unknown('a Kubernetes workload does not say'),
