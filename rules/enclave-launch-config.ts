@@ -29,6 +29,7 @@ export default defineRule({
   sources: [
     'run-enclave --config: exactly one of cpu_count and cpu_ids: https://docs.aws.amazon.com/enclaves/latest/user/cmd-nitro-run-enclave.html',
     'nitro-cli error E19 (file operation failure: /dev/nitro_enclaves is absent when the instance has no enclave support): https://docs.aws.amazon.com/enclaves/latest/user/cli-errors.html',
+    'Kubernetes device plugin MAX_ENCLAVES_PER_NODE (default 4): https://github.com/aws/aws-nitro-enclaves-k8s-device-plugin',
     'EnclaveOptions and hibernation cannot both be enabled: https://docs.aws.amazon.com/enclaves/latest/user/nitro-enclave.html#nitro-enclave-reqs',
     'CIDs 1–3 and U32_MAX rejected, 0 = auto; memory ≥ 64 MiB in 2 MiB units and ≥ 4 × EIF size; CPU 0 and its siblings never in the pool; up to four enclaves per parent: https://docs.kernel.org/virt/ne_overview.html',
   ],
@@ -57,12 +58,24 @@ export default defineRule({
       "Enclave '{{enclave}}' is launched on '{{parent}}', whose EnclaveOptions {{how}}: the instance has no enclave device and nitro-cli fails with E19.",
     typeNoEnclaves:
       "Enclave '{{enclave}}' is launched on '{{parent}}', a {{type}}, which cannot run enclaves ({{why}}).",
+    devicePluginTooMany:
+      "The Nitro Enclaves device plugin on '{{parent}}' advertises {{count}} enclaves per node (MAX_ENCLAVES_PER_NODE); a parent instance runs at most 4, so pods beyond that fail to start their enclave.",
     hibernation:
       "'{{parent}}' enables both Nitro Enclaves and hibernation; EC2 refuses to launch an instance with both.",
   },
   check(graph, context) {
     for (const enclave of graph.nodes('enclave')) checkEnclave(enclave);
     for (const parent of graph.nodes('instance')) {
+      const plugin = parent.enclaveDevicePlugin;
+      if (plugin && !isUnknown(plugin.maxEnclavesPerNode) && plugin.maxEnclavesPerNode > MAX_ENCLAVES_PER_PARENT) {
+        context.report({
+          messageId: 'devicePluginTooMany',
+          data: { parent: nameOf(parent), count: plugin.maxEnclavesPerNode },
+          subject: parent,
+          at: plugin.source,
+          property: 'devicePlugin',
+        });
+      }
       if (parent.hibernation === true && enclaveSupport(graph, parent) === true) {
         context.report({
           messageId: 'hibernation',

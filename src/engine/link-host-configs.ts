@@ -69,10 +69,17 @@ export function linkHostConfigs(nodes: Map<string, GraphNode>, fragments: GraphF
     }
   }
   const pools = new Map<string, InstanceNode>();
+  // The Nitro Enclaves device plugin's DaemonSet (src/ingest/kubernetes-enclaves.ts): settings of the nodes it runs on.
+  const plugins = new Map<string, InstanceNode>();
   for (const node of nodes.values()) {
     if (node.kind !== 'instance' || !node.placement?.placeholder) continue;
     const directory = node.placement.directory;
     note(directory, true, node.source);
+    if (node.enclaveDevicePlugin && !node.enclavePool) {
+      kubernetes.add(directory);
+      if (!plugins.has(directory)) plugins.set(directory, node);
+      continue;
+    }
     if (pools.has(directory)) {
       problems.push({
         message: `a second allocator.yaml in ${readableDirectory(directory)} (the first is ${readableFile(pools.get(directory)!.source.file)}); one parent has one pool`,
@@ -131,6 +138,12 @@ export function linkHostConfigs(nodes: Map<string, GraphNode>, fragments: GraphF
       });
     }
     nodes.set(machineId, { ...machine, enclavePool: pool.enclavePool });
+  }
+  for (const [directory, plugin] of plugins) {
+    nodes.delete(plugin.id);
+    const machineId = machines.get(directory)!;
+    const machine = nodes.get(machineId) as InstanceNode;
+    nodes.set(machineId, { ...machine, enclaveDevicePlugin: plugin.enclaveDevicePlugin });
   }
   mergeExpectedPcrs(nodes);
 

@@ -1,6 +1,6 @@
-import type { EnclaveNode, GraphFragment } from '../model/nodes.js';
+import type { EnclaveNode, GraphFragment, InstanceNode } from '../model/nodes.js';
 import { NO_SPANS, NO_SUPPRESSIONS } from '../model/nodes.js';
-import { directoryMachineId } from '../model/host-placement.js';
+import { directoryMachineId, directoryOf } from '../model/host-placement.js';
 import type { SourceSpan } from '../model/source.js';
 import { unknown, type Maybe } from '../model/unknown.js';
 import type { Adapter } from './adapter.js';
@@ -17,6 +17,10 @@ import { parseYaml, type LocatedDocument } from './located.js';
  * enclave's CPUs and flags are chosen by the command inside the image and stay unknown.
  */
 const DEVICE = 'aws.ec2.nitro/nitro_enclaves';
+/** The device plugin's image (https://github.com/aws/aws-nitro-enclaves-k8s-device-plugin). */
+const PLUGIN_IMAGE = 'aws-nitro-enclaves-k8s-device-plugin';
+/** The plugin advertises this many enclave devices per node unless `MAX_ENCLAVES_PER_NODE` says otherwise (its helm values). */
+const PLUGIN_DEFAULT_MAX = 4;
 const WORKLOADS = new Set(['Pod', 'Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Job', 'CronJob']);
 
 /** Kubernetes quantities (https://kubernetes.io/docs/reference/kubernetes-api/common-definitions/quantity/) in MiB. */
@@ -53,7 +57,10 @@ function podSpec(kind: string, document: Record<string, unknown>): unknown {
 export const kubernetesEnclaveAdapter: Adapter = {
   format: 'kubernetes-enclave-workload',
   extensions: ['.yaml', '.yml'],
-  claims: ({ text }) => text.includes(DEVICE) && /^\s*kind\s*:/m.test(text) && /^\s*apiVersion\s*:/m.test(text),
+  claims: ({ text }) =>
+    (text.includes(DEVICE) || text.includes(PLUGIN_IMAGE)) &&
+    /^\s*kind\s*:/m.test(text) &&
+    /^\s*apiVersion\s*:/m.test(text),
   load(input) {
     const fragment: GraphFragment = { nodes: [], edges: [] };
     for (const document of parseYaml(input.file, input.text)) {
@@ -63,6 +70,11 @@ export const kubernetesEnclaveAdapter: Adapter = {
       const name = typeof metadata.name === 'string' ? metadata.name : root.kind.toLowerCase();
       const spec = podSpec(root.kind, root);
       if (!isRecord(spec)) continue;
+      const plugin = root.kind === 'DaemonSet' ? devicePlugin(input.file, document, name, spec) : undefined;
+      if (plugin) {
+        fragment.nodes.push(plugin);
+        continue;
+      }
       const enclave = workloadEnclave(input.file, document, root.kind, name, spec);
       if (!enclave) continue;
       fragment.nodes.push(enclave);
@@ -78,6 +90,40 @@ export const kubernetesEnclaveAdapter: Adapter = {
     return fragment;
   },
 };
+
+/** The device plugin's DaemonSet: its settings for the nodes it runs on (the machine of its directory). */
+function devicePlugin(
+  file: string,
+  document: LocatedDocument,
+  name: string,
+  spec: Record<string, unknown>,
+): InstanceNode | undefined {
+  const containers = Array.isArray(spec.containers) ? (spec.containers as unknown[]) : [];
+  const container = containers.find(
+    (c): c is Record<string, unknown> => isRecord(c) && typeof c.image === 'string' && c.image.includes(PLUGIN_IMAGE),
+  );
+  if (!container) return undefined;
+  const env = Array.isArray(container.env) ? (container.env as unknown[]) : [];
+  const setting = env.find((e): e is Record<string, unknown> => isRecord(e) && e.name === 'MAX_ENCLAVES_PER_NODE');
+  const value = setting ? Number(setting.value) : PLUGIN_DEFAULT_MAX;
+  const source = setting ? document.spanOfKey(setting, 'value') : document.spanOfKey(container, 'image');
+  return {
+    kind: 'instance',
+    id: `${file}#DaemonSet/${name}`,
+    vcpus: unknown('a DaemonSet does not describe its nodes'),
+    memoryMiB: unknown('a DaemonSet does not describe its nodes'),
+    enclaveDevicePlugin: {
+      maxEnclavesPerNode: Number.isInteger(value)
+        ? value
+        : unknown(`MAX_ENCLAVES_PER_NODE is ${JSON.stringify(setting?.value)}`),
+      source,
+    },
+    placement: { directory: directoryOf(file), placeholder: true },
+    source,
+    at: { devicePlugin: source },
+    suppressions: NO_SUPPRESSIONS,
+  };
+}
 
 function workloadEnclave(
   file: string,

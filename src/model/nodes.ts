@@ -134,6 +134,8 @@ export interface InstanceNode extends NodeBase<'instance'> {
   instanceType?: Maybe<string>;
   /** What the instance type is (vCPUs, cores, memory, enclave support), looked up once in assembly (src/model/ec2-instance-types.ts, `--instance-types`). */
   instanceTypeFacts?: InstanceTypeSpec;
+  /** The Nitro Enclaves Kubernetes device plugin on this machine's nodes (https://github.com/aws/aws-nitro-enclaves-k8s-device-plugin): `MAX_ENCLAVES_PER_NODE` (default 4). */
+  enclaveDevicePlugin?: { maxEnclavesPerNode: Maybe<number>; source: SourceSpan };
   /** Set on nodes a host-side config file stands in for: linked to the machine of its directory after assembly. */
   placement?: HostPlacement;
   /** A Firecracker microVM (this instance is its guest VM). */
