@@ -61,4 +61,14 @@ describe('a launch template whose user data launches the enclave', () => {
     const template$ = picture.roots.find((node) => node.label === 'SignerTemplate')!;
     expect(template$.children.map((child) => child.label)).toContain('signer');
   });
+
+  it('a clean deployment (enclaves on, allocator on whole cores, no debug flag, proxy to the regional KMS endpoint, key pinned to the image) has no error or warning', async () => {
+    const clean = join(REPO_ROOT, 'fixtures/rules/enclave-launch-config/pass-clean-launch-template');
+    const result = await check({ paths: [clean], cwd: REPO_ROOT, root: REPO_ROOT, config: defaultConfig(REPO_ROOT) });
+    expect(result.problems.map((p) => p.message)).toEqual([]);
+    expect(result.findings.filter((f) => f.severity !== 'note').map((f) => [f.ruleId, f.messageId])).toEqual([]);
+    // The image was measured and its PCR0 is the one the key pins.
+    const measurement = result.graph.nodes('image')[0].measurement;
+    expect(measurement && !('unknown' in measurement) ? measurement.pcrs.PCR0 : undefined).toMatch(/^5623cba6/);
+  });
 });
