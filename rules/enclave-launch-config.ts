@@ -57,7 +57,7 @@ export default defineRule({
     enclavesDisabled:
       "Enclave '{{enclave}}' is launched on '{{parent}}', whose EnclaveOptions {{how}}: the instance has no enclave device and nitro-cli fails with E19.",
     typeNoEnclaves:
-      "Enclave '{{enclave}}' is launched on '{{parent}}', a {{type}}, which cannot run enclaves ({{why}}).",
+      "Enclave '{{enclave}}' is launched on '{{parent}}' ({{type}}), which cannot run enclaves ({{why}}).",
     devicePluginTooMany:
       "The Nitro Enclaves device plugin on '{{parent}}' advertises {{count}} enclaves per node (MAX_ENCLAVES_PER_NODE); a parent instance runs at most 4, so pods beyond that fail to start their enclave.",
     hibernation:

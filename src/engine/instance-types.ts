@@ -44,7 +44,7 @@ export function readInstanceTypes(
       cores,
       enclaves: entry.NitroEnclavesSupport === 'supported',
       ...(threads === 1 ? { siblings: 'none' as const } : known?.siblings ? { siblings: known.siblings } : {}),
-      from: file,
+      from: 'the --instance-types file',
     });
   }
   return table;
