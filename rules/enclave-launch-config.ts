@@ -57,7 +57,7 @@ export default defineRule({
     enclavesDisabled:
       "Enclave '{{enclave}}' is launched on '{{parent}}', whose EnclaveOptions {{how}}: the instance has no enclave device and nitro-cli fails with E19.",
     typeNoEnclaves:
-      "Enclave '{{enclave}}' is launched on '{{parent}}' ({{type}}), which cannot run enclaves ({{why}}).",
+      "Enclave '{{enclave}}' is launched on '{{parent}}' ({{type}}), which cannot run enclaves according to {{source}} (parents need at least 4 vCPUs on Intel or AMD, 2 on Graviton, and cannot be burstable, flex or bare-metal types).",
     devicePluginTooMany:
       "The Nitro Enclaves device plugin on '{{parent}}' advertises {{count}} enclaves per node (MAX_ENCLAVES_PER_NODE); a parent instance runs at most 4, so pods beyond that fail to start their enclave.",
     hibernation:
@@ -114,7 +114,7 @@ export default defineRule({
             enclave: name,
             parent: nameOf(machine),
             type: typeof typed.instanceType === 'string' ? typed.instanceType : 'its type',
-            why: `according to ${facts.from ?? 'the instance type table'}: Intel and AMD parents need 4 vCPUs, Graviton 2, and not burstable, flex or bare-metal types`,
+            source: facts.from ?? 'the built-in table',
           },
           subject: enclave,
           related: [{ span: typed.at.instanceType ?? typed.source, label: 'instance type' }],
