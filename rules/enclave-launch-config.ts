@@ -55,7 +55,9 @@ export default defineRule({
     tooMany: "Parent '{{parent}}' has {{count}} enclaves; a parent instance runs at most 4.",
     // --- the parent machine (EnclaveOptions, hibernation)
     enclavesDisabled:
-      "Enclave '{{enclave}}' is launched on '{{parent}}', whose EnclaveOptions {{how}}: the instance has no enclave device and nitro-cli fails with E19.",
+      "Enclave '{{enclave}}' is launched on '{{parent}}', whose EnclaveOptions turn enclaves off: the instance has no enclave device and nitro-cli fails with E19.",
+    enclavesNotEnabled:
+      "Enclave '{{enclave}}' is launched on '{{parent}}', which does not set EnclaveOptions (enclaves are off by default): the instance has no enclave device and nitro-cli fails with E19.",
     typeNoEnclaves:
       "Enclave '{{enclave}}' is launched on '{{parent}}' ({{type}}), which cannot run enclaves according to {{source}} (parents need at least 4 vCPUs on Intel or AMD, 2 on Graviton, and cannot be burstable, flex or bare-metal types).",
     devicePluginTooMany:
@@ -124,12 +126,8 @@ export default defineRule({
         const setting = enclaveSupportSource(graph, machine);
         const written = setting.at.enclaveEnabled;
         context.report({
-          messageId: 'enclavesDisabled',
-          data: {
-            enclave: name,
-            parent: nameOf(machine),
-            how: written ? 'turn enclaves off' : 'are not set (enclaves are off by default)',
-          },
+          messageId: written ? 'enclavesDisabled' : 'enclavesNotEnabled',
+          data: { enclave: name, parent: nameOf(machine) },
           subject: enclave,
           related: [{ span: written ?? setting.source, label: `EnclaveOptions of '${nameOf(setting)}'` }],
         });
