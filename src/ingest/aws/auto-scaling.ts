@@ -66,6 +66,8 @@ export function addAutoScalingGroup(fragment: AwsFragment, spec: AutoScalingGrou
   const at: Record<string, SourceSpan> = {};
   for (const launch of spec.launches) {
     if (!recordLaunch(fragment, node, 'auto scaling group', launch, at)) continue;
+    // The group and its (first) template are one machine, as an instance and its template are.
+    node.launchTemplate ??= launch.template;
     // The template's security groups and network interfaces filter the group's instances.
     for (const edge of [...fragment.edges]) {
       if (edge.kind !== 'attaches' || edge.to !== launch.template) continue;

@@ -5,6 +5,7 @@ import type { Adapter, AdapterInput } from '../adapter.js';
 import { AwsFragment, CommentSuppressions } from '../aws/fragment.js';
 import { isLocalSource, moduleSource, RootEvaluation, type EvaluatedResource, type FileService } from './evaluate.js';
 import { prepareHclParser, type HclBlock, type HclFile } from './hcl.js';
+import { prepareShellParser } from '../shell/parser.js';
 import { TerraformMapper, type TfResource, type TfScope } from './resources.js';
 
 /**
@@ -19,7 +20,10 @@ export const terraformAdapter: Adapter = {
   format: 'terraform',
   extensions: ['.tf'],
   claims: ({ file, text }) => /\.tf$/i.test(file) && !/^\s*[{[]/.test(text),
-  prepare: prepareHclParser,
+  // user_data may launch enclaves: scripts are read with the shell parser (src/ingest/launch-scripts.ts).
+  prepare: async () => {
+    await Promise.all([prepareHclParser(), prepareShellParser()]);
+  },
   owns: (absolutePath) => (/\.tf$/i.test(absolutePath) ? calledModuleFiles(absolutePath) : []),
   load(input) {
     const module = loadModule(input);
