@@ -1,6 +1,7 @@
 import { defineRule } from '../src/engine/rule.js';
 import { isUnknown } from '../src/model/unknown.js';
 import { nameOf } from '../src/model/queries.js';
+import { originOf, provenanceOf } from '../src/model/provenance.js';
 
 export default defineRule({
   id: 'scrubbed-memory',
@@ -94,7 +95,7 @@ export default defineRule({
               flavor,
               hosts,
               hostCount,
-              origin: novaOrigin(flavorNode.at.memoryEncryption, flavorNode.at.extraSpecs),
+              origin: originOf(provenanceOf(flavorNode, 'memoryEncryption', encryption)),
             },
             subject: flavorNode,
             property: 'memoryEncryption',
@@ -105,8 +106,3 @@ export default defineRule({
     }
   },
 });
-
-/** Written in extra_specs, or Nova's default when the key is absent (its span is then extra_specs itself). */
-function novaOrigin(span: unknown, all: unknown): string {
-  return span !== undefined && span !== all ? 'written' : 'Nova default';
-}

@@ -2,6 +2,7 @@ import { defineRule, type RelatedLocation } from '../src/engine/rule.js';
 import type { GraphNode } from '../src/model/nodes.js';
 import { GUEST_KINDS, MAX_RELATED, tenantOf, nameOf } from '../src/model/queries.js';
 import { isUnknown } from '../src/model/unknown.js';
+import { originOf, provenanceOf } from '../src/model/provenance.js';
 
 export default defineRule({
   id: 'tenant-isolation',
@@ -202,7 +203,7 @@ export default defineRule({
         // SMT and Nova's placement, which a flavor does not show (our reading: Nova's documentation does not say).
         context.report({
           messageId: 'flavorThreadPolicy',
-          data: { flavor: name, origin: novaOrigin(flavorNode.at.cpuThreadPolicy, flavorNode.at.extraSpecs) },
+          data: { flavor: name, origin: originOf(provenanceOf(flavorNode, 'cpuThreadPolicy', cpuThreadPolicy)) },
           subject: flavorNode,
           property: 'cpuThreadPolicy',
           severity: 'warning',
@@ -237,8 +238,3 @@ export default defineRule({
     }
   },
 });
-
-/** Written in extra_specs, or Nova's default when the key is absent (its span is then extra_specs itself). */
-function novaOrigin(span: unknown, all: unknown): string {
-  return span !== undefined && span !== all ? 'written' : 'Nova default';
-}

@@ -3,6 +3,7 @@ import type { Graph } from '../../src/model/graph.js';
 import { MAX_RELATED } from '../../src/model/queries.js';
 import { isUnknown } from '../../src/model/unknown.js';
 import { undecided, type Context } from './report.js';
+import { originOf, provenanceOf } from '../../src/model/provenance.js';
 
 /**
  * OpenStack flavors against hosts that sell a vCPU as a whole core (countHyperthreads: false, "1 OCPU =
@@ -32,7 +33,7 @@ export function checkFlavorCpuPolicies(graph: Graph, context: Context): void {
       data: {
         flavor: flavorNode.label ?? flavorNode.id,
         policy,
-        origin: novaOrigin(flavorNode.at.cpuPolicy, flavorNode.at.extraSpecs),
+        origin: originOf(provenanceOf(flavorNode, 'cpuPolicy', policy)),
         hosts,
         hostCount: dedicatedHosts.length,
       },
@@ -41,9 +42,4 @@ export function checkFlavorCpuPolicies(graph: Graph, context: Context): void {
       related,
     });
   }
-}
-
-/** Written in extra_specs, or Nova's default when the key is absent (its span is then extra_specs itself). */
-function novaOrigin(span: unknown, all: unknown): string {
-  return span !== undefined && span !== all ? 'written' : 'Nova default';
 }

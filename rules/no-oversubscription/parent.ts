@@ -1,7 +1,6 @@
 import type { Graph } from '../../src/model/graph.js';
 import type { InstanceNode } from '../../src/model/nodes.js';
 import { instanceTypeSpec } from '../../src/model/ec2-instance-types.js';
-import { directoryOfMachineId } from '../../src/model/host-placement.js';
 import type { SourceSpan } from '../../src/model/source.js';
 import { isUnknown } from '../../src/model/unknown.js';
 
@@ -44,7 +43,7 @@ export function parentOf(graph: Graph, declared: InstanceNode): Parent {
     node,
     threadsPerCore,
     keep: threadsPerCore && threadsPerCore > 1 ? PARENT_MIN_VCPUS_SMT : PARENT_MIN_VCPUS_NO_SMT,
-    standIn: directoryOfMachineId(declared.id) !== undefined,
+    standIn: declared.standIn !== undefined,
     capacityAt: (property) => declared.at[property] ?? (spec ? declared.at.instanceType : undefined) ?? declared.source,
   };
 }

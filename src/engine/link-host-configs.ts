@@ -104,6 +104,7 @@ export function linkHostConfigs(nodes: Map<string, GraphNode>, fragments: GraphF
       kind: 'instance',
       id,
       label: `the machine of ${readableDirectory(directory)}`,
+      standIn: { directory },
       vcpus: unknown(reason),
       memoryMiB: unknown(reason),
       // Rules place their notes on the files' own lines (the enclave's cpu_count, allocator.yaml's keys).

@@ -7,6 +7,7 @@ import { LineIndex, type SourceSpan } from '../model/source.js';
 import { NOT_DECLARED, unknown, type Maybe } from '../model/unknown.js';
 import type { Adapter, AdapterInput } from './adapter.js';
 import { setOwn } from './located.js';
+import type { Default } from '../model/provenance.js';
 
 /**
  * OpenSSH's sshd_config (and drop-ins in sshd_config.d/): the SSH daemon of a guest, as a `service`
@@ -267,10 +268,18 @@ class DaemonReader {
   }
 
   daemon(): ComponentNode {
+    // OpenSSH's value for a keyword the files leave unset (src/model/provenance.ts).
+    const defaults: Record<string, Default> = {};
+    const openSshDefault = (key: string): void => {
+      defaults[key] = { name: 'OpenSSH default', why: `${key} is not set (sshd_config(5))` };
+    };
     const yesNo = (key: 'passwordauthentication' | 'kbdinteractiveauthentication', raw?: string): Maybe<boolean> => {
       const { value, unknownReason } = raw !== undefined ? { value: raw } : this.decided(key);
       if (unknownReason) return unknown(unknownReason);
-      if (value === undefined) return DEFAULTS[key];
+      if (value === undefined) {
+        openSshDefault(key);
+        return DEFAULTS[key];
+      }
       const lower = value.toLowerCase();
       if (lower === 'yes') return true;
       if (lower === 'no') return false;
@@ -280,6 +289,7 @@ class DaemonReader {
       value === undefined || value.toLowerCase() === 'any' ? [] : value.split(/\s+/);
     const methods = this.decided('authenticationmethods');
     const root = this.decided('permitrootlogin');
+    if (!root.unknownReason && root.value === undefined) openSshDefault('permitrootlogin');
     const ssh: SshSettings = {
       passwordAuthentication: yesNo('passwordauthentication'),
       keyboardInteractive: yesNo('kbdinteractiveauthentication'),
@@ -322,6 +332,7 @@ class DaemonReader {
       ssh,
       source: this.source!,
       at,
+      defaults,
       suppressions: NO_SUPPRESSIONS,
     };
   }

@@ -1,6 +1,7 @@
 import type { Component } from '../generated/manifest.js';
 import type { SourceSpan } from './source.js';
 import type { Maybe } from './unknown.js';
+import type { Default } from './provenance.js';
 import type { AttachedPolicy, PolicyStatement } from './policy.js';
 
 /**
@@ -31,6 +32,11 @@ interface NodeBase<K extends string> {
   source: SourceSpan;
   /** Spans of the properties the adapter read, by property name, so findings land on the line at fault. */
   at: Readonly<Record<string, SourceSpan>>;
+  /**
+   * The documented defaults the adapter applied, by property name (as in `at`): a known property listed
+   * here was left unset by the input; one not listed was written (src/model/provenance.ts).
+   */
+  defaults?: Readonly<Record<string, Default>>;
   suppressions: readonly InlineSuppression[];
   /** The tenant that owns this element, where the input says. */
   tenant?: Maybe<string>;
@@ -109,8 +115,6 @@ export interface InstanceNode extends NodeBase<'instance'> {
   awsKind?: 'instance' | 'launch-template' | 'launch-configuration' | 'eks-node-group';
   /** IMDS `HttpTokens` / `http_tokens`: `required` means IMDSv2 only. */
   metadataTokens?: Maybe<'required' | 'optional'>;
-  /** Set when `metadataTokens` is not written but follows the AMI the input names (its ImdsSupport). */
-  metadataTokensFromImage?: Maybe<string>;
   /** IMDS `HttpEndpoint` / `http_endpoint`. */
   metadataEndpoint?: Maybe<'enabled' | 'disabled'>;
   /** `EnclaveOptions.Enabled` / `enclave_options { enabled }`: the instance may run Nitro Enclaves. */
@@ -129,6 +133,12 @@ export interface InstanceNode extends NodeBase<'instance'> {
   instanceType?: Maybe<string>;
   /** Set on nodes a host-side config file stands in for: linked to the machine of its directory after assembly. */
   placement?: HostPlacement;
+  /**
+   * Set on the machine the linker makes for a directory of host-side config files whose machine no input
+   * declares (src/engine/link-host-configs.ts): it has no lines of its own, so findings about it land on
+   * the files' lines, and messages call it by its label ("the machine of <dir>/").
+   */
+  standIn?: { directory: string };
   /** A Firecracker microVM (this instance is its guest VM). */
   microvm?: MicroVmConfig;
   // --- cloud-init user data given literally in a template (CloudFormation UserData, Terraform user_data).
@@ -213,12 +223,6 @@ export interface VolumeNode extends NodeBase<'volume'> {
   rootDevice?: boolean;
   volumeKind: Maybe<string>;
   encrypted: Maybe<boolean>;
-  /**
-   * true when `encrypted` is false only because the input leaves it unset and the AWS default is
-   * unencrypted: EBS encryption by default declared anywhere in the scan (an `account` node) then
-   * encrypts it (https://docs.aws.amazon.com/ebs/latest/userguide/encryption-by-default.html).
-   */
-  encryptionDefaulted?: boolean;
   /**
    * true when the volume is made from a snapshot (an AMI's root snapshot included) whose encryption it
    * inherits: EBS encryption by default encrypts it even when the snapshot is not (EC2 user guide,
