@@ -4,18 +4,18 @@ import { closeSync, existsSync, fstatSync, openSync, readSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { escapeControls, InputError, oneLine, UsageError } from '../errors.js';
 import type { Adapter, AdapterInput, TerraformVariableArgument } from '../ingest/adapter.js';
+import type { Linker } from '../ingest/linker.js';
 import type { Graph } from '../model/graph.js';
 import type { GraphEdge, GraphFragment, GraphNode, InlineSuppression } from '../model/nodes.js';
 import { isWholeSpan, plainSpan, type SourceSpan } from '../model/source.js';
 import type { IsolintBaseline } from '../generated/baseline.js';
-import { assembleGraph } from './assemble.js';
+import { buildGraph } from './assemble.js';
 import { applyBaseline, type BaselineEntry } from './baseline.js';
 import { CONFIG_FILE_NAMES, resolveConfig, type ResolvedConfig } from './config.js';
 import { discoverFiles } from './discover.js';
 import { isCalendarDate } from '../dates.js';
 import { compareFindings, type AppliedSuppression, type Finding } from './finding.js';
 import { globToRegExp } from './glob.js';
-import { measureImages } from './measure-images.js';
 import { renderMessage, type RelatedLocation, type ReportDescriptor, type Rule, type Severity } from './rule.js';
 
 /** Inputs larger than this are refused with a message, not read (hostile or accidental giant files). */
@@ -38,6 +38,8 @@ export interface CheckOptions {
   today?: Date;
   /** Extra adapters (embedders); the built-in ones always run. */
   adapters?: Adapter[];
+  /** Extra linkers (embedders), run after the built-in ones (src/ingest/linker.ts). */
+  linkers?: Linker[];
   /** Measure the enclave images manifests name, so expected PCRs are checked against them (default true). */
   measureImages?: boolean;
   /** Findings accepted earlier: matching findings are marked unchanged, the rest new (see baseline.ts). */
@@ -140,6 +142,8 @@ export function displayPath(absolutePath: string, root: string): string {
  */
 export interface Builtins {
   adapters: readonly Adapter[];
+  /** The link-and-enrich stage, in order (src/ingest/linker.ts). */
+  linkers: readonly Linker[];
   rules: readonly Rule[];
 }
 
@@ -258,18 +262,22 @@ export async function runCheck(options: CheckOptions, builtins: Builtins): Promi
     });
   }
 
-  const assembled = assembleGraph(fragments, { keyPolicies: config.policies });
+  // --- link and enrich, then the graph is frozen (src/engine/assemble.ts, src/ingest/linker.ts)
+  const assembled = await buildGraph(fragments, {
+    linkers: [...builtins.linkers, ...(options.linkers ?? [])],
+    keyPolicies: config.policies,
+    measureImages: options.measureImages !== false,
+  });
   for (const problem of assembled.problems) {
     problems.push({
-      file: problem.source.file,
-      line: problem.source.startLine,
-      column: problem.source.startColumn,
+      ...(problem.source
+        ? { file: problem.source.file, line: problem.source.startLine, column: problem.source.startColumn }
+        : {}),
       message: problem.message,
       level: 'error',
     });
   }
   const graph = assembled.graph;
-  if (options.measureImages !== false) await measureImages(graph);
 
   const rules = selectRules(builtins.rules, config, options, problems);
   const findings = runRules(rules, graph, config, options.today ?? new Date(), problems);
@@ -394,7 +402,7 @@ function elementOf(subject: GraphNode | GraphEdge, graph: Graph): string | undef
   return graph.node(subject.to) ? subject.to : undefined;
 }
 
-// --- Kata RuntimeClass link (https://kubernetes.io/docs/concepts/containers/runtime-class/; src/engine/link-runtime-classes.ts): a finding on a Kata
+// --- Kata RuntimeClass link (https://kubernetes.io/docs/concepts/containers/runtime-class/; src/ingest/hypervisor/link-runtime-classes.ts): a finding on a Kata
 // sandbox names the RuntimeClasses that select it, as related locations, whatever rule reports it.
 function withSelectingRuntimeClasses(
   related: RelatedLocation[],

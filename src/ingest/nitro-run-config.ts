@@ -12,7 +12,7 @@ import { TypedReader, templated } from './typed-values.js';
 /**
  * The JSON given to `nitro-cli run-enclave --config` (https://docs.aws.amazon.com/enclaves/latest/user/cmd-nitro-run-enclave.html: serde, snake_case keys, unknown keys
  * ignored): one enclave, its image and resources. The parent is the machine of the file's directory
- * (src/engine/link-host-configs.ts). What nitro-cli or the driver would refuse (CID, memory units, CPU choice)
+ * (src/ingest/link-host-configs.ts). What nitro-cli or the driver would refuse (CID, memory units, CPU choice)
  * is left to the rules, with the values as written.
  */
 export const nitroRunConfigAdapter: Adapter = {

@@ -11,7 +11,7 @@ import { parseJson } from './json.js';
  * a JSON document whose `Statement` names `kms:` actions. Each becomes a key node of its own, judged on its
  * own against the roles of the scan (principals match roles by ARN), unless it is linked to a key of a
  * template: by a sidecar file beside it (`<file>.isolint`, holding `# isolint: key=<logical id or address>`)
- * or by `.isolint.yaml` `policies:`. A linked file replaces that key's policy (src/engine/link-key-policies.ts),
+ * or by `.isolint.yaml` `policies:`. A linked file replaces that key's policy (src/ingest/link-key-policies.ts),
  * as put-key-policy does.
  */
 export const policyFileAdapter: Adapter = {

@@ -135,7 +135,7 @@ export interface InstanceNode extends NodeBase<'instance'> {
   placement?: HostPlacement;
   /**
    * Set on the machine the linker makes for a directory of host-side config files whose machine no input
-   * declares (src/engine/link-host-configs.ts): it has no lines of its own, so findings about it land on
+   * declares (src/ingest/link-host-configs.ts): it has no lines of its own, so findings about it land on
    * the files' lines, and messages call it by its label ("the machine of <dir>/").
    */
   standIn?: { directory: string };
@@ -146,7 +146,7 @@ export interface InstanceNode extends NodeBase<'instance'> {
   // --- OpenStack flavors (Terraform openstack_compute_flavor_v2, Heat OS::Nova::Flavor; https://docs.openstack.org/nova/latest/configuration/extra-specs.html).
   /** Set on the template node a Nova flavor is: every instance started from it gets these extra specs. */
   flavor?: NovaFlavorSettings;
-  // --- Kata RuntimeClass link (https://kubernetes.io/docs/concepts/containers/runtime-class/; src/engine/link-runtime-classes.ts).
+  // --- Kata RuntimeClass link (https://kubernetes.io/docs/concepts/containers/runtime-class/; src/ingest/hypervisor/link-runtime-classes.ts).
   /** Set on the sandbox VM of a Kata configuration.toml; `selectedBy` lists the RuntimeClasses whose handler selects it. */
   kataSandbox?: { selectedBy: Array<{ name: string; source: SourceSpan }> };
 }
@@ -173,7 +173,7 @@ export interface NovaFlavorSettings {
 /**
  * Host-side config files (run configs, allocator.yaml, vsock-proxy.yaml, Firecracker configs) sit on the
  * machine they configure but do not name it: every such file in one directory belongs to one machine,
- * found after assembly by src/engine/link-host-configs.ts.
+ * found after assembly by src/ingest/link-host-configs.ts.
  */
 export interface HostPlacement {
   /** Absolute directory of the file. */
@@ -324,7 +324,7 @@ export interface ImageNode extends NodeBase<'image'> {
   measurement?: Maybe<ImageMeasurement>;
   /**
    * Set on expected-PCR files found in a scan (no image of their own): their PCRs are merged into the image
-   * they describe after assembly (src/engine/link-host-configs.ts).
+   * they describe after assembly (src/ingest/link-host-configs.ts).
    */
   expectedFor?: {
     /** Absolute path of the EIF named like the file (`signer.expected.json` → `signer.eif` beside it), if the name says. */
@@ -378,7 +378,7 @@ export interface ComponentNode extends NodeBase<'component'> {
   memoryMiB: Maybe<number>;
   /** An SSH daemon's settings (sshd_config), for no-password-only-login. */
   ssh?: SshSettings;
-  // --- Kata RuntimeClass link (https://kubernetes.io/docs/concepts/containers/runtime-class/; src/engine/link-runtime-classes.ts).
+  // --- Kata RuntimeClass link (https://kubernetes.io/docs/concepts/containers/runtime-class/; src/ingest/hypervisor/link-runtime-classes.ts).
   /**
    * The pods of a Kubernetes RuntimeClass with a Kata handler: `configFile` is the configuration its handler
    * selects (`kata-qemu` → `configuration-qemu.toml`); `sandbox` the Kata sandbox linked after assembly, or
@@ -515,7 +515,8 @@ export interface GraphFragment {
   edges: GraphEdge[];
   /**
    * The same nodes by id, when the adapter built that map anyway (to refuse duplicate ids): the
-   * assembler takes it over instead of hashing a large input's million ids a second time.
+   * assembler takes it over (and the link stage changes it) instead of hashing a large input's million ids a
+   * second time: the adapter hands the fragment over and never reads it again.
    */
   byId?: Map<string, GraphNode>;
   /** What the adapter ignored while still reading the rest (a malformed suppression comment): warnings. */

@@ -110,7 +110,7 @@ export function ruleAdmitsEveryTcpPort(rule: IngressRule): boolean {
  */
 export function nameOf(node: GraphNode): string {
   // --- host-side config files: a directory's stand-in machine is called by its label, "the machine of
-  // <dir>/" (src/engine/link-host-configs.ts), never by a path-bearing id.
+  // <dir>/" (src/ingest/link-host-configs.ts), never by a path-bearing id.
   if (node.kind === 'instance' && node.standIn && node.label) return node.label;
   // --- names without paths (findings never show absolute paths or the scan root): an id carrying a path
   // (`<file>#<logical id>`, any `/` or `\\`) gives way to the label, else to the part after the last `#`.
