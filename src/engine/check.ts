@@ -10,6 +10,8 @@ import type { GraphEdge, GraphFragment, GraphNode, InlineSuppression } from '../
 import { isWholeSpan, plainSpan, type SourceSpan } from '../model/source.js';
 import type { IsolintBaseline } from '../generated/baseline.js';
 import { buildGraph } from './assemble.js';
+import { createInputFiles, readBounded, scannedDirectory, stripBom } from './input-files.js';
+import { newSession } from '../ingest/input-files.js';
 import { applyBaseline, type BaselineEntry } from './baseline.js';
 import { CONFIG_FILE_NAMES, resolveConfig, type ResolvedConfig } from './config.js';
 import { discoverFiles } from './discover.js';
@@ -187,9 +189,23 @@ export async function runCheck(options: CheckOptions, builtins: Builtins): Promi
   const unrecognised: string[] = [];
   const maxInputBytes =
     options.maxInputBytes ?? (config.maxFileSizeMiB !== undefined ? config.maxFileSizeMiB * 1048576 : MAX_INPUT_BYTES);
+  // --- what adapters read besides their input, and what they may keep while this check runs (no longer)
+  const inputFiles = createInputFiles({
+    maxInputBytes,
+    root,
+    scanned: [
+      ...options.paths.filter((path) => path !== '-').map((path) => scannedDirectory(resolve(cwd, path))),
+      ...(options.terraformVariables ?? []).flatMap((v) => ('file' in v ? [resolve(cwd, v.file)] : [])),
+    ],
+    exclude: { directory: config.directory, globs: config.exclude },
+    display: (path) => displayPath(path, root),
+  });
+  const session = newSession();
   // --- inputs made of several files (a CDK cloud assembly reads its own templates; src/cdk/): skip those files
   const owned = new Set(
-    discovered.files.flatMap(({ absolutePath }) => adapters.flatMap((adapter) => adapter.owns?.(absolutePath) ?? [])),
+    discovered.files.flatMap(({ absolutePath }) =>
+      adapters.flatMap((adapter) => adapter.owns?.(absolutePath, inputFiles) ?? []),
+    ),
   );
   for (const { absolutePath, explicit, stdin } of discovered.files) {
     if (owned.has(absolutePath) && !explicit) continue;
@@ -205,7 +221,8 @@ export async function runCheck(options: CheckOptions, builtins: Builtins): Promi
         file,
         absolutePath,
         text,
-        readFile: (path) => readInput(path, maxInputBytes, root),
+        files: inputFiles,
+        session,
         terraformVariables: options.terraformVariables?.map((v) => ('file' in v ? { file: resolve(cwd, v.file) } : v)),
       };
       const adapter = adapters.find((candidate) => candidate.claims(input));
@@ -284,55 +301,6 @@ export async function runCheck(options: CheckOptions, builtins: Builtins): Promi
   problems.sort((a, b) => (a.file ?? '').localeCompare(b.file ?? '') || (a.line ?? 0) - (b.line ?? 0));
   const absent = options.baseline ? applyBaseline(findings, options.baseline) : undefined;
   return { findings, problems, files, unrecognised, rules, config, root, graph, ...(absent ? { absent } : {}) };
-}
-
-/** A file an input refers to, read like an input: the same size cap (counted as read), no BOM. */
-function readInput(absolutePath: string, maxInputBytes: number, root: string): string {
-  return stripBom(readBounded(absolutePath, maxInputBytes, displayPath(absolutePath, root)));
-}
-
-const CAP_HINT = '(raise it with --max-file-size or maxFileSizeMiB in .isolint.yaml)';
-
-/**
- * A file's text, counting bytes as they are read: `stat` is only a first answer (a sparse file says its
- * size, a device or a file that grows while read does not), so the cap holds for what really arrives.
- */
-function readBounded(source: string | number, maxBytes: number, file: string): string {
-  const limit = `${Math.round(maxBytes / 1048576)} MiB limit for inputs ${CAP_HINT}`;
-  const descriptor = typeof source === 'number' ? source : openSync(source, 'r');
-  try {
-    const stats = fstatSync(descriptor);
-    if (stats.isFile() && stats.size > maxBytes)
-      throw new InputError(`file is ${Math.round(stats.size / 1048576)} MiB, over the ${limit}`, { file });
-    const chunks: Buffer[] = [];
-    let total = 0;
-    const chunkSize = stats.isFile() ? Math.min(Math.max(stats.size + 1, 65536), maxBytes + 1) : 1048576;
-    for (;;) {
-      const chunk = Buffer.allocUnsafe(Math.min(chunkSize, maxBytes + 1 - total));
-      let read: number;
-      try {
-        read = readSync(descriptor, chunk, 0, chunk.length, null);
-      } catch (error) {
-        // Standard input set non-blocking by whoever started us: wait for it rather than fail.
-        if ((error as NodeJS.ErrnoException).code === 'EAGAIN') {
-          Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 10);
-          continue;
-        }
-        throw error;
-      }
-      if (read === 0) break;
-      total += read;
-      if (total > maxBytes) throw new InputError(`input is over the ${limit}`, { file });
-      chunks.push(read === chunk.length ? chunk : chunk.subarray(0, read));
-    }
-    return Buffer.concat(chunks, total).toString('utf8');
-  } finally {
-    if (typeof source !== 'number') closeSync(descriptor);
-  }
-}
-
-function stripBom(text: string): string {
-  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
 }
 
 /** Every problem an error carries (a file's schema errors come together). */
