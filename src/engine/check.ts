@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { closest } from '../suggest.js';
-import { closeSync, existsSync, fstatSync, openSync, readSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { escapeControls, InputError, oneLine, UsageError } from '../errors.js';
 import type { Adapter, AdapterInput, TerraformVariableArgument } from '../ingest/adapter.js';

@@ -21,7 +21,7 @@ export function newSession(): CheckSession {
   return {
     cache<V>(name: string): Map<string, V> {
       let map = maps.get(name);
-      if (!map) maps.set(name, (map = new Map()));
+      if (!map) maps.set(name, (map = new Map<string, unknown>()));
       return map as Map<string, V>;
     },
   };
