@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -12,6 +12,9 @@ import type { GraphFragment, InstanceNode, KeyNode, SecurityGroupNode, VolumeNod
 import { isUnknown } from '../../src/model/unknown.js';
 import { REPO_ROOT } from '../helpers.js';
 import { provenanceOf } from '../../src/model/provenance.js';
+import { temporaryDirectories } from '../temporary.js';
+
+const temporaryDirectory = temporaryDirectories('tf');
 
 /** CloudFormation and Terraform adapters: positions, intrinsics, unknowns, references, bad input. */
 
@@ -206,7 +209,7 @@ describe('Terraform adapter', () => {
   });
 
   function module(files: Record<string, string>): string {
-    const directory = mkdtempSync(join(tmpdir(), 'isolint-tf-'));
+    const directory = temporaryDirectory();
     for (const [name, text] of Object.entries(files)) writeFileSync(join(directory, name), text);
     return directory;
   }
