@@ -4,7 +4,7 @@ import type { Adapter, AdapterInput, InputFiles } from '../adapter.js';
 import { filesOf, sessionOf } from '../input-files.js';
 import { AwsFragment, CommentSuppressions } from '../aws/fragment.js';
 import { fileServiceOf, isLocalSource, moduleSource, RootEvaluation, type EvaluatedResource } from './evaluate.js';
-import { prepareHclParser, type HclFile } from './hcl.js';
+import { prepareHclParser, type HclBlock, type HclFile } from './hcl.js';
 import { TerraformMapper, type TfResource, type TfScope } from './resources.js';
 
 /**
@@ -58,6 +58,7 @@ class EvaluatedModule {
   private readonly fragments = new Map<string, AwsFragment>();
   private readonly resources = new Map<string, TfResource>();
   private readonly comments = new Map<HclFile, CommentSuppressions>();
+  private readonly blockSuppressions = new Map<HclBlock, readonly InlineSuppression[]>();
   private readonly directory: string;
 
   constructor(readonly evaluation: RootEvaluation) {
@@ -107,9 +108,13 @@ class EvaluatedModule {
     let comments = this.comments.get(file);
     if (!comments)
       this.comments.set(file, (comments = new CommentSuppressions(file.file, file.text, file.document.lines)));
-    const start = file.document.lines.position(block.s).line;
-    const end = file.document.lines.position(block.e).line;
-    const suppressions: readonly InlineSuppression[] = comments.for(start, end);
+    // A child module's block is every instance its calls make: its comments are read once.
+    let suppressions = this.blockSuppressions.get(block);
+    if (!suppressions) {
+      const start = file.document.lines.position(block.s).line;
+      const end = file.document.lines.position(block.e).line;
+      this.blockSuppressions.set(block, (suppressions = comments.for(start, end)));
+    }
     return {
       address: resource.address,
       type: resource.type,
