@@ -25,6 +25,15 @@ const messages = {
   poolPartialCores:
     "The enclave pool of '{{parent}}' reserves {{pool}} vCPUs on a parent with {{threads}} threads per core: the pool must be whole cores, so use a multiple of {{threads}}.",
   poolCpuZero: "The enclave pool of '{{parent}}' lists CPU 0, which the parent always keeps (with its siblings).",
+  // --- cpu_pool against the instance type's sibling layout (src/model/ec2-instance-types.ts)
+  poolSplitsCore:
+    "The enclave pool of '{{parent}}' takes CPU {{cpu}} but not its sibling {{sibling}} on {{type}}: the allocator reserves whole cores only.",
+  poolSiblingOfZero:
+    "The enclave pool of '{{parent}}' lists CPU {{cpu}}, the sibling of CPU 0 on {{type}}, which the parent always keeps.",
+  poolCpuMissing:
+    "The enclave pool of '{{parent}}' lists CPU {{cpu}}, but {{type}} has only {{vcpus}} vCPUs, numbered from 0.",
+  poolLayoutUnknown:
+    "Cannot tell whether the enclave pool {{pool}} of '{{parent}}' is whole cores: the table does not know how {{type}} numbers the threads of a core (check /sys/devices/system/cpu/cpu*/topology/thread_siblings_list).",
   microvmCpu: "MicroVMs on '{{parent}}' have {{demand}} vCPUs, but it has {{capacity}} left beside its enclave pool.",
   microvmMemory:
     "MicroVMs on '{{parent}}' have {{demand}} MiB of memory, but it has {{capacity}} MiB left beside its enclave pool.",
@@ -78,7 +87,7 @@ export default defineRule({
       checkMicrovms(parent, microvms, context);
       if (enclaves.length === 0) continue;
       checkEnclavesAgainstParent(parent, enclaves, context);
-      checkEnclavesAgainstPool(parent, enclaves, context);
+      checkEnclavesAgainstPool(graph, parent, enclaves, context);
     }
   },
 });

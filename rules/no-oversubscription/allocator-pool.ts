@@ -1,6 +1,9 @@
 import type { RelatedLocation } from '../../src/engine/rule.js';
-import type { EnclaveNode } from '../../src/model/nodes.js';
-import { nameOf } from '../../src/model/queries.js';
+import type { Graph } from '../../src/model/graph.js';
+import type { EnclaveNode, InstanceNode } from '../../src/model/nodes.js';
+import { coreSiblings, type InstanceTypeSpec } from '../../src/model/ec2-instance-types.js';
+import { enclavePoolOf, nameOf } from '../../src/model/queries.js';
+import type { SourceSpan } from '../../src/model/source.js';
 import { isUnknown } from '../../src/model/unknown.js';
 import type { Parent } from './parent.js';
 import { guestLocations, sum, undecided, type Context } from './report.js';
@@ -15,6 +18,8 @@ export function checkPoolAgainstParent(parent: Parent, context: Context): void {
   const pool = node.enclavePool;
   if (!pool) return;
   const cpuAt = pool.cpuSource ?? pool.source;
+  if (pool.cpuIds && parent.spec && !pool.cpuIds.includes(0))
+    checkPoolLayout(node, pool.cpuIds, parent.spec, cpuAt, context);
   if (pool.cpuIds?.includes(0)) {
     context.report({
       messageId: 'poolCpuZero',
@@ -69,9 +74,15 @@ export function checkPoolAgainstParent(parent: Parent, context: Context): void {
 }
 
 /** The enclaves of a parent against the pool reserved for them. */
-export function checkEnclavesAgainstPool(parent: Parent, enclaves: EnclaveNode[], context: Context): void {
+export function checkEnclavesAgainstPool(
+  graph: Graph,
+  parent: Parent,
+  enclaves: EnclaveNode[],
+  context: Context,
+): void {
   const { declared, node } = parent;
-  const pool = node.enclavePool;
+  // The parent's own pool, or the one of the launch template it starts from.
+  const pool = enclavePoolOf(graph, node);
   if (!pool) return;
   const related = (): RelatedLocation[] => [
     { span: pool.source, label: `enclave pool of '${nameOf(node)}'` },
@@ -98,5 +109,68 @@ export function checkEnclavesAgainstPool(parent: Parent, enclaves: EnclaveNode[]
       property: 'allocator.memory',
       related: related(),
     });
+  }
+}
+
+/**
+ * A listed cpu_pool against the type's sibling layout: the allocator takes whole cores only, and never CPU 0 or
+ * its siblings (https://github.com/aws/aws-nitro-enclaves-cli/blob/main/bootstrap/allocator.yaml,
+ * https://docs.kernel.org/virt/ne_overview.html).
+ */
+function checkPoolLayout(
+  parent: InstanceNode,
+  cpuIds: number[],
+  spec: InstanceTypeSpec,
+  at: SourceSpan,
+  context: Context,
+): void {
+  const type = typeof parent.instanceType === 'string' ? parent.instanceType : 'its type';
+  const outside = cpuIds.find((cpu) => cpu >= spec.vcpus);
+  if (outside !== undefined) {
+    context.report({
+      messageId: 'poolCpuMissing',
+      data: { parent: nameOf(parent), cpu: outside, type, vcpus: spec.vcpus },
+      subject: parent,
+      at,
+      property: 'allocator.layout',
+    });
+    return;
+  }
+  if (spec.threadsPerCore === 1) return;
+  const zeroSiblings = coreSiblings(spec, 0);
+  if (!zeroSiblings) {
+    context.report({
+      messageId: 'poolLayoutUnknown',
+      data: { parent: nameOf(parent), type, pool: cpuIds.join(',') },
+      subject: parent,
+      at,
+      property: 'allocator.layout',
+      severity: 'note',
+    });
+    return;
+  }
+  const sibling = cpuIds.find((cpu) => zeroSiblings.includes(cpu));
+  if (sibling !== undefined) {
+    context.report({
+      messageId: 'poolSiblingOfZero',
+      data: { parent: nameOf(parent), cpu: sibling, type },
+      subject: parent,
+      at,
+      property: 'allocator.layout',
+    });
+    return;
+  }
+  for (const cpu of cpuIds) {
+    const missing = coreSiblings(spec, cpu)!.find((other) => !cpuIds.includes(other));
+    if (missing !== undefined) {
+      context.report({
+        messageId: 'poolSplitsCore',
+        data: { parent: nameOf(parent), cpu, sibling: missing, type },
+        subject: parent,
+        at,
+        property: 'allocator.layout',
+      });
+      return;
+    }
   }
 }

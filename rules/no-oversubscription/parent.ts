@@ -1,6 +1,6 @@
 import type { Graph } from '../../src/model/graph.js';
 import type { InstanceNode } from '../../src/model/nodes.js';
-import { instanceTypeSpec } from '../../src/model/ec2-instance-types.js';
+import { instanceTypeSpec, type InstanceTypeSpec } from '../../src/model/ec2-instance-types.js';
 import type { SourceSpan } from '../../src/model/source.js';
 import { isUnknown } from '../../src/model/unknown.js';
 
@@ -17,6 +17,8 @@ export interface Parent {
   declared: InstanceNode;
   /** The instance with vCPUs and memory filled in from its instance type where it declares none. */
   node: InstanceNode;
+  /** What its instance type has (--instance-types, else the built-in table), when it names one isolint knows. */
+  spec: InstanceTypeSpec | undefined;
   /** Threads per core, from its host or its instance type; undefined when neither says. */
   threadsPerCore: number | undefined;
   /** The vCPUs the parent keeps for itself. */
@@ -30,7 +32,8 @@ export interface Parent {
 export function parentOf(graph: Graph, declared: InstanceNode): Parent {
   // vCPUs and memory as declared, else from the instance type (src/model/ec2-instance-types.ts).
   const spec =
-    declared.instanceType && !isUnknown(declared.instanceType) ? instanceTypeSpec(declared.instanceType) : undefined;
+    declared.instanceTypeFacts ??
+    (declared.instanceType && !isUnknown(declared.instanceType) ? instanceTypeSpec(declared.instanceType) : undefined);
   const node: InstanceNode = {
     ...declared,
     vcpus: isUnknown(declared.vcpus) && spec ? spec.vcpus : declared.vcpus,
@@ -41,6 +44,7 @@ export function parentOf(graph: Graph, declared: InstanceNode): Parent {
   return {
     declared,
     node,
+    spec,
     threadsPerCore,
     keep: threadsPerCore && threadsPerCore > 1 ? PARENT_MIN_VCPUS_SMT : PARENT_MIN_VCPUS_NO_SMT,
     standIn: declared.standIn !== undefined,

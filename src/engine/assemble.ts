@@ -1,5 +1,6 @@
 import type { GraphEdge, GraphFragment, GraphNode } from '../model/nodes.js';
 import { Graph } from '../model/graph.js';
+import type { InstanceTypeSpec } from '../model/ec2-instance-types.js';
 import type { SourceSpan } from '../model/source.js';
 import type { LinkDraft, Linker, LinkOptions } from '../ingest/linker.js';
 
@@ -15,6 +16,8 @@ export interface AssembleOptions {
   keyPolicies?: Readonly<Record<string, string>>;
   /** Measure the enclave images the inputs name (default true). */
   measureImages?: boolean;
+  /** `--instance-types FILE`: describe-instance-types facts that extend or correct the built-in table. */
+  instanceTypes?: ReadonlyMap<string, InstanceTypeSpec>;
 }
 
 /**
@@ -58,7 +61,11 @@ export function assembleGraph(
 }
 
 function linkOptionsOf(options: AssembleOptions): LinkOptions {
-  return { keyPolicies: options.keyPolicies ?? {}, measureImages: options.measureImages !== false };
+  return {
+    keyPolicies: options.keyPolicies ?? {},
+    measureImages: options.measureImages !== false,
+    ...(options.instanceTypes ? { instanceTypes: options.instanceTypes } : {}),
+  };
 }
 
 function linkerFailed(linker: Linker, error: unknown): AssemblyProblem {

@@ -19,6 +19,8 @@ import { discoverFiles } from './discover.js';
 import { isCalendarDate } from '../dates.js';
 import { compareFindings, type AppliedSuppression, type Finding } from './finding.js';
 import { globToRegExp } from './glob.js';
+import { readInstanceTypes } from './instance-types.js';
+import { instanceTypeSpec, type InstanceTypeSpec } from '../model/ec2-instance-types.js';
 import { renderMessage, type RelatedLocation, type ReportDescriptor, type Rule, type Severity } from './rule.js';
 
 /** Inputs larger than this are refused with a message, not read (hostile or accidental giant files). */
@@ -63,6 +65,8 @@ export interface CheckOptions {
   allowEmpty?: boolean;
   /** Terraform `--var-file F` (relative to cwd) and `--var k=v`, in the order given; later ones win. */
   terraformVariables?: readonly TerraformVariableArgument[];
+  /** `--instance-types FILE`: `aws ec2 describe-instance-types` JSON that extends or corrects the built-in type table. */
+  instanceTypes?: string;
   /** The name `-` (standard input) is checked as: its format is told from it (default `stdin`). */
   stdinFilename?: string;
   /** Standard input's descriptor or text, for `-` (default: descriptor 0). */
@@ -289,11 +293,25 @@ export async function runCheck(options: CheckOptions, builtins: Builtins): Promi
     });
   }
 
+  let instanceTypes: Map<string, InstanceTypeSpec> | undefined;
+  if (options.instanceTypes !== undefined) {
+    const path = resolve(cwd, options.instanceTypes);
+    const shown = displayPath(path, root);
+    try {
+      instanceTypes = readInstanceTypes(shown, stripBom(readBounded(path, maxInputBytes, shown)), (type) =>
+        instanceTypeSpec(type),
+      );
+    } catch (error) {
+      if (!(error instanceof InputError)) throw error;
+      problems.push({ file: shown, line: error.place.line, message: error.message, level: 'error' });
+    }
+  }
   // --- link and enrich, then the graph is frozen (src/engine/assemble.ts, src/ingest/linker.ts)
   const assembled = await buildGraph(fragments, {
     linkers: [...builtins.linkers, ...(options.linkers ?? [])],
     keyPolicies: config.policies,
     measureImages: options.measureImages !== false,
+    instanceTypes,
   });
   for (const problem of assembled.problems) {
     problems.push({

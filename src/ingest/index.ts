@@ -10,6 +10,7 @@ import { awsAdapters } from './aws/index.js';
 import { sshdConfigAdapter } from './sshd-config.js';
 import type { Linker } from './linker.js';
 import { hostConfigLinker } from './link-host-configs.js';
+import { instanceTypeLinker } from './link-instance-types.js';
 import { keyPolicyLinker } from './link-key-policies.js';
 import { runtimeClassLinker } from './hypervisor/link-runtime-classes.js';
 
@@ -27,8 +28,8 @@ export const adapters: readonly Adapter[] = [
 ];
 
 /**
- * The formats' linkers (src/ingest/linker.ts), in the order they run: host-side config files find their
- * machine first (their edges name it only by directory), then standalone key policies their key, then
+ * The formats' linkers (src/ingest/linker.ts), in the order they run: instances get their type's facts,
+ * then host-side config files find their machine (their edges name it only by directory), then standalone key policies their key, then
  * Kata RuntimeClasses their sandbox.
  */
-export const linkers: readonly Linker[] = [hostConfigLinker, keyPolicyLinker, runtimeClassLinker];
+export const linkers: readonly Linker[] = [instanceTypeLinker, hostConfigLinker, keyPolicyLinker, runtimeClassLinker];

@@ -1,10 +1,12 @@
 import type { GraphEdge, GraphNode } from '../model/nodes.js';
+import type { InstanceTypeSpec } from '../model/ec2-instance-types.js';
 import type { SourceSpan } from '../model/source.js';
 
 /**
  * The link-and-enrich stage (docs/architecture.md, "The pipeline"): after every input is read and before
  * the graph is built and frozen, each linker joins what one format's files say to what other inputs
- * declare, or adds what the files point at. Host-side config files find their machine
+ * declare, or adds what the files point at. Instances get their type's facts (link-instance-types.ts),
+ * host-side config files find their machine
  * (link-host-configs.ts), standalone key policies find their key (link-key-policies.ts), Kata
  * RuntimeClasses find their sandbox (hypervisor/link-runtime-classes.ts), enclave images are measured
  * (src/eif/link-images.ts).
@@ -41,4 +43,6 @@ export interface LinkOptions {
   readonly keyPolicies: Readonly<Record<string, string>>;
   /** Whether enclave images named by the inputs are measured (CheckOptions.measureImages). */
   readonly measureImages: boolean;
+  /** `--instance-types FILE`: describe-instance-types facts that extend or correct the built-in table. */
+  readonly instanceTypes?: ReadonlyMap<string, InstanceTypeSpec>;
 }

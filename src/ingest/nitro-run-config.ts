@@ -124,7 +124,7 @@ export const nitroRunConfigAdapter: Adapter = {
  * The EIF as found in the repository: eif_path relative to the config, or, for the absolute path it has on
  * the parent (/opt/app/signer.eif), a file of that name beside the config.
  */
-export function localImagePath(configPath: string, eifPath: string, files: InputFiles): string {
+export function localImagePath(configPath: string, eifPath: string, files: InputFiles = filesOf({})): string {
   const directory = dirname(configPath);
   const direct = resolve(directory, eifPath);
   if (files.exists(direct)) return direct;

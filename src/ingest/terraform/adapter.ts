@@ -5,6 +5,7 @@ import { filesOf, sessionOf } from '../input-files.js';
 import { AwsFragment, CommentSuppressions } from '../aws/fragment.js';
 import { fileServiceOf, isLocalSource, moduleSource, RootEvaluation, type EvaluatedResource } from './evaluate.js';
 import { prepareHclParser, type HclBlock, type HclFile } from './hcl.js';
+import { prepareShellParser } from '../shell/parser.js';
 import { TerraformMapper, type TfResource, type TfScope } from './resources.js';
 
 /**
@@ -19,7 +20,10 @@ export const terraformAdapter: Adapter = {
   format: 'terraform',
   extensions: ['.tf'],
   claims: ({ file, text }) => /\.tf$/i.test(file) && !/^\s*[{[]/.test(text),
-  prepare: prepareHclParser,
+  // user_data may launch enclaves: scripts are read with the shell parser (src/ingest/launch-scripts.ts).
+  prepare: async () => {
+    await Promise.all([prepareHclParser(), prepareShellParser()]);
+  },
   owns: (absolutePath, files) =>
     /\.tf$/i.test(absolutePath) ? calledModuleFiles(absolutePath, filesOf({ files })) : [],
   load(input) {
