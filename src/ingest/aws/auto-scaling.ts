@@ -1,5 +1,6 @@
 import type { InlineSuppression, InstanceNode, LaunchedBy } from '../../model/nodes.js';
 import { NO_SPANS } from '../../model/nodes.js';
+import { provenanceOf } from '../../model/provenance.js';
 import type { SourceSpan } from '../../model/source.js';
 import { isUnknown, unknown } from '../../model/unknown.js';
 import type { AwsFragment } from './fragment.js';
@@ -126,8 +127,8 @@ function recordLaunch(
   if (launch.assumption && template.metadataTokens !== undefined && machine.metadataTokens === undefined) {
     const written = isUnknown(template.metadataTokens)
       ? `cannot be read there (${template.metadataTokens.reason})`
-      : template.metadataTokensFromImage !== undefined
-        ? `is not set there (its AMI makes it '${template.metadataTokens}')`
+      : provenanceOf(template, 'metadataTokens', template.metadataTokens).how === 'defaulted'
+        ? `is not set there (the AWS default makes it '${template.metadataTokens}')`
         : `is '${template.metadataTokens}' there`;
     machine.metadataTokens = unknown(
       `it launches version ${launch.version} of ${templateKind(template)} '${template.label ?? template.id}', ${launch.assumption}; as written, HttpTokens ${written}`,
