@@ -377,13 +377,11 @@ function buildTable(): Map<string, InstanceTypeSpec> {
   for (const [family, cpu, ratio, sizes, metalVcpus] of FAMILIES) {
     // Graviton, and the AMD families from the 7th generation on (m7a, c7a, r7a, m8a…), run one thread per core.
     const threads = cpu === 'graviton' || /^([mcr][78]a|hpc6a)$/.test(family) ? 1 : 2;
-    const entries: Array<readonly [string, number]> = sizes
-      .split(' ')
-      .map((size) => [size, SIZE_VCPUS[size]!] as const);
+    const entries: Array<readonly [string, number]> = sizes.split(' ').map((size) => [size, SIZE_VCPUS[size]] as const);
     if (typeof metalVcpus === 'number' && metalVcpus) entries.push(['metal', metalVcpus] as const);
     if (typeof metalVcpus === 'string' && metalVcpus) {
       for (const metal of metalVcpus.split(' '))
-        entries.push([metal, SIZE_VCPUS[metal.replace('metal-', '').replace('xl', 'xlarge')]!]);
+        entries.push([metal, SIZE_VCPUS[metal.replace('metal-', '').replace('xl', 'xlarge')]]);
     }
     for (const [size, sizeVcpus] of entries) {
       const name = `${family}.${size}`;
