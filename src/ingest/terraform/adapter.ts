@@ -24,7 +24,8 @@ export const terraformAdapter: Adapter = {
   prepare: async () => {
     await Promise.all([prepareHclParser(), prepareShellParser()]);
   },
-  owns: (absolutePath) => (/\.tf$/i.test(absolutePath) ? calledModuleFiles(absolutePath) : []),
+  owns: (absolutePath) =>
+    /\.tf$/i.test(absolutePath) ? [...calledModuleFiles(absolutePath), ...userDataTemplates(absolutePath)] : [],
   load(input) {
     const module = loadModule(input);
     const file = module.evaluation.source.files.get(input.absolutePath);
@@ -72,6 +73,9 @@ class EvaluatedModule {
       idOf: (address) => `${this.directory}/${this.instanceOf(address)}`,
       resource: (address) => this.resources.get(this.instanceOf(address)),
       resources: () => [...this.resources.values()].filter((r) => !r.data),
+      // Display paths are relative to the scan root, not to the process's directory.
+      absolute: (display) =>
+        resolve(evaluation.source.directory, posix.relative(evaluation.source.display, display)),
     };
     const byOwner = new Map<string, EvaluatedResource[]>();
     for (const resource of evaluation.resources) {
@@ -167,6 +171,24 @@ const MAX_OWNED_DEPTH = 16;
  * The .tf files of the local modules a file calls, and of the modules they call: found with a quick look at
  * the text (the parser is not loaded yet when a scan asks), and read through the call when the file is loaded.
  */
+/**
+ * The files a `user_data = templatefile("…")` / `file("…")` of this .tf renders: read as that instance's launch
+ * path (resources.ts), so not again as scripts of the directory's machine (which would launch every enclave
+ * twice and declare the allocator twice).
+ */
+function userDataTemplates(absolutePath: string): string[] {
+  let text: string;
+  try {
+    text = readFileSync(absolutePath, 'utf8');
+  } catch {
+    return [];
+  }
+  if (!text.includes('user_data')) return [];
+  const pattern =
+    /\buser_data(?:_base64)?\s*=\s*(?:base64(?:encode|gzip)\(\s*)?(?:templatefile|file)\(\s*"(?:\$\{path\.module\}\/)?([^"$]+)"/g;
+  return [...text.matchAll(pattern)].map((match) => resolve(dirname(absolutePath), match[1]));
+}
+
 function calledModuleFiles(absolutePath: string): string[] {
   const owned = new Set<string>();
   const visit = (path: string, depth: number) => {
