@@ -18,8 +18,11 @@
  * `aws ec2 describe-instance-types` output given with `--instance-types FILE` extends or corrects the table
  * (src/engine/instance-types.ts). A type missing from both leaves capacity unknown.
  *
- * Sibling layout: on Intel instances with two threads per core, Linux numbers the second thread of core n as
- * n + vcpus/2 (`lscpu -e`, /sys/devices/system/cpu/cpuN/topology/thread_siblings_list); on AMD the pairs are
+ * Sibling layout: the enclave CPU pool must be full cores, and CPU 0 and its siblings stay with the parent (the
+ * kernel driver's sample, https://github.com/torvalds/linux/blob/master/samples/nitro_enclaves/ne_ioctl_sample.c).
+ * AWS's specification pages do not publish the numbering: on Intel instances with two threads per core, Linux
+ * is observed to number the second thread of core n as n + vcpus/2 (`lscpu -e`,
+ * /sys/devices/system/cpu/cpuN/topology/thread_siblings_list); on AMD the pairs are
  * not documented per type, so the table does not claim a layout there; Graviton, the AMD families from the
  * 7th generation on and Hpc6a have one thread per core.
  */
