@@ -74,8 +74,7 @@ class EvaluatedModule {
       resource: (address) => this.resources.get(this.instanceOf(address)),
       resources: () => [...this.resources.values()].filter((r) => !r.data),
       // Display paths are relative to the scan root, not to the process's directory.
-      absolute: (display) =>
-        resolve(evaluation.source.directory, posix.relative(evaluation.source.display, display)),
+      absolute: (display) => resolve(evaluation.source.directory, posix.relative(evaluation.source.display, display)),
     };
     const byOwner = new Map<string, EvaluatedResource[]>();
     for (const resource of evaluation.resources) {
