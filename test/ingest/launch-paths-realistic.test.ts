@@ -83,7 +83,10 @@ describe('realistic launch paths', () => {
     expect(enclaves.map((e) => [e.label, e.at.cpu_count.startLine, e.at.image.startLine])).toEqual([
       ['payments', 6, 7],
     ]);
-    expect(enclaves[0].memoryMiB).toMatchObject({ unknown: true });
+    expect(enclaves[0].memoryMiB).toMatchObject({
+      unknown: true,
+      reason: '$2 is an argument the script is started with',
+    });
     expect(result.findings.filter((f) => f.ruleId === 'enclave-no-network').map((f) => f.location.startLine)).toEqual([
       5,
     ]);
