@@ -1,18 +1,11 @@
-import {
-  isAlias,
-  isMap,
-  isScalar,
-  isSeq,
-  parseAllDocuments,
-  YAMLMap,
-  YAMLSeq,
-  type Document,
-  type Node as YamlNode,
-  type Tags,
-} from 'yaml';
+import type { Document, Node as YamlNode, Tags, YAMLMap, YAMLSeq } from 'yaml';
 import { InputError } from '../errors.js';
 import { LineIndex, escapePointerToken, type SourceSpan, type SpanOrigin } from '../model/source.js';
 import type { ContainerIndex, JsonStructure } from './json-structure.js';
+import { lazyModule } from './lazy-module.js';
+
+/** The YAML parser, loaded when the first YAML text is parsed (JSON and HCL inputs never need it). */
+export const yamlParser = lazyModule<typeof import('yaml')>('yaml');
 
 /**
  * A parsed YAML or JSON document as plain JavaScript values, plus where every object, key and array
@@ -404,6 +397,7 @@ const identityTags = new Map<readonly string[], Tags>();
 export function identityYamlTags(names: readonly string[]): Tags {
   let tags = identityTags.get(names);
   if (!tags) {
+    const { YAMLMap, YAMLSeq } = yamlParser();
     tags = names.flatMap((tag) => [
       { tag, resolve: (value: string) => value },
       { tag, collection: 'seq' as const, nodeClass: YAMLSeq, resolve: (seq: YAMLSeq) => seq },
@@ -416,7 +410,7 @@ export function identityYamlTags(names: readonly string[]): Tags {
 
 export function parseYaml(file: string, text: string, options: YamlOptions = {}): LocatedDocument[] {
   const lines = new LineIndex(text);
-  const documents = parseAllDocuments(text, {
+  const documents = yamlParser().parseAllDocuments(text, {
     version: '1.2',
     schema: 'core',
     uniqueKeys: true,
@@ -435,6 +429,7 @@ function buildYamlDocument(
   document: Document.Parsed,
   options: YamlOptions,
 ): LocatedDocument {
+  const { isAlias, isMap, isScalar, isSeq } = yamlParser();
   const error = document.errors[0];
   if (error) {
     const { line, column } = lines.position(error.pos[0]);
