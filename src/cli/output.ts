@@ -13,6 +13,7 @@ import {
 import type { Stats } from 'node:fs';
 import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
 import { UsageError } from '../errors.js';
+import { batched } from '../report/json-stream.js';
 import type { CliContext } from './context.js';
 
 /**
@@ -22,16 +23,18 @@ import type { CliContext } from './context.js';
  * Anything else (a character device such as /dev/null, a FIFO, /dev/stdout) is opened and written,
  * never replaced: replacing /dev/null with a regular file would break every later user of it.
  */
-export function writeOutput(ctx: CliContext, path: string | undefined, text: string): void {
+export function writeOutput(ctx: CliContext, path: string | undefined, report: string | Iterable<string>): void {
+  // A report in pieces (renderChunks) is written as it is made, in batches: never whole in memory.
+  const text = typeof report === 'string' ? [report] : batched(report);
   if (path === undefined || path === '-') {
-    ctx.stdout.write(text);
+    for (const chunk of text) ctx.stdout.write(chunk);
     return;
   }
   const target = resolve(ctx.cwd, path);
   // The process's own standard output by name: written there, whatever it is (a pipe, a socket, a
   // terminal); opening /dev/stdout anew fails on sockets (ENXIO), which is what CI runners often give.
   if (/^\/(dev\/stdout|dev\/fd\/1|proc\/self\/fd\/1)$/.test(target)) {
-    ctx.stdout.write(text);
+    for (const chunk of text) ctx.stdout.write(chunk);
     return;
   }
   const fail = (error: unknown): never => {
@@ -55,7 +58,7 @@ export function writeOutput(ctx: CliContext, path: string | undefined, text: str
     renameSync(temporary, destination);
   } catch (error) {
     rmSync(temporary, { force: true });
-    if (error instanceof UsageError) throw error;
+    if (error instanceof UsageError || !(error as NodeJS.ErrnoException)?.code) throw error;
     fail(error);
   } finally {
     pending.delete(temporary);
@@ -95,7 +98,7 @@ function followLinks(path: string): string {
   }
 }
 
-function writeInPlace(path: string, text: string, fail: (error: unknown) => never, flags = 'w'): void {
+function writeInPlace(path: string, text: Iterable<string>, fail: (error: unknown) => never, flags = 'w'): void {
   let descriptor: number;
   try {
     descriptor = openSync(path, flags, 0o666);
@@ -103,10 +106,15 @@ function writeInPlace(path: string, text: string, fail: (error: unknown) => neve
     return fail(error);
   }
   try {
-    const bytes = Buffer.from(text);
-    for (let offset = 0; offset < bytes.length;) offset += writeSync(descriptor, bytes, offset);
-  } catch (error) {
-    fail(error);
+    // Only the writes fail as `cannot write`: an error making the report is the run's own.
+    for (const chunk of text) {
+      const bytes = Buffer.from(chunk);
+      try {
+        for (let offset = 0; offset < bytes.length; ) offset += writeSync(descriptor, bytes, offset);
+      } catch (error) {
+        fail(error);
+      }
+    }
   } finally {
     closeSync(descriptor);
   }

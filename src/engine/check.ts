@@ -6,7 +6,7 @@ import { escapeControls, InputError, oneLine, UsageError } from '../errors.js';
 import type { Adapter, AdapterInput, TerraformVariableArgument } from '../ingest/adapter.js';
 import type { Graph } from '../model/graph.js';
 import type { GraphEdge, GraphFragment, GraphNode, InlineSuppression } from '../model/nodes.js';
-import { isWholeSpan, plainSpan, type SourceSpan } from '../model/source.js';
+import { isWholeSpan, plainSpan, shareLineIndex, type SourceSpan, type SourceText } from '../model/source.js';
 import type { IsolintBaseline } from '../generated/baseline.js';
 import { assembleGraph } from './assemble.js';
 import { applyBaseline, type BaselineEntry } from './baseline.js';
@@ -93,6 +93,12 @@ export interface CheckResult {
   /** Absolute root that finding paths are relative to. */
   root: string;
   graph: Graph;
+  /**
+   * The text of every file the run read (inputs and the files they refer to) with its line index, by the
+   * name findings give it: each is read and indexed once, and reporters quote from here rather than read
+   * the file again.
+   */
+  sources: ReadonlyMap<string, SourceText>;
   /** With a baseline: its findings that are gone now. */
   absent?: BaselineEntry[];
 }
@@ -145,6 +151,31 @@ export interface Builtins {
 
 /** One check over the given paths with the given built-ins; `check` in src/check.ts supplies isolint's own. */
 export async function runCheck(options: CheckOptions, builtins: Builtins): Promise<CheckResult> {
+  const sources = new Map<string, SourceText>();
+  const releases: Array<() => void> = [];
+  /** Keeps a text read for the run: adapters, spans and reporters share its one line index. */
+  const keep = (file: string, text: string): string => {
+    if (!sources.has(file)) {
+      const shared = shareLineIndex(text);
+      releases.push(shared.release);
+      sources.set(file, { text, lines: shared.index });
+    }
+    return text;
+  };
+  try {
+    return await checkWith(options, builtins, sources, keep);
+  } finally {
+    // The result keeps each index it needs; other LineIndex objects stop sharing once the run is over.
+    for (const release of releases) release();
+  }
+}
+
+async function checkWith(
+  options: CheckOptions,
+  builtins: Builtins,
+  sources: Map<string, SourceText>,
+  keep: (file: string, text: string) => string,
+): Promise<CheckResult> {
   const cwd = resolve(options.cwd ?? process.cwd());
   const root = resolve(options.root ?? findScanRoot(options.paths, cwd) ?? cwd);
   const config =
@@ -192,16 +223,22 @@ export async function runCheck(options: CheckOptions, builtins: Builtins): Promi
     const file = stdin && options.stdinFilename === undefined ? '-' : displayPath(absolutePath, root);
     if (!stdin && CONFIG_FILE_NAMES.includes(basename(absolutePath))) continue;
     try {
-      const text = stripBom(
-        stdin && typeof options.stdin === 'string'
-          ? options.stdin
-          : readBounded(stdin ? (options.stdin ?? 0) : absolutePath, maxInputBytes, file),
+      const text = keep(
+        file,
+        stripBom(
+          stdin && typeof options.stdin === 'string'
+            ? options.stdin
+            : readBounded(stdin ? (options.stdin ?? 0) : absolutePath, maxInputBytes, file),
+        ),
       );
       const input: AdapterInput = {
         file,
         absolutePath,
         text,
-        readFile: (path) => readInput(path, maxInputBytes, root),
+        readFile: (path) => {
+          const shown = displayPath(path, root);
+          return sources.get(shown)?.text ?? keep(shown, readInput(path, maxInputBytes, root));
+        },
         terraformVariables: options.terraformVariables?.map((v) => ('file' in v ? { file: resolve(cwd, v.file) } : v)),
       };
       const adapter = adapters.find((candidate) => candidate.claims(input));
@@ -275,7 +312,18 @@ export async function runCheck(options: CheckOptions, builtins: Builtins): Promi
   const findings = runRules(rules, graph, config, options.today ?? new Date(), problems);
   problems.sort((a, b) => (a.file ?? '').localeCompare(b.file ?? '') || (a.line ?? 0) - (b.line ?? 0));
   const absent = options.baseline ? applyBaseline(findings, options.baseline) : undefined;
-  return { findings, problems, files, unrecognised, rules, config, root, graph, ...(absent ? { absent } : {}) };
+  return {
+    findings,
+    problems,
+    files,
+    unrecognised,
+    rules,
+    config,
+    root,
+    graph,
+    sources,
+    ...(absent ? { absent } : {}),
+  };
 }
 
 /** A file an input refers to, read like an input: the same size cap (counted as read), no BOM. */
