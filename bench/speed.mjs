@@ -15,6 +15,8 @@
 //   estate         1,000 YAML CloudFormation templates, one process (ISOLINT_WORKERS=0)
 //                  / the `yaml` package's parseAllDocuments of the same files                 goal ≤ 1.1
 //                  the same with worker threads (the default)  / that single-process floor    goal ≤ 0.75
+//   threshold      N templates (8 … 128) with two workers forced / one process: where workers start to pay
+//                  (the engine's PARALLEL_MIN_FILES)
 //   yaml-manifest  a 100k-node host manifest in YAML / the same in JSON                      goal ≤ 2
 //   manifest-1m    a 1M-node JSON manifest, text report to a file / read + JSON.parse alone   goal ≤ 8 s
 //   scale          1.9M nodes / 190k nodes (10× the input)                                    goal ≤ 11
@@ -35,7 +37,7 @@ const bin = join(root, 'bin/isolint.js');
 const runs = Number(process.env.RUNS ?? 5);
 const node = process.execPath;
 const HEAP = '--max-old-space-size=16384';
-const all = ['startup', 'startup-hcl', 'estate', 'yaml-manifest', 'manifest-1m', 'scale', 'measure'];
+const all = ['startup', 'startup-hcl', 'estate', 'threshold', 'yaml-manifest', 'manifest-1m', 'scale', 'measure'];
 const chosen = process.argv.slice(2).length ? process.argv.slice(2) : all;
 for (const row of chosen) if (!all.includes(row)) throw new Error(`unknown row ${row} (${all.join(', ')})`);
 const work = mkdtempSync(join(tmpdir(), 'isolint-speed-'));
@@ -44,10 +46,12 @@ const sequential = { ...process.env, ISOLINT_WORKERS: '0' };
 const f3 = (value) => value.toFixed(3);
 const f2 = (value) => value.toFixed(2);
 function print(label, result, goal, unit = '') {
-  const { a, b, ratio } = result;
+  const { a, b, ratio, cpuA, cpuB, cpuRatio } = result;
   console.log(
-    `${label}\n    A ${f3(a.min)} / ${f3(a.median)} s  B ${f3(b.min)} / ${f3(b.median)} s  (min / median)  ` +
-      `A/B min ${f2(ratio.min)} median ${f2(ratio.median)} max ${f2(ratio.max)}  goal ${goal}${unit}  ` +
+    `${label}\n    wall A ${f3(a.min)} / ${f3(a.median)} s  B ${f3(b.min)} / ${f3(b.median)} s  (min / median)  ` +
+      `A/B min ${f2(ratio.min)} median ${f2(ratio.median)} max ${f2(ratio.max)}  goal ${goal}${unit}\n` +
+      `    cpu  A ${f3(cpuA.min)} / ${f3(cpuA.median)} s  B ${f3(cpuB.min)} / ${f3(cpuB.median)} s  ` +
+      `A/B min ${f2(cpuRatio.min)} median ${f2(cpuRatio.median)}  ` +
       `peak RSS A ${result.peakA.toFixed(0)} MiB B ${result.peakB.toFixed(0)} MiB  (${result.runs} pairs)`,
   );
 }
@@ -147,6 +151,23 @@ resource "aws_ebs_volume" "data" {
         pairs(check, yamlFloor, { runs, cwd: work }),
         '≤ 0.75',
       );
+    } else if (row === 'threshold') {
+      for (const count of [8, 16, 32, 64, 128]) {
+        const directory = join(work, `estate-${count}`);
+        mkdirSync(directory, { recursive: true });
+        for (let i = 0; i < count; i++) writeFileSync(join(directory, `stack-${i}.yaml`), cloudFormationYaml(4, i));
+        const check = [node, bin, 'check', `estate-${count}`, '--format', 'json', '-o', `estate-${count}.json`];
+        print(
+          `${count} templates: two workers / one process`,
+          pairs(check, check, {
+            runs,
+            cwd: work,
+            a: { cwd: work, env: { ...process.env, ISOLINT_WORKERS: '2' } },
+            b: { cwd: work, env: sequential },
+          }),
+          '< 1 from the threshold on',
+        );
+      }
     } else if (row === 'yaml-manifest') {
       const hosts = Math.round(100000 / 19);
       writeFileSync(join(work, 'hosts.yaml'), generateManifest(hosts, 'yaml'));

@@ -14,7 +14,7 @@ const TIME = existsSync('/usr/bin/time') ? '/usr/bin/time' : undefined;
  */
 export function runOnce(command, options = {}) {
   const [program, ...args] = command;
-  const full = TIME ? [TIME, ['-f', '\n%M', program, ...args]] : [program, args];
+  const full = TIME ? [TIME, ['-f', '\n%U %S %M', program, ...args]] : [program, args];
   const started = process.hrtime.bigint();
   const result = spawnSync(full[0], full[1], {
     cwd: options.cwd,
@@ -26,13 +26,15 @@ export function runOnce(command, options = {}) {
   const wall = Number(process.hrtime.bigint() - started) / 1e9;
   const stderr = result.stderr ?? '';
   const lines = stderr.trimEnd().split('\n');
-  const peakMiB = TIME ? Number(lines.at(-1)) / 1024 : NaN;
+  const [user, system, peak] = TIME ? lines.at(-1).split(' ').map(Number) : [NaN, NaN, NaN];
+  const peakMiB = peak / 1024;
+  const cpu = user + system;
   const status = TIME && /Command exited with non-zero status (\d+)/.exec(stderr)?.[1];
   const exit = TIME ? (status ? Number(status) : result.status) : result.status;
   const ok = options.ok ?? [0, 1];
   if (result.error || !ok.includes(exit))
     throw new Error(`${command.join(' ')} exited ${exit}: ${stderr.slice(0, 2000)}`);
-  return { wall, peakMiB };
+  return { wall, cpu, peakMiB };
 }
 
 export function stats(values) {
@@ -58,6 +60,10 @@ export function pairs(a, b, { runs = 5, warmup = 1, ...options } = {}) {
     a: stats(runsA.map((r) => r.wall)),
     b: stats(runsB.map((r) => r.wall)),
     ratio: stats(runsA.map((r, i) => r.wall / runsB[i].wall)),
+    // CPU seconds (user + system) of each process: steadier than wall time on a machine others load.
+    cpuA: stats(runsA.map((r) => r.cpu)),
+    cpuB: stats(runsB.map((r) => r.cpu)),
+    cpuRatio: stats(runsA.map((r, i) => r.cpu / runsB[i].cpu)),
     peakA: Math.max(...runsA.map((r) => r.peakMiB)),
     peakB: Math.max(...runsB.map((r) => r.peakMiB)),
     runs,

@@ -16,6 +16,7 @@ import { isCalendarDate } from '../dates.js';
 import { compareFindings, type AppliedSuppression, type Finding } from './finding.js';
 import { globToRegExp } from './glob.js';
 import { measureImages } from './measure-images.js';
+import { ParsePool, readableInWorker, workerCount, type WorkerAnswer } from './parse-workers.js';
 import { renderMessage, type RelatedLocation, type ReportDescriptor, type Rule, type Severity } from './rule.js';
 
 /** Inputs larger than this are refused with a message, not read (hostile or accidental giant files). */
@@ -218,6 +219,9 @@ async function checkWith(
   const owned = new Set(
     discovered.files.flatMap(({ absolutePath }) => adapters.flatMap((adapter) => adapter.owns?.(absolutePath) ?? [])),
   );
+  // Each file is read and claimed in the scan's order, then loaded in that order: on this thread, or on
+  // worker threads when the scan has many files a worker can read (parse-workers.ts); same result either way.
+  const claimed: Array<{ file: string; adapter: Adapter; input: AdapterInput }> = [];
   for (const { absolutePath, explicit, stdin } of discovered.files) {
     if (owned.has(absolutePath) && !explicit) continue;
     const file = stdin && options.stdinFilename === undefined ? '-' : displayPath(absolutePath, root);
@@ -258,9 +262,44 @@ async function checkWith(
         unrecognised.push(file);
         continue;
       }
-      // Formats with asynchronous set-up (the Terraform parser's WASM) get it once, only when used.
-      if (adapter.prepare) await adapter.prepare();
-      const fragment = adapter.load(input);
+      claimed.push({ file, adapter, input });
+    } catch (error) {
+      problems.push(...toProblems(error, file));
+    }
+  }
+
+  const forWorkers = claimed.filter(({ adapter }) => readableInWorker(adapter));
+  const threads = workerCount(forWorkers.length);
+  const pool = threads > 0 ? new ParsePool(threads, maxInputBytes, root) : undefined;
+  const answers = new Map<AdapterInput, Promise<WorkerAnswer>>();
+  if (pool) for (const { adapter, input } of forWorkers) answers.set(input, pool.read(adapter, input));
+  try {
+    for (const { file, adapter, input } of claimed) {
+      await loadClaimed(file, adapter, input, answers.get(input));
+    }
+  } finally {
+    await pool?.close();
+  }
+
+  async function loadClaimed(
+    file: string,
+    adapter: Adapter,
+    input: AdapterInput,
+    answered: Promise<WorkerAnswer> | undefined,
+  ): Promise<void> {
+    try {
+      const answer = answered ? await answered : undefined;
+      if (answer && 'problems' in answer) {
+        problems.push(...answer.problems);
+        return;
+      }
+      let fragment: GraphFragment;
+      if (answer && 'fragment' in answer) fragment = answer.fragment;
+      else {
+        // Formats with asynchronous set-up (the Terraform parser's WASM) get it once, only when used.
+        if (adapter.prepare) await adapter.prepare();
+        fragment = adapter.load(input);
+      }
       fragments.push(fragment);
       for (const { source, message } of fragment.skipped ?? []) {
         problems.push({
@@ -327,7 +366,7 @@ async function checkWith(
 }
 
 /** A file an input refers to, read like an input: the same size cap (counted as read), no BOM. */
-function readInput(absolutePath: string, maxInputBytes: number, root: string): string {
+export function readInput(absolutePath: string, maxInputBytes: number, root: string): string {
   return stripBom(readBounded(absolutePath, maxInputBytes, displayPath(absolutePath, root)));
 }
 
