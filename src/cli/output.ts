@@ -13,7 +13,6 @@ import {
 import type { Stats } from 'node:fs';
 import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
 import { UsageError } from '../errors.js';
-import { batched } from '../report/json-stream.js';
 import type { CliContext } from './context.js';
 
 /**
@@ -110,7 +109,7 @@ function writeInPlace(path: string, text: Iterable<string>, fail: (error: unknow
     for (const chunk of text) {
       const bytes = Buffer.from(chunk);
       try {
-        for (let offset = 0; offset < bytes.length; ) offset += writeSync(descriptor, bytes, offset);
+        for (let offset = 0; offset < bytes.length;) offset += writeSync(descriptor, bytes, offset);
       } catch (error) {
         fail(error);
       }
@@ -176,4 +175,20 @@ export function refuseOutputsOverInputs(
       );
     }
   }
+}
+
+/** Chunks joined into pieces of about `size` characters: fewer, larger writes. */
+function* batched(chunks: Iterable<string>, size = 1 << 16): Generator<string> {
+  let pending: string[] = [];
+  let length = 0;
+  for (const chunk of chunks) {
+    pending.push(chunk);
+    length += chunk.length;
+    if (length >= size) {
+      yield pending.join('');
+      pending = [];
+      length = 0;
+    }
+  }
+  if (pending.length) yield pending.join('');
 }

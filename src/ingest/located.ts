@@ -273,21 +273,24 @@ class TextSpans {
     return typeof ref === 'number' ? this.structure!.location(ref) : ref;
   }
 
+  // Pointers are worked out as a span is resolved, not kept as closures over the container: a resolved
+  // span then holds no container locations, and those of a JSON text can be let go (json-structure.ts).
   whole(where: ContainerLocation | undefined): SourceSpan {
     if (!where) return this.lines.span(this.file, 0, 0);
-    return this.rangeSpan(where.start, where.end, () => where.pointer);
+    return this.rangeSpan(where.start, where.end, where.pointer);
   }
 
   key(where: ContainerLocation | undefined, key: string | number): SourceSpan {
     if (!where) return this.lines.span(this.file, 0, 0);
-    const pointer = () => `${where.pointer}/${escapePointerToken(key)}`;
     if (typeof key === 'number' && !where.keys) {
       const at = key * 2;
-      if (at + 1 < where.offsets.length) return this.rangeSpan(where.offsets[at], where.offsets[at + 1], pointer, true);
-      return this.rangeSpan(where.start, where.end, () => where.pointer);
+      if (at + 1 < where.offsets.length)
+        return this.rangeSpan(where.offsets[at], where.offsets[at + 1], `${where.pointer}/${key}`, true);
+      return this.rangeSpan(where.start, where.end, where.pointer);
     }
     const at = where.keyOffset(String(key));
-    if (at === undefined) return this.rangeSpan(where.start, where.end, () => where.pointer);
+    if (at === undefined) return this.rangeSpan(where.start, where.end, where.pointer);
+    const pointer = `${where.pointer}/${escapePointerToken(key)}`;
     const offsets = where.offsets;
     const keyStart = offsets[at];
     const end = this.trimEnd(offsets[at + 2], offsets[at + 3]);
@@ -298,13 +301,17 @@ class TextSpans {
   value(where: ContainerLocation | undefined, key: string | number): SourceSpan {
     if (!where) return this.lines.span(this.file, 0, 0);
     if (typeof key === 'number' && !where.keys) return this.key(where, key);
-    const pointer = () => `${where.pointer}/${escapePointerToken(key)}`;
     const at = where.keyOffset(String(key));
-    if (at === undefined) return this.rangeSpan(where.start, where.end, () => where.pointer);
-    return this.rangeSpan(where.offsets[at + 2], where.offsets[at + 3], pointer, true);
+    if (at === undefined) return this.rangeSpan(where.start, where.end, where.pointer);
+    return this.rangeSpan(
+      where.offsets[at + 2],
+      where.offsets[at + 3],
+      `${where.pointer}/${escapePointerToken(key)}`,
+      true,
+    );
   }
 
-  private rangeSpan(start: number, end: number, pointer: () => string, firstLineOnly = false): SourceSpan {
+  private rangeSpan(start: number, end: number, pointer: string, firstLineOnly = false): SourceSpan {
     let last = this.trimEnd(start, end);
     if (firstLineOnly) {
       const lineEnd = this.text.slice(start, last).search(/[\r\n]/);

@@ -27,19 +27,3 @@ export function* jsonWithStreamedArray(
   yield first ? '[]' : `\n${' '.repeat(own)}]`;
   yield text.slice(at + marker.length);
 }
-
-/** Chunks joined into pieces of about `size` characters: fewer, larger writes. */
-export function* batched(chunks: Iterable<string>, size = 1 << 16): Generator<string> {
-  let pending: string[] = [];
-  let length = 0;
-  for (const chunk of chunks) {
-    pending.push(chunk);
-    length += chunk.length;
-    if (length >= size) {
-      yield pending.join('');
-      pending = [];
-      length = 0;
-    }
-  }
-  if (length > 0 || pending.length) yield pending.join('');
-}
