@@ -17,11 +17,23 @@ export function* jsonWithStreamedArray(
   const own = keyLine.length - keyLine.trimStart().length;
   const inner = ' '.repeat(own + 2);
   yield text.slice(0, at);
+  // Each item is written by JSON.stringify nested as deep as it sits, and cut out of the brackets around
+  // it: the indentation comes from the native serializer, with no pass over the text to indent it.
+  const depth = inner.length / 2;
+  const wrap = (item: unknown): unknown => {
+    let wrapped = item;
+    for (let i = 0; i < depth; i++) wrapped = [wrapped];
+    return wrapped;
+  };
+  const probe = JSON.stringify(wrap(0), null, 2);
+  const before = probe.indexOf('0');
+  const after = probe.length - before - 1;
   let first = true;
   for (const item of items) {
     // As in an array JSON.stringify writes, an item with no JSON form is null.
-    const body = JSON.stringify(item, null, 2) ?? 'null';
-    yield `${first ? '[\n' : ',\n'}${inner}${body.includes('\n') ? body.replace(/\n/g, `\n${inner}`) : body}`;
+    const nested = JSON.stringify(wrap(item ?? null), null, 2);
+    const body = nested.slice(before - inner.length, nested.length - after);
+    yield `${first ? '[\n' : ',\n'}${body}`;
     first = false;
   }
   yield first ? '[]' : `\n${' '.repeat(own)}]`;
