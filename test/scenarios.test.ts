@@ -27,7 +27,7 @@ describe('an enclave parent described by CloudFormation, with its host-side conf
     expect(findings).toEqual([
       `error no-oversubscription poolMemory ${directory}/allocator.yaml:2`,
       `error enclave-image-pcrs kmsMismatch ${directory}/parent.yaml:43`,
-      `note enclave-no-network egress ${directory}/vsock-proxy.yaml:2`,
+      `note enclave-no-network kmsEgress ${directory}/vsock-proxy.yaml:2`,
     ]);
     const pool = result.findings.find((f) => f.messageId === 'poolMemory')!;
     expect(pool.message).toBe("Enclaves of 'Parent' need 4096 MiB of memory, but its enclave pool reserves 2048 MiB.");

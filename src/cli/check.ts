@@ -23,6 +23,7 @@ interface CheckFlags {
   writeBaseline?: string;
   includeUnchanged?: boolean;
   rulesDir: string[];
+  ruleTimeout?: number;
   maxFileSize?: number;
   stdinFilename?: string;
   minLevel?: 'note' | 'warning' | 'error';
@@ -60,6 +61,12 @@ function terraformVariables(flags: CheckFlags, cwd: string) {
   ]
     .sort((a, b) => a.at - b.at)
     .map(({ argument }) => argument);
+}
+
+function positiveSeconds(value: string): number {
+  const seconds = Number(value);
+  if (!Number.isFinite(seconds) || seconds <= 0) throw new InvalidArgumentError('expected a number of seconds above 0');
+  return seconds;
 }
 
 function wholeMiB(value: string): number {
@@ -131,6 +138,11 @@ export function registerCheckCommand(program: Command, ctx: CliContext): void {
     .option('--write-baseline <file>', "record today's findings as the baseline (written whole or not at all)")
     .option('--include-unchanged', 'with --baseline: keep baseline findings in the report, marked unchanged')
     .option('--rules-dir <dir>', "load the team's own rules from this directory (repeatable; .js or .ts)", collect, [])
+    .option(
+      '--rule-timeout <seconds>',
+      'time budget of each --rules-dir rule; one that runs longer is stopped and is an error (default 30)',
+      positiveSeconds,
+    )
     .option(
       '--max-file-size <MiB>',
       'largest input file read, in MiB (default 64, or maxFileSizeMiB in .isolint.yaml)',
@@ -209,6 +221,7 @@ export function registerCheckCommand(program: Command, ctx: CliContext): void {
         strictInputs: flags.strictInputs,
         allowEmpty: flags.allowEmpty,
         ...(flags.maxFileSize !== undefined ? { maxInputBytes: flags.maxFileSize * 1048576 } : {}),
+        ...(flags.ruleTimeout !== undefined ? { ruleTimeoutMs: flags.ruleTimeout * 1000 } : {}),
         terraformVariables: terraformVariables(flags, ctx.cwd),
         ...(flags.stdinFilename !== undefined ? { stdinFilename: flags.stdinFilename } : {}),
       });

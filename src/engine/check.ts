@@ -1,4 +1,5 @@
 import { hash as digestOf } from 'node:crypto';
+import { createContext, Script } from 'node:vm';
 import { closest } from '../suggest.js';
 import { closeSync, existsSync, fstatSync, openSync, readSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
@@ -63,7 +64,14 @@ export interface CheckOptions {
   stdinFilename?: string;
   /** Standard input's descriptor or text, for `-` (default: descriptor 0). */
   stdin?: number | string;
+  /**
+   * Time budget of each custom rule (extraRules), in milliseconds (default DEFAULT_RULE_TIMEOUT_MS; the CLI's
+   * --rule-timeout): a rule that runs longer is stopped and reported as that rule's error.
+   */
+  ruleTimeoutMs?: number;
 }
+
+export const DEFAULT_RULE_TIMEOUT_MS = 30_000;
 
 /** An input that could not be read or understood, or a problem in the run itself. */
 export interface InputProblem {
@@ -188,6 +196,8 @@ async function checkWith(
     message: `config not used: this run applies ${config.file ?? 'the defaults'} (one config per run; check each project separately or pass --config)`,
     level: 'warning' as const,
   }));
+  for (const warning of config.warnings ?? [])
+    problems.push({ file: config.file, ...warning, message: escapeControls(warning.message), level: 'warning' });
 
   const readsStdin = options.paths.includes('-');
   const discovered = discoverFiles(
@@ -348,7 +358,13 @@ async function checkWith(
   if (options.measureImages !== false) await measureImages(graph);
 
   const rules = selectRules(builtins.rules, config, options, problems);
-  const findings = runRules(rules, graph, config, options.today ?? new Date(), problems);
+  const known = new Set([...builtins.rules, ...(options.extraRules ?? [])].map((rule) => rule.id));
+  const findings = await runRules(rules, known, graph, config, options.today ?? new Date(), problems, {
+    ruleTimeoutMs: options.ruleTimeoutMs ?? DEFAULT_RULE_TIMEOUT_MS,
+  });
+  // Every message reaches every format escaped (escaping twice changes nothing): a NUL or an escape sequence
+  // from an input, whichever stage quoted it, neither rewrites a terminal nor splits a CI log line.
+  for (const problem of problems) problem.message = escapeControls(problem.message);
   problems.sort((a, b) => (a.file ?? '').localeCompare(b.file ?? '') || (a.line ?? 0) - (b.line ?? 0));
   const absent = options.baseline ? applyBaseline(findings, options.baseline) : undefined;
   return {
@@ -506,13 +522,15 @@ function withOrigins(related: RelatedLocation[], location: SourceSpan): RelatedL
   return [...related, ...added.map((origin) => ({ ...origin, span: wholeSpan(origin.span, origin.span) }))];
 }
 
-function runRules(
+async function runRules(
   rules: Rule[],
+  known: ReadonlySet<string>,
   graph: Graph,
   config: ResolvedConfig,
   today: Date,
   problems: InputProblem[],
-): Finding[] {
+  limits: { ruleTimeoutMs: number },
+): Promise<Finding[]> {
   const findings: Finding[] = [];
   const todayText = today.toISOString().slice(0, 10);
   const externalSuppressions = config.suppressions.map((s, index) => ({
@@ -523,11 +541,16 @@ function runRules(
     invalidDate: s.expires !== undefined && !isCalendarDate(s.expires),
   }));
   const warned = new Set<string>();
+  /** Inline suppressions that met a finding of their rule (applied, or expired): the others are stale. */
+  const met = new Set<InlineSuppression>();
 
   for (const rule of rules) {
     const configured = config.rules[rule.id];
+    /** Cleared when the rule has finished, failed or run out of time: a late report from it is dropped. */
+    let running = true;
     const context = {
       report: (descriptor: ReportDescriptor<Record<string, string>, string>) => {
+        if (!running) return;
         const template = rule.messages[descriptor.messageId] ?? descriptor.messageId;
         const subject = subjectId(descriptor.subject);
         const element = elementOf(descriptor.subject, graph);
@@ -545,7 +568,11 @@ function runRules(
           related: withOrigins(
             withSelectingRuntimeClasses(descriptor.related ?? [], element, graph),
             written ?? descriptor.subject.source,
-          ),
+          ).map((location) => {
+            // Labels quote ids from the inputs; most need nothing, so most locations are kept as they are.
+            const label = escapeControls(location.label);
+            return label === location.label ? location : { ...location, label };
+          }),
           subject,
           element,
           property: descriptor.property,
@@ -561,24 +588,72 @@ function runRules(
           todayText,
           problems,
           warned,
+          met,
           descriptor.subject,
         );
         findings.push(finding);
       },
     };
     try {
-      rule.check(graph, context);
+      if (rule.loadedFrom === undefined) await rule.check(graph, context);
+      else await runWithin(limits.ruleTimeoutMs, () => rule.check(graph, context));
     } catch (error) {
+      // What it reported before is kept: each finding stands on its own; the error says the list is partial.
+      const what =
+        error instanceof RuleTimeout
+          ? `did not finish within ${limits.ruleTimeoutMs / 1000} s (--rule-timeout); it was stopped`
+          : `failed: ${oneLine(error instanceof Error ? error.message : String(error))}`;
       problems.push({
-        message: `rule ${rule.id} failed: ${error instanceof Error ? error.message : String(error)}`,
+        ...(rule.loadedFrom !== undefined ? { file: rule.loadedFrom } : {}),
+        message: escapeControls(`rule ${rule.id} ${what}`),
         level: 'error',
       });
+    } finally {
+      running = false;
     }
   }
-  warnAboutConfigSuppressions(externalSuppressions, rules, config, todayText, problems);
+  warnAboutConfigSuppressions(externalSuppressions, rules, known, config, todayText, problems);
+  if (config.allowInlineSuppressions)
+    warnAboutInlineSuppressions(graph, met, rules, known, todayText, problems, warned);
   findings.sort(compareFindings);
   assignFingerprints(findings);
   return findings;
+}
+
+class RuleTimeout extends Error {}
+
+const timedScript = new Script('run()');
+
+/**
+ * A custom rule's check within a time budget. Its synchronous part runs under the VM's watchdog, which stops
+ * even a loop that never yields (node:vm `timeout`); a promise it returns gets what is left of the budget,
+ * and one that rejects is its error. A promise abandoned at the deadline is still observed, so its later
+ * rejection is no unhandled one.
+ */
+async function runWithin(budgetMs: number, check: () => void | Promise<void>): Promise<void> {
+  const started = performance.now();
+  const sandbox = createContext({ run: check });
+  let returned: unknown;
+  try {
+    returned = timedScript.runInContext(sandbox, { timeout: Math.max(1, Math.round(budgetMs)) });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException | null)?.code === 'ERR_SCRIPT_EXECUTION_TIMEOUT') throw new RuleTimeout();
+    throw error;
+  }
+  if (!isThenable(returned)) return;
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new RuleTimeout()), Math.max(0, budgetMs - (performance.now() - started)));
+  });
+  try {
+    await Promise.race([Promise.resolve(returned), deadline]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return typeof (value as { then?: unknown } | null)?.then === 'function';
 }
 
 interface ExternalSuppression {
@@ -602,6 +677,7 @@ interface ExternalSuppression {
 function warnAboutConfigSuppressions(
   entries: ExternalSuppression[],
   rules: Rule[],
+  known: ReadonlySet<string>,
   config: ResolvedConfig,
   today: string,
   problems: InputProblem[],
@@ -612,7 +688,8 @@ function warnAboutConfigSuppressions(
     const at = { file: config.file, ...(where !== undefined ? { line: where } : {}) };
     const name = `config suppression of ${entry.rule}${entry.subject !== undefined ? ` for ${entry.subject}` : ''}`;
     let message: string | undefined;
-    if (entry.invalidDate)
+    if (!known.has(entry.rule)) message = `${name} ignored: ${unknownRule(entry.rule, known)}`;
+    else if (entry.invalidDate)
       message = `${name} ignored: expires ${entry.expires} is not a date (YYYY-MM-DD); the findings it meant are reported`;
     else if (entry.expires !== undefined && entry.expires < today)
       message = `${name} expired on ${entry.expires}${entry.matched ? `; ${entry.matched === 1 ? 'the finding it matched is' : `the ${entry.matched} findings it matched are`} reported again` : ''}`;
@@ -620,6 +697,56 @@ function warnAboutConfigSuppressions(
       message = `${name} matched no finding (subjects are what reports show: a CloudFormation logical id, a Terraform address, a manifest id)`;
     if (message) problems.push({ ...at, message: escapeControls(message), level: 'warning' });
   }
+}
+
+function unknownRule(id: string, known: ReadonlySet<string>): string {
+  const near = closest(id, [...known]);
+  return `unknown rule id "${id}"${near ? ` (did you mean "${near}"?)` : ''}`;
+}
+
+/**
+ * Inline suppressions (comments, CloudFormation Metadata, a manifest's `suppress:`) that met no finding of
+ * their rule are warnings at their lines, like stale config entries: one for a rule that does not exist, one
+ * that has expired, one whose element the rule found nothing wrong with (fixed, or placed on the wrong
+ * element). A suppression for a rule this run did not run (--rule, --skip-rule, off) says nothing.
+ */
+function warnAboutInlineSuppressions(
+  graph: Graph,
+  met: ReadonlySet<InlineSuppression>,
+  rules: Rule[],
+  known: ReadonlySet<string>,
+  today: string,
+  problems: InputProblem[],
+  warned: Set<string>,
+): void {
+  const ran = new Set(rules.map((rule) => rule.id));
+  const seen = new Set<InlineSuppression>();
+  const consider = (suppressions: readonly InlineSuppression[]) => {
+    for (const s of suppressions) {
+      if (met.has(s) || seen.has(s)) continue;
+      seen.add(s);
+      let message: string | undefined;
+      if (!known.has(s.rule)) message = `suppression ignored: ${unknownRule(s.rule, known)}`;
+      else if (!ran.has(s.rule)) continue;
+      else if (s.expires !== undefined && !isCalendarDate(s.expires))
+        message = `suppression of ${s.rule} ignored: expires ${s.expires} is not a date (YYYY-MM-DD)`;
+      else if (s.expires !== undefined && s.expires < today)
+        message = `suppression of ${s.rule} expired on ${s.expires}`;
+      else message = `suppression of ${s.rule} matched no finding (the rule found nothing on the element it sits on)`;
+      const key = `${s.source.file}:${s.source.startLine}:${s.source.startColumn}:${s.rule}`;
+      if (warned.has(key)) continue;
+      warned.add(key);
+      problems.push({
+        file: s.source.file,
+        line: s.source.startLine,
+        column: s.source.startColumn,
+        message: escapeControls(message),
+        level: 'warning',
+      });
+    }
+  };
+  for (const node of graph.allNodes()) if (node.suppressions.length) consider(node.suppressions);
+  for (const edge of graph.everyEdge()) if (edge.suppressions.length) consider(edge.suppressions);
 }
 
 /**
@@ -669,6 +796,7 @@ function findSuppression(
   today: string,
   problems: InputProblem[],
   warned: Set<string>,
+  met: Set<InlineSuppression>,
   element: GraphNode | GraphEdge,
 ): AppliedSuppression | undefined {
   const expired = (expires?: string) => expires !== undefined && expires < today;
@@ -688,6 +816,7 @@ function findSuppression(
   if (config.allowInlineSuppressions) {
     for (const s of inline) {
       if (s.rule !== ruleId) continue;
+      met.add(s);
       if (s.expires !== undefined && !isCalendarDate(s.expires)) {
         warnOnce(
           s,

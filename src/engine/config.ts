@@ -4,6 +4,7 @@ import { InputError, UsageError } from '../errors.js';
 import type { IsolintConfig } from '../generated/config.js';
 import { parseYaml } from '../ingest/located.js';
 import { validateAgainstSchema } from '../ingest/schema-validation.js';
+import { malformedSuppressionMessage, suppressionEntryProblem } from '../ingest/suppression-entry.js';
 import type { Severity } from './rule.js';
 
 export const CONFIG_FILE_NAMES = ['.isolint.yaml', '.isolint.yml'];
@@ -26,6 +27,8 @@ export interface ResolvedConfig {
   unused?: string[];
   /** The line of each entry of `suppressions` in the config file, for warnings about it. */
   suppressionLines?: number[];
+  /** Entries of the file that were ignored (a malformed suppression): warnings of the run, at their lines. */
+  warnings?: Array<{ line: number; column: number; message: string }>;
   /** Standalone key policy files (relative to the config file) → the key they are put on. */
   policies?: Record<string, string>;
 }
@@ -61,10 +64,43 @@ export function loadConfig(file: string, displayName = file): ResolvedConfig {
   const config = defaultConfig(dirname(resolve(file)));
   config.file = displayName;
   if (!document || document.value === null || document.value === undefined) return config;
+  // A malformed suppression entry is a warning and suppresses nothing; the rest of the config still holds.
+  const warnings: NonNullable<ResolvedConfig['warnings']> = [];
+  const record = document.value as Record<string, unknown>;
+  let suppressions: NonNullable<IsolintConfig['suppressions']> | undefined;
+  if (typeof record === 'object' && !Array.isArray(record) && Object.hasOwn(record, 'suppressions')) {
+    const list = record.suppressions;
+    delete record.suppressions;
+    const at = (span: { startLine: number; startColumn: number }) => ({
+      line: span.startLine,
+      column: span.startColumn,
+    });
+    if (!Array.isArray(list)) {
+      warnings.push({
+        ...at(document.spanOfKey(record, 'suppressions')),
+        message: malformedSuppressionMessage(
+          undefined,
+          'suppressions is a list of {rule, reason, subject, file, expires}',
+        ),
+      });
+    } else {
+      suppressions = [];
+      list.forEach((entry: unknown, index) => {
+        const problem = suppressionEntryProblem(entry, ['subject', 'file']);
+        if (problem === undefined) suppressions!.push(entry as NonNullable<IsolintConfig['suppressions']>[number]);
+        else
+          warnings.push({
+            ...at(document.spanOfKey(list, index)),
+            message: malformedSuppressionMessage(entry, problem),
+          });
+      });
+    }
+  }
   validateAgainstSchema(document, 'config.schema.json', 'config');
-  const value = document.value as IsolintConfig;
+  const value = { ...(document.value as IsolintConfig), ...(suppressions ? { suppressions } : {}) };
   return {
     ...config,
+    ...(warnings.length ? { warnings } : {}),
     rules: { ...(value.rules ?? {}) },
     failOn: value.failOn ?? 'error',
     allowInlineSuppressions: value.allowInlineSuppressions ?? true,

@@ -43,7 +43,7 @@ export async function loadCustomRules(
           if (problem) throw new UsageError(`${join(directory, name)}: ${problem}`);
           const valid = rule as Rule;
           seen.add(valid.id);
-          rules.push(normalise(valid));
+          rules.push({ ...normalise(valid), loadedFrom: join(directory, name) });
         }
       }
     }

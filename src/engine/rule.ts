@@ -71,7 +71,10 @@ export interface RuleDefinition<Messages extends Record<string, string>> extends
 
 /** A rule as the engine sees it, with its message types erased. */
 export interface Rule extends RuleMeta {
-  check(graph: Graph, context: RuleContext<Record<string, string>>): void;
+  /** A custom rule may be asynchronous; the engine waits for it within its time budget. */
+  check(graph: Graph, context: RuleContext<Record<string, string>>): void | Promise<void>;
+  /** The file a custom rule (--rules-dir) was loaded from, as given: its errors name it. */
+  loadedFrom?: string;
 }
 
 /** Declares a rule: metadata first, the check last, in one file (CONTRIBUTING.md, "Add a rule"). */

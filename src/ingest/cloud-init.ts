@@ -1,7 +1,8 @@
 import type { CloudInitLogin } from '../model/nodes.js';
 import type { SourceSpan } from '../model/source.js';
-import { isUnknown, unknown } from '../model/unknown.js';
-import { isRecord } from './aws/values.js';
+import { isUnknown, unknown, type Unknown } from '../model/unknown.js';
+import { joinedOf } from './aws/cloudformation-intrinsics.js';
+import { isInterpolation, isRecord } from './aws/values.js';
 import { parseYaml, type LocatedDocument } from './located.js';
 
 /**
@@ -20,6 +21,8 @@ export function cloudInitLogin(
   property: SourceSpan,
 ): CloudInitLogin | undefined {
   if (value === undefined || value === null) return undefined;
+  // Computed user data whose known start already shows it is no cloud-config (a shell script) is not judged.
+  if (isUnknown(value) && notCloudConfig(knownStart(value))) return undefined;
   if (isUnknown(value))
     return { passwordLogin: unknown(`the user data is computed (${value.reason})`), source: property };
   if (typeof value !== 'string')
@@ -124,4 +127,37 @@ function embeddedPlacement(
 
 function indentation(line: string): number {
   return line.length - line.trimStart().length;
+}
+
+/** The literal text a computed value starts with (`!Sub "#!/bin/bash\n${Var}"`, a templatefile), if kept. */
+function knownStart(value: Unknown): string | undefined {
+  if (isInterpolation(value)) return typeof value.parts[0] === 'string' ? value.parts[0] : '';
+  const joined = joinedOf(value);
+  if (joined) return typeof joined.items[0] === 'string' ? joined.items[0] : '';
+  return undefined;
+}
+
+/**
+ * The first lines cloud-init reads as configuration, or as something that may hold some (cloud-init's
+ * "User data formats", https://cloudinit.readthedocs.io/en/latest/explanation/format.html): cloud-config,
+ * includes, boothooks, part handlers, Jinja templates and MIME multi-part archives.
+ */
+const CONFIG_STARTS = [
+  '#cloud-config',
+  '#include',
+  '#cloud-boothook',
+  '#part-handler',
+  '## template:',
+  'Content-Type:',
+  'MIME-Version:',
+];
+
+/**
+ * Whether user data starting with `start` is certainly no cloud-config: a script (`#!`), or any other text that
+ * starts none of the formats above. An empty or unknown start decides nothing.
+ */
+function notCloudConfig(start: string | undefined): boolean {
+  if (start === undefined || start === '') return false;
+  if (start.startsWith('#!')) return true;
+  return !CONFIG_STARTS.some((header) => start.startsWith(header) || header.startsWith(start));
 }

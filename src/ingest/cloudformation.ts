@@ -185,7 +185,7 @@ class TemplateReader {
     );
     for (const { groupId, rules } of this.pendingIngress) groups.get(groupId)?.ingress.push(...rules);
     const fragment = this.fragment.finish();
-    const warnings = [...this.comments.warnings, ...this.warnings];
+    const warnings = [...this.comments.warnings, ...this.comments.unattached(), ...this.warnings];
     return warnings.length ? { ...fragment, warnings } : fragment;
   }
 

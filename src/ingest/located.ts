@@ -417,7 +417,8 @@ export function identityYamlTags(names: readonly string[]): Tags {
 
 export function parseYaml(file: string, text: string, options: YamlOptions = {}): LocatedDocument[] {
   const lines = new LineIndex(text);
-  const documents = yamlParser().parseAllDocuments(text, {
+  const { Composer } = yamlParser();
+  const composer = new Composer({
     version: '1.2',
     schema: 'core',
     uniqueKeys: true,
@@ -425,8 +426,24 @@ export function parseYaml(file: string, text: string, options: YamlOptions = {})
     keepSourceTokens: false,
     ...(options.knownTags ? { customTags: identityYamlTags(options.knownTags) } : {}),
   });
-  const list = Array.isArray(documents) ? documents : [documents];
-  return list.map((document) => buildYamlDocument(file, text, lines, document as Document.Parsed, options));
+  // What parseAllDocuments does, with the parser's depth watched: the composer recurses once per level,
+  // so 10^5 nested block sequences (`- - - … 1`) would overflow the stack before any limit of ours ran.
+  const documents = Array.from(composer.compose(depthLimitedTokens(file, text, lines)));
+  return documents.map((document) => buildYamlDocument(file, text, lines, document, options));
+}
+
+/**
+ * The YAML CST tokens of `text`, refused past MAX_DEPTH with the message JSON gives. The parser keeps its
+ * open collections on a stack (plus the document and the token being read): its length is the nesting.
+ */
+function* depthLimitedTokens(file: string, text: string, lines: LineIndex) {
+  const { Lexer, Parser } = yamlParser();
+  const parser = new Parser();
+  for (const lexeme of new Lexer().lex(text)) {
+    yield* parser.next(lexeme);
+    if (parser.stack.length > MAX_DEPTH + 2) throw tooDeep(file, lines, parser.offset);
+  }
+  yield* parser.end();
 }
 
 function buildYamlDocument(

@@ -18,6 +18,7 @@ import type {
   AccessEdge,
   ChannelEdge,
   EdgeKind,
+  FragmentWarning,
   GraphFragment,
   GraphNode,
   IngressRule,
@@ -31,6 +32,7 @@ import { FragmentBuilder } from './fragment-builder.js';
 import { parseJson } from './json.js';
 import { parseYaml, type LocatedDocument } from './located.js';
 import { validateAgainstSchema } from './schema-validation.js';
+import { expiryProblem, malformedSuppressionMessage, suppressionEntryProblem } from './suppression-entry.js';
 
 /** isolint's own host manifest (apiVersion isolint/v1), YAML or JSON. */
 export const manifestAdapter: Adapter = {
@@ -46,8 +48,11 @@ export const manifestAdapter: Adapter = {
     for (const document of documents) {
       const value = document.value as { apiVersion?: unknown } | null;
       if (value === null || typeof value !== 'object' || !('apiVersion' in value)) continue;
+      // Before the schema: a malformed `suppress:` entry is a warning, never an invalid manifest.
+      const suppressions = input.text.includes('suppress') ? takeSuppressions(document) : undefined;
       validateAgainstSchema(document, 'manifest.schema.json', 'manifest');
-      built.push(new ManifestReader(document, input.absolutePath).read());
+      const fragment = new ManifestReader(document, input.absolutePath, suppressions?.byOwner).read();
+      built.push(suppressions?.warnings.length ? { ...fragment, warnings: suppressions.warnings } : fragment);
     }
     // One document (the usual case, and every large one) keeps its id map for the assembler.
     if (built.length === 1) return built[0];
@@ -56,6 +61,7 @@ export const manifestAdapter: Adapter = {
       // Not push(...list): spreading a few hundred thousand elements overflows the call stack.
       for (const node of part.nodes) fragment.nodes.push(node);
       for (const edge of part.edges) fragment.edges.push(edge);
+      if (part.warnings) (fragment.warnings ??= []).push(...part.warnings);
     }
     return fragment;
   },
@@ -74,6 +80,54 @@ export function sizeInMiB(size: Size): number {
   return Math.round(Number(match[1]) * MIB_PER_PREFIX[match[2].toUpperCase()]);
 }
 
+/**
+ * Every `suppress:` list of a manifest, read and taken out of the document before it is validated: the
+ * well-formed entries by the object that carries them, a warning at the line of each malformed one (no rule,
+ * no reason, an unknown key, an expiry that is not a day), which then suppresses nothing.
+ */
+function takeSuppressions(document: LocatedDocument): {
+  byOwner: WeakMap<object, readonly InlineSuppression[]>;
+  warnings: FragmentWarning[];
+} {
+  const byOwner = new WeakMap<object, readonly InlineSuppression[]>();
+  const warnings: FragmentWarning[] = [];
+  const visit = (value: unknown): void => {
+    if (typeof value !== 'object' || value === null) return;
+    if (Array.isArray(value)) {
+      for (const item of value) visit(item);
+      return;
+    }
+    const record = value as Record<string, unknown>;
+    for (const [key, child] of Object.entries(record)) if (key !== 'suppress') visit(child);
+    if (!Object.hasOwn(record, 'suppress')) return;
+    const list = record.suppress;
+    delete record.suppress;
+    if (!Array.isArray(list)) {
+      warnings.push({
+        message: malformedSuppressionMessage(undefined, 'suppress is a list of {rule, reason, expires}'),
+        source: document.spanOfKey(record, 'suppress'),
+      });
+      return;
+    }
+    const kept: InlineSuppression[] = [];
+    list.forEach((entry: unknown, index) => {
+      const source = document.spanOfKey(list, index);
+      const problem = suppressionEntryProblem(entry);
+      if (problem !== undefined) {
+        warnings.push({ message: malformedSuppressionMessage(entry, problem), source });
+        return;
+      }
+      const { rule, reason, expires } = entry as { rule: string; reason: string; expires?: string };
+      const late = expiryProblem(rule, expires);
+      if (late !== undefined) warnings.push({ message: late, source });
+      else kept.push({ rule, reason, expires, source });
+    });
+    if (kept.length) byOwner.set(record, kept);
+  };
+  visit(document.value);
+  return { byOwner, warnings };
+}
+
 /** The built-in principal that stands for anyone on the internet; usable without declaring it. */
 export const INTERNET = 'internet';
 
@@ -86,6 +140,8 @@ class ManifestReader {
   constructor(
     private readonly document: LocatedDocument,
     private readonly absolutePath: string,
+    /** The `suppress:` entries taken out of the document before it was validated, by their owner. */
+    private readonly suppressionsByOwner?: WeakMap<object, readonly InlineSuppression[]>,
   ) {
     this.manifest = document.value as IsolintManifest;
     this.environment = this.manifest.metadata?.environment ?? 'production';
@@ -139,13 +195,7 @@ class ManifestReader {
   }
 
   private suppressions(object: { suppress?: Suppressions }): readonly InlineSuppression[] {
-    if (!object.suppress?.length) return NO_SUPPRESSIONS;
-    return object.suppress.map((s, i) => ({
-      rule: s.rule,
-      reason: s.reason,
-      expires: s.expires,
-      source: this.document.spanOfKey(object.suppress!, i),
-    }));
+    return this.suppressionsByOwner?.get(object) ?? NO_SUPPRESSIONS;
   }
 
   private add<N extends GraphNode>(node: N): N {

@@ -105,6 +105,11 @@ export class Graph {
     return this.nodesById.values();
   }
 
+  /** Every edge, in input order. */
+  everyEdge(): readonly GraphEdge[] {
+    return this.edgeList;
+  }
+
   edges<K extends EdgeKind>(kind: K): readonly EdgeOfKind<K>[] {
     return (this.edgesByKind.get(kind) ?? NO_EDGES) as EdgeOfKind<K>[];
   }

@@ -1,7 +1,6 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { check, type CheckResult } from '../../src/check.js';
@@ -10,6 +9,9 @@ import type { Finding } from '../../src/engine/finding.js';
 import { toSarif } from '../../src/report/sarif.js';
 import { REPO_ROOT } from '../helpers.js';
 import { PARENT_FILE, STACK_FILE, removeScratch, scratchDirectory, synthesize } from './synth.js';
+import { temporaryDirectories } from '../temporary.js';
+
+const temporaryDirectory = temporaryDirectories('cdk-sarif');
 
 /** The 1-based line of the first line of a fixture file that contains `text`. */
 function lineOf(file: string, text: string): number {
@@ -212,7 +214,7 @@ describe('SARIF for a CDK app', () => {
     const multitool = dirname(require.resolve('@microsoft/sarif-multitool-linux/package.json'));
     const binary = join(multitool, 'Sarif.Multitool');
     chmodSync(binary, 0o755);
-    const work = mkdtempSync(join(tmpdir(), 'isolint-cdk-sarif-'));
+    const work = temporaryDirectory();
     const env = { ...process.env, DOTNET_CLI_TELEMETRY_OPTOUT: '1' };
     execFileSync(binary, ['export-validation-config', join(work, 'default.xml')], { env });
     const config = readFileSync(join(work, 'default.xml'), 'utf8').replace(

@@ -1,12 +1,14 @@
-import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../helpers.js';
 import { runIsolint } from './run.js';
+import { temporaryDirectories } from '../temporary.js';
+
+const temporaryDirectory = temporaryDirectories('baseline');
 
 function copyOfExamples(): string {
-  const directory = mkdtempSync(join(tmpdir(), 'isolint-baseline-'));
+  const directory = temporaryDirectory();
   cpSync(join(REPO_ROOT, 'examples'), join(directory, 'examples'), { recursive: true });
   return directory;
 }

@@ -1,10 +1,12 @@
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { builtinRules } from '../../rules/index.js';
 import { REPO_ROOT } from '../helpers.js';
 import { runIsolint } from './run.js';
+import { temporaryDirectories } from '../temporary.js';
+
+const temporaryDirectory = temporaryDirectories('cli');
 
 const DESIGN_RULE_IDS = [
   'no-interactive-access',
@@ -103,7 +105,7 @@ describe('isolint check', () => {
   });
 
   it('exits 2 when nothing was recognised (a CI gate must not pass having checked nothing), 0 with --allow-empty', async () => {
-    const directory = mkdtempSync(join(tmpdir(), 'isolint-empty-'));
+    const directory = temporaryDirectory();
     // Cloud Posse module metadata: YAML with `name = "…"` lines in its text, never a Xen xl.cfg.
     writeFileSync(
       join(directory, 'README.yaml'),
@@ -136,7 +138,7 @@ describe('isolint check', () => {
   });
 
   it('writes the output file whole, choosing the format from its extension', async () => {
-    const directory = mkdtempSync(join(tmpdir(), 'isolint-out-'));
+    const directory = temporaryDirectory();
     const output = join(directory, 'report.sarif');
     const { code } = await runIsolint(['check', 'examples', '--output', output]);
     expect(code).toBe(1);
@@ -155,7 +157,7 @@ describe('isolint check', () => {
   });
 
   it('honours .isolint.yaml: rules turned off, severities changed, inline suppressions forbidden', async () => {
-    const directory = mkdtempSync(join(tmpdir(), 'isolint-config-'));
+    const directory = temporaryDirectory();
     writeFileSync(
       join(directory, 'manifest.yaml'),
       readFileSync(join(REPO_ROOT, 'fixtures/rules/no-interactive-access/pass-restricted.yaml'), 'utf8') +
@@ -180,7 +182,7 @@ describe('isolint check', () => {
   });
 
   it('reports an invalid config file as a usage error naming its line', async () => {
-    const directory = mkdtempSync(join(tmpdir(), 'isolint-config-'));
+    const directory = temporaryDirectory();
     writeFileSync(join(directory, '.isolint.yaml'), 'rules:\n  scrubbed-memory: loud\n');
     const { code, stderr } = await runIsolint(['check', '.'], { cwd: directory });
     expect(code).toBe(2);

@@ -1,14 +1,16 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runIsolint } from './run.js';
+import { temporaryDirectories } from '../temporary.js';
+
+const temporaryDirectory = temporaryDirectories('custom');
 
 const MANIFEST =
   'apiVersion: isolint/v1\nhosts:\n  - id: host-1\n    instances:\n      - id: owned\n        tenant: acme\n      - id: orphan\n';
 
 function workspace(): string {
-  const directory = mkdtempSync(join(tmpdir(), 'isolint-custom-'));
+  const directory = temporaryDirectory();
   writeFileSync(join(directory, 'hosts.yaml'), MANIFEST);
   return directory;
 }

@@ -1,12 +1,14 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
 import { check } from '../../src/check.js';
 import { defaultConfig } from '../../src/engine/config.js';
+import { temporaryDirectories } from '../temporary.js';
+
+const temporaryDirectory = temporaryDirectories('pools');
 
 it('reports an enclave pool declared both by the parent and by an allocator.yaml beside it, instead of picking one silently', async () => {
-  const directory = mkdtempSync(join(tmpdir(), 'isolint-pools-'));
+  const directory = temporaryDirectory();
   writeFileSync(
     join(directory, 'parent.yaml'),
     'apiVersion: isolint/v1\nhosts:\n  - id: h1\n    instances:\n      - id: parent\n        vcpus: 8\n        memory: 32GiB\n        allocator: { cpuCount: 2, memory: 4GiB }\n',

@@ -1,12 +1,14 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { check } from '../../src/check.js';
 import { defaultConfig } from '../../src/engine/config.js';
+import { temporaryDirectories } from '../temporary.js';
+
+const temporaryDirectory = temporaryDirectories('suppress');
 
 function workspace(manifest: string): string {
-  const directory = mkdtempSync(join(tmpdir(), 'isolint-suppress-'));
+  const directory = temporaryDirectory();
   writeFileSync(join(directory, 'hosts.yaml'), manifest);
   return directory;
 }

@@ -280,7 +280,7 @@ export async function runCase(name: string, text: string, directory: string): Pr
   const { graph } = assembleGraph([fragment]);
   for (const rule of builtinRules) {
     try {
-      rule.check(graph, noReport as never);
+      await rule.check(graph, noReport as never);
     } catch (error) {
       throw new Error(`rule ${rule.id} threw on ${adapter.format} input: ${String(error)}`, { cause: error });
     }

@@ -7,12 +7,14 @@
  * kills the process (V8 fatal errors cannot be caught) is found with FUZZ_TRACE=<file>: each case is
  * written there before it runs, so the file holds the culprit afterwards.
  */
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../helpers.js';
 import { loadSeeds, mutate, random, runCase } from './harness.js';
+import { temporaryDirectories } from '../temporary.js';
+
+const temporaryDirectory = temporaryDirectories('fuzz');
 
 const CASES_PER_FORMAT = Number(process.env.FUZZ_INPUT_CASES ?? 150);
 const SEED = Number(process.env.FUZZ_SEED ?? 20_261_123);
@@ -51,7 +53,7 @@ describe('fuzz: mutated text inputs yield findings or one InputError, nothing el
           counts[result.outcome]++;
           slowest = Math.max(slowest, result.milliseconds);
         } catch (error) {
-          const saved = join(mkdtempSync(join(tmpdir(), 'isolint-fuzz-')), seed.name);
+          const saved = join(temporaryDirectory(), seed.name);
           writeFileSync(saved, text);
           throw new Error(
             `case ${n} (${seed.origin}: ${applied.join(', ')}), mutant saved as ${saved}: ${String(error)}`,

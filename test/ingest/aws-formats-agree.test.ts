@@ -1,9 +1,11 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { check } from '../../src/check.js';
 import { defaultConfig } from '../../src/engine/config.js';
+import { temporaryDirectories } from '../temporary.js';
+
+const temporaryDirectory = temporaryDirectories('formats');
 
 /**
  * The same deployment written as CloudFormation YAML, CloudFormation JSON, Terraform HCL and a Terraform
@@ -223,7 +225,7 @@ function plan(): string {
 
 /** The verdicts of one format, keyed by the resource (and for groups the rule) they land on. */
 async function verdicts(name: string, text: string): Promise<string[]> {
-  const directory = mkdtempSync(join(tmpdir(), 'isolint-formats-'));
+  const directory = temporaryDirectory();
   writeFileSync(join(directory, name), text);
   const result = await check({
     paths: [directory],

@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -11,6 +11,9 @@ import { terraformPlanAdapter } from '../../src/ingest/terraform/plan.js';
 import type { GraphFragment, InstanceNode, KeyNode, SecurityGroupNode, VolumeNode } from '../../src/model/nodes.js';
 import { isUnknown } from '../../src/model/unknown.js';
 import { REPO_ROOT } from '../helpers.js';
+import { temporaryDirectories } from '../temporary.js';
+
+const temporaryDirectory = temporaryDirectories('tf');
 
 /** CloudFormation and Terraform adapters: positions, intrinsics, unknowns, references, bad input. */
 
@@ -203,7 +206,7 @@ describe('Terraform adapter', () => {
   });
 
   function module(files: Record<string, string>): string {
-    const directory = mkdtempSync(join(tmpdir(), 'isolint-tf-'));
+    const directory = temporaryDirectory();
     for (const [name, text] of Object.entries(files)) writeFileSync(join(directory, name), text);
     return directory;
   }

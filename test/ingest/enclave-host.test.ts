@@ -1,5 +1,4 @@
-import { mkdirSync, mkdtempSync, writeFileSync, copyFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync, copyFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { check } from '../../src/check.js';
@@ -7,12 +6,15 @@ import { defaultConfig } from '../../src/engine/config.js';
 import type { Adapter } from '../../src/ingest/adapter.js';
 import { NO_SPANS, NO_SUPPRESSIONS } from '../../src/model/nodes.js';
 import { REPO_ROOT } from '../helpers.js';
+import { temporaryDirectories } from '../temporary.js';
+
+const temporaryDirectory = temporaryDirectories('enclave-host');
 
 const PCR0 = '8801f985457b2afdad54dea428a2bbff515ccddd90ba43be9ad74a65a5d6b3ceccc0709d0c6070941e92abf31cc4d6b1';
 const OTHER = 'ab'.repeat(48);
 
 function scratch(files: Record<string, string>): string {
-  const directory = mkdtempSync(join(tmpdir(), 'isolint-enclave-host-'));
+  const directory = temporaryDirectory();
   for (const [name, text] of Object.entries(files)) {
     mkdirSync(join(directory, name, '..'), { recursive: true });
     writeFileSync(join(directory, name), text);

@@ -1,5 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { InputError } from '../../src/errors.js';
@@ -9,6 +8,9 @@ import { terraformAdapter } from '../../src/ingest/terraform/adapter.js';
 import { terraformPlanAdapter } from '../../src/ingest/terraform/plan.js';
 import type { InstanceNode } from '../../src/model/nodes.js';
 import { isUnknown } from '../../src/model/unknown.js';
+import { temporaryDirectories } from '../temporary.js';
+
+const temporaryDirectory = temporaryDirectories('flavor');
 
 /** OpenStack flavors (https://docs.openstack.org/nova/latest/user/flavors.html, https://docs.openstack.org/nova/latest/configuration/extra-specs.html) from Terraform .tf, plan JSON and Heat templates. */
 const flavors = (nodes: { kind: string }[]) =>
@@ -19,7 +21,7 @@ describe('Terraform openstack_compute_flavor_v2', () => {
     await terraformAdapter.prepare!();
   });
   const loadTf = (text: string) => {
-    const directory = mkdtempSync(join(tmpdir(), 'isolint-flavor-'));
+    const directory = temporaryDirectory();
     const path = join(directory, 'flavors.tf');
     writeFileSync(path, text);
     return terraformAdapter.load({ file: 'tf/flavors.tf', absolutePath: path, text });

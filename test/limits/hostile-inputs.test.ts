@@ -98,15 +98,29 @@ describe('deep nesting fails cleanly', () => {
     expect(error.place.line).toBe(1);
   });
 
-  it('YAML flow collections', () => {
+  it('YAML flow collections: the message JSON gives', () => {
     const error = errorOf(() => parseYaml('deep.yaml', `a: ${'['.repeat(deep)}${']'.repeat(deep)}\n`));
+    expect(error.message).toBe(`nesting deeper than ${MAX_DEPTH} levels`);
     expect(error.format()).not.toMatch(/\n/);
   });
 
-  it('YAML block mappings', () => {
+  it('YAML block mappings: the message JSON gives, at the line that crossed the limit', () => {
     const lines = Array.from({ length: 2000 }, (_, i) => `${' '.repeat(i)}k${i}:`);
     const error = errorOf(() => parseYaml('deep-block.yaml', `${lines.join('\n')} 1\n`));
-    expect(error.format()).not.toMatch(/\n/);
+    expect(error.message).toBe(`nesting deeper than ${MAX_DEPTH} levels`);
+    expect(error.place.line).toBeGreaterThan(MAX_DEPTH - 4);
+    expect(error.place.line).toBeLessThan(MAX_DEPTH + 4);
+  });
+
+  it('YAML block sequences 10^5 deep on one line (no engine stack message)', () => {
+    const error = errorOf(() => parseYaml('deep-seq.yaml', `hosts:\n  ${'- '.repeat(deep)}1\n`));
+    expect(error.message).toBe(`nesting deeper than ${MAX_DEPTH} levels`);
+    expect(error.place.line).toBe(2);
+  });
+
+  it('YAML just inside the limit still reads', () => {
+    const documents = parseYaml('ok.yaml', `a: ${'['.repeat(MAX_DEPTH - 2)}${']'.repeat(MAX_DEPTH - 2)}\n`);
+    expect(documents).toHaveLength(1);
   });
 
   it.each([

@@ -1,7 +1,6 @@
 import { execFileSync } from 'node:child_process';
-import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
@@ -12,6 +11,9 @@ import { defaultConfig } from '../../src/engine/config.js';
 import { lineHashes } from '../../src/report/line-hash.js';
 import { toSarif } from '../../src/report/sarif.js';
 import { REPO_ROOT } from '../helpers.js';
+import { temporaryDirectories } from '../temporary.js';
+
+const temporaryDirectory = temporaryDirectories('sarif');
 
 const require = createRequire(import.meta.url);
 const MULTITOOL_DIR = dirname(require.resolve('@microsoft/sarif-multitool-linux/package.json'));
@@ -125,7 +127,7 @@ describe('SARIF output', () => {
   it("passes Microsoft's SARIF multitool with GitHub rules on: no errors, no warnings", () => {
     const binary = join(MULTITOOL_DIR, 'Sarif.Multitool');
     chmodSync(binary, 0o755); // npm does not always keep the executable bit
-    const work = mkdtempSync(join(tmpdir(), 'isolint-sarif-'));
+    const work = temporaryDirectory();
     // Turn on GH1001–GH1018, which are off by default even with --rule-kind Ghas.
     execFileSync(binary, ['export-validation-config', join(work, 'default.xml')], {
       env: { ...process.env, DOTNET_CLI_TELEMETRY_OPTOUT: '1' },

@@ -1,16 +1,18 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { check } from '../../src/check.js';
 import { defaultConfig } from '../../src/engine/config.js';
+import { temporaryDirectories } from '../temporary.js';
+
+const temporaryDirectory = temporaryDirectories('paths');
 
 /**
  * Every way a security group reaches a machine (item 3 of the AWS findings issue): the open rule is one
  * finding on its line, naming each machine that uses the group as a related location.
  */
 async function scan(files: Record<string, string>, rules = ['no-interactive-access']) {
-  const directory = mkdtempSync(join(tmpdir(), 'isolint-paths-'));
+  const directory = temporaryDirectory();
   for (const [name, text] of Object.entries(files)) writeFileSync(join(directory, name), text);
   const result = await check({
     paths: [directory],

@@ -1,4 +1,5 @@
 import { isUnknown, unknown, type Unknown } from '../../model/unknown.js';
+import { MAX_DEPTH } from '../located.js';
 import {
   interpolation,
   isRecord,
@@ -69,7 +70,11 @@ const PSEUDO_PARAMETERS = new Set([
   'AWS::URLSuffix',
 ]);
 
-const MAX_RESOLVE_DEPTH = 64;
+/**
+ * Intrinsics nest no deeper than the document does (each one is at least a mapping), and the parsers refuse
+ * documents past MAX_DEPTH: within that, every nesting is evaluated, not downgraded to an unknown.
+ */
+const MAX_RESOLVE_DEPTH = 2 * MAX_DEPTH;
 
 export interface TemplateSections {
   parameters: Record<string, unknown>;
@@ -153,6 +158,9 @@ export class IntrinsicResolver {
     if (known !== undefined) return known;
     if (!Object.hasOwn(this.template.conditions, name)) return unknown(`condition ${name} is not declared`);
     if (this.evaluating.has(name)) return unknown(`condition ${name} refers to itself`);
+    // Each condition named by another is evaluated inside it: a chain of thousands would overflow the stack.
+    if (this.evaluating.size >= MAX_DEPTH)
+      return unknown(`condition ${name} is reached through more than ${MAX_DEPTH} conditions`);
     this.evaluating.add(name);
     const result = this.booleanOf(this.template.conditions[name], 0);
     this.evaluating.delete(name);
@@ -358,7 +366,8 @@ function joinedReferences(delimiter: string, items: Array<string | Reference>): 
   return value;
 }
 
-function joinedOf(value: unknown): { delimiter: string; items: Array<string | Reference> } | undefined {
+/** The items of an Fn::Join that stayed unknown because it joins resource ids, or undefined. */
+export function joinedOf(value: unknown): { delimiter: string; items: Array<string | Reference> } | undefined {
   return isUnknown(value)
     ? (value as { [JOINED]?: { delimiter: string; items: Array<string | Reference> } })[JOINED]
     : undefined;

@@ -606,6 +606,22 @@ export class CommentSuppressions {
     }
   }
 
+  /** Comments some element asked for (the others apply to nothing). */
+  private readonly claimed = new Set<InlineSuppression>();
+
+  /**
+   * Well-formed comments that no element took (between resources, in a block isolint does not read): each
+   * suppresses nothing, so each is a warning at its line rather than a decision that silently does nothing.
+   */
+  unattached(): FragmentWarning[] {
+    return this.found
+      .filter(({ suppression }) => !this.claimed.has(suppression))
+      .map(({ suppression }) => ({
+        message: `suppression of ${suppression.rule} applies to no element (put it inside the element, or on the lines just above it); it suppresses nothing`,
+        source: suppression.source,
+      }));
+  }
+
   /** The suppressions that apply to an element spanning [startLine, endLine]. */
   for(startLine: number, endLine: number): readonly InlineSuppression[] {
     if (this.found.length === 0) return NO_SUPPRESSIONS;
@@ -618,6 +634,7 @@ export class CommentSuppressions {
       }
       return true;
     });
+    for (const { suppression } of applying) this.claimed.add(suppression);
     return applying.length ? applying.map(({ suppression }) => suppression) : NO_SUPPRESSIONS;
   }
 }

@@ -40,7 +40,6 @@ export const heatTemplateAdapter: Adapter = {
         });
       }
       const comments = new CommentSuppressions(input.file, input.text, document.lines);
-      if (comments.warnings.length) (fragment.warnings ??= []).push(...comments.warnings);
       for (const [name, resource] of Object.entries(resources)) {
         if (!isRecord(resource) || resource.type !== 'OS::Nova::Flavor') continue;
         const whole = document.spanOf(resource);
@@ -57,6 +56,8 @@ export const heatTemplateAdapter: Adapter = {
           }),
         );
       }
+      const warnings = [...comments.warnings, ...comments.unattached()];
+      if (warnings.length) (fragment.warnings ??= []).push(...warnings);
     }
     return fragment;
   },

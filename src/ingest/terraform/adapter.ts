@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, posix, resolve } from 'node:path';
-import type { GraphFragment, InlineSuppression } from '../../model/nodes.js';
+import type { FragmentWarning, GraphFragment, InlineSuppression } from '../../model/nodes.js';
 import type { Adapter, AdapterInput } from '../adapter.js';
 import { AwsFragment, CommentSuppressions } from '../aws/fragment.js';
 import { isLocalSource, moduleSource, RootEvaluation, type EvaluatedResource, type FileService } from './evaluate.js';
@@ -131,8 +131,14 @@ class EvaluatedModule {
       id.startsWith(`${this.directory}/`) && this.isResource(id.slice(this.directory.length + 1));
     const finished = fragment ? fragment.finish(exists) : { nodes: [], edges: [] };
     const file = this.evaluation.source.files.get(path);
-    // Malformed suppression comments of this file: warnings at their lines (the findings stay).
-    const warnings = file && !(file instanceof Error) ? (this.comments.get(file)?.warnings ?? []) : [];
+    // Malformed suppression comments of this file, and those no resource took: warnings at their lines.
+    let warnings: FragmentWarning[] = [];
+    if (file && !(file instanceof Error)) {
+      let comments = this.comments.get(file);
+      if (!comments)
+        this.comments.set(file, (comments = new CommentSuppressions(file.file, file.text, file.document.lines)));
+      warnings = [...comments.warnings, ...comments.unattached()];
+    }
     return {
       ...finished,
       ...(problems.length ? { problems } : {}),

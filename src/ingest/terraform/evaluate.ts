@@ -791,6 +791,25 @@ export class ModuleInstance {
     return { module: own === '' ? '.' : own, root: '.', cwd: root };
   }
 
+  /**
+   * `True`, `FALSE`: HCL's booleans are `true` and `false` only; any other spelling is a reference to a name
+   * nothing declares, which Terraform rejects ("Invalid reference",
+   * https://developer.hashicorp.com/terraform/language/expressions/types#bool). A warning at its line, and the
+   * value is unknown for that reason, not read as a boolean nor as some unknown value.
+   */
+  private notABoolean(x: Extract<Expr, { k: 'name' }>, env: Env): never {
+    const message = `${x.name} is not a boolean: HCL's are true and false, and Terraform rejects ${x.name} as a reference to nothing; write ${x.name.toLowerCase()}`;
+    const file = env.file;
+    const root = this.root;
+    if (file && root) {
+      const owner = this.owner ?? [...this.source.files].find(([, held]) => held === file)?.[0];
+      const { line, column } = file.document.lines.position(x.s);
+      const seen = root.problems.some((p) => p.file === file.file && p.line === line && p.column === column);
+      if (owner !== undefined && !seen) root.problems.push({ owner, file: file.file, line, column, message });
+    }
+    throw new EvalError(`${x.name} is not an HCL boolean (Terraform rejects it; write ${x.name.toLowerCase()})`);
+  }
+
   private name(name: string, env: Env): unknown {
     const bound = env.bindings?.get(name);
     if (bound) {
@@ -934,6 +953,7 @@ export class ModuleInstance {
         return object;
       }
       case 'name':
+        if (/^(true|false)$/i.test(x.name) && !env.bindings?.has(x.name)) this.notABoolean(x, env);
         if (this.constantOnly) throw new EvalError(`${x.name} cannot be used here (a constant is needed)`);
         return this.name(x.name, env);
       case 'attr':
@@ -1215,6 +1235,10 @@ export class ModuleInstance {
       });
       return merge(located, (value) => fresh.has(value));
     }
+    // templatefile with a known path reads its template even when some variables are unknown: the result keeps
+    // its known text around them (an Interpolation), so a reader can still tell a shell script from cloud-config.
+    if (name === 'templatefile' && typeof args[0] === 'string' && args.length === 2 && isMapValue(args[1]))
+      return this.fileFunction(name, args, env);
     const shallow = SHALLOW.has(name);
     for (const arg of args) {
       const bad = shallow ? (isUnknown(arg) ? arg : undefined) : firstUnknown(arg);

@@ -234,3 +234,33 @@ describe('Terraform built-in functions, as documented', () => {
     expect(FUNCTIONS[name](args)).toEqual(expected);
   });
 });
+
+describe('booleans spelt otherwise (issue 17)', () => {
+  it('True and FALSE are references Terraform rejects: a warning at their line and a note saying so', async () => {
+    const directory = tree({
+      'main.tf': `${volume('True')}
+module "disks" {
+  source = "./disks"
+}
+`,
+      'disks/main.tf': volume('FALSE'),
+    });
+    const result = await run(directory);
+    expect(result.problems.map((p) => [p.level, p.file, p.line, p.column, p.message])).toEqual([
+      ['warning', 'disks/main.tf', 4, 15, expect.stringMatching(/^FALSE is not a boolean: .*write false$/)],
+      ['warning', 'main.tf', 4, 15, expect.stringMatching(/^True is not a boolean: .*Terraform rejects True/)],
+    ]);
+    const notes = result.findings.filter((f) => f.ruleId === 'encrypted-block-storage');
+    expect(notes.map((f) => [f.severity, f.location.file, f.location.startLine, f.message])).toEqual([
+      ['note', 'disks/main.tf', 4, expect.stringContaining('FALSE is not an HCL boolean (Terraform rejects it')],
+      ['note', 'main.tf', 4, expect.stringContaining('True is not an HCL boolean (Terraform rejects it; write true)')],
+    ]);
+  });
+
+  it('a for expression may still bind the name True', async () => {
+    const directory = tree({ 'main.tf': volume('[for True in [true] : True][0]') });
+    const result = await run(directory);
+    expect(result.problems).toEqual([]);
+    expect(result.findings.filter((f) => f.ruleId === 'encrypted-block-storage')).toEqual([]);
+  });
+});
