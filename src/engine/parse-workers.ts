@@ -1,4 +1,4 @@
-import { availableParallelism } from 'node:os';
+import { availableParallelism, loadavg } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { Adapter, AdapterInput } from '../ingest/adapter.js';
 import { adapters as ingestAdapters } from '../ingest/index.js';
@@ -30,10 +30,11 @@ const WORKER_FORMATS = new Set([
 ]);
 
 /**
- * Below this many such files one thread is faster: starting a worker and loading the adapters in it
- * costs about as much as reading a few dozen templates (bench/speed.mjs, row estate).
+ * Below this many such files one thread is faster: starting a worker, loading the adapters in it and
+ * copying fragments back cost about a third more CPU than reading the files on one thread
+ * (bench/speed.mjs, rows estate and threshold), which only idle cores can repay.
  */
-export const PARALLEL_MIN_FILES = 48;
+export const PARALLEL_MIN_FILES = 128;
 
 export type WorkerAnswer = { fragment: GraphFragment } | { problems: InputProblem[] } | { local: true };
 
@@ -47,7 +48,10 @@ export function workerCount(count: number, env: NodeJS.ProcessEnv = process.env)
     return Number.isInteger(n) && n > 0 ? Math.min(n, count) : 0;
   }
   if (count < PARALLEL_MIN_FILES) return 0;
-  return Math.min(availableParallelism(), Math.ceil(count / 16));
+  // Workers pay only on cores nobody else is using: on a busy machine they add their copying to a
+  // queue of runnable work and the scan takes longer (measured with the load average above the cores).
+  const idle = Math.floor(availableParallelism() - loadavg()[0]);
+  return idle >= 2 ? Math.min(idle, Math.ceil(count / 32)) : 0;
 }
 
 /** Whether a worker may read this file: a built-in adapter (never an embedder's) of a worker format. */
