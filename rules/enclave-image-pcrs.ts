@@ -36,6 +36,12 @@ export default defineRule({
     notInImage:
       "{{pcr}} is expected for image '{{image}}', but the image does not have it (PCR8 exists only for signed images).",
     kmsMismatch: "KMS key '{{key}}' pins {{pcr}} = {{pinned}}, but image '{{image}}' measures {{actual}} ({{link}}).",
+    kmsExpectedMismatch:
+      "KMS key '{{key}}' pins {{pcr}} = {{pinned}}, but the expected PCRs of image '{{image}}' give {{expected}} ({{link}}).",
+    kmsSignerMismatch:
+      "KMS key '{{key}}' pins PCR8 = {{pinned}}, but the signing certificate of image '{{image}}' gives {{actual}} (isolint pcr --signing-certificate; {{link}}).",
+    kmsUnsigned:
+      "KMS key '{{key}}' pins PCR8 (the signing certificate), but image '{{image}}' is not signed, so no enclave started from it matches ({{link}}).",
     kmsUndecided: "Cannot compare {{pcr}} pinned by KMS key '{{key}}' with image '{{image}}': {{reason}}.",
     unlinkedExpected:
       "Expected PCRs in '{{file}}' describe no enclave image in the scan (name the file <image>.expected.json beside <image>.eif).",
@@ -98,6 +104,34 @@ export default defineRule({
           }
         }
         const measurement = image.measurement;
+        if (measurement === undefined || isUnknown(measurement)) {
+          // The image is not measured here (a build artefact outside the scan): the PCRs its expected-PCR file
+          // lists are what the build produced, so a KMS pin that differs from them cannot match either.
+          for (const pin of pins) {
+            const expectedPcr = image.expectedPcrs[pin.pcr];
+            if (!IMAGE_PCRS.has(pin.pcr) || !expectedPcr || isUnknown(pin.value)) continue;
+            if (!PCR_HEX.test(expectedPcr.value) || ALL_ZEROS.test(expectedPcr.value)) continue;
+            if (expectedPcr.value.toLowerCase() === pin.value.toLowerCase()) continue;
+            context.report({
+              messageId: 'kmsExpectedMismatch',
+              data: {
+                key: pin.key.label ?? pin.key.id,
+                pcr: pin.pcr,
+                pinned: abbreviate(pin.value),
+                image: name,
+                expected: abbreviate(expectedPcr.value),
+                link: pin.link,
+              },
+              subject: pin.key,
+              at: pin.source,
+              property: `pin:${pin.pcr}`,
+              related: [
+                { span: expectedPcr.source, label: `expected ${pin.pcr} of image '${name}'` },
+                { span: enclave.source, label: `enclave '${nameOf(enclave)}'` },
+              ],
+            });
+          }
+        }
         if (measurement === undefined) continue;
         // Fails closed: PCRs are expected (or pinned by KMS) but the image cannot be read or measured, so
         // nothing vouches for what will run; a missing build artefact must not pass the gate.
@@ -125,9 +159,23 @@ export default defineRule({
               property: `pin:${pin.pcr}`,
               severity: 'note',
             });
+          } else if (actual === undefined && pin.pcr === 'PCR8') {
+            context.report({
+              messageId: 'kmsUnsigned',
+              data: { key: keyName, image: name, link: pin.link },
+              subject: pin.key,
+              at: pin.source,
+              property: `pin:${pin.pcr}`,
+              related: [
+                { span: image.source, label: `image '${name}'` },
+                { span: enclave.source, label: `enclave '${nameOf(enclave)}'` },
+              ],
+            });
           } else if (actual !== undefined && actual.toLowerCase() !== pin.value.toLowerCase()) {
             context.report({
-              messageId: 'kmsMismatch',
+              // PCR8 is the extend of the SHA-384 of the signing certificate's DER form: the value isolint pcr
+              // --signing-certificate prints for the certificate the signed image carries.
+              messageId: pin.pcr === 'PCR8' ? 'kmsSignerMismatch' : 'kmsMismatch',
               data: {
                 key: keyName,
                 pcr: pin.pcr,

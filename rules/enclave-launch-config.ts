@@ -1,7 +1,7 @@
 import { defineRule } from '../src/engine/rule.js';
-import type { EnclaveNode } from '../src/model/nodes.js';
+import type { EnclaveNode, InstanceNode } from '../src/model/nodes.js';
 import { isUnknown } from '../src/model/unknown.js';
-import { nameOf } from '../src/model/queries.js';
+import { enclaveSupport, enclaveSupportSource, nameOf } from '../src/model/queries.js';
 
 /** https://docs.kernel.org/virt/ne_overview.html: driver limits and nitro-cli checks. */
 const RESERVED_CIDS = new Set([1, 2, 3]);
@@ -28,12 +28,15 @@ export default defineRule({
   since: '0.1.0',
   sources: [
     'run-enclave --config: exactly one of cpu_count and cpu_ids: https://docs.aws.amazon.com/enclaves/latest/user/cmd-nitro-run-enclave.html',
+    'nitro-cli error E19 (file operation failure: /dev/nitro_enclaves is absent when the instance has no enclave support): https://docs.aws.amazon.com/enclaves/latest/user/cli-errors.html',
+    'Kubernetes device plugin MAX_ENCLAVES_PER_NODE (default 4): https://github.com/aws/aws-nitro-enclaves-k8s-device-plugin',
+    'EnclaveOptions and hibernation cannot both be enabled: https://docs.aws.amazon.com/enclaves/latest/user/nitro-enclave.html#nitro-enclave-reqs',
     'CIDs 1–3 and U32_MAX rejected, 0 = auto; memory ≥ 64 MiB in 2 MiB units and ≥ 4 × EIF size; CPU 0 and its siblings never in the pool; up to four enclaves per parent: https://docs.kernel.org/virt/ne_overview.html',
   ],
   appliesTo: ['enclave', 'instance', 'image'],
   rationale:
     'nitro-cli and the driver refuse an enclave whose CID is reserved (1 and 2 for the hypervisor and host, 3 for the parent), whose memory is under 64 MiB, not whole 2 MiB hugepages, or under four times the image size, whose CPUs are not given exactly one way, or that uses CPU 0. A deployment that cannot start its enclave fails closed at the worst time, and operators then reach for debug mode or a looser configuration to get it running.',
-  fix: 'Use a CID of 4 or more (or omit it and let nitro-cli pick one), memory_mib of at least 64 and a multiple of 2 (and at least four times the EIF size), exactly one of cpu_count and cpu_ids, CPUs from the allocator pool, and at most four enclaves per parent.',
+  fix: 'Turn EnclaveOptions on (and hibernation off) on the machine that launches enclaves. Use a CID of 4 or more (or omit it and let nitro-cli pick one), memory_mib of at least 64 and a multiple of 2 (and at least four times the EIF size), exactly one of cpu_count and cpu_ids, CPUs from the allocator pool, and at most four enclaves per parent.',
   messages: {
     reservedCid:
       "Enclave '{{enclave}}' asks for CID {{cid}}, which is reserved (1, 2: hypervisor and host; 3: the parent); use 4 or more.",
@@ -50,10 +53,39 @@ export default defineRule({
     cpuNotInPool:
       "Enclave '{{enclave}}' asks for CPU {{cpu}}, which is not in the allocator pool of '{{parent}}' ({{pool}}).",
     tooMany: "Parent '{{parent}}' has {{count}} enclaves; a parent instance runs at most 4.",
+    // --- the parent machine (EnclaveOptions, hibernation)
+    enclavesDisabled:
+      "Enclave '{{enclave}}' is launched on '{{parent}}', whose EnclaveOptions turn enclaves off: the instance has no enclave device and nitro-cli fails with E19.",
+    enclavesNotEnabled:
+      "Enclave '{{enclave}}' is launched on '{{parent}}', which does not set EnclaveOptions (enclaves are off by default): the instance has no enclave device and nitro-cli fails with E19.",
+    typeNoEnclaves:
+      "Enclave '{{enclave}}' is launched on '{{parent}}' ({{type}}), which cannot run enclaves according to {{source}} (parents need at least 4 vCPUs on Intel or AMD, 2 on Graviton, and cannot be burstable, flex or bare-metal types).",
+    devicePluginTooMany:
+      "The Nitro Enclaves device plugin on '{{parent}}' advertises {{count}} enclaves per node (MAX_ENCLAVES_PER_NODE); a parent instance runs at most 4, so pods beyond that fail to start their enclave.",
+    hibernation:
+      "'{{parent}}' enables both Nitro Enclaves and hibernation; EC2 refuses to launch an instance with both.",
   },
   check(graph, context) {
     for (const enclave of graph.nodes('enclave')) checkEnclave(enclave);
     for (const parent of graph.nodes('instance')) {
+      const plugin = parent.enclaveDevicePlugin;
+      if (plugin && !isUnknown(plugin.maxEnclavesPerNode) && plugin.maxEnclavesPerNode > MAX_ENCLAVES_PER_PARENT) {
+        context.report({
+          messageId: 'devicePluginTooMany',
+          data: { parent: nameOf(parent), count: plugin.maxEnclavesPerNode },
+          subject: parent,
+          at: plugin.source,
+          property: 'devicePlugin',
+        });
+      }
+      if (parent.hibernation === true && enclaveSupport(graph, parent) === true) {
+        context.report({
+          messageId: 'hibernation',
+          data: { parent: nameOf(parent) },
+          subject: parent,
+          property: 'hibernation',
+        });
+      }
       const enclaves = graph.runningOn(parent.id).filter((n) => n.kind === 'enclave');
       if (enclaves.length > MAX_ENCLAVES_PER_PARENT) {
         context.report({
@@ -65,8 +97,41 @@ export default defineRule({
       }
     }
 
+    /** The node that says a machine's instance type: itself, or the launch template it starts from. */
+    function typeSource(machine: InstanceNode): InstanceNode {
+      if (machine.instanceTypeFacts || !machine.launchTemplate) return machine;
+      const template = graph.node(machine.launchTemplate);
+      return template?.kind === 'instance' ? template : machine;
+    }
+
     function checkEnclave(enclave: EnclaveNode): void {
       const name = nameOf(enclave);
+      const machine = graph.runsOn(enclave.id);
+      const typed = machine?.kind === 'instance' ? typeSource(machine) : undefined;
+      const facts = typed?.instanceTypeFacts;
+      if (machine && typed && facts && !facts.enclaves) {
+        context.report({
+          messageId: 'typeNoEnclaves',
+          data: {
+            enclave: name,
+            parent: nameOf(machine),
+            type: typeof typed.instanceType === 'string' ? typed.instanceType : 'its type',
+            source: facts.from ?? 'the built-in table',
+          },
+          subject: enclave,
+          related: [{ span: typed.at.instanceType ?? typed.source, label: 'instance type' }],
+        });
+      }
+      if (machine?.kind === 'instance' && enclaveSupport(graph, machine) === false) {
+        const setting = enclaveSupportSource(graph, machine);
+        const written = setting.at.enclaveEnabled;
+        context.report({
+          messageId: written ? 'enclavesDisabled' : 'enclavesNotEnabled',
+          data: { enclave: name, parent: nameOf(machine) },
+          subject: enclave,
+          related: [{ span: written ?? setting.source, label: `EnclaveOptions of '${nameOf(setting)}'` }],
+        });
+      }
       if (!isUnknown(enclave.cid)) {
         if (RESERVED_CIDS.has(enclave.cid)) {
           context.report({

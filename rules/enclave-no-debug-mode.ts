@@ -1,6 +1,8 @@
 import { defineRule } from '../src/engine/rule.js';
 import { isUnknown } from '../src/model/unknown.js';
 import { nameOf } from '../src/model/queries.js';
+import { attestationPins } from '../src/model/attestation.js';
+import type { EnclaveNode } from '../src/model/nodes.js';
 
 /** Environments where a debug-mode enclave is tolerated. */
 const NON_PRODUCTION = new Set(['development', 'test']);
@@ -20,7 +22,7 @@ export default defineRule({
     'libvirt launchSecurity policy (SEV bit 0 = no debugging): https://libvirt.org/formatdomain.html#launch-security',
     'Kata enable_debug: https://github.com/kata-containers/kata-containers/blob/main/src/runtime/config/configuration-qemu.toml.in',
   ],
-  appliesTo: ['enclave', 'instance'],
+  appliesTo: ['enclave', 'instance', 'key'],
   rationale:
     "In debug mode the enclave's console is readable from the parent and its attestation documents carry all-zero PCRs, so no KMS policy can tell it from any other debug enclave. Whatever secret a debug enclave receives is exposed to the parent instance.",
   fix: 'Run the enclave without --debug-mode / debug_mode: true (and without --attach-console, which implies it). Keep debug mode for development manifests (metadata.environment: development).',
@@ -35,6 +37,11 @@ export default defineRule({
     undecidedConfidential:
       "Cannot tell whether confidential guest '{{guest}}' ({{technology}}) allows debugging: {{reason}}.",
     undecided: "Cannot tell whether enclave '{{enclave}}' runs in debug mode: {{reason}}.",
+    // --- the key's attestation condition (https://docs.aws.amazon.com/enclaves/latest/user/kms.html): a debug enclave's PCRs are all zeros
+    debugKeyRefuses:
+      "Enclave '{{enclave}}' runs in debug mode, so its attestation reports all-zero PCRs: key '{{key}}' pins {{pcr}} to its measurement and will never decrypt for it.",
+    debugKeyZeros:
+      "Key '{{key}}' pins {{pcr}} to zeros, the value every debug-mode enclave reports: any debug enclave on a parent with this role can decrypt with it.",
   },
   check(graph, context) {
     for (const enclave of graph.nodes('enclave')) {
@@ -60,6 +67,25 @@ export default defineRule({
           data: { enclave: nameOf(enclave), environment },
           subject: enclave,
           property: 'debug',
+        });
+      }
+      if (enclave.debug === true) checkKeys(enclave);
+    }
+
+    /** What a debug enclave's all-zero PCRs mean for the keys that pin its measurement. */
+    function checkKeys(enclave: EnclaveNode): void {
+      const seen = new Set<string>();
+      for (const pin of attestationPins(graph, enclave, false)) {
+        if (isUnknown(pin.value) || seen.has(pin.key.id)) continue;
+        seen.add(pin.key.id);
+        const zeros = /^0+$/.test(pin.value);
+        context.report({
+          messageId: zeros ? 'debugKeyZeros' : 'debugKeyRefuses',
+          data: { enclave: nameOf(enclave), key: nameOf(pin.key), pcr: pin.pcr },
+          subject: enclave,
+          property: 'debug',
+          severity: zeros ? 'error' : 'warning',
+          related: [{ span: pin.source, label: `${pin.pcr} pinned by key '${nameOf(pin.key)}' (${pin.link})` }],
         });
       }
     }

@@ -36,6 +36,7 @@ export default defineRule({
   sources: [
     'AWS Nitro Enclaves user guide: enclaves have no external networking; vsock to the parent is the only channel',
     "vsock-proxy allowlist: each entry is egress of the enclaves, with the parent's network identity: https://github.com/aws/aws-nitro-enclaves-cli/blob/main/vsock_proxy/README.md",
+    'socat VSOCK-LISTEN addresses (a vsock port on the parent forwarded to a TCP address): http://www.dest-unreach.org/socat/doc/socat.html',
   ],
   appliesTo: ['enclave', 'nic', 'endpoint', 'instance'],
   rationale:
@@ -61,6 +62,16 @@ export default defineRule({
       "vsock-proxy allowlist entry '{{address}}' on '{{parent}}' is not a KMS endpoint name (kms.<region>.amazonaws.com or kms-fips.<region>.amazonaws.com): the proxy refuses the connection the enclave meant.",
     plainHttpEgress:
       "vsock-proxy allowlist entry '{{address}}' on '{{parent}}' allows plain HTTP (port {{port}}): proxied traffic can be read and changed on the way.",
+    // --- forwarders a launch script starts (vsock-proxy, socat VSOCK-LISTEN … TCP:host:port; src/ingest/shell/launches.ts)
+    forwarderEgress:
+      "{{tool}} on '{{parent}}' forwards vsock connections of {{enclaves}} to {{address}} (egress with the parent's network identity).",
+    forwarderMetadata:
+      "{{tool}} on '{{parent}}' forwards vsock connections to {{address}}, the instance metadata service: enclaves get the parent's role credentials.",
+    forwarderPlainHttp:
+      "{{tool}} on '{{parent}}' forwards vsock connections to {{address}} over plain HTTP (port {{port}}): the traffic can be read and changed on the way.",
+    forwarderNotAllowlisted:
+      "vsock-proxy on '{{parent}}' is started for {{address}}, which its allowlist does not list: it refuses to forward there.",
+    forwarderUndecided: "Cannot tell where {{tool}} on '{{parent}}' forwards vsock connections: {{reason}}.",
   },
   check(graph, context) {
     /** KMS entries on port 443 by parent: one finding each says what they allow together. */
@@ -144,6 +155,51 @@ export default defineRule({
       const address = endpoint.address;
       const host = address.replace(/:\d+$/, '').toLowerCase();
       const base = { subject: channel, related } as const;
+      if (channel.forwarder) {
+        const tool = channel.forwarder.tool;
+        if (channel.forwarder.undecided !== undefined) {
+          context.report({
+            ...base,
+            messageId: 'forwarderUndecided',
+            data: { tool, parent: parentName, reason: channel.forwarder.undecided },
+            severity: 'note',
+          });
+          return;
+        }
+        context.report({
+          ...base,
+          messageId: 'forwarderEgress',
+          data: { tool, parent: parentName, enclaves: names, address },
+          severity: 'note',
+        });
+        if (METADATA_ADDRESSES.has(host)) {
+          context.report({
+            ...base,
+            messageId: 'forwarderMetadata',
+            data: { tool, address, parent: parentName },
+            property: 'address',
+          });
+        }
+        if (!isUnknown(channel.port) && PLAIN_HTTP_PORTS.has(channel.port)) {
+          context.report({
+            ...base,
+            messageId: 'forwarderPlainHttp',
+            data: { tool, address, parent: parentName, port: channel.port },
+            property: 'port',
+            severity: 'warning',
+          });
+        }
+        if (channel.forwarder.allowlisted === false) {
+          context.report({
+            ...base,
+            messageId: 'forwarderNotAllowlisted',
+            data: { address, parent: parentName },
+            property: 'address',
+            severity: 'warning',
+          });
+        }
+        return;
+      }
       const kms = KMS_ENDPOINT.exec(host);
       if (kms && channel.port === 443) {
         let entries = kmsEntries.get(parent.id);

@@ -1,18 +1,9 @@
 import { defineRule } from '../src/engine/rule.js';
 import type { RelatedLocation } from '../src/engine/rule.js';
-import type { Graph } from '../src/model/graph.js';
-import type {
-  GraphNode,
-  InstanceNode,
-  KeyNode,
-  PolicyCondition,
-  PolicyStatement,
-  RoleNode,
-} from '../src/model/nodes.js';
+import type { KeyNode, PolicyCondition, PolicyStatement, RoleNode } from '../src/model/nodes.js';
 import {
   ATTESTED_OPERATIONS,
   ENCLAVE_ATTESTATION_KEY,
-  OWN_ACCOUNT,
   PLAINTEXT_OPERATIONS,
   TPM_ATTESTATION_KEY,
   actionMatches,
@@ -22,13 +13,19 @@ import {
   parseOperator,
   statementPrincipal,
   unattestedContext,
-  type IdentityPolicies,
   type RolePrincipal,
   type Verdict,
 } from '../src/model/policy.js';
-import { isUnknown, type Maybe } from '../src/model/unknown.js';
+import { isUnknown } from '../src/model/unknown.js';
 import { nameOf } from '../src/model/queries.js';
 import { pcrOfString } from '../src/model/attestation.js';
+import {
+  enclaveParents,
+  identityOf,
+  knownRoleArns,
+  rolePrincipal,
+  type EnclaveParent,
+} from '../src/model/enclave-parents.js';
 
 /** SHA-384 PCRs are 48 bytes: 96 hex digits (https://docs.aws.amazon.com/enclaves/latest/user/set-up-attestation.html#where, https://docs.aws.amazon.com/kms/latest/developerguide/conditions-nitro-enclave.html). */
 const PCR_HEX = /^[0-9a-fA-F]{96}$/;
@@ -82,6 +79,8 @@ export default defineRule({
     zeroValue:
       "Key '{{key}}': {{condition}} is all zeros, the value a debug-mode enclave reports: it admits any debug-mode enclave.",
     pcrMismatch: "Key '{{key}}': {{condition}} is {{pinned}}, but {{what}} gives {{expected}} (isolint pcr {{flag}}).",
+    instanceIdPin:
+      "Key '{{key}}': PCR4 measures the parent's instance id, which exists only once the instance is launched, so this pin cannot be checked before deployment; compare it with isolint pcr --instance-id <id> of each instance launched with parent role '{{role}}'.",
     unknownOperator:
       "Key '{{key}}': condition operator {{operator}} is not one isolint evaluates, so the statement is not judged.",
     undecided: "Cannot tell whether key '{{key}}' requires enclave attestation for role '{{role}}': {{reason}}.",
@@ -239,16 +238,12 @@ export default defineRule({
       key: KeyNode,
       keyName: string,
       policy: PolicyStatement[],
-      parent: Parent,
+      parent: EnclaveParent,
       broken: Set<PolicyStatement>,
     ) {
       const role = parent.role;
       const roleArn = roleArns.get(role.id);
-      const principal: RolePrincipal = {
-        id: role.id,
-        ...(typeof role.roleName === 'string' ? { name: role.roleName } : {}),
-        ...(roleArn ? { account: roleArn.split(':')[4] } : {}),
-      };
+      const principal = rolePrincipal(role, roleArn);
       const identity = identityOf(role);
       // A key is an enclave key for this role when its policy names the role or pins attestation, or the
       // role's own policies name the key: otherwise it is some other key of the account.
@@ -395,16 +390,13 @@ export default defineRule({
             });
         }
         const pcr4 = pinned.get('PCR4');
+        // The instance id is assigned at launch: no input of a deployment can know it (a note, never an error).
         if (pcr4 && !parent.possible)
           context.report({
             subject: key,
             suppressions: statement.suppressions,
-            messageId: 'undecided',
-            data: {
-              key: keyName,
-              role: nameOf(role),
-              reason: 'PCR4 measures the parent instance id, which is decided at launch (isolint pcr --instance-id)',
-            },
+            messageId: 'instanceIdPin',
+            data: { key: keyName, role: nameOf(role) },
             at: pcr4.source,
             severity: 'note',
           });
@@ -433,7 +425,7 @@ export default defineRule({
       }
     }
 
-    function relatedOf(parent: Parent): RelatedLocation[] {
+    function relatedOf(parent: EnclaveParent): RelatedLocation[] {
       const related: RelatedLocation[] = [{ span: parent.role.source, label: `role '${nameOf(parent.role)}'` }];
       for (const machine of parent.machines) {
         related.push({ span: machine.source, label: `enclave parent '${nameOf(machine)}'` });
@@ -451,61 +443,6 @@ export default defineRule({
   },
 });
 
-interface Parent {
-  role: RoleNode;
-  machines: InstanceNode[];
-  /** Only possibly a parent: an EKS service-account role (a warning, not an error). */
-  possible: boolean;
-}
-
-/**
- * Enclave parents' roles: the instance profile role of any machine (instance, launch template, launch
- * configuration) with EnclaveOptions enabled or enclaves running on it; and, as possible parents, roles an
- * EKS service account assumes (IRSA: a Federated OIDC provider in the trust policy; Pod Identity:
- * pods.eks.amazonaws.com), until pods requesting aws.ec2.nitro/nitro_enclaves are read.
- */
-function enclaveParents(graph: Graph): Map<string, Parent> {
-  const parents = new Map<string, Parent>();
-  for (const instance of graph.nodes('instance')) {
-    const isParent = instance.enclaveEnabled === true || graph.runningOn(instance.id).some((n) => n.kind === 'enclave');
-    if (!isParent) continue;
-    for (const use of graph.out(instance.id, 'uses')) {
-      const role = graph.node(use.to);
-      if (role?.kind !== 'role') continue;
-      const parent = parents.get(role.id) ?? { role, machines: [], possible: false };
-      parent.machines.push(instance);
-      parents.set(role.id, parent);
-    }
-  }
-  for (const role of graph.nodes('role')) {
-    if (parents.has(role.id) || !role.trust || isUnknown(role.trust)) continue;
-    const eks = role.trust.some(
-      (statement) =>
-        statement.effect === 'Allow' &&
-        statement.principals.some(
-          (p) =>
-            typeof p === 'string' &&
-            ((/^Federated:/.test(p) && /oidc/i.test(p)) || p === 'Service:pods.eks.amazonaws.com'),
-        ),
-    );
-    if (eks) parents.set(role.id, { role, machines: [], possible: true });
-  }
-  return parents;
-}
-
-/** Every identity statement of a role, and why some cannot be read. */
-function identityOf(role: RoleNode): IdentityPolicies {
-  const statements: PolicyStatement[] = [];
-  let unreadable: IdentityPolicies['unreadable'];
-  for (const policy of role.policies ?? []) {
-    if (isUnknown(policy.statements)) unreadable ??= { reason: `policy ${policy.name}: ${policy.statements.reason}` };
-    else statements.push(...policy.statements);
-  }
-  const missing = role.unreadablePolicies?.[0];
-  if (missing) unreadable ??= { reason: missing.reason };
-  return unreadable ? { statements, unreadable } : { statements };
-}
-
 function policyName(role: RoleNode, statement: PolicyStatement): string {
   const policy = role.policies?.find((p) => !isUnknown(p.statements) && p.statements.includes(statement));
   return policy?.name ?? 'an identity policy';
@@ -521,44 +458,6 @@ function namesRole(statement: PolicyStatement, role: RolePrincipal): boolean {
 function covers(statement: PolicyStatement, operation: string): boolean {
   const listed = statement.actions.some((a) => typeof a === 'string' && actionMatches(a, operation));
   return statement.notAction ? !listed : listed;
-}
-
-/**
- * Each role's full ARN when the scan tells it: the role's own ARN with the account filled in from a literal
- * ARN of the role (`arn:aws:iam::123456789012:role/name`) in any policy of the scan.
- */
-function knownRoleArns(graph: Graph): Map<string, string> {
-  const found = new Map<string, Set<string>>();
-  const add = (role: string, arn: string) => {
-    const set = found.get(role) ?? new Set<string>();
-    set.add(arn);
-    found.set(role, set);
-  };
-  const statementsOf = (node: GraphNode): PolicyStatement[] => {
-    const lists: Array<Maybe<PolicyStatement[]> | undefined> = [];
-    if (node.kind === 'key') lists.push(node.policy);
-    if (node.kind === 'role') lists.push(node.trust, ...(node.policies ?? []).map((p) => p.statements));
-    return lists.flatMap((list) => (list && !isUnknown(list) ? list : []));
-  };
-  const roles = graph.nodes('role');
-  for (const node of [...graph.nodes('key'), ...roles]) {
-    for (const statement of statementsOf(node)) {
-      for (const principal of statement.principals) {
-        if (typeof principal !== 'string') continue;
-        const match = /^arn:aws[\w-]*:iam::(\d{12}):role\/(.+)$/.exec(principal);
-        if (!match) continue;
-        const name = match[2].split('/').pop();
-        for (const role of roles) if (role.roleName === name) add(role.id, principal);
-      }
-    }
-  }
-  const arns = new Map<string, string>();
-  for (const role of roles) {
-    const literal = found.get(role.id);
-    if (literal?.size === 1) arns.set(role.id, [...literal][0]);
-    else if (typeof role.roleArn === 'string' && !role.roleArn.includes(OWN_ACCOUNT)) arns.set(role.id, role.roleArn);
-  }
-  return arns;
 }
 
 /** First and last eight hex digits: enough to tell values apart in a message. */

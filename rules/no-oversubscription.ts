@@ -1,9 +1,9 @@
 import { defineRule, type RelatedLocation } from '../src/engine/rule.js';
 import type { EnclaveNode, GraphNode, HostNode, InstanceNode } from '../src/model/nodes.js';
-import { MAX_RELATED, hostComponents, nameOf } from '../src/model/queries.js';
+import { MAX_RELATED, enclavePoolOf, hostComponents, nameOf } from '../src/model/queries.js';
 import type { SourceSpan } from '../src/model/source.js';
 import { isUnknown, type Maybe } from '../src/model/unknown.js';
-import { instanceTypeSpec } from '../src/model/ec2-instance-types.js';
+import { coreSiblings, instanceTypeSpec, type InstanceTypeSpec } from '../src/model/ec2-instance-types.js';
 import { directoryOfMachineId } from '../src/model/host-placement.js';
 
 /**
@@ -49,6 +49,15 @@ export default defineRule({
     poolPartialCores:
       "The enclave pool of '{{parent}}' reserves {{pool}} vCPUs on a parent with {{threads}} threads per core: the pool must be whole cores, so use a multiple of {{threads}}.",
     poolCpuZero: "The enclave pool of '{{parent}}' lists CPU 0, which the parent always keeps (with its siblings).",
+    // --- cpu_pool against the instance type's sibling layout (src/model/ec2-instance-types.ts)
+    poolSplitsCore:
+      "The enclave pool of '{{parent}}' takes CPU {{cpu}} but not its sibling {{sibling}} on {{type}}: the allocator reserves whole cores only.",
+    poolSiblingOfZero:
+      "The enclave pool of '{{parent}}' lists CPU {{cpu}}, the sibling of CPU 0 on {{type}}, which the parent always keeps.",
+    poolCpuMissing:
+      "The enclave pool of '{{parent}}' lists CPU {{cpu}}, but {{type}} has only {{vcpus}} vCPUs, numbered from 0.",
+    poolLayoutUnknown:
+      "Cannot tell whether the enclave pool {{pool}} of '{{parent}}' is whole cores: the table does not know how {{type}} numbers the threads of a core (check /sys/devices/system/cpu/cpu*/topology/thread_siblings_list).",
     microvmCpu: "MicroVMs on '{{parent}}' have {{demand}} vCPUs, but it has {{capacity}} left beside its enclave pool.",
     microvmMemory:
       "MicroVMs on '{{parent}}' have {{demand}} MiB of memory, but it has {{capacity}} MiB left beside its enclave pool.",
@@ -221,9 +230,10 @@ export default defineRule({
       if (enclaves.length === 0 && microvms.length === 0 && !declared.enclavePool) return;
       // vCPUs and memory as declared, else from the instance type (src/model/ec2-instance-types.ts).
       const spec =
-        declared.instanceType && !isUnknown(declared.instanceType)
+        declared.instanceTypeFacts ??
+        (declared.instanceType && !isUnknown(declared.instanceType)
           ? instanceTypeSpec(declared.instanceType)
-          : undefined;
+          : undefined);
       const parent: InstanceNode = {
         ...declared,
         vcpus: isUnknown(declared.vcpus) && spec ? spec.vcpus : declared.vcpus,
@@ -233,7 +243,7 @@ export default defineRule({
       const standIn = directoryOfMachineId(declared.id) !== undefined;
       const capacityAt = (property: 'vcpus' | 'memory') =>
         declared.at[property] ?? (spec ? declared.at.instanceType : undefined) ?? declared.source;
-      checkPoolAgainstParent(parent, spec?.threadsPerCore, capacityAt);
+      checkPoolAgainstParent(parent, spec, capacityAt);
       checkMicrovms(parent, microvms);
       if (enclaves.length === 0) return;
       // Related locations only for a finding.
@@ -301,7 +311,7 @@ export default defineRule({
         }
       }
 
-      const pool = parent.enclavePool;
+      const pool = enclavePoolOf(graph, parent);
       if (pool) {
         const poolRelated = (): RelatedLocation[] => [
           { span: pool.source, label: `enclave pool of '${nameOf(parent)}'` },
@@ -333,11 +343,14 @@ export default defineRule({
     /** allocator.yaml against the parent: it must leave the parent what it needs and be whole cores (https://docs.kernel.org/virt/ne_overview.html, https://github.com/aws/aws-nitro-enclaves-cli/blob/main/bootstrap/allocator.yaml). */
     function checkPoolAgainstParent(
       parent: InstanceNode,
-      specThreads: number | undefined,
+      spec: InstanceTypeSpec | undefined,
       capacityAt: (p: 'vcpus' | 'memory') => SourceSpan,
     ): void {
       const pool = parent.enclavePool;
       if (!pool) return;
+      const specThreads = spec?.threadsPerCore;
+      if (pool.cpuIds && spec && !pool.cpuIds.includes(0))
+        checkPoolLayout(parent, pool.cpuIds, spec, pool.cpuSource ?? pool.source);
       const related = (): RelatedLocation[] => [{ span: capacityAt('vcpus'), label: `parent '${nameOf(parent)}'` }];
       const host = graph.hostOf(parent.id);
       const threads = host && !isUnknown(host.threadsPerCore) ? host.threadsPerCore : specThreads;
@@ -392,6 +405,63 @@ export default defineRule({
           property: 'allocator.parentMemory',
           related: [{ span: capacityAt('memory'), label: `parent '${nameOf(parent)}'` }],
         });
+      }
+    }
+
+    /**
+     * A listed cpu_pool against the type's sibling layout: the allocator takes whole cores only, and never CPU 0 or
+     * its siblings (https://github.com/aws/aws-nitro-enclaves-cli/blob/main/bootstrap/allocator.yaml,
+     * https://docs.kernel.org/virt/ne_overview.html).
+     */
+    function checkPoolLayout(parent: InstanceNode, cpuIds: number[], spec: InstanceTypeSpec, at: SourceSpan): void {
+      const type = typeof parent.instanceType === 'string' ? parent.instanceType : 'its type';
+      const outside = cpuIds.find((cpu) => cpu >= spec.vcpus);
+      if (outside !== undefined) {
+        context.report({
+          messageId: 'poolCpuMissing',
+          data: { parent: nameOf(parent), cpu: outside, type, vcpus: spec.vcpus },
+          subject: parent,
+          at,
+          property: 'allocator.layout',
+        });
+        return;
+      }
+      if (spec.threadsPerCore === 1) return;
+      const zeroSiblings = coreSiblings(spec, 0);
+      if (!zeroSiblings) {
+        context.report({
+          messageId: 'poolLayoutUnknown',
+          data: { parent: nameOf(parent), type, pool: cpuIds.join(',') },
+          subject: parent,
+          at,
+          property: 'allocator.layout',
+          severity: 'note',
+        });
+        return;
+      }
+      const sibling = cpuIds.find((cpu) => zeroSiblings.includes(cpu));
+      if (sibling !== undefined) {
+        context.report({
+          messageId: 'poolSiblingOfZero',
+          data: { parent: nameOf(parent), cpu: sibling, type },
+          subject: parent,
+          at,
+          property: 'allocator.layout',
+        });
+        return;
+      }
+      for (const cpu of cpuIds) {
+        const missing = coreSiblings(spec, cpu)!.find((other) => !cpuIds.includes(other));
+        if (missing !== undefined) {
+          context.report({
+            messageId: 'poolSplitsCore',
+            data: { parent: nameOf(parent), cpu, sibling: missing, type },
+            subject: parent,
+            at,
+            property: 'allocator.layout',
+          });
+          return;
+        }
       }
     }
 

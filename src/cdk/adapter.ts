@@ -45,6 +45,8 @@ export const cloudAssemblyAdapter: Adapter = {
   owns: (absolutePath) => ownedFiles(absolutePath),
   async prepare() {
     tsMorph ??= await import('ts-morph');
+    // Its templates' user data may launch enclaves (src/ingest/launch-scripts.ts).
+    await cloudFormationAdapter.prepare?.();
   },
   load(input) {
     const { assembly, project } = openAssembly(input);

@@ -36,6 +36,7 @@ interface CheckFlags {
   compact?: boolean;
   allowEmpty?: boolean;
   verbose?: boolean;
+  instanceTypes?: string;
   var: Ordered[];
   varFile: Ordered[];
 }
@@ -170,6 +171,10 @@ export function registerCheckCommand(program: Command, ctx: CliContext): void {
     .option('--allow-empty', 'exit 0 when no file was recognised (by default an empty scan is an input error)')
     .option('--verbose', 'also list on stderr the files of a directory scan that isolint did not recognise')
     .option(
+      '--instance-types <file>',
+      'aws ec2 describe-instance-types JSON that extends or corrects the built-in instance type table',
+    )
+    .option(
       '--var <name=value>',
       'set a Terraform root module variable, as terraform plan -var (repeatable)',
       ordered,
@@ -223,6 +228,7 @@ export function registerCheckCommand(program: Command, ctx: CliContext): void {
         ...(flags.maxFileSize !== undefined ? { maxInputBytes: flags.maxFileSize * 1048576 } : {}),
         ...(flags.ruleTimeout !== undefined ? { ruleTimeoutMs: flags.ruleTimeout * 1000 } : {}),
         terraformVariables: terraformVariables(flags, ctx.cwd),
+        ...(flags.instanceTypes !== undefined ? { instanceTypes: flags.instanceTypes } : {}),
         ...(flags.stdinFilename !== undefined ? { stdinFilename: flags.stdinFilename } : {}),
       });
       if (flags.minLevel) {

@@ -1,5 +1,6 @@
 import type { GraphEdge, GraphFragment, GraphNode } from '../model/nodes.js';
 import { Graph } from '../model/graph.js';
+import { instanceTypeSpec, type InstanceTypeSpec } from '../model/ec2-instance-types.js';
 import type { SourceSpan } from '../model/source.js';
 import { linkHostConfigs } from './link-host-configs.js';
 import { linkRuntimeClasses } from './link-runtime-classes.js';
@@ -20,6 +21,8 @@ export function assembleGraph(
   options: {
     /** `.isolint.yaml` `policies:`: standalone key policy files → the key they are put on. */
     keyPolicies?: Readonly<Record<string, string>>;
+    /** `--instance-types FILE`: describe-instance-types facts that extend or correct the built-in table. */
+    instanceTypes?: ReadonlyMap<string, InstanceTypeSpec>;
   } = {},
 ): { graph: Graph; problems: AssemblyProblem[] } {
   const problems: AssemblyProblem[] = [];
@@ -42,6 +45,21 @@ export function assembleGraph(
       }
       nodes.set(node.id, node);
     }
+  }
+  // --- instance types: the facts of each instance's type, from --instance-types first, then the built-in table.
+  // An instance started from a launch template without a type of its own runs the template's (one machine).
+  for (const node of [...nodes.values()]) {
+    if (node.kind !== 'instance') continue;
+    let typed = node;
+    const template = node.launchTemplate !== undefined ? nodes.get(node.launchTemplate) : undefined;
+    if (node.instanceType === undefined && template?.kind === 'instance' && template.instanceType !== undefined) {
+      typed = { ...node, instanceType: template.instanceType };
+      if (template.at.instanceType) typed.at = { ...node.at, instanceType: template.at.instanceType };
+    }
+    const facts =
+      typeof typed.instanceType === 'string' ? instanceTypeSpec(typed.instanceType, options.instanceTypes) : undefined;
+    if (facts) typed = { ...typed, instanceTypeFacts: facts };
+    if (typed !== node) nodes.set(node.id, typed);
   }
   // Host-side config files (run configs, allocator.yaml, vsock-proxy, Firecracker) find their machine here.
   const linked = linkHostConfigs(nodes, fragments);

@@ -18,6 +18,8 @@ import { compareFindings, type AppliedSuppression, type Finding } from './findin
 import { globToRegExp } from './glob.js';
 import { measureImages } from './measure-images.js';
 import { ParsePool, readableInWorker, workerCount, type WorkerAnswer } from './parse-workers.js';
+import { readInstanceTypes } from './instance-types.js';
+import { instanceTypeSpec, type InstanceTypeSpec } from '../model/ec2-instance-types.js';
 import { renderMessage, type RelatedLocation, type ReportDescriptor, type Rule, type Severity } from './rule.js';
 
 /** Inputs larger than this are refused with a message, not read (hostile or accidental giant files). */
@@ -60,6 +62,8 @@ export interface CheckOptions {
   allowEmpty?: boolean;
   /** Terraform `--var-file F` (relative to cwd) and `--var k=v`, in the order given; later ones win. */
   terraformVariables?: readonly TerraformVariableArgument[];
+  /** `--instance-types FILE`: `aws ec2 describe-instance-types` JSON that extends or corrects the built-in type table. */
+  instanceTypes?: string;
   /** The name `-` (standard input) is checked as: its format is told from it (default `stdin`). */
   stdinFilename?: string;
   /** Standard input's descriptor or text, for `-` (default: descriptor 0). */
@@ -344,7 +348,18 @@ async function checkWith(
     });
   }
 
-  const assembled = assembleGraph(fragments, { keyPolicies: config.policies });
+  let instanceTypes: Map<string, InstanceTypeSpec> | undefined;
+  if (options.instanceTypes !== undefined) {
+    const path = resolve(cwd, options.instanceTypes);
+    const shown = displayPath(path, root);
+    try {
+      instanceTypes = readInstanceTypes(shown, readInput(path, maxInputBytes, root), (type) => instanceTypeSpec(type));
+    } catch (error) {
+      if (!(error instanceof InputError)) throw error;
+      problems.push({ file: shown, line: error.place.line, message: error.message, level: 'error' });
+    }
+  }
+  const assembled = assembleGraph(fragments, { keyPolicies: config.policies, instanceTypes });
   for (const problem of assembled.problems) {
     problems.push({
       file: problem.source.file,

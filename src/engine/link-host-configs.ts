@@ -40,6 +40,8 @@ export interface LinkResult {
 export function linkHostConfigs(nodes: Map<string, GraphNode>, fragments: GraphFragment[]): LinkResult {
   const problems: AssemblyProblem[] = [];
   const directories = new Map<string, { nitro: boolean; source: SourceSpan }>();
+  // Directories of Kubernetes workloads that request enclaves: their machine is the scan's EKS node group.
+  const kubernetes = new Set<string>();
   // Parents whose enclaves another input declares (a host manifest's `enclaves:`), not a directory's run configs.
   const enclaveParents = new Set<string>();
   const note = (directory: string, nitro: boolean, source: SourceSpan) => {
@@ -61,15 +63,23 @@ export function linkHostConfigs(nodes: Map<string, GraphNode>, fragments: GraphF
       }
       const other = nodes.get(toDirectory !== undefined ? edge.from : edge.to);
       const nitro = other?.kind === 'enclave' || (edge.kind === 'channel' && edge.relays === 'vsock-proxy');
+      if (other?.kind === 'enclave' && other.pod) kubernetes.add(directory);
       note(directory, nitro, edge.source);
       directoryEdges.add(edge);
     }
   }
   const pools = new Map<string, InstanceNode>();
+  // The Nitro Enclaves device plugin's DaemonSet (src/ingest/kubernetes-enclaves.ts): settings of the nodes it runs on.
+  const plugins = new Map<string, InstanceNode>();
   for (const node of nodes.values()) {
     if (node.kind !== 'instance' || !node.placement?.placeholder) continue;
     const directory = node.placement.directory;
     note(directory, true, node.source);
+    if (node.enclaveDevicePlugin && !node.enclavePool) {
+      kubernetes.add(directory);
+      if (!plugins.has(directory)) plugins.set(directory, node);
+      continue;
+    }
     if (pools.has(directory)) {
       problems.push({
         message: `a second allocator.yaml in ${readableDirectory(directory)} (the first is ${readableFile(pools.get(directory)!.source.file)}); one parent has one pool`,
@@ -87,7 +97,7 @@ export function linkHostConfigs(nodes: Map<string, GraphNode>, fragments: GraphF
   const guesses = new Map<string, GraphNode>();
   const candidates = directories.size > 0 ? machineCandidates(nodes, enclaveParents) : undefined;
   for (const [directory, { nitro }] of directories) {
-    const chosen = chooseMachine(candidates!, directory, nitro);
+    const chosen = chooseMachine(candidates!, directory, nitro, kubernetes.has(directory));
     if ('machine' in chosen) machines.set(directory, chosen.machine);
     else if ('guess' in chosen) guesses.set(directory, chosen.guess);
     else reasons.set(directory, chosen.reason);
@@ -128,6 +138,12 @@ export function linkHostConfigs(nodes: Map<string, GraphNode>, fragments: GraphF
       });
     }
     nodes.set(machineId, { ...machine, enclavePool: pool.enclavePool });
+  }
+  for (const [directory, plugin] of plugins) {
+    nodes.delete(plugin.id);
+    const machineId = machines.get(directory)!;
+    const machine = nodes.get(machineId) as InstanceNode;
+    nodes.set(machineId, { ...machine, enclaveDevicePlugin: plugin.enclaveDevicePlugin });
   }
   mergeExpectedPcrs(nodes);
 
@@ -175,15 +191,39 @@ type Choice = { machine: string } | { guess: GraphNode } | { reason: string };
 interface MachineCandidates {
   /** Instances that may be a parent (not a microVM, not a pool placeholder, enclaves not disabled) and hosts, by directory, in input order. */
   byDirectory: Map<string, GraphNode[]>;
+  /** Instances with enclaves turned off, by directory: the machine of files beside them when nothing else is (rules then say nitro-cli fails). */
+  disabledByDirectory: Map<string, GraphNode[]>;
+  /** The EKS managed node groups of the scan, where Kubernetes workloads run. */
+  nodeGroups: GraphNode[];
   /** Of those instances, the enclave parents (enclave support, a pool, or enclaves), in input order. */
   enclaveParents: Array<{ node: GraphNode; directory: string }>;
 }
 
 function machineCandidates(nodes: Map<string, GraphNode>, enclaveParents: Set<string>): MachineCandidates {
   const byDirectory = new Map<string, GraphNode[]>();
+  const disabledByDirectory = new Map<string, GraphNode[]>();
   const parents: MachineCandidates['enclaveParents'] = [];
+  const nodeGroups: GraphNode[] = [];
+  // An instance started from a launch template and that template are one machine: the instance stands for both.
+  const templatesInUse = new Set<string>();
+  for (const node of nodes.values())
+    if (node.kind === 'instance' && node.launchTemplate) templatesInUse.add(node.launchTemplate);
   for (const node of nodes.values()) {
-    const instance = node.kind === 'instance' && !node.microvm && !node.placement && node.enclaveEnabled !== false;
+    if (templatesInUse.has(node.id)) continue;
+    if (node.kind === 'instance' && node.awsKind === 'eks-node-group') nodeGroups.push(node);
+    const enclaveEnabled =
+      node.kind === 'instance' && node.enclaveEnabled === undefined && node.launchTemplate
+        ? (nodes.get(node.launchTemplate) as InstanceNode | undefined)?.enclaveEnabled
+        : node.kind === 'instance'
+          ? node.enclaveEnabled
+          : undefined;
+    if (node.kind === 'instance' && !node.microvm && !node.placement && enclaveEnabled === false) {
+      const directory = directoryOf(node.source.file);
+      const list = disabledByDirectory.get(directory);
+      if (list) list.push(node);
+      else disabledByDirectory.set(directory, [node]);
+    }
+    const instance = node.kind === 'instance' && !node.microvm && !node.placement && enclaveEnabled !== false;
     if (!instance && node.kind !== 'host') continue;
     const directory = directoryOf(node.source.file);
     const list = byDirectory.get(directory);
@@ -192,21 +232,23 @@ function machineCandidates(nodes: Map<string, GraphNode>, enclaveParents: Set<st
     if (
       instance &&
       node.kind === 'instance' &&
-      ((!isUnknown(node.enclaveEnabled) && node.enclaveEnabled === true) ||
+      ((!isUnknown(enclaveEnabled) && enclaveEnabled === true) ||
         node.enclavePool !== undefined ||
         enclaveParents.has(node.id))
     ) {
       parents.push({ node, directory });
     }
   }
-  return { byDirectory, enclaveParents: parents };
+  return { byDirectory, disabledByDirectory, nodeGroups, enclaveParents: parents };
 }
 
-function chooseMachine(candidates: MachineCandidates, directory: string, nitro: boolean): Choice {
+function chooseMachine(candidates: MachineCandidates, directory: string, nitro: boolean, pods = false): Choice {
   // Beside the files: instances, and hosts too for a directory of Firecracker configs only.
   const local = (candidates.byDirectory.get(directory) ?? []).filter((node) => node.kind === 'instance' || !nitro);
   const here = readableDirectory(directory);
   if (local.length === 1) return { machine: local[0].id };
+  const disabled = nitro && local.length === 0 ? (candidates.disabledByDirectory.get(directory) ?? []) : [];
+  if (disabled.length === 1) return { machine: disabled[0].id };
   if (local.length > 1) {
     return {
       reason: `the files in ${here} could belong to any of ${local.length} machines declared beside them: ${describeNodes(local)}`,
@@ -215,6 +257,9 @@ function chooseMachine(candidates: MachineCandidates, directory: string, nitro: 
   const global = nitro
     ? candidates.enclaveParents.filter((parent) => parent.directory !== directory).map((parent) => parent.node)
     : [];
+  // Pods run on the node group's nodes, whatever its launch template says of enclaves (rules then say so).
+  const nodeGroups = pods ? candidates.nodeGroups : [];
+  if (pods && nodeGroups.length === 1) return { guess: nodeGroups[0] };
   if (global.length === 1) return { guess: global[0] };
   if (global.length > 1) {
     return {

@@ -34,10 +34,12 @@ import {
   Spans,
   type IngressSpec,
 } from './aws/fragment.js';
-import { isRecord, isReference, referencesIn, toBoolean, toText } from './aws/values.js';
+import { isRecord, isReference, referencesIn, toBoolean, toNumber, toText } from './aws/values.js';
 import { parseJson } from './json.js';
 import { parseYaml, type LocatedDocument } from './located.js';
 import { cloudInitLogin } from './cloud-init.js';
+import { cfnInitSegments, machineLaunches, prepareShellParser, userDataSegments } from './launch-scripts.js';
+import type { LaunchSegment } from './shell/launches.js';
 
 /**
  * CloudFormation templates, JSON or YAML (short-form tags included), found by content: a `Resources`
@@ -51,6 +53,8 @@ export const cloudFormationAdapter: Adapter = {
   extensions: ['.yaml', '.yml', '.json', '.template', '.cfn'],
   claims: ({ text }) =>
     /["']?Resources["']?\s*:/.test(text) && /["']?Type["']?\s*:\s*["']?AWS::[A-Za-z0-9]+::/.test(text),
+  // Instance user data and cfn-init may launch enclaves: read with the shell parser (src/ingest/launch-scripts.ts).
+  prepare: prepareShellParser,
   load(input) {
     const json = /^\s*[{[]/.test(input.text);
     const documents = json
@@ -60,7 +64,7 @@ export const cloudFormationAdapter: Adapter = {
     for (const document of documents) {
       const template = document.value;
       if (!isRecord(template) || !isRecord(template.Resources)) continue;
-      const built = new TemplateReader(document, json).read();
+      const built = new TemplateReader(document, json, input.absolutePath).read();
       for (const node of built.nodes) fragment.nodes.push(node);
       for (const edge of built.edges) fragment.edges.push(edge);
       if (built.warnings?.length) (fragment.warnings ??= []).push(...built.warnings);
@@ -99,6 +103,7 @@ class TemplateReader {
   constructor(
     private readonly document: LocatedDocument,
     json: boolean,
+    private readonly absolutePath: string = document.file,
   ) {
     this.spans = new Spans(document);
     this.template = document.value as Record<string, unknown>;
@@ -260,7 +265,11 @@ class TemplateReader {
       case 'AWS::EKS::Nodegroup': {
         const remote = this.get(resource.properties, 'RemoteAccess');
         const groups = isRecord(remote) ? this.list(remote, 'SourceSecurityGroups') : [];
+        const template = this.get(this.get(resource.properties, 'LaunchTemplate'), 'Id');
         return addNodeGroup(this.fragment, {
+          ...(isReference(template) && this.byId.get(template.target)?.type === 'AWS::EC2::LaunchTemplate'
+            ? { launchTemplate: this.id(template.target) }
+            : {}),
           id: this.id(resource.logicalId),
           label: resource.logicalId,
           source: resource.typeSpan,
@@ -298,6 +307,57 @@ class TemplateReader {
     }
     const value = this.resolver.resolve(raw);
     return value === NO_VALUE ? undefined : value;
+  }
+
+  /**
+   * The variables a `!Sub` user data body may use: its own variable map, then the template's parameters with a
+   * default (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/intrinsic-function-reference-sub.html).
+   */
+  private subVariables(raw: unknown): Map<string, Maybe<string>> {
+    const variables = new Map<string, Maybe<string>>();
+    const parameters = isRecord(this.template.Parameters) ? this.template.Parameters : {};
+    for (const [name, parameter] of Object.entries(parameters)) {
+      if (!isRecord(parameter)) continue;
+      const value = parameter.Default;
+      variables.set(
+        name,
+        typeof value === 'string' || typeof value === 'number'
+          ? String(value)
+          : unknown(`parameter ${name} has no default`),
+      );
+    }
+    for (const pseudo of ['AWS::Region', 'AWS::AccountId', 'AWS::StackName', 'AWS::Partition', 'AWS::URLSuffix'])
+      variables.set(pseudo, unknown(`\${${pseudo}} is known at deployment`));
+    let current: unknown = raw;
+    for (let depth = 0; depth < 8 && isRecord(current); depth++) {
+      if ('Fn::Base64' in current) current = current['Fn::Base64'];
+      else if ('Fn::Sub' in current) {
+        const sub: unknown = current['Fn::Sub'];
+        if (Array.isArray(sub) && isRecord(sub[1])) {
+          for (const [name, value] of Object.entries(sub[1])) {
+            const resolved = toText(this.resolver.resolve(value));
+            variables.set(
+              name,
+              typeof resolved === 'string' ? resolved : unknown(`the !Sub variable ${name} is computed`),
+            );
+          }
+        }
+        break;
+      } else break;
+    }
+    return variables;
+  }
+
+  /** `Metadata: AWS::CloudFormation::Init`: each config's files and commands, in the default config set's order. */
+  private cfnInitSegments(resource: Resource): LaunchSegment[] {
+    const metadata = resource.raw.Metadata;
+    const init = isRecord(metadata) ? metadata['AWS::CloudFormation::Init'] : undefined;
+    if (!isRecord(init)) return [];
+    const sets = isRecord(init.configSets) ? init.configSets.default : undefined;
+    const names = Array.isArray(sets)
+      ? sets.filter((name): name is string => typeof name === 'string')
+      : Object.keys(init).filter((name) => name !== 'configSets');
+    return names.flatMap((name) => cfnInitSegments(init[name], this.document, (value) => this.userDataText(value)));
   }
 
   private readInstance(resource: Resource, awsKind: NonNullable<InstanceNode['awsKind']>): void {
@@ -363,6 +423,18 @@ class TemplateReader {
       at.enclaveEnabled = this.spans.key(settings, 'EnclaveOptions', fallback);
     }
 
+    // Hibernation and enclaves cannot be used together (https://docs.aws.amazon.com/enclaves/latest/user/nitro-enclave.html#nitro-enclave-reqs).
+    const hibernationOptions = this.get(settings, 'HibernationOptions');
+    const hibernation = isRecord(hibernationOptions)
+      ? toBoolean(this.get(hibernationOptions, 'Configured'))
+      : undefined;
+    if (hibernation !== undefined)
+      at.hibernation = this.spans.key(
+        hibernationOptions,
+        'Configured',
+        this.spans.key(settings, 'HibernationOptions', fallback),
+      );
+
     const keyValue = this.get(settings, 'KeyName');
     let keyName: Maybe<string> | undefined;
     if (isReference(keyValue) && this.byId.get(keyValue.target)?.type === 'AWS::EC2::KeyPair') {
@@ -398,6 +470,8 @@ class TemplateReader {
       metadataTokensFromImage,
       metadataEndpoint,
       enclaveEnabled,
+      launchTemplate: launchTemplate !== undefined ? this.id(launchTemplate) : undefined,
+      hibernation,
       keyName,
       tenancy,
       source: fallback,
@@ -416,7 +490,45 @@ class TemplateReader {
       );
       if (login) node.cloudInit = login;
     }
+    // --- enclave launches in cfn-init and the user data (src/ingest/launch-scripts.ts): cfn-init's files and
+    // commands first (the user data usually runs cfn-init before its own commands).
+    const segments = [
+      ...this.cfnInitSegments(resource),
+      ...(isRecord(rawSettings) && rawSettings.UserData !== undefined
+        ? userDataSegments(this.userDataText(rawSettings.UserData), {
+            template: this.document,
+            property: this.spans.key(rawSettings, 'UserData', fallback),
+            absolutePath: this.absolutePath,
+            parent: id,
+            suppressions: resource.suppressions,
+          })
+        : []),
+    ];
+    const launches = machineLaunches(segments, {
+      absolutePath: this.absolutePath,
+      parent: id,
+      variables: isRecord(rawSettings) ? this.subVariables(rawSettings.UserData) : undefined,
+      suppressions: resource.suppressions,
+    });
+    if (launches?.pool) node.enclavePool = launches.pool;
+    // Attribute-based type selection (LaunchTemplateData.InstanceRequirements): judged by its minimums, the
+    // smallest machine EC2 may pick (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-launchtemplate-instancerequirements.html).
+    const requirements = this.get(settings, 'InstanceRequirements');
+    if (instanceType === undefined && isRecord(requirements)) {
+      const minimum = (key: string, property: 'vcpus' | 'memory') => {
+        const range = this.get(requirements, key);
+        const value = isRecord(range) ? toNumber(this.get(range, 'Min')) : undefined;
+        if (typeof value !== 'number') return unknown(`InstanceRequirements.${key} sets no minimum`);
+        node.at = { ...node.at, [property]: this.spans.key(range, 'Min', this.spans.key(requirements, key, fallback)) };
+        return value;
+      };
+      node.vcpus = minimum('VCpuCount', 'vcpus');
+      node.memoryMiB = minimum('MemoryMiB', 'memory');
+    }
     this.fragment.add(node);
+    for (const launched of launches?.nodes ?? []) this.fragment.add(launched);
+    for (const edge of launches?.edges ?? []) this.fragment.edges.push(edge);
+    for (const { source, message } of launches?.skipped ?? []) this.fragment.skip(source, message);
 
     this.readDeviceMappings(resource, settings, id, inherits);
     if (awsKind === 'instance') {

@@ -1,5 +1,6 @@
 import type { Component } from '../generated/manifest.js';
 import type { SourceSpan } from './source.js';
+import type { InstanceTypeSpec } from './ec2-instance-types.js';
 import type { Maybe } from './unknown.js';
 import type { AttachedPolicy, PolicyStatement } from './policy.js';
 
@@ -115,6 +116,10 @@ export interface InstanceNode extends NodeBase<'instance'> {
   metadataEndpoint?: Maybe<'enabled' | 'disabled'>;
   /** `EnclaveOptions.Enabled` / `enclave_options { enabled }`: the instance may run Nitro Enclaves. */
   enclaveEnabled?: Maybe<boolean>;
+  /** The launch template (node id) an instance is started from: what the instance leaves unset, it takes from there (one machine). */
+  launchTemplate?: string;
+  /** `HibernationOptions.Configured` / `hibernation`, `hibernation_options.configured`: hibernation cannot be used with enclaves. */
+  hibernation?: Maybe<boolean>;
   /** `KeyName` / `key_name`: an SSH key pair installed at launch. */
   keyName?: Maybe<string>;
   /** `Tenancy` / `tenancy` (default, dedicated, host). */
@@ -127,6 +132,10 @@ export interface InstanceNode extends NodeBase<'instance'> {
   // --- Enclave host configs (nitro-cli run config, allocator.yaml, vsock-proxy, Firecracker; https://docs.aws.amazon.com/enclaves/latest/user/cmd-nitro-run-enclave.html, https://github.com/aws/aws-nitro-enclaves-cli/blob/main/vsock_proxy/README.md, https://github.com/firecracker-microvm/firecracker/blob/main/docs/getting-started.md).
   /** EC2 instance type ("m5.xlarge"); capacity comes from src/model/ec2-instance-types.ts when vCPUs/memory are not declared. */
   instanceType?: Maybe<string>;
+  /** What the instance type is (vCPUs, cores, memory, enclave support), looked up once in assembly (src/model/ec2-instance-types.ts, `--instance-types`). */
+  instanceTypeFacts?: InstanceTypeSpec;
+  /** The Nitro Enclaves Kubernetes device plugin on this machine's nodes (https://github.com/aws/aws-nitro-enclaves-k8s-device-plugin): `MAX_ENCLAVES_PER_NODE` (default 4). */
+  enclaveDevicePlugin?: { maxEnclavesPerNode: Maybe<number>; source: SourceSpan };
   /** Set on nodes a host-side config file stands in for: linked to the machine of its directory after assembly. */
   placement?: HostPlacement;
   /** A Firecracker microVM (this instance is its guest VM). */
@@ -194,6 +203,13 @@ export interface EnclaveNode extends NodeBase<'enclave'> {
   // --- Enclave host configs (https://docs.aws.amazon.com/enclaves/latest/user/cmd-nitro-run-enclave.html).
   /** The nitro-cli run config as written, for what nitro-cli and the driver refuse (https://docs.aws.amazon.com/enclaves/latest/user/cmd-nitro-run-enclave.html, https://docs.kernel.org/virt/ne_overview.html). */
   launch?: EnclaveLaunchConfig;
+  // --- Kubernetes workloads that launch enclaves from their containers (https://docs.aws.amazon.com/enclaves/latest/user/kubernetes.html).
+  /** A Pod (or the pod template of a Deployment, StatefulSet, DaemonSet, Job, CronJob) requesting `aws.ec2.nitro/nitro_enclaves`. */
+  pod?: {
+    workload: string;
+    name: string;
+    hugepages: Array<{ size: string; mebibytes: Maybe<number>; source: SourceSpan }>;
+  };
 }
 
 /** A nitro-cli run config's CPU choice as written (exactly one of the two is allowed). */
@@ -499,6 +515,12 @@ export interface ChannelEdge extends EdgeBase<'channel'> {
   memoryAccess: Maybe<boolean>;
   /** `vsock-proxy`: the parent-side leg of a relay enclaves reach over vsock (an allowlist entry, https://github.com/aws/aws-nitro-enclaves-cli/blob/main/vsock_proxy/README.md). */
   relays?: 'vsock-proxy';
+  /**
+   * Set when the relay is a command a launch script starts (`vsock-proxy 8000 kms… 443`, `socat VSOCK-LISTEN:… TCP:host:port`;
+   * src/ingest/shell/launches.ts) rather than an allowlist entry. `allowlisted`: whether vsock-proxy's allowlist lets
+   * it forward there (it refuses to start otherwise); `undecided`: why the remote is not known.
+   */
+  forwarder?: { tool: 'vsock-proxy' | 'socat'; allowlisted?: Maybe<boolean>; undecided?: string };
 }
 
 export type GraphEdge = RunsOnEdge | AttachesEdge | ManagesEdge | UsesEdge | ControlsEdge | AccessEdge | ChannelEdge;

@@ -478,6 +478,22 @@ export function unattestedContext(key: string): ContextValue {
   return 'caller';
 }
 
+/**
+ * The context of a request whose Recipient carries an attestation document with these PCRs (index → lower-case
+ * hex): kms:RecipientAttestation:ImageSha384 is PCR0, PCR<n> is PCR n when the document has it, other attestation
+ * keys and keys KMS does not have are absent, and the rest (encryption context, source address…) the caller shapes.
+ */
+export function attestedContext(pcrs: Readonly<Record<number, string>>): (key: string) => ContextValue {
+  return (key) => {
+    const match = ENCLAVE_ATTESTATION_KEY.exec(key);
+    if (match) {
+      const value = pcrs[match[2] === undefined ? 0 : Number(match[2])];
+      return value === undefined ? 'absent' : { present: [value.toLowerCase()] };
+    }
+    return unattestedContext(key);
+  };
+}
+
 /** A statement's bearing on a request: it always applies, may apply (the caller can make it), never, or unknown. */
 export type Applies = 'always' | 'possibly' | 'never' | Unknown;
 

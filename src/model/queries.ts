@@ -129,3 +129,27 @@ export function nodeName(node: GraphNode | undefined, id: string): string {
 
 /** Shorten long lists of related locations: SARIF viewers show only so many. */
 export const MAX_RELATED = 20;
+
+/**
+ * Whether a machine may run enclaves (`EnclaveOptions`): its own setting, else that of the launch template it
+ * is started from (an instance and its launch template are one machine). Undefined when nothing says.
+ */
+export function enclaveSupport(graph: Graph, machine: InstanceNode): Maybe<boolean> | undefined {
+  if (machine.enclaveEnabled !== undefined) return machine.enclaveEnabled;
+  const template = machine.launchTemplate !== undefined ? graph.node(machine.launchTemplate) : undefined;
+  return template?.kind === 'instance' ? template.enclaveEnabled : undefined;
+}
+
+/** The node whose line says whether a machine may run enclaves (itself, or its launch template). */
+export function enclaveSupportSource(graph: Graph, machine: InstanceNode): InstanceNode {
+  if (machine.enclaveEnabled !== undefined || machine.launchTemplate === undefined) return machine;
+  const template = graph.node(machine.launchTemplate);
+  return template?.kind === 'instance' ? template : machine;
+}
+
+/** A machine's enclave pool: its own, else that of the launch template its nodes start from (its user data's allocator). */
+export function enclavePoolOf(graph: Graph, machine: InstanceNode): InstanceNode['enclavePool'] {
+  if (machine.enclavePool || machine.launchTemplate === undefined) return machine.enclavePool;
+  const template = graph.node(machine.launchTemplate);
+  return template?.kind === 'instance' ? template.enclavePool : undefined;
+}

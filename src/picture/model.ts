@@ -1,3 +1,4 @@
+import { isUnknown } from '../model/unknown.js';
 import { subjectId, type CheckResult } from '../engine/check.js';
 import { isOpen, severityRank } from '../engine/finding.js';
 import type { Severity } from '../engine/rule.js';
@@ -166,6 +167,18 @@ export function buildPicture(result: Pick<CheckResult, 'graph' | 'findings'>): P
   }
   for (const manages of graph.edges('manages'))
     arrows.push({ from: manages.from, to: manages.to, label: 'manages', kind: 'manages' });
+  // --- who may use a key: the machine's role (its instance profile), and the roles a key policy allows.
+  for (const uses of graph.edges('uses')) {
+    if (graph.node(uses.to)?.kind === 'role' && graph.node(uses.from)?.kind === 'instance')
+      arrows.push({ from: uses.from, to: uses.to, label: 'role', kind: 'uses' });
+  }
+  for (const key of graph.nodes('key')) {
+    if (!key.policy || isUnknown(key.policy)) continue;
+    const roles = new Set(
+      key.policy.filter((statement) => statement.effect === 'Allow').flatMap((s) => s.principalRoles),
+    );
+    for (const role of roles) arrows.push({ from: role, to: key.id, label: 'key policy', kind: 'uses' });
+  }
   // --- parts with several owners (a security group shared by an instance and a launch template): an
   // arrow from each owner, since the part is drawn beside them rather than inside one.
   for (const node of graph.allNodes()) {

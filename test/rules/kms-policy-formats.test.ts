@@ -1,7 +1,9 @@
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { check } from '../../src/check.js';
 import { defaultConfig, loadConfig, type ResolvedConfig } from '../../src/engine/config.js';
+import { pcrOfCertificate } from '../../src/eif/pcr.js';
 import { REPO_ROOT } from '../helpers.js';
 
 /**
@@ -32,14 +34,20 @@ describe('kms-enclave-attestation in every format', () => {
   it('gives the same verdicts for the same policy in CloudFormation, Terraform, plan JSON and a policy file', async () => {
     const all = await Promise.all(FORMATS.map((format) => findings(`trigger-formats-${format}`)));
     const expected = [
+      'error ifExists',
       'error malformedValue',
       'error neverMatches',
       'error noAttestation',
+      'error noAttestation',
+      'error noAttestation',
+      'error noImagePin',
       'error pcrMismatch',
+      'error unknownKey',
       'error unknownKey',
       'error upperCaseHex',
       'error zeroValue',
       'note caseSensitive',
+      'note instanceIdPin',
       'note unknownOperator',
       'warning tpmKey',
     ];
@@ -50,10 +58,55 @@ describe('kms-enclave-attestation in every format', () => {
     for (const format of FORMATS) expect(verdicts(await findings(`pass-formats-${format}`))).toEqual([]);
   });
 
+  it('the well-pinned deployment gets no error or warning from any rule, in any format', async () => {
+    for (const entry of [...FORMATS.map((f) => `pass-formats-${f}`), ...FORMATS.map((f) => `clean-root/${f}`)]) {
+      const result = await check({
+        paths: [join(FIXTURES, entry)],
+        cwd: REPO_ROOT,
+        root: REPO_ROOT,
+        config: defaultConfig(REPO_ROOT),
+        today: new Date('2026-11-01'),
+      });
+      expect(result.problems).toEqual([]);
+      expect(
+        result.findings.filter((f) => f.severity !== 'note').map((f) => `${entry}: ${f.ruleId} ${f.messageId}`),
+      ).toEqual([]);
+    }
+  });
+
   it('gives at most a note for the well-pinned deployment with the default root delegation, in any format', async () => {
     for (const format of ['cloudformation.yaml', 'terraform', 'plan.json', 'policy']) {
       expect(verdicts(await findings(`clean-root/${format}`))).toEqual(['note delegationOnly']);
     }
+  });
+
+  it('compares the PCR0 and PCR8 a key pins with the signed image its parent runs, in every format', async () => {
+    const pins = async (path: string) => {
+      const result = await check({
+        paths: [join(REPO_ROOT, 'fixtures', 'rules', 'enclave-image-pcrs', path)],
+        cwd: REPO_ROOT,
+        root: REPO_ROOT,
+        config: defaultConfig(REPO_ROOT),
+        onlyRules: ['kms-enclave-attestation', 'enclave-image-pcrs'],
+        today: new Date('2026-12-01'),
+      });
+      expect(result.problems).toEqual([]);
+      return result.findings.map((f) => `${f.severity} ${f.ruleId} ${f.messageId}`).sort();
+    };
+    for (const format of ['cloudformation', 'terraform', 'plan', 'policy']) {
+      expect(await pins(`trigger-signed-${format}`)).toEqual([
+        'error enclave-image-pcrs kmsMismatch',
+        'error enclave-image-pcrs kmsSignerMismatch',
+      ]);
+      expect(await pins(`pass-signed-${format}`)).toEqual([]);
+    }
+    // The right PCR8 is what isolint pcr --signing-certificate prints for the certificate the image carries.
+    const pcr8 = pcrOfCertificate(readFileSync(join(REPO_ROOT, 'fixtures', 'eif', 'tiny-signed.cert.pem'), 'utf8'));
+    const pass = readFileSync(
+      join(REPO_ROOT, 'fixtures', 'rules', 'enclave-image-pcrs', 'pass-signed-cloudformation', 'parent.yaml'),
+      'utf8',
+    );
+    expect(pass).toContain(`kms:RecipientAttestation:PCR8: ${pcr8}`);
   });
 
   it('gives the aws-nitro-enclaves-sdk-c issue 157 policy its three errors', async () => {

@@ -96,6 +96,8 @@ export type Ec2InstanceParts = Pick<
   | 'metadataTokensFromImage'
   | 'metadataEndpoint'
   | 'enclaveEnabled'
+  | 'launchTemplate'
+  | 'hibernation'
   | 'keyName'
   | 'tenancy'
   | 'cloudInit'
@@ -113,7 +115,7 @@ export function ec2InstanceNode(parts: Ec2InstanceParts): InstanceNode {
     memoryMiB: unknown('the instance type decides'),
   };
   // Optional properties the resource does not set stay absent rather than present and undefined.
-  for (const key of ['instanceType', 'cloudInit', 'metadataTokensFromImage'] as const)
+  for (const key of ['instanceType', 'cloudInit', 'metadataTokensFromImage', 'launchTemplate', 'hibernation'] as const)
     if (node[key] === undefined) delete node[key];
   return node;
 }
@@ -281,6 +283,8 @@ export interface NodeGroupSpec {
   remoteAccess?: SourceSpan;
   /** Its source security groups: none (empty or absent), known values, or unknown. */
   sourceGroups: unknown[] | ReturnType<typeof unknown>;
+  /** The launch template (node id) its nodes start from: their enclave options, type and user data. */
+  launchTemplate?: string;
 }
 
 /**
@@ -297,6 +301,7 @@ export function addNodeGroup(fragment: AwsFragment, spec: NodeGroupSpec): void {
     awsKind: 'eks-node-group',
     vcpus: unknown('the instance types decide'),
     memoryMiB: unknown('the instance types decide'),
+    ...(spec.launchTemplate !== undefined ? { launchTemplate: spec.launchTemplate } : {}),
     source: spec.source,
     at: NO_SPANS,
     suppressions: spec.suppressions,

@@ -4,7 +4,8 @@ import type { FragmentWarning, GraphFragment, InlineSuppression } from '../../mo
 import type { Adapter, AdapterInput } from '../adapter.js';
 import { AwsFragment, CommentSuppressions } from '../aws/fragment.js';
 import { isLocalSource, moduleSource, RootEvaluation, type EvaluatedResource, type FileService } from './evaluate.js';
-import { prepareHclParser, type HclFile } from './hcl.js';
+import { prepareHclParser, type HclBlock, type HclFile } from './hcl.js';
+import { prepareShellParser } from '../shell/parser.js';
 import { TerraformMapper, type TfResource, type TfScope } from './resources.js';
 
 /**
@@ -19,7 +20,10 @@ export const terraformAdapter: Adapter = {
   format: 'terraform',
   extensions: ['.tf'],
   claims: ({ file, text }) => /\.tf$/i.test(file) && !/^\s*[{[]/.test(text),
-  prepare: prepareHclParser,
+  // user_data may launch enclaves: scripts are read with the shell parser (src/ingest/launch-scripts.ts).
+  prepare: async () => {
+    await Promise.all([prepareHclParser(), prepareShellParser()]);
+  },
   owns: (absolutePath) => (/\.tf$/i.test(absolutePath) ? calledModuleFiles(absolutePath) : []),
   load(input) {
     const module = loadModule(input);
@@ -59,6 +63,7 @@ class EvaluatedModule {
   private readonly fragments = new Map<string, AwsFragment>();
   private readonly resources = new Map<string, TfResource>();
   private readonly comments = new Map<HclFile, CommentSuppressions>();
+  private readonly blockSuppressions = new Map<HclBlock, readonly InlineSuppression[]>();
   private readonly directory: string;
 
   constructor(readonly evaluation: RootEvaluation) {
@@ -108,9 +113,13 @@ class EvaluatedModule {
     let comments = this.comments.get(file);
     if (!comments)
       this.comments.set(file, (comments = new CommentSuppressions(file.file, file.text, file.document.lines)));
-    const start = file.document.lines.position(block.s).line;
-    const end = file.document.lines.position(block.e).line;
-    const suppressions: readonly InlineSuppression[] = comments.for(start, end);
+    // A child module's block is every instance its calls make: its comments are read once.
+    let suppressions = this.blockSuppressions.get(block);
+    if (!suppressions) {
+      const start = file.document.lines.position(block.s).line;
+      const end = file.document.lines.position(block.e).line;
+      this.blockSuppressions.set(block, (suppressions = comments.for(start, end)));
+    }
     return {
       address: resource.address,
       type: resource.type,

@@ -323,8 +323,24 @@ function attributeSpan(file: HclFile, attribute: HclAttribute): SourceSpan {
   return file.document.lines.lazySpan(file.file, attribute.s, end);
 }
 
+/** Header spans by block: a child module's block is the header of every instance the calls make of it. */
+const headerSpans = new WeakMap<HclBlock, SourceSpan>();
+
 function headerSpan(file: HclFile, block: HclBlock): SourceSpan {
-  return file.document.lines.lazySpan(file.file, block.s, block.headerEnd);
+  let span = headerSpans.get(block);
+  if (!span) headerSpans.set(block, (span = file.document.lines.lazySpan(file.file, block.s, block.headerEnd)));
+  return span;
+}
+
+/** The span of a block made by module calls, one per block and chain of calls (the instances of a call share it). */
+const originSpans = new WeakMap<readonly SpanOrigin[], Map<HclBlock, SourceSpan>>();
+
+function blockSpanWithOrigins(file: HclFile, block: HclBlock, origins: readonly SpanOrigin[]): SourceSpan {
+  let byBlock = originSpans.get(origins);
+  if (!byBlock) originSpans.set(origins, (byBlock = new Map<HclBlock, SourceSpan>()));
+  let span = byBlock.get(block);
+  if (!span) byBlock.set(block, (span = new OriginSpan(headerSpan(file, block), origins)));
+  return span;
 }
 
 /** A span that also says where its element came from (a resource made by a module call). */
@@ -415,6 +431,9 @@ interface Place {
 }
 
 const MAX_ORIGINS = 4;
+
+/** Arguments of a module block that are Terraform's, not inputs of the module. */
+const CALL_META = new Set(['source', 'version', 'count', 'for_each', 'providers', 'depends_on']);
 
 /** Data sources that only say where the module deploys (hashicorp/aws aws_caller_identity, aws_partition, aws_region). */
 const DATA_PSEUDO: Record<string, Record<string, 'AccountId' | 'Partition' | 'Region'>> = {
@@ -549,13 +568,14 @@ export class ModuleInstance {
       if (this.callOrigins.length) location.origins = this.callOrigins;
       const env = this.env(file, bindings, true);
       const values = this.body(block, env, location, 0);
-      const span = headerSpan(file, block);
       this.root!.add(
         {
           address: instanceAddress,
           type: block.labels[0],
           values,
-          typeSpan: this.callOrigins.length ? new OriginSpan(span, this.callOrigins) : span,
+          typeSpan: this.callOrigins.length
+            ? blockSpanWithOrigins(file, block, this.callOrigins)
+            : headerSpan(file, block),
           file,
           block,
           owner: this.owner ?? path,
@@ -618,31 +638,37 @@ export class ModuleInstance {
       instances: new Map<string | number, ModuleInstance>(),
     };
     this.calls.set(name, entry);
-    const reserved = new Set(['source', 'version', 'count', 'for_each', 'providers', 'depends_on']);
+    // What every instance of the call shares is made once: a call with for_each over many keys evaluates only
+    // its inputs per instance.
+    const arguments_ = block.attributes
+      .filter((attribute) => !CALL_META.has(attribute.name))
+      .map((attribute) => ({
+        attribute,
+        origin: { span: attributeSpan(file, attribute), label: `input '${attribute.name}' of module '${name}'` },
+      }));
+    const callOrigins = [callOrigin, ...this.callOrigins].slice(0, MAX_ORIGINS);
+    const chain = [...this.chain, directory];
+    const owner = this.owner ?? path;
     for (const [key, bindings] of list) {
       const inputs = new Map<string, Input>();
-      for (const attribute of block.attributes) {
-        if (reserved.has(attribute.name)) continue;
+      for (const { attribute, origin } of arguments_) {
         const env = this.env(file, bindings);
         env.reads = [];
         const value = this.settled(this.safe(attribute.x, env));
         inputs.set(attribute.name, {
           value,
-          origins: [
-            { span: attributeSpan(file, attribute), label: `input '${attribute.name}' of module '${name}'` },
-            ...env.reads,
-          ].slice(0, MAX_ORIGINS),
+          origins: env.reads.length === 0 ? [origin] : [origin, ...env.reads].slice(0, MAX_ORIGINS),
         });
       }
       const instance = new ModuleInstance(
         root,
         child,
         `${this.prefix}module.${name}${instanceKey(key)}.`,
-        [callOrigin, ...this.callOrigins].slice(0, MAX_ORIGINS),
+        callOrigins,
         inputs,
-        this.owner ?? path,
+        owner,
         this.level + 1,
-        [...this.chain, directory],
+        chain,
       );
       entry.instances.set(key ?? '', instance);
       instance.expand();

@@ -143,12 +143,15 @@ export function parseHcl(file: string, text: string): HclFile {
   }
 }
 
-function firstError(node: TreeNode): TreeNode | undefined {
-  if (node.isError || node.isMissing) return node;
-  for (const child of node.children) {
-    if (child && (child.hasError || child.isMissing || child.isError)) return firstError(child) ?? child;
+/** The deepest first error of a tree, found by walking down (not recursing: a hostile file nests without bound). */
+function firstError(root: TreeNode): TreeNode | undefined {
+  let node = root;
+  for (;;) {
+    if (node.isError || node.isMissing) return node;
+    const next = node.children.find((child) => child && (child.hasError || child.isMissing || child.isError));
+    if (!next) return node === root ? undefined : node;
+    node = next;
   }
-  return undefined;
 }
 
 function unescape(text: string): string {

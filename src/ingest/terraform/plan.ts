@@ -1,3 +1,4 @@
+import { prepareShellParser } from '../shell/parser.js';
 import type { GraphFragment } from '../../model/nodes.js';
 import { NO_SUPPRESSIONS } from '../../model/nodes.js';
 import { isUnknown, unknown } from '../../model/unknown.js';
@@ -17,6 +18,7 @@ import { TerraformMapper, type TfResource, type TfScope } from './resources.js';
  */
 export const terraformPlanAdapter: Adapter = {
   format: 'terraform-plan',
+  prepare: prepareShellParser,
   extensions: ['.json'],
   claims: ({ text }) => {
     const head = text.slice(0, 4096);

@@ -26,8 +26,10 @@ import {
   Spans,
   type IngressSpec,
 } from '../aws/fragment.js';
-import { isRecord, isReference, JsonText, referencesIn, toBoolean, toList, toText } from '../aws/values.js';
+import { isRecord, isReference, JsonText, referencesIn, toBoolean, toList, toNumber, toText } from '../aws/values.js';
 import { cloudInitLogin } from '../cloud-init.js';
+import { isLaunchText, machineLaunches, userDataSegments } from '../launch-scripts.js';
+import { linePlacement, readTemplate, templateTarget } from './template-files.js';
 import type { LocatedDocument } from '../located.js';
 
 /**
@@ -95,6 +97,50 @@ export class TerraformMapper {
     private readonly scope: TfScope,
   ) {}
 
+  /**
+   * Enclave launches in `user_data` (src/ingest/launch-scripts.ts): a heredoc or a string in the .tf file, found
+   * at its lines; `base64encode(…)` decoded; a `templatefile(…)` or `file(…)` target at the lines of that file.
+   */
+  private readLaunches(resource: TfResource, node: InstanceNode, id: string, property: SourceSpan): void {
+    const raw = resource.values.user_data;
+    let text: unknown = raw instanceof JsonText ? raw.text : raw;
+    if (typeof text === 'string' && !text.includes('\n') && /^[A-Za-z0-9+/=\s]{16,}$/.test(text)) {
+      const decoded = Buffer.from(text, 'base64').toString('utf8');
+      // Printable text only: a binary (gzip) payload stays as it is.
+      if (/^[\t\n\r\x20-\x7e]*$/.test(decoded.slice(0, 200))) text = decoded;
+    }
+    if (typeof text !== 'string' || !isLaunchText(text)) return;
+    const context = {
+      template: resource.document,
+      property,
+      absolutePath: resource.document.file,
+      parent: id,
+      suppressions: resource.suppressions,
+    };
+    let segments = userDataSegments(text, context);
+    // The rendered text of a template file: placed at that file's lines (line for line when the template has no
+    // directives that add or drop lines; interpolated lines keep their line, not their exact column).
+    const target = templateTarget(resource.document, property);
+    if (target && segments.length > 0) {
+      const templateText = readTemplate(target.absolute);
+      if (templateText !== undefined) {
+        const placed = linePlacement(text, target.display, templateText);
+        if (placed)
+          segments = userDataSegments(text, {
+            ...context,
+            template: { file: target.display, lines: placed.lines },
+            property: placed.property,
+          });
+      }
+    }
+    const launches = machineLaunches(segments, context);
+    if (!launches) return;
+    if (launches.pool) node.enclavePool = launches.pool;
+    for (const launched of launches.nodes) this.fragment.add(launched);
+    for (const edge of launches.edges) this.fragment.edges.push(edge);
+    for (const { source, message } of launches.skipped) this.fragment.skip(source, message);
+  }
+
   map(resource: TfResource): void {
     if (resource.values.count === 0) return;
     const awsKind = INSTANCE_TYPES[resource.type];
@@ -161,7 +207,9 @@ export class TerraformMapper {
         const remote = this.first(resource.values.remote_access);
         const groups = isRecord(remote) ? remote.source_security_group_ids : undefined;
         const spans = new Spans(resource.document);
+        const template = this.launchTemplateOf(resource.values);
         return addNodeGroup(this.fragment, {
+          ...(template !== undefined ? { launchTemplate: this.scope.idOf(template) } : {}),
           id: this.scope.idOf(resource.address),
           label: resource.address,
           source: resource.typeSpan,
@@ -223,7 +271,8 @@ export class TerraformMapper {
     const id = this.scope.idOf(resource.address);
     const fallback = resource.typeSpan;
     const at: Record<string, SourceSpan> = {};
-    const inherits = awsKind === 'instance' && this.launchTemplateOf(v) !== undefined;
+    const launchTemplate = awsKind === 'instance' ? this.launchTemplateOf(v) : undefined;
+    const inherits = launchTemplate !== undefined;
 
     const metadata = this.first(v.metadata_options);
     let metadataTokens: Maybe<'required' | 'optional'> | undefined;
@@ -273,6 +322,20 @@ export class TerraformMapper {
       at.enclaveEnabled = spans.key(enclave, 'enabled', spans.key(v, 'enclave_options', fallback));
     } else if (isUnknown(enclave)) enclaveEnabled = enclave;
 
+    // Hibernation and enclaves cannot be used together (https://docs.aws.amazon.com/enclaves/latest/user/nitro-enclave.html#nitro-enclave-reqs).
+    const hibernationBlock = this.first(v.hibernation_options);
+    const hibernation =
+      awsKind === 'launch-template'
+        ? isRecord(hibernationBlock)
+          ? toBoolean(hibernationBlock.configured)
+          : undefined
+        : toBoolean(v.hibernation);
+    if (hibernation !== undefined)
+      at.hibernation =
+        awsKind === 'launch-template'
+          ? spans.key(hibernationBlock, 'configured', spans.key(v, 'hibernation_options', fallback))
+          : spans.key(v, 'hibernation', fallback);
+
     let keyName: Maybe<string> | undefined;
     const keyValue = v.key_name;
     if (isReference(keyValue)) {
@@ -301,7 +364,7 @@ export class TerraformMapper {
     const instanceType = toText(v.instance_type);
     if (instanceType !== undefined) at.instanceType = spans.key(v, 'instance_type', fallback);
 
-    this.fragment.add(
+    const node = this.fragment.add(
       ec2InstanceNode({
         id,
         label: resource.address,
@@ -311,6 +374,8 @@ export class TerraformMapper {
         metadataTokensFromImage,
         metadataEndpoint,
         enclaveEnabled,
+        launchTemplate: launchTemplate !== undefined ? this.scope.idOf(launchTemplate) : undefined,
+        hibernation,
         keyName,
         tenancy,
         // cloud-init user data (no-password-only-login); `user_data_base64` and computed values are not read.
@@ -327,6 +392,21 @@ export class TerraformMapper {
         suppressions: resource.suppressions,
       }),
     );
+    this.readLaunches(resource, node, id, spans.key(v, 'user_data', fallback));
+    // Attribute-based type selection (`instance_requirements`): judged by its minimums, the smallest machine EC2
+    // may pick (https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/launch_template#instance_requirements).
+    const requirements = this.first(v.instance_requirements);
+    if (instanceType === undefined && isRecord(requirements)) {
+      const minimum = (key: string, property: 'vcpus' | 'memory') => {
+        const range = this.first(requirements[key]);
+        const value = isRecord(range) ? toNumber(range.min) : undefined;
+        if (typeof value !== 'number') return unknown(`instance_requirements.${key} sets no minimum`);
+        node.at = { ...node.at, [property]: spans.key(range, 'min', spans.key(requirements, key, fallback)) };
+        return value;
+      };
+      node.vcpus = minimum('vcpu_count', 'vcpus');
+      node.memoryMiB = minimum('memory_mib', 'memory');
+    }
 
     // Block devices: root_block_device / ebs_block_device (instance, launch configuration),
     // block_device_mappings[].ebs (launch template).
