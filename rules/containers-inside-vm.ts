@@ -24,7 +24,7 @@ export default defineRule({
   messages: {
     sharedKernel: "Container '{{container}}' runs on {{kind}} '{{on}}' without a VM of its own tenant in between.",
     foreignVm: "Container '{{container}}' of tenant '{{tenant}}' runs in VM '{{vm}}' of tenant '{{vmTenant}}'.",
-    // --- Kata RuntimeClass link (https://kubernetes.io/docs/concepts/containers/runtime-class/; src/engine/link-runtime-classes.ts)
+    // --- Kata RuntimeClass link (https://kubernetes.io/docs/concepts/containers/runtime-class/; src/ingest/hypervisor/link-runtime-classes.ts)
     noKataConfig:
       "Cannot tell which VM the pods of '{{container}}' get: handler '{{handler}}' selects {{config}}, and {{reason}}.",
   },

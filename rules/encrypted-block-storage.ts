@@ -1,4 +1,5 @@
 import { defineRule } from '../src/engine/rule.js';
+import { provenanceOf } from '../src/model/provenance.js';
 import { isUnknown } from '../src/model/unknown.js';
 import { nameOf } from '../src/model/queries.js';
 
@@ -49,7 +50,9 @@ export default defineRule({
     for (const volume of graph.nodes('volume')) {
       // Made from a snapshot: encryption by default encrypts it whatever the snapshot is.
       if (volume.encryptionFromSnapshot && isUnknown(volume.encrypted) && byDefault === true) continue;
-      if (volume.encryptionDefaulted && volume.encrypted === false) {
+      // Unset, so the AWS default made it unencrypted: EBS encryption by default declared anywhere in the
+      // scan (an `account` node) encrypts it instead (https://docs.aws.amazon.com/ebs/latest/userguide/encryption-by-default.html).
+      if (volume.encrypted === false && provenanceOf(volume, 'encrypted', volume.encrypted).how === 'defaulted') {
         if (byDefault === true) continue;
         if (isUnknown(byDefault)) {
           context.report({

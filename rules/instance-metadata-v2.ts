@@ -1,5 +1,5 @@
 import { defineRule } from '../src/engine/rule.js';
-import { isUnknown } from '../src/model/unknown.js';
+import { provenanceOf } from '../src/model/provenance.js';
 import { nameOf } from '../src/model/queries.js';
 
 export default defineRule({
@@ -42,30 +42,25 @@ export default defineRule({
               : 'Instance';
       const name = nameOf(instance);
       const property = instance.at.metadataTokens ? 'metadataTokens' : undefined;
-      if (isUnknown(tokens)) {
+      const provenance = provenanceOf(instance, 'metadataTokens', tokens);
+      if (provenance.how === 'unknown') {
         context.report({
           messageId: 'undecided',
-          data: { what: what.toLowerCase(), instance: name, reason: tokens.reason },
+          data: { what: what.toLowerCase(), instance: name, reason: provenance.reason },
           subject: instance,
           property,
           severity: 'note',
         });
-      } else if (instance.metadataTokensFromImage !== undefined) {
+      } else if (provenance.how === 'defaulted' && provenance.default.basedOn !== undefined) {
         // Not written: the AMI decides, and nothing says it requires tokens (defence in depth, a warning).
         context.report({
           messageId: 'unsetImage',
-          data: {
-            what,
-            instance: name,
-            image: isUnknown(instance.metadataTokensFromImage)
-              ? instance.metadataTokensFromImage.reason
-              : (instance.metadataTokensFromImage ?? ''),
-          },
+          data: { what, instance: name, image: provenance.default.basedOn },
           subject: instance,
           property: instance.at.image ? 'image' : undefined,
           severity: 'warning',
         });
-      } else if (property) {
+      } else if (provenance.how === 'written') {
         context.report({ messageId: 'optional', data: { what, instance: name }, subject: instance, property });
       } else {
         context.report({ messageId: 'unset', data: { what, instance: name }, subject: instance });

@@ -2,6 +2,7 @@ import { defineRule } from '../src/engine/rule.js';
 import { INTERACTIVE_METHODS } from '../src/model/nodes.js';
 import { nameOf, nodeName } from '../src/model/queries.js';
 import { isUnknown, type Maybe } from '../src/model/unknown.js';
+import { originOf, provenanceOf } from '../src/model/provenance.js';
 
 /** Authentication methods that prove possession of a key, not knowledge of a password. */
 const KEY_METHODS = new Set(['publickey', 'gssapi-with-mic', 'hostbased']);
@@ -39,9 +40,9 @@ export default defineRule({
   messages: {
     access: "'{{method}}' login to '{{target}}' by '{{principal}}' accepts a password alone.",
     sshdPassword:
-      'sshd accepts password login{{default}}: set PasswordAuthentication no or require a key as well (AuthenticationMethods).',
+      'sshd accepts password login ({{origin}}): set PasswordAuthentication no or require a key as well (AuthenticationMethods).',
     sshdKeyboard:
-      'sshd accepts keyboard-interactive login{{default}}, which is a password prompt: set KbdInteractiveAuthentication no.',
+      'sshd accepts keyboard-interactive login ({{origin}}), which is a password prompt: set KbdInteractiveAuthentication no.',
     sshdRootPassword: 'sshd lets root log in with a password (PermitRootLogin yes).',
     undecided: 'Cannot tell whether sshd accepts password-only login: {{reason}}.',
     // sshd Match blocks (src/ingest/sshd-config.ts): some connections only, hence a warning
@@ -135,10 +136,9 @@ export default defineRule({
             property,
           });
         } else if (value) {
-          const declared = daemon.at[property] !== undefined;
           context.report({
             messageId,
-            data: { default: declared ? '' : ' (OpenSSH default)' },
+            data: { origin: originOf(provenanceOf(daemon, property, value)) },
             subject: daemon,
             property,
           });

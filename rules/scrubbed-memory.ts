@@ -1,6 +1,7 @@
 import { defineRule } from '../src/engine/rule.js';
 import { isUnknown } from '../src/model/unknown.js';
 import { nameOf } from '../src/model/queries.js';
+import { originOf, provenanceOf } from '../src/model/provenance.js';
 
 export default defineRule({
   id: 'scrubbed-memory',
@@ -28,9 +29,9 @@ export default defineRule({
     undecided: "Cannot tell whether host '{{host}}' scrubs memory between guests: {{reason}}.",
     // OpenStack flavors (https://docs.openstack.org/nova/latest/configuration/extra-specs.html hw:mem_encryption)
     flavorUnprotected:
-      "Guests of flavor '{{flavor}}' get neither encrypted memory (hw:mem_encryption){{defaulted}} nor scrubbed pages: {{hosts}} do{{es}} not scrub memory.",
+      "Guests of flavor '{{flavor}}' get neither encrypted memory (hw:mem_encryption = false, {{origin}}) nor scrubbed pages: hosts of the scan do not scrub memory: {{hosts}} ({{hostCount}} in all).",
     undecidedFlavor:
-      "Cannot tell whether guests of flavor '{{flavor}}' have encrypted memory where {{hosts}} do{{es}} not scrub it: {{reason}}.",
+      "Cannot tell whether guests of flavor '{{flavor}}' have encrypted memory where hosts of the scan do not scrub it ({{hosts}}, {{hostCount}} in all): {{reason}}.",
   },
   check(graph, context) {
     for (const host of graph.nodes('host')) {
@@ -66,12 +67,11 @@ export default defineRule({
     // guests' leftovers (a flavor can land on any compute host of the scan).
     const unscrubbed = graph.nodes('host').filter((host) => host.memoryScrubbing === false);
     if (unscrubbed.length > 0) {
-      const hosts =
-        unscrubbed
-          .slice(0, 3)
-          .map((host) => `host '${nameOf(host)}'`)
-          .join(', ') + (unscrubbed.length > 3 ? ` and ${unscrubbed.length - 3} more` : '');
-      const es = unscrubbed.length === 1 ? 'es' : '';
+      const hosts = unscrubbed
+        .slice(0, 3)
+        .map((host) => `'${nameOf(host)}'`)
+        .join(', ');
+      const hostCount = unscrubbed.length;
       const related = unscrubbed.slice(0, 20).map((host) => ({
         span: host.at.memoryScrubbing ?? host.source,
         label: `host '${nameOf(host)}' does not scrub memory`,
@@ -83,16 +83,20 @@ export default defineRule({
         if (isUnknown(encryption)) {
           context.report({
             messageId: 'undecidedFlavor',
-            data: { flavor, hosts, es, reason: encryption.reason },
+            data: { flavor, hosts, hostCount, reason: encryption.reason },
             subject: flavorNode,
             property: 'memoryEncryption',
             severity: 'note',
           });
         } else {
-          const written = flavorNode.at.memoryEncryption !== flavorNode.at.extraSpecs;
           context.report({
             messageId: 'flavorUnprotected',
-            data: { flavor, hosts, es, defaulted: written ? '' : ", Nova's default is off" },
+            data: {
+              flavor,
+              hosts,
+              hostCount,
+              origin: originOf(provenanceOf(flavorNode, 'memoryEncryption', encryption)),
+            },
             subject: flavorNode,
             property: 'memoryEncryption',
             related,

@@ -2,6 +2,7 @@ import { defineRule, type RelatedLocation } from '../src/engine/rule.js';
 import type { GraphNode } from '../src/model/nodes.js';
 import { GUEST_KINDS, MAX_RELATED, tenantOf, nameOf } from '../src/model/queries.js';
 import { isUnknown } from '../src/model/unknown.js';
+import { originOf, provenanceOf } from '../src/model/provenance.js';
 
 export default defineRule({
   id: 'tenant-isolation',
@@ -26,13 +27,14 @@ export default defineRule({
     foreignVolume: "Volume '{{volume}}' of tenant '{{owner}}' is attached to '{{guest}}' of tenant '{{tenant}}'.",
     sharedNetwork: "Network '{{network}}' carries interfaces of different tenants ({{tenants}}).",
     // Self-run hypervisors (https://libvirt.org/formatdomain.html#memory-allocation, https://libvirt.org/formatdomain.html#hard-drives-floppy-disks-cdroms, https://xenbits.xen.org/docs/unstable/misc/xen-command-line.html)
-    sharedBacking: "Disk '{{backing}}' is attached to guests of different tenants ({{tenants}}){{shareable}}.",
+    sharedBacking:
+      "Disk '{{backing}}' is attached to guests of different tenants ({{tenants}}; marked shareable: {{shareable}}).",
     sharedMemory: "Shared memory '{{name}}' is mapped by guests of different tenants ({{tenants}}) on host '{{host}}'.",
     smtSiblings:
       "Host '{{host}}' schedules single hardware threads (sched-gran=cpu with SMT on) for guests of different tenants ({{tenants}}): two tenants can share one core's siblings.",
     // OpenStack flavors (https://docs.openstack.org/nova/latest/configuration/extra-specs.html)
     flavorThreadPolicy:
-      "Flavor '{{flavor}}' pins its vCPUs to dedicated host CPUs with hw:cpu_thread_policy = prefer{{defaulted}}: Nova may give the other hardware thread of a core to another tenant's guest. Use isolate, or require with an even vCPU count.",
+      "Flavor '{{flavor}}' pins its vCPUs to dedicated host CPUs with hw:cpu_thread_policy = prefer ({{origin}}): Nova may give the other hardware thread of a core to another tenant's guest. Use isolate, or require with an even vCPU count.",
     flavorOddRequire:
       "Flavor '{{flavor}}' has hw:cpu_thread_policy = require with {{vcpus}} vCPUs: the other thread of its last core stays free for another tenant's guest. Use an even vCPU count.",
     undecidedFlavor:
@@ -129,7 +131,7 @@ export default defineRule({
         data: {
           backing: (first as { backing?: string }).backing ?? first.id,
           tenants: tenants.sort().join(', '),
-          shareable: shareable ? ', marked shareable' : '',
+          shareable: shareable ? 'yes' : 'no',
         },
         subject: first,
         related: locations([...volumes.slice(1), ...guests]),
@@ -197,12 +199,11 @@ export default defineRule({
           severity: 'note',
         });
       } else if (cpuThreadPolicy === 'prefer') {
-        const written = flavorNode.at.cpuThreadPolicy !== flavorNode.at.extraSpecs;
         // A warning, not an error: whether a sibling thread really goes to another tenant depends on the host's
         // SMT and Nova's placement, which a flavor does not show (our reading: Nova's documentation does not say).
         context.report({
           messageId: 'flavorThreadPolicy',
-          data: { flavor: name, defaulted: written ? '' : " (Nova's default)" },
+          data: { flavor: name, origin: originOf(provenanceOf(flavorNode, 'cpuThreadPolicy', cpuThreadPolicy)) },
           subject: flavorNode,
           property: 'cpuThreadPolicy',
           severity: 'warning',

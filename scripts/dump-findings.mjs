@@ -2,7 +2,8 @@
 /**
  * Differential baseline for refactors: every fixture, example and (when present) ../shared/corpus
  * entry is checked on its own, and each finding is printed as `rule messageId file:line level`, sorted,
- * with input problems after them. Run it before and after a change that must not change verdicts and
+ * with input problems after them. A line that occurs more than once ends in ` xN`, so a problem
+ * reported twice shows up in the diff. Run it before and after a change that must not change verdicts and
  * diff the two outputs:
  *
  *   npm run build && node scripts/dump-findings.mjs > /tmp/before.txt
@@ -52,7 +53,9 @@ for (const target of targets) {
     lines.push(`${f.ruleId} ${f.messageId} ${display(f.location.file)}:${f.location.startLine} ${f.severity}`);
   for (const p of result.problems) lines.push(`problem ${p.level} ${display(p.file ?? '-')}:${p.line ?? 0}`);
 }
-const unique = [...new Set(lines)].sort();
+const counts = new Map();
+for (const line of lines) counts.set(line, (counts.get(line) ?? 0) + 1);
+const unique = [...counts.keys()].sort().map((line) => (counts.get(line) > 1 ? `${line} x${counts.get(line)}` : line));
 process.stdout.write(unique.join('\n') + '\n');
 process.stderr.write(
   `${targets.length} inputs, ${unique.length} distinct lines${existsSync(corpus) ? '' : ' (no ../shared/corpus)'}\n`,

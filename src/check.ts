@@ -7,7 +7,9 @@ import { builtinRules } from '../rules/index.js';
 import { cloudAssemblyAdapter } from './cdk/adapter.js';
 import { runCheck, type CheckOptions, type CheckResult } from './engine/check.js';
 import type { Adapter } from './ingest/adapter.js';
-import { adapters as inputAdapters } from './ingest/index.js';
+import { adapters as inputAdapters, linkers as inputLinkers } from './ingest/index.js';
+import type { Linker } from './ingest/linker.js';
+import { imageMeasurementLinker } from './eif/link-images.js';
 
 export * from './engine/check.js';
 export { builtinRules };
@@ -18,7 +20,13 @@ export { builtinRules };
  */
 export const builtinAdapters: readonly Adapter[] = [cloudAssemblyAdapter, ...inputAdapters];
 
-const BUILTINS = { adapters: builtinAdapters, rules: builtinRules };
+/**
+ * The link-and-enrich stage (src/ingest/linker.ts), in order: the formats' own linkers, then the
+ * measurement of the enclave images the inputs name.
+ */
+export const builtinLinkers: readonly Linker[] = [...inputLinkers, imageMeasurementLinker];
+
+const BUILTINS = { adapters: builtinAdapters, linkers: builtinLinkers, rules: builtinRules };
 
 /** Checks the given paths with every built-in adapter and rule (plus the caller's extra ones). */
 export function check(options: CheckOptions): Promise<CheckResult> {

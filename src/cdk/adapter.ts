@@ -21,6 +21,7 @@ import {
   type ResourceOrigin,
 } from './assembly.js';
 import { AppSources, appFrame, type SourceLocation } from './source-map.js';
+import { filesOf } from '../ingest/input-files.js';
 
 /** Same limit as the engine's for one input (src/engine/check.ts MAX_INPUT_BYTES), per file of the assembly. */
 const MAX_FILE_BYTES = 64 * 1024 * 1024;
@@ -106,9 +107,8 @@ function loadAssembly(input: AdapterInput, assembly: CloudAssembly, project: Cdk
     const file = display(template.absolutePath);
     let text: string;
     try {
-      if (statSync(template.absolutePath).size > MAX_FILE_BYTES)
-        throw new InputError(`template is over the ${MAX_FILE_BYTES / 1048576} MiB limit for inputs`, { file });
-      text = readFileSync(template.absolutePath, 'utf8');
+      // Through the scan's read service: its size cap (--max-file-size), its excludes, inside the scan.
+      text = filesOf(input).read(template.absolutePath);
     } catch (error) {
       if (error instanceof InputError) throw error;
       throw new InputError(
@@ -119,7 +119,9 @@ function loadAssembly(input: AdapterInput, assembly: CloudAssembly, project: Cdk
     const loaded = cloudFormationAdapter.load({
       file,
       absolutePath: template.absolutePath,
-      text: text.charCodeAt(0) === 0xfeff ? text.slice(1) : text,
+      text,
+      files: input.files,
+      session: input.session,
     });
     const mapper = new SpanMapper(file, template.resources, appSources, display);
     for (const node of loaded.nodes) fragment.nodes.push(mapper.rewrite(node));

@@ -1,32 +1,82 @@
 import type { GraphEdge, GraphFragment, GraphNode } from '../model/nodes.js';
 import { Graph } from '../model/graph.js';
-import { instanceTypeSpec, type InstanceTypeSpec } from '../model/ec2-instance-types.js';
+import type { InstanceTypeSpec } from '../model/ec2-instance-types.js';
 import type { SourceSpan } from '../model/source.js';
-import { linkHostConfigs } from './link-host-configs.js';
-import { linkRuntimeClasses } from './link-runtime-classes.js';
-import { linkKeyPolicies } from './link-key-policies.js';
+import type { LinkDraft, Linker, LinkOptions } from '../ingest/linker.js';
 
 export interface AssemblyProblem {
   message: string;
-  source: SourceSpan;
+  source?: SourceSpan;
+}
+
+export interface AssembleOptions {
+  /** The link-and-enrich stage, in order (src/ingest/linker.ts). */
+  linkers?: readonly Linker[];
+  /** `.isolint.yaml` `policies:`: standalone key policy files → the key they are put on. */
+  keyPolicies?: Readonly<Record<string, string>>;
+  /** Measure the enclave images the inputs name (default true). */
+  measureImages?: boolean;
+  /** `--instance-types FILE`: describe-instance-types facts that extend or correct the built-in table. */
+  instanceTypes?: ReadonlyMap<string, InstanceTypeSpec>;
 }
 
 /**
- * Merges the fragments of every input into one graph. Cross-file references resolve here; an id
- * declared twice or a reference to nothing is a problem at the offending line, and the element is
- * left out so everything else is still checked.
+ * Builds the graph of a scan (docs/architecture.md, "The pipeline"): merges the fragments of every input,
+ * runs the link-and-enrich stage, resolves every edge, then freezes the graph. An id declared twice or a
+ * reference to nothing is a problem at the offending line, and the element is left out so everything else
+ * is still checked. The fragments are handed over: the first one's id map becomes the graph's.
  */
+export async function buildGraph(
+  fragments: GraphFragment[],
+  options: AssembleOptions = {},
+): Promise<{ graph: Graph; problems: AssemblyProblem[] }> {
+  const { draft, problems } = draftOf(fragments);
+  const linkOptions = linkOptionsOf(options);
+  for (const linker of options.linkers ?? []) {
+    try {
+      await linker.link(draft, linkOptions);
+    } catch (error) {
+      problems.push(linkerFailed(linker, error));
+    }
+  }
+  return { graph: resolve(draft, problems), problems };
+}
+
+/** `buildGraph` for linkers that finish at once (tests, benches): one that returns a promise is refused. */
 export function assembleGraph(
   fragments: GraphFragment[],
-  options: {
-    /** `.isolint.yaml` `policies:`: standalone key policy files → the key they are put on. */
-    keyPolicies?: Readonly<Record<string, string>>;
-    /** `--instance-types FILE`: describe-instance-types facts that extend or correct the built-in table. */
-    instanceTypes?: ReadonlyMap<string, InstanceTypeSpec>;
-  } = {},
+  options: AssembleOptions = {},
 ): { graph: Graph; problems: AssemblyProblem[] } {
+  const { draft, problems } = draftOf(fragments);
+  const linkOptions = linkOptionsOf(options);
+  for (const linker of options.linkers ?? []) {
+    try {
+      if (linker.link(draft, linkOptions) instanceof Promise)
+        throw new Error('it works asynchronously: build the graph with buildGraph');
+    } catch (error) {
+      problems.push(linkerFailed(linker, error));
+    }
+  }
+  return { graph: resolve(draft, problems), problems };
+}
+
+function linkOptionsOf(options: AssembleOptions): LinkOptions {
+  return {
+    keyPolicies: options.keyPolicies ?? {},
+    measureImages: options.measureImages !== false,
+    ...(options.instanceTypes ? { instanceTypes: options.instanceTypes } : {}),
+  };
+}
+
+function linkerFailed(linker: Linker, error: unknown): AssemblyProblem {
+  return { message: `linker ${linker.name} failed: ${error instanceof Error ? error.message : String(error)}` };
+}
+
+/** Every input's nodes by id (duplicates refused) and edges in input order: what the linkers work on. */
+function draftOf(fragments: GraphFragment[]): { draft: LinkDraft; problems: AssemblyProblem[] } {
   const problems: AssemblyProblem[] = [];
-  // The first input's own id map, when it has one, is taken over rather than rebuilt.
+  // The first input's own id map, when it has one, is taken over rather than rebuilt: an adapter hands its
+  // fragment over with `load` and never reads it again (GraphFragment.byId).
   const first = fragments.find((fragment) => fragment.nodes.length > 0);
   const takeOver = first?.byId !== undefined && first.byId.size === first.nodes.length;
   const nodes = takeOver ? first.byId! : new Map<string, GraphNode>();
@@ -46,41 +96,32 @@ export function assembleGraph(
       nodes.set(node.id, node);
     }
   }
-  // --- instance types: the facts of each instance's type, from --instance-types first, then the built-in table.
-  // An instance started from a launch template without a type of its own runs the template's (one machine).
-  for (const node of [...nodes.values()]) {
-    if (node.kind !== 'instance') continue;
-    let typed = node;
-    const template = node.launchTemplate !== undefined ? nodes.get(node.launchTemplate) : undefined;
-    if (node.instanceType === undefined && template?.kind === 'instance' && template.instanceType !== undefined) {
-      typed = { ...node, instanceType: template.instanceType };
-      if (template.at.instanceType) typed.at = { ...node.at, instanceType: template.at.instanceType };
-    }
-    const facts =
-      typeof typed.instanceType === 'string' ? instanceTypeSpec(typed.instanceType, options.instanceTypes) : undefined;
-    if (facts) typed = { ...typed, instanceTypeFacts: facts };
-    if (typed !== node) nodes.set(node.id, typed);
+  let edges: GraphEdge[];
+  if (fragments.length === 1) edges = fragments[0].edges.slice();
+  else {
+    edges = [];
+    for (const fragment of fragments) for (const edge of fragment.edges) edges.push(edge);
   }
-  // Host-side config files (run configs, allocator.yaml, vsock-proxy, Firecracker) find their machine here.
-  const linked = linkHostConfigs(nodes, fragments);
-  for (const problem of linked.problems) problems.push(problem);
-  // Standalone key policy files find their key and roles here (src/ingest/policy-file.ts).
-  const policies = linkKeyPolicies(nodes, options.keyPolicies);
-  for (const problem of policies.problems) problems.push(problem);
-  const edges: GraphEdge[] = [...policies.edges];
-  for (const fragment of fragments) {
-    for (const original of fragment.edges) {
-      const edge = linked.rewrite(original);
-      const missing = !nodes.has(edge.from) ? edge.from : !nodes.has(edge.to) ? edge.to : undefined;
-      if (missing !== undefined) {
-        if (edge.weak) continue;
-        problems.push({ message: `"${missing}" is not declared in any input`, source: edge.source });
-        continue;
-      }
-      edges.push(edge);
+  const draft: LinkDraft = {
+    nodes,
+    edges,
+    problem: (message, source) => problems.push({ message, source }),
+  };
+  return { draft, problems };
+}
+
+/** After the last linker: every edge must end on declared nodes; the graph is built and frozen. */
+function resolve(draft: LinkDraft, problems: AssemblyProblem[]): Graph {
+  const nodes = draft.nodes;
+  const edges: GraphEdge[] = [];
+  for (const edge of draft.edges) {
+    const missing = !nodes.has(edge.from) ? edge.from : !nodes.has(edge.to) ? edge.to : undefined;
+    if (missing !== undefined) {
+      if (edge.weak) continue;
+      problems.push({ message: `"${missing}" is not declared in any input`, source: edge.source });
+      continue;
     }
+    edges.push(edge);
   }
-  // --- Kata RuntimeClass link (https://kubernetes.io/docs/concepts/containers/runtime-class/): a class's pods run on the sandbox its handler selects.
-  for (const edge of linkRuntimeClasses(nodes)) edges.push(edge);
-  return { graph: new Graph(nodes, edges), problems };
+  return new Graph(nodes, edges).freeze();
 }

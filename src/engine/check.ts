@@ -1,22 +1,24 @@
 import { hash as digestOf } from 'node:crypto';
 import { createContext, Script } from 'node:vm';
 import { closest } from '../suggest.js';
-import { closeSync, existsSync, fstatSync, openSync, readSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { escapeControls, InputError, oneLine, UsageError } from '../errors.js';
 import type { Adapter, AdapterInput, TerraformVariableArgument } from '../ingest/adapter.js';
+import type { Linker } from '../ingest/linker.js';
 import type { Graph } from '../model/graph.js';
 import type { GraphEdge, GraphFragment, GraphNode, InlineSuppression } from '../model/nodes.js';
 import { isWholeSpan, plainSpan, shareLineIndex, type SourceSpan, type SourceText } from '../model/source.js';
 import type { IsolintBaseline } from '../generated/baseline.js';
-import { assembleGraph } from './assemble.js';
+import { buildGraph } from './assemble.js';
+import { createInputFiles, readBounded, scannedDirectory, stripBom } from './input-files.js';
+import { newSession } from '../ingest/input-files.js';
 import { applyBaseline, type BaselineEntry } from './baseline.js';
 import { CONFIG_FILE_NAMES, resolveConfig, type ResolvedConfig } from './config.js';
 import { discoverFiles } from './discover.js';
 import { isCalendarDate } from '../dates.js';
 import { compareFindings, type AppliedSuppression, type Finding } from './finding.js';
 import { globToRegExp } from './glob.js';
-import { measureImages } from './measure-images.js';
 import { ParsePool, readableInWorker, workerCount, type WorkerAnswer } from './parse-workers.js';
 import { readInstanceTypes } from './instance-types.js';
 import { instanceTypeSpec, type InstanceTypeSpec } from '../model/ec2-instance-types.js';
@@ -42,6 +44,8 @@ export interface CheckOptions {
   today?: Date;
   /** Extra adapters (embedders); the built-in ones always run. */
   adapters?: Adapter[];
+  /** Extra linkers (embedders), run after the built-in ones (src/ingest/linker.ts). */
+  linkers?: Linker[];
   /** Measure the enclave images manifests name, so expected PCRs are checked against them (default true). */
   measureImages?: boolean;
   /** Findings accepted earlier: matching findings are marked unchanged, the rest new (see baseline.ts). */
@@ -159,6 +163,8 @@ export function displayPath(absolutePath: string, root: string): string {
  */
 export interface Builtins {
   adapters: readonly Adapter[];
+  /** The link-and-enrich stage, in order (src/ingest/linker.ts). */
+  linkers: readonly Linker[];
   rules: readonly Rule[];
 }
 
@@ -229,9 +235,24 @@ async function checkWith(
   const unrecognised: string[] = [];
   const maxInputBytes =
     options.maxInputBytes ?? (config.maxFileSizeMiB !== undefined ? config.maxFileSizeMiB * 1048576 : MAX_INPUT_BYTES);
+  // --- what adapters read besides their input, and what they may keep while this check runs (no longer)
+  // The same bounds reach worker threads (parse-workers.ts), which make their own read service from them.
+  const fileBounds = {
+    maxInputBytes,
+    root,
+    scanned: [
+      ...options.paths.filter((path) => path !== '-').map((path) => scannedDirectory(resolve(cwd, path))),
+      ...(options.terraformVariables ?? []).flatMap((v) => ('file' in v ? [resolve(cwd, v.file)] : [])),
+    ],
+    exclude: { directory: config.directory, globs: config.exclude },
+  };
+  const inputFiles = createInputFiles({ ...fileBounds, display: (path) => displayPath(path, root) });
+  const session = newSession();
   // --- inputs made of several files (a CDK cloud assembly reads its own templates; src/cdk/): skip those files
   const owned = new Set(
-    discovered.files.flatMap(({ absolutePath }) => adapters.flatMap((adapter) => adapter.owns?.(absolutePath) ?? [])),
+    discovered.files.flatMap(({ absolutePath }) =>
+      adapters.flatMap((adapter) => adapter.owns?.(absolutePath, inputFiles) ?? []),
+    ),
   );
   // Each file is read and claimed in the scan's order, then loaded in that order: on this thread, or on
   // worker threads when the scan has many files a worker can read (parse-workers.ts); same result either way.
@@ -253,10 +274,8 @@ async function checkWith(
         file,
         absolutePath,
         text,
-        readFile: (path) => {
-          const shown = displayPath(path, root);
-          return sources.get(shown)?.text ?? keep(shown, readInput(path, maxInputBytes, root));
-        },
+        files: inputFiles,
+        session,
         terraformVariables: options.terraformVariables?.map((v) => ('file' in v ? { file: resolve(cwd, v.file) } : v)),
       };
       const adapter = adapters.find((candidate) => candidate.claims(input));
@@ -284,7 +303,7 @@ async function checkWith(
 
   const forWorkers = claimed.filter(({ adapter }) => readableInWorker(adapter));
   const threads = workerCount(forWorkers.length);
-  const pool = threads > 0 ? new ParsePool(threads, maxInputBytes, root) : undefined;
+  const pool = threads > 0 ? new ParsePool(threads, fileBounds) : undefined;
   const answers = new Map<AdapterInput, Promise<WorkerAnswer>>();
   if (pool) for (const { adapter, input } of forWorkers) answers.set(input, pool.read(adapter, input));
   try {
@@ -353,24 +372,31 @@ async function checkWith(
     const path = resolve(cwd, options.instanceTypes);
     const shown = displayPath(path, root);
     try {
-      instanceTypes = readInstanceTypes(shown, readInput(path, maxInputBytes, root), (type) => instanceTypeSpec(type));
+      instanceTypes = readInstanceTypes(shown, stripBom(readBounded(path, maxInputBytes, shown)), (type) =>
+        instanceTypeSpec(type),
+      );
     } catch (error) {
       if (!(error instanceof InputError)) throw error;
       problems.push({ file: shown, line: error.place.line, message: error.message, level: 'error' });
     }
   }
-  const assembled = assembleGraph(fragments, { keyPolicies: config.policies, instanceTypes });
+  // --- link and enrich, then the graph is frozen (src/engine/assemble.ts, src/ingest/linker.ts)
+  const assembled = await buildGraph(fragments, {
+    linkers: [...builtins.linkers, ...(options.linkers ?? [])],
+    keyPolicies: config.policies,
+    measureImages: options.measureImages !== false,
+    instanceTypes,
+  });
   for (const problem of assembled.problems) {
     problems.push({
-      file: problem.source.file,
-      line: problem.source.startLine,
-      column: problem.source.startColumn,
+      ...(problem.source
+        ? { file: problem.source.file, line: problem.source.startLine, column: problem.source.startColumn }
+        : {}),
       message: problem.message,
       level: 'error',
     });
   }
   const graph = assembled.graph;
-  if (options.measureImages !== false) await measureImages(graph);
 
   const rules = selectRules(builtins.rules, config, options, problems);
   const known = new Set([...builtins.rules, ...(options.extraRules ?? [])].map((rule) => rule.id));
@@ -394,55 +420,6 @@ async function checkWith(
     sources,
     ...(absent ? { absent } : {}),
   };
-}
-
-/** A file an input refers to, read like an input: the same size cap (counted as read), no BOM. */
-export function readInput(absolutePath: string, maxInputBytes: number, root: string): string {
-  return stripBom(readBounded(absolutePath, maxInputBytes, displayPath(absolutePath, root)));
-}
-
-const CAP_HINT = '(raise it with --max-file-size or maxFileSizeMiB in .isolint.yaml)';
-
-/**
- * A file's text, counting bytes as they are read: `stat` is only a first answer (a sparse file says its
- * size, a device or a file that grows while read does not), so the cap holds for what really arrives.
- */
-function readBounded(source: string | number, maxBytes: number, file: string): string {
-  const limit = `${Math.round(maxBytes / 1048576)} MiB limit for inputs ${CAP_HINT}`;
-  const descriptor = typeof source === 'number' ? source : openSync(source, 'r');
-  try {
-    const stats = fstatSync(descriptor);
-    if (stats.isFile() && stats.size > maxBytes)
-      throw new InputError(`file is ${Math.round(stats.size / 1048576)} MiB, over the ${limit}`, { file });
-    const chunks: Buffer[] = [];
-    let total = 0;
-    const chunkSize = stats.isFile() ? Math.min(Math.max(stats.size + 1, 65536), maxBytes + 1) : 1048576;
-    for (;;) {
-      const chunk = Buffer.allocUnsafe(Math.min(chunkSize, maxBytes + 1 - total));
-      let read: number;
-      try {
-        read = readSync(descriptor, chunk, 0, chunk.length, null);
-      } catch (error) {
-        // Standard input set non-blocking by whoever started us: wait for it rather than fail.
-        if ((error as NodeJS.ErrnoException).code === 'EAGAIN') {
-          Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 10);
-          continue;
-        }
-        throw error;
-      }
-      if (read === 0) break;
-      total += read;
-      if (total > maxBytes) throw new InputError(`input is over the ${limit}`, { file });
-      chunks.push(read === chunk.length ? chunk : chunk.subarray(0, read));
-    }
-    return Buffer.concat(chunks, total).toString('utf8');
-  } finally {
-    if (typeof source !== 'number') closeSync(descriptor);
-  }
-}
-
-function stripBom(text: string): string {
-  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
 }
 
 /** Every problem an error carries (a file's schema errors come together). */
@@ -512,7 +489,7 @@ function elementOf(subject: GraphNode | GraphEdge, graph: Graph): string | undef
   return graph.node(subject.to) ? subject.to : undefined;
 }
 
-// --- Kata RuntimeClass link (https://kubernetes.io/docs/concepts/containers/runtime-class/; src/engine/link-runtime-classes.ts): a finding on a Kata
+// --- Kata RuntimeClass link (https://kubernetes.io/docs/concepts/containers/runtime-class/; src/ingest/hypervisor/link-runtime-classes.ts): a finding on a Kata
 // sandbox names the RuntimeClasses that select it, as related locations, whatever rule reports it.
 function withSelectingRuntimeClasses(
   related: RelatedLocation[],

@@ -4,7 +4,7 @@ import type { Adapter, AdapterInput } from '../ingest/adapter.js';
 import { adapters as ingestAdapters } from '../ingest/index.js';
 import type { GraphFragment } from '../model/nodes.js';
 import type { InputProblem } from './check.js';
-import type { ParseAnswer, ParseRequest } from './parse-worker.js';
+import type { FileBounds, ParseAnswer, ParseRequest } from './parse-worker.js';
 
 /**
  * Reading many independent files across cores: each file a built-in adapter of a self-contained
@@ -68,8 +68,7 @@ export class ParsePool {
 
   constructor(
     size: number,
-    private readonly maxInputBytes: number,
-    private readonly root: string,
+    private readonly bounds: FileBounds,
   ) {
     for (let i = 0; i < size; i++) {
       const worker = new Worker(new URL('./parse-worker.js', import.meta.url));
@@ -117,8 +116,7 @@ export class ParsePool {
         text: input.text,
         ...(input.terraformVariables ? { terraformVariables: input.terraformVariables } : {}),
       },
-      maxInputBytes: this.maxInputBytes,
-      root: this.root,
+      bounds: this.bounds,
     });
     const answer = new Promise<WorkerAnswer>((resolve) => this.waiting.set(id, resolve));
     for (const worker of this.workers) this.feed(worker);

@@ -7,13 +7,40 @@ export interface AdapterInput {
   /** The absolute path, for resolving paths the file mentions (an enclave image next to a manifest). */
   absolutePath: string;
   text: string;
-  /** Reads another file the input refers to (a Terraform file() or tfvars), with the scan's size cap. */
-  readFile?(absolutePath: string): string;
+  /**
+   * The other files an input refers to or sits with (a Terraform module's files, file() and tfvars, an sshd
+   * Include, a libvirt host's daemon files, a policy sidecar), read the way inputs are: the scan's size cap,
+   * its excludes, nothing outside the scan. Adapters read no file any other way (src/ingest/input-files.ts).
+   * The engine always gives one; an adapter called on its own (a test) reads the file system unbounded.
+   */
+  files?: InputFiles;
+  /** What lives as long as this check() and no longer: caches of parsed sibling files or modules. */
+  session?: CheckSession;
   /** Terraform variables given on the command line, in their order: `--var-file F` and `--var k=v`. */
   terraformVariables?: readonly TerraformVariableArgument[];
 }
 
 export type TerraformVariableArgument = { file: string } | { assignment: string };
+
+/** Files besides the input, as the scan may read them (AdapterInput.files). */
+export interface InputFiles {
+  /** A file's text without its BOM; an InputError when it is over the size cap, excluded or outside the scan. */
+  read(absolutePath: string): string;
+  /** Whether a regular file is there that the scan may read (not excluded, inside the scan). */
+  exists(absolutePath: string): boolean;
+  /** Whether a directory is there that the scan may read. */
+  isDirectory(absolutePath: string): boolean;
+  /** The names in a directory that the scan may read, sorted; [] when it cannot be read. */
+  list(directory: string): string[];
+  /** Size and modification time of a file the scan may read, as a cache key; undefined when there is none. */
+  stamp(absolutePath: string): string | undefined;
+}
+
+/** State of one check() call (AdapterInput.session): nothing in it outlives the call. */
+export interface CheckSession {
+  /** A map for one purpose (its name), shared by every file this check reads, created on first use. */
+  cache<V>(name: string): Map<string, V>;
+}
 
 /**
  * One input format. `claims` is a cheap look at the text (formats are detected by content, not only
@@ -36,6 +63,6 @@ export interface Adapter {
    * (e.g. a cloud assembly's manifest.json: its templates). A directory scan then skips them as inputs
    * of their own. Called for every discovered file: return [] quickly for names it does not own.
    */
-  owns?(absolutePath: string): readonly string[];
+  owns?(absolutePath: string, files?: InputFiles): readonly string[];
   load(input: AdapterInput): GraphFragment;
 }

@@ -7,7 +7,9 @@ import type {
   InstanceNode,
   RoleNode,
   SecurityGroupNode,
+  VolumeNode,
 } from '../model/nodes.js';
+import type { Default } from '../model/provenance.js';
 import { OWN_ACCOUNT } from '../model/policy.js';
 import { awsManagedPolicy } from './aws/managed-policies.js';
 import { NO_SPANS, NO_SUPPRESSIONS } from '../model/nodes.js';
@@ -20,12 +22,10 @@ import {
   IntrinsicResolver,
   NO_VALUE,
 } from './aws/cloudformation-intrinsics.js';
+import { addImageRootVolume, ebsEncryption, enclaveOptions, metadataOptions } from './aws/defaults.js';
 import {
-  addImageRootVolume,
   addNodeGroup,
   AwsFragment,
-  FROM_SNAPSHOT,
-  unsetMetadataTokens,
   CommentSuppressions,
   ec2InstanceNode,
   ingressRules,
@@ -373,53 +373,38 @@ class TemplateReader {
     const launchTemplate = awsKind === 'instance' ? this.launchTemplateOf(p) : undefined;
     const inherits = launchTemplate !== undefined;
 
+    // --- AWS defaults for what the machine leaves unset: decided in src/ingest/aws/defaults.ts.
+    const defaults: Record<string, Default> = {};
     const metadata = this.get(settings, 'MetadataOptions');
     const image = this.get(settings, 'ImageId');
-    const unset = unsetMetadataTokens(image, 'HttpTokens');
-    const NOT_DECLARED_TOKENS = unset.tokens;
-    let tokensUnset = false;
-    let metadataTokensFromImage: string | undefined;
-    let metadataTokens: Maybe<'required' | 'optional'> | undefined;
-    let metadataEndpoint: Maybe<'enabled' | 'disabled'> | undefined;
+    const {
+      metadataTokens,
+      metadataEndpoint,
+      defaults: metadataDefaults,
+    } = metadataOptions({
+      block: metadata,
+      tokens: isRecord(metadata) ? this.get(metadata, 'HttpTokens') : undefined,
+      endpoint: isRecord(metadata) ? this.get(metadata, 'HttpEndpoint') : undefined,
+      image,
+      inherits,
+      setting: 'HttpTokens',
+    });
+    Object.assign(defaults, metadataDefaults);
     if (isRecord(metadata)) {
-      const tokens = toText(this.get(metadata, 'HttpTokens'));
-      metadataTokens =
-        tokens === undefined
-          ? ((tokensUnset = true), NOT_DECLARED_TOKENS)
-          : isUnknown(tokens)
-            ? tokens
-            : tokens === 'required'
-              ? 'required'
-              : 'optional';
-      const endpoint = toText(this.get(metadata, 'HttpEndpoint'));
-      metadataEndpoint =
-        endpoint === undefined
-          ? 'enabled'
-          : isUnknown(endpoint)
-            ? endpoint
-            : endpoint === 'disabled'
-              ? 'disabled'
-              : 'enabled';
       at.metadataTokens = this.spans.key(metadata, 'HttpTokens', this.spans.key(settings, 'MetadataOptions', fallback));
       at.metadataEndpoint = this.spans.key(metadata, 'HttpEndpoint', at.metadataTokens);
-    } else if (!inherits) {
-      metadataTokens = isUnknown(metadata) ? metadata : ((tokensUnset = true), NOT_DECLARED_TOKENS);
-      metadataEndpoint = isUnknown(metadata) ? metadata : 'enabled';
-      if (isUnknown(metadata)) at.metadataTokens = this.spans.key(settings, 'MetadataOptions', fallback);
+    } else if (isUnknown(metadata) && !inherits) {
+      at.metadataTokens = this.spans.key(settings, 'MetadataOptions', fallback);
     }
-    if (tokensUnset && unset.fromImage && typeof image === 'string') {
-      metadataTokensFromImage = image;
-      at.image = this.spans.key(settings, 'ImageId', fallback);
-    }
+    if (defaults.metadataTokens?.basedOn !== undefined) at.image = this.spans.key(settings, 'ImageId', fallback);
 
     const enclave = this.get(settings, 'EnclaveOptions');
-    let enclaveEnabled: Maybe<boolean> | undefined = inherits ? undefined : false;
+    const enclaves = enclaveOptions(enclave, isRecord(enclave) ? this.get(enclave, 'Enabled') : undefined, inherits);
+    const enclaveEnabled = enclaves.enclaveEnabled;
+    if (enclaves.default) defaults.enclaveEnabled = enclaves.default;
     if (isRecord(enclave)) {
-      const enabled = toBoolean(this.get(enclave, 'Enabled'));
-      enclaveEnabled = enabled ?? false;
       at.enclaveEnabled = this.spans.key(enclave, 'Enabled', this.spans.key(settings, 'EnclaveOptions', fallback));
     } else if (isUnknown(enclave)) {
-      enclaveEnabled = enclave;
       at.enclaveEnabled = this.spans.key(settings, 'EnclaveOptions', fallback);
     }
 
@@ -467,7 +452,6 @@ class TemplateReader {
       awsKind,
       instanceType,
       metadataTokens,
-      metadataTokensFromImage,
       metadataEndpoint,
       enclaveEnabled,
       launchTemplate: launchTemplate !== undefined ? this.id(launchTemplate) : undefined,
@@ -476,6 +460,7 @@ class TemplateReader {
       tenancy,
       source: fallback,
       at,
+      defaults,
       suppressions: resource.suppressions,
     });
     // --- cloud-init user data (no-password-only-login): read from the raw property, so a literal
@@ -618,18 +603,14 @@ class TemplateReader {
       const itemSpan = this.spans.key(mappings, index, resource.typeSpan);
       const ebsSpan = this.spans.key(mapping, 'Ebs', itemSpan);
       const volumeId = `${instanceId}/BlockDeviceMappings/${index}`;
-      const { encrypted, encryptionDefaulted, encryptionFromSnapshot, at } = this.encryption(ebs, ebsSpan, root);
       this.fragment.add({
         kind: 'volume',
         id: volumeId,
         label: `${resource.logicalId} ${typeof device === 'string' ? device : `mapping ${index}`}`,
         volumeKind: 'ebs',
-        encrypted,
-        encryptionDefaulted,
-        encryptionFromSnapshot,
+        ...this.encryption(ebs, ebsSpan, root),
         wipe: EBS_WIPE,
         source: ebsSpan,
-        at,
         suppressions: resource.suppressions,
       });
       this.fragment.edge('attaches', volumeId, instanceId, ebsSpan);
@@ -644,52 +625,35 @@ class TemplateReader {
     }
   }
 
-  /**
-   * `Encrypted` of a volume or mapping: unset means unencrypted (the AWS default) unless the volume is
-   * made from a snapshot, whose encryption it inherits (https://docs.aws.amazon.com/ebs/latest/userguide/ebs-encryption.html).
-   */
+  /** `Encrypted` of a volume or mapping, with the AWS default for what it leaves unset (src/ingest/aws/defaults.ts). */
   private encryption(
     container: unknown,
     fallback: SourceSpan,
     fromImage = false,
-  ): {
-    encrypted: Maybe<boolean>;
-    encryptionDefaulted?: boolean;
-    encryptionFromSnapshot?: boolean;
-    at: Record<string, SourceSpan>;
-  } {
-    if (isUnknown(container)) return { encrypted: container, at: NO_SPANS };
-    const value = toBoolean(this.get(container, 'Encrypted'));
-    if (value !== undefined)
-      return { encrypted: value, at: { encrypted: this.spans.key(container, 'Encrypted', fallback) } };
-    if (this.get(container, 'SnapshotId') !== undefined || fromImage) {
-      return {
-        encrypted: unknown(
-          fromImage ? "made from the AMI's root snapshot, whose encryption it inherits" : FROM_SNAPSHOT,
-        ),
-        encryptionFromSnapshot: true,
-        at: NO_SPANS,
-      };
-    }
-    return { encrypted: false, encryptionDefaulted: true, at: NO_SPANS };
+  ): Pick<VolumeNode, 'encrypted' | 'encryptionFromSnapshot' | 'at' | 'defaults'> {
+    const decided = ebsEncryption({
+      container,
+      encrypted: isUnknown(container) ? undefined : this.get(container, 'Encrypted'),
+      fromSnapshot: !isUnknown(container) && this.get(container, 'SnapshotId') !== undefined,
+      fromImage,
+    });
+    return {
+      encrypted: decided.encrypted,
+      ...(decided.encryptionFromSnapshot ? { encryptionFromSnapshot: true } : {}),
+      ...(decided.default ? { defaults: { encrypted: decided.default } } : {}),
+      at: decided.written ? { encrypted: this.spans.key(container, 'Encrypted', fallback) } : NO_SPANS,
+    };
   }
 
   private readVolume(resource: Resource): void {
-    const { encrypted, encryptionDefaulted, encryptionFromSnapshot, at } = this.encryption(
-      resource.properties,
-      resource.typeSpan,
-    );
     this.fragment.add({
       kind: 'volume',
       id: this.id(resource.logicalId),
       label: resource.logicalId,
       volumeKind: 'ebs',
-      encrypted,
-      encryptionDefaulted,
-      encryptionFromSnapshot,
+      ...this.encryption(resource.properties, resource.typeSpan),
       wipe: EBS_WIPE,
       source: resource.typeSpan,
-      at,
       suppressions: resource.suppressions,
     });
   }

@@ -17,7 +17,7 @@ const GENERIC = /^(?:expected[.-]?pcrs|pcrs|measurements|expected)\.json$/i;
 
 /**
  * Expected-PCR files (schemas/expected-pcrs.schema.json, the format `isolint measure --expected` reads) found
- * in a scan: an image node with no file of its own, whose PCRs src/engine/link-host-configs.ts merges into
+ * in a scan: an image node with no file of its own, whose PCRs src/ingest/link-host-configs.ts merges into
  * the EIF the file describes — `<name>.eif` beside `<name>.expected.json`, or for a generic name
  * (`expected-pcrs.json`) the one image used in its directory.
  */

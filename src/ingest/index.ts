@@ -8,6 +8,11 @@ import { enclaveHostAdapters } from './enclave-host.js';
 import { awsAdapters } from './aws/index.js';
 // --- guest OS configuration (OpenSSH sshd_config)
 import { sshdConfigAdapter } from './sshd-config.js';
+import type { Linker } from './linker.js';
+import { hostConfigLinker } from './link-host-configs.js';
+import { instanceTypeLinker } from './link-instance-types.js';
+import { keyPolicyLinker } from './link-key-policies.js';
+import { runtimeClassLinker } from './hypervisor/link-runtime-classes.js';
 
 /**
  * The input formats of this folder, in the order they are asked to claim a file. The CDK cloud assembly
@@ -21,3 +26,10 @@ export const adapters: readonly Adapter[] = [
   ...enclaveHostAdapters,
   sshdConfigAdapter,
 ];
+
+/**
+ * The formats' linkers (src/ingest/linker.ts), in the order they run: instances get their type's facts,
+ * then host-side config files find their machine (their edges name it only by directory), then standalone key policies their key, then
+ * Kata RuntimeClasses their sandbox.
+ */
+export const linkers: readonly Linker[] = [instanceTypeLinker, hostConfigLinker, keyPolicyLinker, runtimeClassLinker];

@@ -14,7 +14,7 @@ const KEYS = new Set(['memory_mib', 'cpu_count', 'cpu_pool']);
  * its enclaves. What the allocator service itself refuses to start with (missing memory_mib, both or neither
  * of cpu_count and cpu_pool, unknown keys, a malformed CPU list) is a bad file; whether the pool fits the
  * parent and its enclaves is for no-oversubscription. The pool belongs to the machine of the file's
- * directory: the adapter emits a placeholder that src/engine/link-host-configs.ts merges into it.
+ * directory: the adapter emits a placeholder that src/ingest/link-host-configs.ts merges into it.
  */
 export const nitroAllocatorAdapter: Adapter = {
   format: 'nitro-enclaves-allocator',

@@ -1,18 +1,18 @@
-import { existsSync } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
 import type { EnclaveNode, GraphFragment, ImageNode } from '../model/nodes.js';
 import { NO_SUPPRESSIONS } from '../model/nodes.js';
 import { directoryMachineId } from '../model/host-placement.js';
 import type { SourceSpan } from '../model/source.js';
 import { isUnknown, unknown } from '../model/unknown.js';
-import type { Adapter } from './adapter.js';
+import type { Adapter, InputFiles } from './adapter.js';
 import { parseJson } from './json.js';
 import { TypedReader, templated } from './typed-values.js';
+import { filesOf } from './input-files.js';
 
 /**
  * The JSON given to `nitro-cli run-enclave --config` (https://docs.aws.amazon.com/enclaves/latest/user/cmd-nitro-run-enclave.html: serde, snake_case keys, unknown keys
  * ignored): one enclave, its image and resources. The parent is the machine of the file's directory
- * (src/engine/link-host-configs.ts). What nitro-cli or the driver would refuse (CID, memory units, CPU choice)
+ * (src/ingest/link-host-configs.ts). What nitro-cli or the driver would refuse (CID, memory units, CPU choice)
  * is left to the rules, with the values as written.
  */
 export const nitroRunConfigAdapter: Adapter = {
@@ -104,7 +104,7 @@ export const nitroRunConfigAdapter: Adapter = {
       kind: 'image',
       id: `${id}/image`,
       label: basename(eifPath),
-      path: eifTemplated ?? localImagePath(input.absolutePath, eifPath),
+      path: eifTemplated ?? localImagePath(input.absolutePath, eifPath, filesOf(input)),
       expectedPcrs: {},
       source: imageSpan,
       at: {},
@@ -124,10 +124,10 @@ export const nitroRunConfigAdapter: Adapter = {
  * The EIF as found in the repository: eif_path relative to the config, or, for the absolute path it has on
  * the parent (/opt/app/signer.eif), a file of that name beside the config.
  */
-export function localImagePath(configPath: string, eifPath: string): string {
+export function localImagePath(configPath: string, eifPath: string, files: InputFiles = filesOf({})): string {
   const directory = dirname(configPath);
   const direct = resolve(directory, eifPath);
-  if (existsSync(direct)) return direct;
+  if (files.exists(direct)) return direct;
   const beside = resolve(directory, basename(eifPath));
-  return existsSync(beside) ? beside : direct;
+  return files.exists(beside) ? beside : direct;
 }

@@ -1,9 +1,9 @@
-import { existsSync, readFileSync } from 'node:fs';
 import type { GraphFragment, KeyNode } from '../model/nodes.js';
-import type { Adapter } from './adapter.js';
+import type { Adapter, InputFiles } from './adapter.js';
 import { readPolicy, Spans } from './aws/fragment.js';
 import { isRecord, toList } from './aws/values.js';
 import { parseJson } from './json.js';
+import { filesOf } from './input-files.js';
 
 /**
  * Standalone KMS key policy files, as `aws kms create-key --policy file://policy.json` and
@@ -11,7 +11,7 @@ import { parseJson } from './json.js';
  * a JSON document whose `Statement` names `kms:` actions. Each becomes a key node of its own, judged on its
  * own against the roles of the scan (principals match roles by ARN), unless it is linked to a key of a
  * template: by a sidecar file beside it (`<file>.isolint`, holding `# isolint: key=<logical id or address>`)
- * or by `.isolint.yaml` `policies:`. A linked file replaces that key's policy (src/engine/link-key-policies.ts),
+ * or by `.isolint.yaml` `policies:`. A linked file replaces that key's policy (src/ingest/link-key-policies.ts),
  * as put-key-policy does.
  */
 export const policyFileAdapter: Adapter = {
@@ -49,7 +49,7 @@ export const policyFileAdapter: Adapter = {
       at: { policy: statementSpan },
       suppressions: [],
     };
-    const linked = sidecarKey(input.absolutePath);
+    const linked = sidecarKey(input.absolutePath, filesOf(input));
     if (linked) node.linkedKey = linked;
     fragment.nodes.push(node);
     return fragment;
@@ -57,12 +57,12 @@ export const policyFileAdapter: Adapter = {
 };
 
 /** `# isolint: key=<id>` in `<file>.isolint` beside the policy file. */
-function sidecarKey(path: string): string | undefined {
+function sidecarKey(path: string, files: InputFiles): string | undefined {
   const sidecar = `${path}.isolint`;
-  if (!existsSync(sidecar)) return undefined;
+  if (!files.exists(sidecar)) return undefined;
   let text: string;
   try {
-    text = readFileSync(sidecar, 'utf8');
+    text = files.read(sidecar);
   } catch {
     return undefined;
   }

@@ -1,12 +1,13 @@
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, posix, relative, sep } from 'node:path';
 import { InputError } from '../errors.js';
 import type { ComponentNode, GraphFragment, SshMatchSetting, SshSettings } from '../model/nodes.js';
 import { NO_SUPPRESSIONS } from '../model/nodes.js';
 import { LineIndex, type SourceSpan } from '../model/source.js';
 import { NOT_DECLARED, unknown, type Maybe } from '../model/unknown.js';
-import type { Adapter, AdapterInput } from './adapter.js';
+import type { Adapter, AdapterInput, InputFiles } from './adapter.js';
+import { filesOf } from './input-files.js';
 import { setOwn } from './located.js';
+import type { Default } from '../model/provenance.js';
 
 /**
  * OpenSSH's sshd_config (and drop-ins in sshd_config.d/): the SSH daemon of a guest, as a `service`
@@ -45,20 +46,21 @@ export const sshdConfigAdapter: Adapter = {
       return false;
     return (text.match(new RegExp(SSHD_KEYWORDS.source, 'gim')) ?? []).length >= 2;
   },
-  owns: (absolutePath) => {
+  owns: (absolutePath, files) => {
     try {
-      return ownedFiles(absolutePath);
+      return ownedFiles(absolutePath, filesOf({ files }));
     } catch {
       return []; // `load` reports the problem
     }
   },
   load(input) {
     const reader = new DaemonReader(input);
+    const scanFiles = filesOf(input);
     if (basename(input.absolutePath) !== 'sshd_config' && isDropIn(input.absolutePath)) {
-      const files = dropInsBeside(input.absolutePath);
+      const files = dropInsBeside(input.absolutePath, scanFiles);
       // Drop-ins without their sshd_config: the first one speaks for the directory (it owns the others);
       // what sshd_config sets before its Include is not in the scan, so unset keywords are unknown.
-      const alone = !existsSync(join(dirname(dirname(input.absolutePath)), 'sshd_config'));
+      const alone = !scanFiles.exists(join(dirname(dirname(input.absolutePath)), 'sshd_config'));
       if (alone && files[0] === input.absolutePath) {
         for (const file of files) reader.readFile(file, 0, false);
       } else {
@@ -77,34 +79,35 @@ function isDropIn(file: string): boolean {
 }
 
 /** The *.conf files of the drop-in directory a drop-in is in, in the order sshd's glob reads them. */
-function dropInsBeside(absolutePath: string): string[] {
+function dropInsBeside(absolutePath: string, files: InputFiles): string[] {
   const directory = dirname(absolutePath);
-  return readdirSync(directory)
+  return files
+    .list(directory)
     .filter((name) => /\.conf$/i.test(name))
-    .sort()
     .map((name) => join(directory, name))
-    .filter((path) => statSync(path).isFile());
+    .filter((path) => files.exists(path));
 }
 
 /** What a file reads itself, so a directory scan does not load it again as a daemon of its own. */
-function ownedFiles(absolutePath: string): string[] {
+function ownedFiles(absolutePath: string, files: InputFiles): string[] {
   if (basename(absolutePath) === 'sshd_config') {
     const owned = new Set<string>();
     const besides = join(dirname(absolutePath), DROP_IN_DIRECTORY);
-    if (existsSync(besides) && statSync(besides).isDirectory()) {
-      for (const name of readdirSync(besides)) if (/\.conf$/i.test(name)) owned.add(join(besides, name));
+    if (files.isDirectory(besides)) {
+      for (const name of files.list(besides)) if (/\.conf$/i.test(name)) owned.add(join(besides, name));
     }
-    const text = readFileSync(absolutePath, 'utf8');
+    const text = files.read(absolutePath);
     for (const match of text.matchAll(/^\s*include(?:\s*=\s*|\s+)(.+?)\s*$/gim)) {
       for (const pattern of match[1].split(/\s+/))
-        for (const file of resolveInclude(absolutePath, pattern.replace(/^"(.*)"$/, '$1')) ?? []) owned.add(file);
+        for (const file of resolveInclude(absolutePath, pattern.replace(/^"(.*)"$/, '$1'), files) ?? [])
+          owned.add(file);
     }
     owned.delete(absolutePath);
     return [...owned];
   }
-  if (isDropIn(absolutePath) && !existsSync(join(dirname(dirname(absolutePath)), 'sshd_config'))) {
-    const files = dropInsBeside(absolutePath);
-    return files[0] === absolutePath ? files.slice(1) : [];
+  if (isDropIn(absolutePath) && !files.exists(join(dirname(dirname(absolutePath)), 'sshd_config'))) {
+    const dropIns = dropInsBeside(absolutePath, files);
+    return dropIns[0] === absolutePath ? dropIns.slice(1) : [];
   }
   return [];
 }
@@ -115,7 +118,7 @@ function ownedFiles(absolutePath: string): string[] {
  * under the directory that stands for `/` (the one holding `etc/ssh/`), or, for /etc/ssh/…, under the
  * including file's directory. Undefined when the pattern's directory is not there (not in the scan).
  */
-export function resolveInclude(includingFile: string, pattern: string): string[] | undefined {
+export function resolveInclude(includingFile: string, pattern: string, files: InputFiles): string[] | undefined {
   const configDirectory = dirname(includingFile);
   const candidates: string[] = [];
   if (!isAbsolute(pattern) && !pattern.startsWith('/')) {
@@ -128,30 +131,30 @@ export function resolveInclude(includingFile: string, pattern: string): string[]
     if (underSsh) candidates.push(join(configDirectory, underSsh[1]));
   }
   for (const candidate of candidates) {
-    const found = glob(candidate);
+    const found = glob(candidate, files);
     if (found) return found;
   }
   return undefined;
 }
 
 /** Expands `*` and `?` in the last path segment (the shape sshd_config Includes take); undefined when the directory is missing. */
-function glob(pattern: string): string[] | undefined {
+function glob(pattern: string, files: InputFiles): string[] | undefined {
   const directory = dirname(pattern);
   const name = basename(pattern);
   if (/[*?[]/.test(directory)) return undefined;
-  if (!existsSync(directory) || !statSync(directory).isDirectory()) return undefined;
-  if (!/[*?[]/.test(name)) return existsSync(pattern) ? [pattern] : undefined;
+  if (!files.isDirectory(directory)) return undefined;
+  if (!/[*?[]/.test(name)) return files.exists(pattern) ? [pattern] : undefined;
   const expression = new RegExp(
     `^${name
       .replace(/[.+^${}()|\\]/g, '\\$&')
       .replace(/\*/g, '[^/]*')
       .replace(/\?/g, '.')}$`,
   );
-  return readdirSync(directory)
+  return files
+    .list(directory)
     .filter((entry) => expression.test(entry) && !entry.startsWith('.'))
-    .sort()
     .map((entry) => join(directory, entry))
-    .filter((path) => statSync(path).isFile());
+    .filter((path) => files.exists(path));
 }
 
 /** Settings of one Match block, first value wins inside it too. */
@@ -186,10 +189,7 @@ class DaemonReader {
   readFile(absolutePath: string, depth: number, inMatch: boolean): void {
     if (this.reading.has(absolutePath) || depth > MAX_INCLUDE_DEPTH) return; // an Include loop: sshd refuses it, nothing more to learn
     const file = this.displayOf(absolutePath);
-    const text =
-      absolutePath === this.input.absolutePath
-        ? this.input.text
-        : readFileSync(absolutePath, 'utf8').replace(/^\uFEFF/, '');
+    const text = absolutePath === this.input.absolutePath ? this.input.text : filesOf(this.input).read(absolutePath);
     this.reading.add(absolutePath);
     const lines = new LineIndex(text);
     this.source ??= lines.span(file, 0, Math.max(0, text.indexOf('\n')));
@@ -227,7 +227,7 @@ class DaemonReader {
       }
       if (keyword === 'include') {
         for (const pattern of value.split(/\s+/).filter(Boolean)) {
-          const files = resolveInclude(absolutePath, pattern.replace(/^"(.*)"$/, '$1'));
+          const files = resolveInclude(absolutePath, pattern.replace(/^"(.*)"$/, '$1'), filesOf(this.input));
           if (files === undefined) {
             if (match || this.unresolved !== undefined) continue;
             this.unresolved = `Include ${pattern} is not in the scan, and may set it first`;
@@ -267,10 +267,18 @@ class DaemonReader {
   }
 
   daemon(): ComponentNode {
+    // OpenSSH's value for a keyword the files leave unset (src/model/provenance.ts).
+    const defaults: Record<string, Default> = {};
+    const openSshDefault = (key: string): void => {
+      defaults[key] = { name: 'OpenSSH default', why: `${key} is not set (sshd_config(5))` };
+    };
     const yesNo = (key: 'passwordauthentication' | 'kbdinteractiveauthentication', raw?: string): Maybe<boolean> => {
       const { value, unknownReason } = raw !== undefined ? { value: raw } : this.decided(key);
       if (unknownReason) return unknown(unknownReason);
-      if (value === undefined) return DEFAULTS[key];
+      if (value === undefined) {
+        openSshDefault(key);
+        return DEFAULTS[key];
+      }
       const lower = value.toLowerCase();
       if (lower === 'yes') return true;
       if (lower === 'no') return false;
@@ -280,6 +288,7 @@ class DaemonReader {
       value === undefined || value.toLowerCase() === 'any' ? [] : value.split(/\s+/);
     const methods = this.decided('authenticationmethods');
     const root = this.decided('permitrootlogin');
+    if (!root.unknownReason && root.value === undefined) openSshDefault('permitrootlogin');
     const ssh: SshSettings = {
       passwordAuthentication: yesNo('passwordauthentication'),
       keyboardInteractive: yesNo('kbdinteractiveauthentication'),
@@ -322,6 +331,7 @@ class DaemonReader {
       ssh,
       source: this.source!,
       at,
+      defaults,
       suppressions: NO_SUPPRESSIONS,
     };
   }

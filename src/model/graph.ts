@@ -89,6 +89,25 @@ export class Graph {
     return (this.allIn ??= indexEdges(this.edgeList, 'in'));
   }
 
+  /**
+   * Freezes every node and edge (their own properties; what they point to is theirs to keep unchanged):
+   * once the link stage is over nothing may change the graph, and a rule or reporter that tries fails
+   * loudly instead of changing what the next rule reads. The engine calls this when it builds the graph.
+   */
+  freeze(): this {
+    for (const node of this.nodesById.values()) Object.freeze(node);
+    for (const edge of this.edgeList) Object.freeze(edge);
+    this.frozen = true;
+    return this;
+  }
+
+  /** Whether `freeze` has run. */
+  isFrozen(): boolean {
+    return this.frozen;
+  }
+
+  private frozen = false;
+
   get size(): { nodes: number; edges: number } {
     return { nodes: this.nodesById.size, edges: this.edgeList.length };
   }

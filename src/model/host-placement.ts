@@ -3,7 +3,7 @@ import { posix } from 'node:path';
 /**
  * Host-side config files (nitro-cli run configs, allocator.yaml, vsock-proxy.yaml, Firecracker configs) sit
  * on the machine they configure but never name it. Their adapters refer to "the machine of this directory"
- * by a reserved id; after assembly src/engine/link-host-configs.ts replaces it with the real parent (or a
+ * by a reserved id; after assembly src/ingest/link-host-configs.ts replaces it with the real parent (or a
  * stand-in whose capacity is unknown). Directories are the display paths of the files, as in SourceSpan.file.
  */
 const PREFIX = 'host-directory:';

@@ -2,6 +2,7 @@ import type { Component } from '../generated/manifest.js';
 import type { SourceSpan } from './source.js';
 import type { InstanceTypeSpec } from './ec2-instance-types.js';
 import type { Maybe } from './unknown.js';
+import type { Default } from './provenance.js';
 import type { AttachedPolicy, PolicyStatement } from './policy.js';
 
 /**
@@ -32,6 +33,11 @@ interface NodeBase<K extends string> {
   source: SourceSpan;
   /** Spans of the properties the adapter read, by property name, so findings land on the line at fault. */
   at: Readonly<Record<string, SourceSpan>>;
+  /**
+   * The documented defaults the adapter applied, by property name (as in `at`): a known property listed
+   * here was left unset by the input; one not listed was written (src/model/provenance.ts).
+   */
+  defaults?: Readonly<Record<string, Default>>;
   suppressions: readonly InlineSuppression[];
   /** The tenant that owns this element, where the input says. */
   tenant?: Maybe<string>;
@@ -110,8 +116,6 @@ export interface InstanceNode extends NodeBase<'instance'> {
   awsKind?: 'instance' | 'launch-template' | 'launch-configuration' | 'eks-node-group';
   /** IMDS `HttpTokens` / `http_tokens`: `required` means IMDSv2 only. */
   metadataTokens?: Maybe<'required' | 'optional'>;
-  /** Set when `metadataTokens` is not written but follows the AMI the input names (its ImdsSupport). */
-  metadataTokensFromImage?: Maybe<string>;
   /** IMDS `HttpEndpoint` / `http_endpoint`. */
   metadataEndpoint?: Maybe<'enabled' | 'disabled'>;
   /** `EnclaveOptions.Enabled` / `enclave_options { enabled }`: the instance may run Nitro Enclaves. */
@@ -138,6 +142,12 @@ export interface InstanceNode extends NodeBase<'instance'> {
   enclaveDevicePlugin?: { maxEnclavesPerNode: Maybe<number>; source: SourceSpan };
   /** Set on nodes a host-side config file stands in for: linked to the machine of its directory after assembly. */
   placement?: HostPlacement;
+  /**
+   * Set on the machine the linker makes for a directory of host-side config files whose machine no input
+   * declares (src/ingest/link-host-configs.ts): it has no lines of its own, so findings about it land on
+   * the files' lines, and messages call it by its label ("the machine of <dir>/").
+   */
+  standIn?: { directory: string };
   /** A Firecracker microVM (this instance is its guest VM). */
   microvm?: MicroVmConfig;
   // --- cloud-init user data given literally in a template (CloudFormation UserData, Terraform user_data).
@@ -145,7 +155,7 @@ export interface InstanceNode extends NodeBase<'instance'> {
   // --- OpenStack flavors (Terraform openstack_compute_flavor_v2, Heat OS::Nova::Flavor; https://docs.openstack.org/nova/latest/configuration/extra-specs.html).
   /** Set on the template node a Nova flavor is: every instance started from it gets these extra specs. */
   flavor?: NovaFlavorSettings;
-  // --- Kata RuntimeClass link (https://kubernetes.io/docs/concepts/containers/runtime-class/; src/engine/link-runtime-classes.ts).
+  // --- Kata RuntimeClass link (https://kubernetes.io/docs/concepts/containers/runtime-class/; src/ingest/hypervisor/link-runtime-classes.ts).
   /** Set on the sandbox VM of a Kata configuration.toml; `selectedBy` lists the RuntimeClasses whose handler selects it. */
   kataSandbox?: { selectedBy: Array<{ name: string; source: SourceSpan }> };
 }
@@ -172,7 +182,7 @@ export interface NovaFlavorSettings {
 /**
  * Host-side config files (run configs, allocator.yaml, vsock-proxy.yaml, Firecracker configs) sit on the
  * machine they configure but do not name it: every such file in one directory belongs to one machine,
- * found after assembly by src/engine/link-host-configs.ts.
+ * found after assembly by src/ingest/link-host-configs.ts.
  */
 export interface HostPlacement {
   /** Absolute directory of the file. */
@@ -229,12 +239,6 @@ export interface VolumeNode extends NodeBase<'volume'> {
   rootDevice?: boolean;
   volumeKind: Maybe<string>;
   encrypted: Maybe<boolean>;
-  /**
-   * true when `encrypted` is false only because the input leaves it unset and the AWS default is
-   * unencrypted: EBS encryption by default declared anywhere in the scan (an `account` node) then
-   * encrypts it (https://docs.aws.amazon.com/ebs/latest/userguide/encryption-by-default.html).
-   */
-  encryptionDefaulted?: boolean;
   /**
    * true when the volume is made from a snapshot (an AMI's root snapshot included) whose encryption it
    * inherits: EBS encryption by default encrypts it even when the snapshot is not (EC2 user guide,
@@ -336,7 +340,7 @@ export interface ImageNode extends NodeBase<'image'> {
   measurement?: Maybe<ImageMeasurement>;
   /**
    * Set on expected-PCR files found in a scan (no image of their own): their PCRs are merged into the image
-   * they describe after assembly (src/engine/link-host-configs.ts).
+   * they describe after assembly (src/ingest/link-host-configs.ts).
    */
   expectedFor?: {
     /** Absolute path of the EIF named like the file (`signer.expected.json` → `signer.eif` beside it), if the name says. */
@@ -390,7 +394,7 @@ export interface ComponentNode extends NodeBase<'component'> {
   memoryMiB: Maybe<number>;
   /** An SSH daemon's settings (sshd_config), for no-password-only-login. */
   ssh?: SshSettings;
-  // --- Kata RuntimeClass link (https://kubernetes.io/docs/concepts/containers/runtime-class/; src/engine/link-runtime-classes.ts).
+  // --- Kata RuntimeClass link (https://kubernetes.io/docs/concepts/containers/runtime-class/; src/ingest/hypervisor/link-runtime-classes.ts).
   /**
    * The pods of a Kubernetes RuntimeClass with a Kata handler: `configFile` is the configuration its handler
    * selects (`kata-qemu` → `configuration-qemu.toml`); `sandbox` the Kata sandbox linked after assembly, or
@@ -533,7 +537,8 @@ export interface GraphFragment {
   edges: GraphEdge[];
   /**
    * The same nodes by id, when the adapter built that map anyway (to refuse duplicate ids): the
-   * assembler takes it over instead of hashing a large input's million ids a second time.
+   * assembler takes it over (and the link stage changes it) instead of hashing a large input's million ids a
+   * second time: the adapter hands the fragment over and never reads it again.
    */
   byId?: Map<string, GraphNode>;
   /** What the adapter ignored while still reading the rest (a malformed suppression comment): warnings. */

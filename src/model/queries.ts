@@ -10,7 +10,6 @@ import type {
   SecurityGroupNode,
 } from './nodes.js';
 import { isUnknown, type Maybe } from './unknown.js';
-import { directoryOfMachineId } from './host-placement.js';
 import { isEveryAddress, parseCidr } from './cidr.js';
 
 /** Graph questions more than one rule asks. Rules never reach into one another; they share these. */
@@ -110,9 +109,9 @@ export function ruleAdmitsEveryTcpPort(rule: IngressRule): boolean {
  * the CloudFormation and Terraform adapters make them), then the input's own short name for it.
  */
 export function nameOf(node: GraphNode): string {
-  // --- host-side config files: a directory's stand-in machine (`host-directory:<dir>`) is called by its
-  // label, "the machine of <dir>/" (src/engine/link-host-configs.ts), never by a path-bearing id.
-  if (directoryOfMachineId(node.id) !== undefined && node.label) return node.label;
+  // --- host-side config files: a directory's stand-in machine is called by its label, "the machine of
+  // <dir>/" (src/ingest/link-host-configs.ts), never by a path-bearing id.
+  if (node.kind === 'instance' && node.standIn && node.label) return node.label;
   // --- names without paths (findings never show absolute paths or the scan root): an id carrying a path
   // (`<file>#<logical id>`, any `/` or `\\`) gives way to the label, else to the part after the last `#`.
   const id = node.id;

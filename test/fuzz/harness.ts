@@ -9,6 +9,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, join, relative } from 'node:path';
 import { builtinRules } from '../../rules/index.js';
 import { assembleGraph } from '../../src/engine/assemble.js';
+import { linkers } from '../../src/ingest/index.js';
 import { InputError } from '../../src/errors.js';
 import type { Adapter } from '../../src/ingest/adapter.js';
 import { builtinAdapters as adapters } from '../../src/check.js';
@@ -277,7 +278,7 @@ export async function runCase(name: string, text: string, directory: string): Pr
     if (typeof node.id !== 'string' || !node.source)
       throw new Error(`${adapter.format}: node without id or source: ${String(node.id)}`);
   }
-  const { graph } = assembleGraph([fragment]);
+  const { graph } = assembleGraph([fragment], { linkers });
   for (const rule of builtinRules) {
     try {
       await rule.check(graph, noReport as never);

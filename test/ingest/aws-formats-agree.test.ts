@@ -264,3 +264,73 @@ describe('one deployment, four formats, the same verdicts', () => {
     expect(planned).toEqual(yaml);
   });
 });
+
+/**
+ * Launch templates that leave HttpTokens unset (with a plain AMI, an AL2023 SSM parameter, no AMI) and a
+ * volume that leaves Encrypted unset: the AWS defaults are applied in one place (src/ingest/aws/defaults.ts),
+ * so CloudFormation and Terraform give each the same verdict.
+ */
+const TEMPLATES_CFN = `Resources:
+  Plain:
+    Type: AWS::EC2::LaunchTemplate
+    Properties:
+      LaunchTemplateData:
+        ImageId: ami-0abcdef1234567890
+        MetadataOptions:
+          HttpEndpoint: enabled
+  Modern:
+    Type: AWS::EC2::LaunchTemplate
+    Properties:
+      LaunchTemplateData:
+        ImageId: resolve:ssm:/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64
+  Bare:
+    Type: AWS::EC2::LaunchTemplate
+    Properties:
+      LaunchTemplateData:
+        InstanceType: m5.xlarge
+  Scratch:
+    Type: AWS::EC2::Volume
+    Properties:
+      AvailabilityZone: eu-west-1a
+      Size: 8
+`;
+
+const TEMPLATES_HCL = `resource "aws_launch_template" "Plain" {
+  image_id = "ami-0abcdef1234567890"
+  metadata_options {
+    http_endpoint = "enabled"
+  }
+}
+
+resource "aws_launch_template" "Modern" {
+  image_id = "resolve:ssm:/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64"
+}
+
+resource "aws_launch_template" "Bare" {
+  instance_type = "m5.xlarge"
+}
+
+resource "aws_ebs_volume" "Scratch" {
+  availability_zone = "eu-west-1a"
+  size              = 8
+}
+`;
+
+describe('the same resources in CloudFormation and Terraform, left to the AWS defaults', () => {
+  it('get the same verdicts (HttpTokens unset on launch templates included)', async () => {
+    const cloudFormation = await verdicts('stack.yaml', TEMPLATES_CFN);
+    const terraform = await verdicts('main.tf', TEMPLATES_HCL);
+    expect(cloudFormation).toEqual([
+      "encrypted-block-storage undecided note: Cannot tell whether volume 'Bare root volume (from its AMI)' is encrypted: made from the AMI's root snapshot, whose encryption it inherits unless the scan declares EBS encryption by default.",
+      "encrypted-block-storage undecided note: Cannot tell whether volume 'Modern root volume (from its AMI)' is encrypted: made from the AMI's root snapshot, whose encryption it inherits unless the scan declares EBS encryption by default.",
+      "encrypted-block-storage undecided note: Cannot tell whether volume 'Plain root volume (from its AMI)' is encrypted: made from the AMI's root snapshot, whose encryption it inherits unless the scan declares EBS encryption by default.",
+      "encrypted-block-storage unencryptedByDefault error: Volume 'Scratch' does not set encryption and the scan declares no EBS encryption by default, so AWS creates it unencrypted.",
+      "instance-metadata-v2 undecided note: Cannot tell whether launch template 'Bare' requires IMDSv2: HttpTokens is not set and no AMI is named here: the AMI's ImdsSupport and the account's IMDS defaults decide.",
+      "instance-metadata-v2 unsetImage warning: Launch template 'Plain' does not set HttpTokens and its AMI ('ami-0abcdef1234567890') is not one registered with ImdsSupport v2.0 that isolint knows, so IMDSv1 is accepted unless the account's IMDS defaults require tokens.",
+    ]);
+    // The reasons name the format's own spelling of the setting; the verdicts are the same.
+    expect(terraform).toEqual(
+      cloudFormation.map((line) => line.replace('HttpTokens is not set', 'http_tokens is not set')),
+    );
+  });
+});

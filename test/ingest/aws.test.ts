@@ -11,6 +11,7 @@ import { terraformPlanAdapter } from '../../src/ingest/terraform/plan.js';
 import type { GraphFragment, InstanceNode, KeyNode, SecurityGroupNode, VolumeNode } from '../../src/model/nodes.js';
 import { isUnknown } from '../../src/model/unknown.js';
 import { REPO_ROOT } from '../helpers.js';
+import { provenanceOf } from '../../src/model/provenance.js';
 import { temporaryDirectories } from '../temporary.js';
 
 const temporaryDirectory = temporaryDirectories('tf');
@@ -169,9 +170,11 @@ describe('CloudFormation adapter', () => {
       '  B: { Type: AWS::EC2::Volume, Properties: { SnapshotId: snap-1 } }',
     ].join('\n');
     const fragment = loadCfn(text);
-    expect(node<VolumeNode>(fragment, 'template.yaml#A')).toMatchObject({
-      encrypted: false,
-      encryptionDefaulted: true,
+    const defaulted = node<VolumeNode>(fragment, 'template.yaml#A');
+    expect(defaulted.encrypted).toBe(false);
+    expect(provenanceOf(defaulted, 'encrypted', defaulted.encrypted)).toMatchObject({
+      how: 'defaulted',
+      default: { name: 'AWS default for EBS volumes' },
     });
     expect(isUnknown(node<VolumeNode>(fragment, 'template.yaml#B').encrypted)).toBe(true);
   });

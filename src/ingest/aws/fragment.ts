@@ -93,7 +93,6 @@ export type Ec2InstanceParts = Pick<
   | 'awsKind'
   | 'instanceType'
   | 'metadataTokens'
-  | 'metadataTokensFromImage'
   | 'metadataEndpoint'
   | 'enclaveEnabled'
   | 'launchTemplate'
@@ -103,6 +102,7 @@ export type Ec2InstanceParts = Pick<
   | 'cloudInit'
   | 'source'
   | 'at'
+  | 'defaults'
   | 'suppressions'
 >;
 
@@ -115,7 +115,7 @@ export function ec2InstanceNode(parts: Ec2InstanceParts): InstanceNode {
     memoryMiB: unknown('the instance type decides'),
   };
   // Optional properties the resource does not set stay absent rather than present and undefined.
-  for (const key of ['instanceType', 'cloudInit', 'metadataTokensFromImage', 'launchTemplate', 'hibernation'] as const)
+  for (const key of ['instanceType', 'cloudInit', 'launchTemplate', 'hibernation'] as const)
     if (node[key] === undefined) delete node[key];
   return node;
 }
@@ -207,68 +207,6 @@ export function ingressRules(spec: IngressSpec): IngressRule[] {
     }
     return rule;
   });
-}
-
-// ---------------------------------------------------------------------------------------------
-// IMDS HttpTokens left unset
-
-/**
- * HttpTokens a machine gets when its input leaves it unset, from its AMI as far as the input names it.
- * EC2 applies the AMI's ImdsSupport: AMIs registered with `v2.0` (Amazon Linux 2023's public AMIs among
- * them) require tokens, every other AMI accepts IMDSv1 unless the account's IMDS defaults say otherwise
- * ("Configure the Instance Metadata Service options", EC2 user guide; AL2023 user guide, "IMDSv2").
- * The same in CloudFormation, Terraform, plan JSON and CDK (which resolves images through the same SSM
- * parameters).
- */
-export function unsetMetadataTokens(
-  image: unknown,
-  setting: string,
-): { tokens: Maybe<'required' | 'optional'>; fromImage?: true } {
-  const text = typeof image === 'string' ? image : undefined;
-  if (text === undefined || text.trim() === '') {
-    const why = isUnknown(image) ? `the AMI is not known here (${image.reason})` : 'no AMI is named here';
-    return {
-      tokens: unknown(`${setting} is not set and ${why}: the AMI's ImdsSupport and the account's IMDS defaults decide`),
-    };
-  }
-  // Public SSM parameters (/aws/service/ami-amazon-linux-latest/al2023-ami-…) and `resolve:ssm:` references to them.
-  if (/al2023|amazon-linux-2023/i.test(text)) return { tokens: 'required', fromImage: true };
-  return { tokens: 'optional', fromImage: true };
-}
-
-// ---------------------------------------------------------------------------------------------
-// Root volumes the input does not map
-
-/** Why a volume made from a snapshot is neither encrypted nor not: the snapshot decides. */
-export const FROM_SNAPSHOT =
-  'made from a snapshot, whose encryption it inherits unless the scan declares EBS encryption by default';
-
-/**
- * The root volume of a machine whose input maps none (or maps it without `Encrypted`): EC2 makes it from
- * the AMI's root snapshot and it inherits that snapshot's encryption, unless encryption by default is on
- * ("Encryption by default", EC2 user guide). Decided the same way in every format: a note, not a pass.
- */
-export function addImageRootVolume(
-  fragment: AwsFragment,
-  machine: { id: string; label: string; source: SourceSpan; suppressions: readonly InlineSuppression[] },
-): void {
-  const id = `${machine.id}/root-volume`;
-  if (fragment.has(id)) return;
-  fragment.add({
-    kind: 'volume',
-    id,
-    label: `${machine.label} root volume (from its AMI)`,
-    volumeKind: 'ebs',
-    encrypted: unknown(
-      "made from the AMI's root snapshot, whose encryption it inherits unless the scan declares EBS encryption by default",
-    ),
-    encryptionFromSnapshot: true,
-    wipe: 'on-release',
-    source: machine.source,
-    at: NO_SPANS,
-    suppressions: machine.suppressions,
-  });
-  fragment.edge('attaches', id, machine.id, machine.source);
 }
 
 // ---------------------------------------------------------------------------------------------

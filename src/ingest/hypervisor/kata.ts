@@ -149,7 +149,7 @@ class KataReader {
       label: `Kata sandbox VM (${this.hypervisor})`,
       vcpus: this.number(vcpus, 1),
       memoryMiB: this.number(memory, 2048),
-      // RuntimeClasses that select this file are added after assembly (src/engine/link-runtime-classes.ts).
+      // RuntimeClasses that select this file are added after assembly (src/ingest/hypervisor/link-runtime-classes.ts).
       kataSandbox: { selectedBy: [] },
       source,
       at,

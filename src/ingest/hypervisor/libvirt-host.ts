@@ -1,4 +1,3 @@
-import { existsSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join, posix } from 'node:path';
 import type { Element } from '@xmldom/xmldom';
 import type { AccessEdge, GraphFragment, HostNode } from '../../model/nodes.js';
@@ -10,6 +9,7 @@ import { accessEdge, libvirtSizeInMiB, networkPrincipal, NETWORK_PRINCIPAL } fro
 import { configBoolean, parseKeyValueConfig, type KeyValueConfig } from './key-value.js';
 import { attribute, child, children, elementSpan, parseXml, rootElementName } from './xml.js';
 import { modprobeOfHostDirectory, nestedOffered, type KvmNestedSetting } from './modprobe.js';
+import { filesOf, sessionOf } from '../input-files.js';
 
 /**
  * A libvirt host is a directory, laid out like /etc/libvirt (https://libvirt.org/remote.html): `qemu.conf` and
@@ -35,32 +35,30 @@ export interface LibvirtHostContext {
   modprobe?: { setting?: KvmNestedSetting };
 }
 
-const cache = new Map<string, { stamp: string; context: LibvirtHostContext | undefined }>();
-
 /**
- * The host context of a file: its daemon files and capabilities, read once per directory and version.
- * `displayDirectory` names the host in findings; `absoluteDirectory` is where the files are read.
+ * The host context of a file: its daemon files and capabilities, read once per directory and version in a
+ * check (its session). `displayDirectory` names the host in findings; `absoluteDirectory` is where the
+ * files are read, through the scan's files.
  */
 export function libvirtHostContext(
   displayDirectory: string,
   absoluteDirectory: string,
+  scan: Pick<AdapterInput, 'files' | 'session'>,
 ): LibvirtHostContext | undefined {
+  const files = filesOf(scan);
+  const cache = sessionOf(scan).cache<{ stamp: string; context: LibvirtHostContext | undefined }>('libvirt-hosts');
   const stamps = HOST_FILES.map((name) => {
-    try {
-      const stats = statSync(join(absoluteDirectory, name));
-      return stats.isFile() ? `${name}:${stats.mtimeMs}:${stats.size}` : '';
-    } catch {
-      return '';
-    }
+    const stamp = files.stamp(join(absoluteDirectory, name));
+    return stamp === undefined ? '' : `${name}:${stamp}`;
   });
-  const modprobe = modprobeOfHostDirectory(displayDirectory, absoluteDirectory);
+  const modprobe = modprobeOfHostDirectory(displayDirectory, absoluteDirectory, files);
   const stamp = stamps.join('|') + `|${modprobe?.stamp ?? ''}`;
   const cached = cache.get(absoluteDirectory);
   if (cached && cached.stamp === stamp) return cached.context;
   let context: LibvirtHostContext | undefined;
   if (stamps.some(Boolean)) {
     const display = (name: string) => (displayDirectory === '.' ? name : `${displayDirectory}/${name}`);
-    const read = (name: string) => readFileSync(join(absoluteDirectory, name), 'utf8');
+    const read = (name: string) => files.read(join(absoluteDirectory, name));
     const present = HOST_FILES.filter((_, i) => stamps[i]);
     context = { hostId: `libvirt-host:${displayDirectory}`, primaryFile: display(present[0]) };
     if (modprobe) context.modprobe = modprobe;
@@ -83,7 +81,8 @@ export function hostContextForDomain(input: AdapterInput): LibvirtHostContext | 
   let display = posix.dirname(input.file);
   let absolute = dirname(input.absolutePath);
   for (let depth = 0; depth < 2; depth++) {
-    if (HOST_FILES.some((name) => existsSync(join(absolute, name)))) return libvirtHostContext(display, absolute);
+    if (HOST_FILES.some((name) => filesOf(input).exists(join(absolute, name))))
+      return libvirtHostContext(display, absolute, input);
     if (basename(absolute) !== 'qemu') return undefined;
     display = posix.dirname(display);
     absolute = dirname(absolute);
@@ -190,7 +189,7 @@ export const libvirtHostAdapter: Adapter = {
     const name = basename(input.file);
     let context: LibvirtHostContext | undefined;
     if (HOST_FILES.includes(name)) {
-      context = libvirtHostContext(posix.dirname(input.file), dirname(input.absolutePath));
+      context = libvirtHostContext(posix.dirname(input.file), dirname(input.absolutePath), input);
     }
     if (!context) {
       // A daemon file under another name: a host of its own.

@@ -1,4 +1,3 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, dirname, join, posix } from 'node:path';
 import type { HostNode } from '../../model/nodes.js';
 import { NO_SUPPRESSIONS } from '../../model/nodes.js';
@@ -7,6 +6,8 @@ import { NOT_DECLARED, unknown } from '../../model/unknown.js';
 import type { Adapter } from '../adapter.js';
 import { inputError } from './common.js';
 import { HOST_FILES, libvirtHostContext, libvirtHostNode } from './libvirt-host.js';
+import type { InputFiles } from '../adapter.js';
+import { filesOf } from '../input-files.js';
 
 /**
  * KVM's `nested` module option in `/etc/modprobe.d/*.conf` (https://docs.kernel.org/virt/kvm/x86/running-nested-guests.html): `options kvm_intel
@@ -61,6 +62,7 @@ export function setsKvmNested(text: string): boolean {
 export function modprobeOfHostDirectory(
   displayDirectory: string,
   absoluteDirectory: string,
+  files: InputFiles,
 ): { setting?: KvmNestedSetting; stamp: string } | undefined {
   const candidates = [[join(absoluteDirectory, 'modprobe.d'), posix.join(displayDirectory, 'modprobe.d')]];
   if (basename(absoluteDirectory) === 'libvirt')
@@ -69,18 +71,17 @@ export function modprobeOfHostDirectory(
       posix.join(posix.dirname(displayDirectory), 'modprobe.d'),
     ]);
   for (const [absolute, display] of candidates) {
-    let names: string[];
-    try {
-      names = readdirSync(absolute)
-        .filter((name) => name.endsWith('.conf'))
-        .sort();
-    } catch {
-      continue;
-    }
+    if (!files.isDirectory(absolute)) continue;
+    const names = files.list(absolute).filter((name) => name.endsWith('.conf'));
     let setting: KvmNestedSetting | undefined;
     let stamp = '';
     for (const name of names) {
-      const text = readFileSync(join(absolute, name), 'utf8');
+      let text: string;
+      try {
+        text = files.read(join(absolute, name));
+      } catch {
+        continue; // over the size cap: reported if it is read itself
+      }
       stamp += `${name}:${text.length}|`;
       try {
         setting = kvmNestedSettings(posix.join(display, name), text).at(-1) ?? setting;
@@ -141,7 +142,9 @@ export const modprobeAdapter: Adapter = {
         [display, absolute],
         [posix.join(display, 'libvirt'), join(absolute, 'libvirt')],
       ] as const) {
-        const context = HOST_FILES.some((name) => existsSync(join(a, name))) ? libvirtHostContext(d, a) : undefined;
+        const context = HOST_FILES.some((name) => filesOf(input).exists(join(a, name)))
+          ? libvirtHostContext(d, a, input)
+          : undefined;
         if (context) return { nodes: [libvirtHostNode(context)], edges: [] };
       }
     }

@@ -1,4 +1,5 @@
 import type { InlineSuppression, InstanceNode, NovaFlavorSettings } from '../../model/nodes.js';
+import type { Default } from '../../model/provenance.js';
 import type { SourceSpan } from '../../model/source.js';
 import { isUnknown, unknown, type Maybe, type Unknown } from '../../model/unknown.js';
 import type { Spans } from '../aws/fragment.js';
@@ -33,8 +34,9 @@ export function flavorNode(input: FlavorInput): InstanceNode {
   const p = input.properties;
   const specsValue = resolve(p.extra_specs);
   const specsSpan = input.spans.key(p, 'extra_specs', input.source);
-  // A key Nova defaults lands on `extra_specs` (the same span object: rules tell written from defaulted by it).
+  // A key Nova defaults is recorded in `defaults`; its findings land on `extra_specs`, or the resource.
   const at: Record<string, SourceSpan> = { extraSpecs: specsSpan };
+  const defaults: Record<string, Default> = {};
   // No extra_specs at all: every key takes Nova's default. Specs from something the scan cannot read
   // (a local of a file that is not here, a parameter): every key is unknown.
   const specs = isRecord(specsValue) ? specsValue : specsValue === undefined || specsValue === null ? {} : undefined;
@@ -62,6 +64,7 @@ export function flavorNode(input: FlavorInput): InstanceNode {
         return unknown(
           `${key} is not in the literal extra_specs and may come from ${partial.reason.replace(/^local \S+ is not declared$/, 'a local the scan does not have')}`,
         );
+      if (fallback !== undefined) defaults[property] = novaDefault(key);
       return fallback;
     }
     at[property] = input.spans.key(specs, key, specsSpan);
@@ -102,8 +105,14 @@ export function flavorNode(input: FlavorInput): InstanceNode {
     flavor,
     source: input.source,
     at,
+    defaults,
     suppressions: input.suppressions,
   };
+}
+
+/** Nova's value for an extra spec a flavor does not set (https://docs.openstack.org/nova/latest/configuration/extra-specs.html). */
+function novaDefault(key: string): Default {
+  return { name: 'Nova default', why: `${key} is not in the flavor's extra_specs` };
 }
 
 // Terraform (terraform-provider-openstack): `openstack_compute_flavor_v2` with name, ram, vcpus, disk,

@@ -14,7 +14,7 @@ import { parseYaml } from '../located.js';
  *   handler `kata-<shim>` → `configuration-<shim>.toml` (`kata-qemu` → `configuration-qemu.toml`,
  *                           `kata-qemu-snp` → `configuration-qemu-snp.toml`, `kata-clh`, `kata-fc`…)
  * A class with a Kata handler becomes a `container`-layer component (the pods of that class); after
- * assembly src/engine/link-runtime-classes.ts runs it on the Kata sandbox of that configuration when the
+ * assembly src/ingest/hypervisor/link-runtime-classes.ts runs it on the Kata sandbox of that configuration when the
  * file is in the scan. Other handlers (runc, gVisor's runsc…) add nothing to the graph yet.
  */
 export const runtimeClassAdapter: Adapter = {

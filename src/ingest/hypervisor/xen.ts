@@ -1,4 +1,3 @@
-import { existsSync, readFileSync } from 'node:fs';
 import { basename, dirname, join, posix } from 'node:path';
 import type {
   AccessEdge,
@@ -25,6 +24,7 @@ import {
   placeholderUnknown,
 } from './common.js';
 import { configBoolean, parseKeyValueConfig, type ConfigValue, type KeyValueConfig } from './key-value.js';
+import { filesOf } from '../input-files.js';
 
 /**
  * Xen: guest configs for `xl` (xl.cfg, https://xenbits.xen.org/docs/unstable/man/xl.cfg.5.html) and the hypervisor's boot command line in a
@@ -152,7 +152,7 @@ function hostIdForGuest(input: AdapterInput): string | undefined {
   for (let depth = 0; depth < 2; depth++) {
     for (const name of ['grub', 'grub.cfg']) {
       const path = join(absolute, name);
-      if (existsSync(path) && XEN_LINE.test(readFileSync(path, 'utf8'))) return `xen-host:${display}`;
+      if (filesOf(input).exists(path) && XEN_LINE.test(readQuietly(input, path))) return `xen-host:${display}`;
     }
     if (basename(absolute) !== 'xen') return undefined;
     display = posix.dirname(display);
@@ -390,5 +390,14 @@ class XlReader {
         ),
       );
     }
+  }
+}
+
+/** A sibling file's text, or nothing when the scan may not read it (its size cap). */
+function readQuietly(input: AdapterInput, path: string): string {
+  try {
+    return filesOf(input).read(path);
+  } catch {
+    return '';
   }
 }

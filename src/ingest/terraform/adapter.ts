@@ -1,9 +1,9 @@
-import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, posix, resolve } from 'node:path';
 import type { FragmentWarning, GraphFragment, InlineSuppression } from '../../model/nodes.js';
-import type { Adapter, AdapterInput } from '../adapter.js';
+import type { Adapter, AdapterInput, InputFiles } from '../adapter.js';
+import { filesOf, sessionOf } from '../input-files.js';
 import { AwsFragment, CommentSuppressions } from '../aws/fragment.js';
-import { isLocalSource, moduleSource, RootEvaluation, type EvaluatedResource, type FileService } from './evaluate.js';
+import { fileServiceOf, isLocalSource, moduleSource, RootEvaluation, type EvaluatedResource } from './evaluate.js';
 import { prepareHclParser, type HclBlock, type HclFile } from './hcl.js';
 import { prepareShellParser } from '../shell/parser.js';
 import { TerraformMapper, type TfResource, type TfScope } from './resources.js';
@@ -24,7 +24,8 @@ export const terraformAdapter: Adapter = {
   prepare: async () => {
     await Promise.all([prepareHclParser(), prepareShellParser()]);
   },
-  owns: (absolutePath) => (/\.tf$/i.test(absolutePath) ? calledModuleFiles(absolutePath) : []),
+  owns: (absolutePath, files) =>
+    /\.tf$/i.test(absolutePath) ? calledModuleFiles(absolutePath, filesOf({ files })) : [],
   load(input) {
     const module = loadModule(input);
     const file = module.evaluation.source.files.get(input.absolutePath);
@@ -33,13 +34,11 @@ export const terraformAdapter: Adapter = {
   },
 };
 
-/** Evaluated root modules, by directory, while some of their files are still to be loaded. */
-const modules = new Map<string, { key: string; module: EvaluatedModule }>();
-
+/** This check's evaluated root modules, by directory, while some of their files are still to be loaded. */
 function loadModule(input: AdapterInput): EvaluatedModule {
+  const modules = sessionOf(input).cache<{ key: string; module: EvaluatedModule }>('terraform-root-modules');
   const directory = dirname(input.absolutePath);
-  const readFile = input.readFile?.bind(input);
-  const files: FileService = { read: readFile ?? ((path) => readFileSync(path, 'utf8').replace(/^\uFEFF/, '')) };
+  const files = fileServiceOf(input);
   const source = moduleSource(directory, posix.dirname(input.file), files, {
     path: input.absolutePath,
     text: input.text,
@@ -167,13 +166,13 @@ const MAX_OWNED_DEPTH = 16;
  * The .tf files of the local modules a file calls, and of the modules they call: found with a quick look at
  * the text (the parser is not loaded yet when a scan asks), and read through the call when the file is loaded.
  */
-function calledModuleFiles(absolutePath: string): string[] {
+function calledModuleFiles(absolutePath: string, files: InputFiles): string[] {
   const owned = new Set<string>();
   const visit = (path: string, depth: number) => {
     if (depth > MAX_OWNED_DEPTH) return;
     let text: string;
     try {
-      text = readFileSync(path, 'utf8');
+      text = files.read(path);
     } catch {
       return;
     }
@@ -184,12 +183,7 @@ function calledModuleFiles(absolutePath: string): string[] {
       if (!isLocalSource(source)) continue;
       const child = resolve(directory, source);
       if (child === directory) continue;
-      let names: string[];
-      try {
-        names = readdirSync(child).filter((name) => /\.tf$/i.test(name));
-      } catch {
-        continue;
-      }
+      const names = files.list(child).filter((name) => /\.tf$/i.test(name));
       for (const name of names) {
         const file = join(child, name);
         if (owned.has(file) || file === absolutePath) continue;

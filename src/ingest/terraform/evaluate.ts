@@ -1,9 +1,9 @@
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, join, posix, relative, resolve, sep } from 'node:path';
 import { InputError } from '../../errors.js';
 import type { SourceSpan, SpanOrigin } from '../../model/source.js';
 import { isUnknown, unknown, type Unknown } from '../../model/unknown.js';
-import type { TerraformVariableArgument } from '../adapter.js';
+import type { AdapterInput, InputFiles, TerraformVariableArgument } from '../adapter.js';
+import { filesOf, sessionOf } from '../input-files.js';
 import {
   interpolation,
   isReference,
@@ -52,39 +52,37 @@ interface Declared {
   block: HclBlock;
 }
 
-/** Reads files for the evaluation: the scan's reader (size cap) or the file system. */
-export interface FileService {
-  read(absolutePath: string): string;
+/**
+ * What the evaluation reads files with: the scan's files (size cap, excludes, scan root;
+ * AdapterInput.files), and this check's parsed module directories, by absolute path, so each file is
+ * parsed once per check while it is unchanged (AdapterInput.session: nothing outlives the check).
+ */
+export interface FileService extends InputFiles {
+  readonly parsed: Map<string, { signature: string; source: ModuleSource }>;
 }
 
-const nodeFiles: FileService = { read: (path) => readFileSync(path, 'utf8').replace(/^\uFEFF/, '') };
-
-// --- Parsed directories, by absolute path: each file is parsed once while it is unchanged.
-const sources = new Map<string, { signature: string; source: ModuleSource }>();
-const MAX_CACHED_SOURCES = 256;
-
-function tfFiles(directory: string): string[] {
-  try {
-    return readdirSync(directory)
-      .filter((name) => /\.tf$/i.test(name))
-      .sort()
-      .map((name) => join(directory, name));
-  } catch {
-    return [];
-  }
+/** The file service of an adapter input (the scan's files and this check's cache). */
+export function fileServiceOf(input: Pick<AdapterInput, 'files' | 'session'>): FileService {
+  const files = filesOf(input);
+  return {
+    read: (path) => files.read(path),
+    exists: (path) => files.exists(path),
+    isDirectory: (path) => files.isDirectory(path),
+    list: (directory) => files.list(directory),
+    stamp: (path) => files.stamp(path),
+    parsed: sessionOf(input).cache('terraform-module-sources'),
+  };
 }
 
-function signatureOf(paths: string[]): string {
-  return paths
-    .map((path) => {
-      try {
-        const stats = statSync(path);
-        return `${path}:${stats.size}:${stats.mtimeMs}`;
-      } catch {
-        return path;
-      }
-    })
-    .join('|');
+function tfFiles(directory: string, files: FileService): string[] {
+  return files
+    .list(directory)
+    .filter((name) => /\.tf$/i.test(name))
+    .map((name) => join(directory, name));
+}
+
+function signatureOf(paths: string[], files: FileService): string {
+  return paths.map((path) => `${path}:${files.stamp(path) ?? ''}`).join('|');
 }
 
 /**
@@ -97,10 +95,10 @@ export function moduleSource(
   files: FileService,
   known?: { path: string; text: string },
 ): ModuleSource {
-  const paths = tfFiles(directory);
+  const paths = tfFiles(directory, files);
   if (known && !paths.includes(known.path)) paths.push(known.path);
-  const signature = signatureOf(paths);
-  const cached = sources.get(directory);
+  const signature = signatureOf(paths, files);
+  const cached = files.parsed.get(directory);
   if (cached && cached.signature === signature && cached.source.display === display) {
     const held = known ? cached.source.files.get(known.path) : undefined;
     if (!known || held instanceof Error || held?.text === known.text) return cached.source;
@@ -152,8 +150,7 @@ export function moduleSource(
       source.files.set(path, error instanceof Error ? error : new Error(String(error)));
     }
   }
-  if (sources.size >= MAX_CACHED_SOURCES) sources.delete(sources.keys().next().value!);
-  sources.set(directory, { signature, source });
+  files.parsed.set(directory, { signature, source });
   return source;
 }
 
@@ -252,12 +249,7 @@ const MAX_INSTANCES = 100_000;
 function rootInputs(source: ModuleSource, options: RootOptions): Map<string, Input> {
   const inputs = new Map<string, Input>();
   const directory = source.directory;
-  let names: string[] = [];
-  try {
-    names = readdirSync(directory);
-  } catch {
-    names = [];
-  }
+  const names = options.files.list(directory);
   const auto = names.filter((n) => /\.auto\.tfvars(\.json)?$/.test(n)).sort();
   const files = [...['terraform.tfvars', 'terraform.tfvars.json'].filter((n) => names.includes(n)), ...auto].map((n) =>
     join(directory, n),
@@ -619,7 +611,7 @@ export class ModuleInstance {
     if (!root.called.has(directory))
       root.called.set(
         directory,
-        existsSync(directory)
+        root.options.files.isDirectory(directory)
           ? moduleSource(directory, displayOf(directory, root.source, root.source.display), root.options.files)
           : undefined,
       );
@@ -1297,10 +1289,11 @@ export class ModuleInstance {
   private fileFunction(name: string, args: unknown[], env: Env): unknown {
     if (typeof args[0] !== 'string') throw new FunctionError(`${name}: expected a path`);
     const path = resolve(this.rootDirectory, args[0]);
-    if (name === 'fileexists') return existsSync(path) && statSync(path).isFile();
+    const files = this.root?.options.files ?? filesOf({});
+    if (name === 'fileexists') return files.exists(path);
     let text: string;
     try {
-      text = this.root?.options.files.read(path) ?? nodeFiles.read(path);
+      text = files.read(path);
     } catch (error) {
       if (error instanceof InputError) return unknown(`${name}(${args[0]}): ${error.message}`);
       throw new FunctionError(`${name}: cannot read ${args[0]}`);

@@ -6,19 +6,19 @@ import type {
   PolicyStatement,
   RoleNode,
   SecurityGroupNode,
+  VolumeNode,
 } from '../../model/nodes.js';
+import type { Default } from '../../model/provenance.js';
 import { OWN_ACCOUNT } from '../../model/policy.js';
 import { awsManagedPolicy } from '../aws/managed-policies.js';
 import { policyDocument } from './policies.js';
 import { NO_SPANS } from '../../model/nodes.js';
 import type { SourceSpan } from '../../model/source.js';
 import { isUnknown, unknown, type Maybe } from '../../model/unknown.js';
+import { addImageRootVolume, ebsEncryption, enclaveOptions, metadataOptions } from '../aws/defaults.js';
 import {
-  addImageRootVolume,
   addNodeGroup,
   AwsFragment,
-  FROM_SNAPSHOT,
-  unsetMetadataTokens,
   ec2InstanceNode,
   ingressRules,
   readPolicy,
@@ -274,53 +274,36 @@ export class TerraformMapper {
     const launchTemplate = awsKind === 'instance' ? this.launchTemplateOf(v) : undefined;
     const inherits = launchTemplate !== undefined;
 
+    // --- AWS defaults for what the machine leaves unset: decided in src/ingest/aws/defaults.ts.
+    const defaults: Record<string, Default> = {};
     const metadata = this.first(v.metadata_options);
-    let metadataTokens: Maybe<'required' | 'optional'> | undefined;
-    let metadataEndpoint: Maybe<'enabled' | 'disabled'> | undefined;
-    // Unset http_tokens: "optional" for launch templates (provider docs); for instances the AMI and
-    // account defaults decide (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/configuring-IMDS-new-instances.html), so it stays unknown.
     const image = awsKind === 'instance' ? v.ami : v.image_id;
-    const unset = unsetMetadataTokens(image, 'http_tokens');
-    const unsetTokens = unset.tokens;
-    let tokensUnset = false;
+    const {
+      metadataTokens,
+      metadataEndpoint,
+      defaults: metadataDefaults,
+    } = metadataOptions({
+      block: metadata,
+      tokens: isRecord(metadata) ? metadata.http_tokens : undefined,
+      endpoint: isRecord(metadata) ? metadata.http_endpoint : undefined,
+      image,
+      inherits,
+      setting: 'http_tokens',
+    });
+    Object.assign(defaults, metadataDefaults);
     if (isRecord(metadata)) {
-      const tokens = toText(metadata.http_tokens);
-      metadataTokens =
-        tokens === undefined
-          ? ((tokensUnset = true), unsetTokens)
-          : isUnknown(tokens)
-            ? tokens
-            : tokens === 'required'
-              ? 'required'
-              : 'optional';
-      const endpoint = toText(metadata.http_endpoint);
-      metadataEndpoint =
-        endpoint === undefined
-          ? 'enabled'
-          : isUnknown(endpoint)
-            ? endpoint
-            : endpoint === 'disabled'
-              ? 'disabled'
-              : 'enabled';
       const blockSpan = spans.key(v, 'metadata_options', fallback);
       at.metadataTokens = spans.key(metadata, 'http_tokens', blockSpan);
       at.metadataEndpoint = spans.key(metadata, 'http_endpoint', at.metadataTokens);
-    } else if (!inherits) {
-      metadataTokens = isUnknown(metadata) ? metadata : ((tokensUnset = true), unsetTokens);
-      metadataEndpoint = isUnknown(metadata) ? metadata : 'enabled';
     }
-    let metadataTokensFromImage: string | undefined;
-    if (tokensUnset && unset.fromImage && typeof image === 'string') {
-      metadataTokensFromImage = image;
+    if (defaults.metadataTokens?.basedOn !== undefined)
       at.image = spans.key(v, awsKind === 'instance' ? 'ami' : 'image_id', fallback);
-    }
 
     const enclave = this.first(v.enclave_options);
-    let enclaveEnabled: Maybe<boolean> | undefined = inherits ? undefined : false;
-    if (isRecord(enclave)) {
-      enclaveEnabled = toBoolean(enclave.enabled) ?? false;
-      at.enclaveEnabled = spans.key(enclave, 'enabled', spans.key(v, 'enclave_options', fallback));
-    } else if (isUnknown(enclave)) enclaveEnabled = enclave;
+    const enclaves = enclaveOptions(enclave, isRecord(enclave) ? enclave.enabled : undefined, inherits);
+    const enclaveEnabled = enclaves.enclaveEnabled;
+    if (enclaves.default) defaults.enclaveEnabled = enclaves.default;
+    if (isRecord(enclave)) at.enclaveEnabled = spans.key(enclave, 'enabled', spans.key(v, 'enclave_options', fallback));
 
     // Hibernation and enclaves cannot be used together (https://docs.aws.amazon.com/enclaves/latest/user/nitro-enclave.html#nitro-enclave-reqs).
     const hibernationBlock = this.first(v.hibernation_options);
@@ -371,7 +354,6 @@ export class TerraformMapper {
         awsKind,
         instanceType,
         metadataTokens,
-        metadataTokensFromImage,
         metadataEndpoint,
         enclaveEnabled,
         launchTemplate: launchTemplate !== undefined ? this.scope.idOf(launchTemplate) : undefined,
@@ -389,6 +371,7 @@ export class TerraformMapper {
             : undefined,
         source: fallback,
         at,
+        defaults,
         suppressions: resource.suppressions,
       }),
     );
@@ -431,24 +414,15 @@ export class TerraformMapper {
     for (const { key, index, source, ebs, root: mappedRoot } of devices) {
       const volumeId = `${id}/${key}/${index}`;
       const root = key === 'root_block_device' || mappedRoot === true;
-      const {
-        encrypted,
-        encryptionDefaulted,
-        encryptionFromSnapshot,
-        at: volumeAt,
-      } = this.encryption(ebs, spans, source, root);
       const device = isRecord(ebs) ? toText(ebs.device_name) : undefined;
       this.fragment.add({
         kind: 'volume',
         id: volumeId,
         label: `${resource.address} ${typeof device === 'string' ? device : key}${index ? `[${index}]` : ''}`,
         volumeKind: 'ebs',
-        encrypted,
-        encryptionDefaulted,
-        encryptionFromSnapshot,
+        ...this.encryption(ebs, spans, source, root),
         wipe: 'on-release',
         source,
-        at: volumeAt,
         suppressions: resource.suppressions,
       });
       this.fragment.edge('attaches', volumeId, id, source);
@@ -527,33 +501,27 @@ export class TerraformMapper {
     return undefined;
   }
 
-  /** Unset `encrypted` is false (the provider default) unless made from a snapshot (https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/ebs_volume). */
+  /** `encrypted` of a volume or block device, with the AWS default for what it leaves unset (src/ingest/aws/defaults.ts). */
   private encryption(
     container: unknown,
     spans: Spans,
     fallback: SourceSpan,
     fromImage = false,
-  ): {
-    encrypted: Maybe<boolean>;
-    encryptionDefaulted?: boolean;
-    encryptionFromSnapshot?: boolean;
-    at: Record<string, SourceSpan>;
-  } {
-    if (isUnknown(container)) return { encrypted: container, at: NO_SPANS };
+  ): Pick<VolumeNode, 'encrypted' | 'encryptionFromSnapshot' | 'at' | 'defaults'> {
     const record = isRecord(container) ? container : {};
-    const value = toBoolean(record.encrypted);
-    if (value !== undefined) return { encrypted: value, at: { encrypted: spans.key(record, 'encrypted', fallback) } };
     const snapshot = record.snapshot_id;
-    if ((snapshot !== undefined && snapshot !== null && snapshot !== '') || fromImage) {
-      return {
-        encrypted: unknown(
-          fromImage ? "made from the AMI's root snapshot, whose encryption it inherits" : FROM_SNAPSHOT,
-        ),
-        encryptionFromSnapshot: true,
-        at: NO_SPANS,
-      };
-    }
-    return { encrypted: false, encryptionDefaulted: true, at: NO_SPANS };
+    const decided = ebsEncryption({
+      container: isUnknown(container) ? container : record,
+      encrypted: record.encrypted,
+      fromSnapshot: snapshot !== undefined && snapshot !== null && snapshot !== '',
+      fromImage,
+    });
+    return {
+      encrypted: decided.encrypted,
+      ...(decided.encryptionFromSnapshot ? { encryptionFromSnapshot: true } : {}),
+      ...(decided.default ? { defaults: { encrypted: decided.default } } : {}),
+      at: decided.written ? { encrypted: spans.key(record, 'encrypted', fallback) } : NO_SPANS,
+    };
   }
 
   /**
@@ -566,19 +534,15 @@ export class TerraformMapper {
     const id = this.scope.idOf(resource.address);
     toList(v.ebs_block_device).forEach((device, index) => {
       const source = spans.key(v.ebs_block_device, index, spans.key(v, 'ebs_block_device', resource.typeSpan));
-      const { encrypted, encryptionDefaulted, encryptionFromSnapshot, at } = this.encryption(device, spans, source);
       const name = isRecord(device) ? toText(device.device_name) : undefined;
       this.fragment.add({
         kind: 'volume',
         id: `${id}/ebs_block_device/${index}`,
         label: `${resource.address} ${typeof name === 'string' ? name : `ebs_block_device[${index}]`} (image block device)`,
         volumeKind: 'ebs',
-        encrypted,
-        encryptionDefaulted,
-        encryptionFromSnapshot,
+        ...this.encryption(device, spans, source),
         wipe: 'on-release',
         source,
-        at,
         suppressions: resource.suppressions,
       });
     });
@@ -586,22 +550,14 @@ export class TerraformMapper {
 
   private volume(resource: TfResource): void {
     const spans = new Spans(resource.document);
-    const { encrypted, encryptionDefaulted, encryptionFromSnapshot, at } = this.encryption(
-      resource.values,
-      spans,
-      resource.typeSpan,
-    );
     this.fragment.add({
       kind: 'volume',
       id: this.scope.idOf(resource.address),
       label: resource.address,
       volumeKind: 'ebs',
-      encrypted,
-      encryptionDefaulted,
-      encryptionFromSnapshot,
+      ...this.encryption(resource.values, spans, resource.typeSpan),
       wipe: 'on-release',
       source: resource.typeSpan,
-      at,
       suppressions: resource.suppressions,
     });
   }

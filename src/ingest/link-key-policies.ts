@@ -1,8 +1,9 @@
 import type { GraphEdge, GraphNode, KeyNode, RoleNode } from '../model/nodes.js';
 import { NO_SPANS, NO_SUPPRESSIONS } from '../model/nodes.js';
 import { isUnknown } from '../model/unknown.js';
-import { roleNameOfArn } from '../ingest/aws/fragment.js';
-import type { AssemblyProblem } from './assemble.js';
+import type { SourceSpan } from '../model/source.js';
+import { roleNameOfArn } from './aws/fragment.js';
+import type { Linker } from './linker.js';
 
 /**
  * Standalone key policy files (src/ingest/policy-file.ts) after every input is read: their principals find
@@ -11,12 +12,22 @@ import type { AssemblyProblem } from './assemble.js';
  * a Terraform address) replaces that key's policy, as `aws kms put-key-policy` does, and is no key of its own.
  * A link that names no key, or several, leaves the file judged on its own and says why.
  */
-export function linkKeyPolicies(
+export const keyPolicyLinker: Linker = {
+  name: 'key-policies',
+  link(draft, options) {
+    const linked = linkKeyPolicies(draft.nodes, options.keyPolicies);
+    for (const problem of linked.problems) draft.problem(problem.message, problem.source);
+    // The policies' edges come first, as the inputs' own key policies' do.
+    if (linked.edges.length > 0) draft.edges = [...linked.edges, ...draft.edges];
+  },
+};
+
+function linkKeyPolicies(
   nodes: Map<string, GraphNode>,
   mapping: Readonly<Record<string, string>> = {},
-): { edges: GraphEdge[]; problems: AssemblyProblem[] } {
+): { edges: GraphEdge[]; problems: Array<{ message: string; source: SourceSpan }> } {
   const edges: GraphEdge[] = [];
-  const problems: AssemblyProblem[] = [];
+  const problems: Array<{ message: string; source: SourceSpan }> = [];
   const standalone: KeyNode[] = [];
   const keys: KeyNode[] = [];
   const roles: RoleNode[] = [];

@@ -1,10 +1,10 @@
 import { basename, dirname } from 'node:path';
 import { directoryOf, directoryOfMachineId } from '../model/host-placement.js';
-import type { GraphEdge, GraphFragment, GraphNode, ImageNode, InstanceNode } from '../model/nodes.js';
+import type { GraphEdge, GraphNode, ImageNode, InstanceNode } from '../model/nodes.js';
 import { NO_SPANS, NO_SUPPRESSIONS } from '../model/nodes.js';
 import type { SourceSpan } from '../model/source.js';
 import { isUnknown, unknown } from '../model/unknown.js';
-import type { AssemblyProblem } from './assemble.js';
+import type { LinkDraft, Linker } from './linker.js';
 
 /**
  * Links host-side config files to the machine they sit on, after every input is read (so it works whatever
@@ -31,14 +31,16 @@ import type { AssemblyProblem } from './assemble.js';
  * Expected-PCR files are merged into the EIF they describe (by name beside it, or the one image of their
  * directory); one that describes nothing in the scan stays apart and enclave-image-pcrs notes it.
  */
-export interface LinkResult {
-  /** An edge of the fragments linked, with a directory's machine replaced by the machine chosen for it. */
-  rewrite(edge: GraphEdge): GraphEdge;
-  problems: AssemblyProblem[];
-}
+export const hostConfigLinker: Linker = {
+  name: 'host-configs',
+  link: linkHostConfigs,
+};
 
-export function linkHostConfigs(nodes: Map<string, GraphNode>, fragments: GraphFragment[]): LinkResult {
-  const problems: AssemblyProblem[] = [];
+function linkHostConfigs(draft: LinkDraft): void {
+  const nodes = draft.nodes;
+  const problems = {
+    push: ({ message, source }: { message: string; source: SourceSpan }) => draft.problem(message, source),
+  };
   const directories = new Map<string, { nitro: boolean; source: SourceSpan }>();
   // Directories of Kubernetes workloads that request enclaves: their machine is the scan's EKS node group.
   const kubernetes = new Set<string>();
@@ -52,21 +54,19 @@ export function linkHostConfigs(nodes: Map<string, GraphNode>, fragments: GraphF
   // The edges with an end on a directory's machine: the only ones `rewrite` changes (every edge of the scan
   // passes through it; reading each id's text once, here, is enough).
   const directoryEdges = new Set<GraphEdge>();
-  for (const fragment of fragments) {
-    for (const edge of fragment.edges) {
-      // Every edge of the scan passes here: look a node up only for the edges that need one.
-      const toDirectory = directoryOfMachineId(edge.to);
-      const directory = toDirectory ?? directoryOfMachineId(edge.from);
-      if (directory === undefined) {
-        if (edge.kind === 'runsOn' && nodes.get(edge.from)?.kind === 'enclave') enclaveParents.add(edge.to);
-        continue;
-      }
-      const other = nodes.get(toDirectory !== undefined ? edge.from : edge.to);
-      const nitro = other?.kind === 'enclave' || (edge.kind === 'channel' && edge.relays === 'vsock-proxy');
-      if (other?.kind === 'enclave' && other.pod) kubernetes.add(directory);
-      note(directory, nitro, edge.source);
-      directoryEdges.add(edge);
+  for (const edge of draft.edges) {
+    // Every edge of the scan passes here: look a node up only for the edges that need one.
+    const toDirectory = directoryOfMachineId(edge.to);
+    const directory = toDirectory ?? directoryOfMachineId(edge.from);
+    if (directory === undefined) {
+      if (edge.kind === 'runsOn' && nodes.get(edge.from)?.kind === 'enclave') enclaveParents.add(edge.to);
+      continue;
     }
+    const other = nodes.get(toDirectory !== undefined ? edge.from : edge.to);
+    const nitro = other?.kind === 'enclave' || (edge.kind === 'channel' && edge.relays === 'vsock-proxy');
+    if (other?.kind === 'enclave' && other.pod) kubernetes.add(directory);
+    note(directory, nitro, edge.source);
+    directoryEdges.add(edge);
   }
   const pools = new Map<string, InstanceNode>();
   // The Nitro Enclaves device plugin's DaemonSet (src/ingest/kubernetes-enclaves.ts): settings of the nodes it runs on.
@@ -114,6 +114,7 @@ export function linkHostConfigs(nodes: Map<string, GraphNode>, fragments: GraphF
       kind: 'instance',
       id,
       label: `the machine of ${readableDirectory(directory)}`,
+      standIn: { directory },
       vcpus: unknown(reason),
       memoryMiB: unknown(reason),
       // Rules place their notes on the files' own lines (the enclave's cpu_count, allocator.yaml's keys).
@@ -147,22 +148,22 @@ export function linkHostConfigs(nodes: Map<string, GraphNode>, fragments: GraphF
   }
   mergeExpectedPcrs(nodes);
 
-  return {
-    problems,
-    rewrite(edge) {
-      if (directoryEdges.size === 0 || !directoryEdges.has(edge)) return edge;
-      const from = directoryOfMachineId(edge.from);
-      const to = directoryOfMachineId(edge.to);
-      if (from === undefined && to === undefined) return edge;
-      const mapped = { ...edge } as GraphEdge & { initiator?: string };
-      if (from !== undefined) mapped.from = machines.get(from) ?? edge.from;
-      if (to !== undefined) mapped.to = machines.get(to) ?? edge.to;
-      if (mapped.kind === 'channel' && directoryOfMachineId(mapped.initiator) !== undefined) {
-        mapped.initiator = machines.get(directoryOfMachineId(mapped.initiator)!) ?? mapped.initiator;
-      }
-      return mapped;
-    },
-  };
+  // The edges to a directory's machine now go to the machine chosen for it.
+  if (directoryEdges.size === 0) return;
+  const edges = draft.edges;
+  for (let i = 0; i < edges.length; i++) {
+    const edge = edges[i];
+    if (!directoryEdges.has(edge)) continue;
+    const from = directoryOfMachineId(edge.from);
+    const to = directoryOfMachineId(edge.to);
+    const mapped = { ...edge } as GraphEdge & { initiator?: string };
+    if (from !== undefined) mapped.from = machines.get(from) ?? edge.from;
+    if (to !== undefined) mapped.to = machines.get(to) ?? edge.to;
+    if (mapped.kind === 'channel' && directoryOfMachineId(mapped.initiator) !== undefined) {
+      mapped.initiator = machines.get(directoryOfMachineId(mapped.initiator)!) ?? mapped.initiator;
+    }
+    edges[i] = mapped;
+  }
 }
 
 /** A directory as messages show it: relative to the scan root, or only its last segment when outside it. */

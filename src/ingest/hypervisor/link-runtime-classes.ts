@@ -1,7 +1,8 @@
-import type { GraphNode, InstanceNode, RunsOnEdge } from '../model/nodes.js';
-import { NO_SUPPRESSIONS } from '../model/nodes.js';
-import type { SourceSpan } from '../model/source.js';
-import { unknown } from '../model/unknown.js';
+import type { GraphNode, InstanceNode, RunsOnEdge } from '../../model/nodes.js';
+import { NO_SUPPRESSIONS } from '../../model/nodes.js';
+import type { SourceSpan } from '../../model/source.js';
+import { unknown } from '../../model/unknown.js';
+import type { Linker } from '../linker.js';
 
 /**
  * Links Kubernetes RuntimeClasses with a Kata handler to the Kata configuration their handler selects
@@ -18,7 +19,14 @@ import { unknown } from '../model/unknown.js';
  * A class whose configuration is not in the scan gets `sandbox` unknown, with the reason: containers-inside-vm
  * notes it on the handler line.
  */
-export function linkRuntimeClasses(nodes: ReadonlyMap<string, GraphNode>): RunsOnEdge[] {
+export const runtimeClassLinker: Linker = {
+  name: 'kata-runtime-classes',
+  link(draft) {
+    for (const edge of linkRuntimeClasses(draft.nodes)) draft.edges.push(edge);
+  },
+};
+
+function linkRuntimeClasses(nodes: ReadonlyMap<string, GraphNode>): RunsOnEdge[] {
   const sandboxesByFile = new Map<string, InstanceNode[]>();
   for (const node of nodes.values()) {
     if (node.kind !== 'instance' || !node.kataSandbox) continue;

@@ -1,8 +1,8 @@
 import { existsSync, statSync } from 'node:fs';
 import { InputError } from '../errors.js';
-import type { Graph } from '../model/graph.js';
 import type { ImageMeasurement, ImageNode } from '../model/nodes.js';
 import { isUnknown, unknown, type Maybe } from '../model/unknown.js';
+import type { LinkDraft, Linker } from '../ingest/linker.js';
 
 /**
  * Measures every enclave image the inputs name as a local file, before rules run, so
@@ -10,17 +10,22 @@ import { isUnknown, unknown, type Maybe } from '../model/unknown.js';
  * Each file is measured once however many enclaves use it. A missing or damaged image is not an input
  * error (images are often build artefacts outside the repository): its measurement is unknown, with why.
  */
-export async function measureImages(graph: Graph): Promise<void> {
+export const imageMeasurementLinker: Linker = {
+  name: 'image-measurements',
+  link: (draft, options) => (options.measureImages ? measureImages(draft) : undefined),
+};
+
+async function measureImages(draft: LinkDraft): Promise<void> {
   const byPath = new Map<string, ImageNode[]>();
-  for (const image of graph.nodes('image')) {
-    if (isUnknown(image.path)) continue;
+  for (const image of draft.nodes.values()) {
+    if (image.kind !== 'image' || isUnknown(image.path)) continue;
     const list = byPath.get(image.path) ?? [];
     list.push(image);
     byPath.set(image.path, list);
   }
   if (byPath.size === 0) return;
   // Loaded only when there is an image to measure: runs without images never pay for the EIF code.
-  const { measureEif } = await import('../eif/index.js');
+  const { measureEif } = await import('./index.js');
   for (const [path, images] of byPath) {
     let measurement: Maybe<ImageMeasurement>;
     if (!existsSync(path)) {
