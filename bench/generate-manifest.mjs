@@ -1,7 +1,10 @@
 // Generates a host manifest of N hosts, each with a hypervisor, controller, cards and three tenants'
 // instances (volumes, NICs with ingress rules), one of them the parent of an enclave. A few hosts carry
 // violations so rules have work to report. Prints nothing; returns the text.
-export function generateManifest(hosts, format = 'json') {
+//
+// `{ violating: true }` makes every host break the same rules the few do (unencrypted volumes, SSH open to
+// the world, debug-mode enclaves): a report with findings in proportion to the input (issue 22's large outputs).
+export function generateManifest(hosts, format = 'json', { violating = false } = {}) {
   const manifest = {
     apiVersion: 'isolint/v1',
     metadata: { name: `bench-${hosts}`, environment: 'production' },
@@ -26,12 +29,21 @@ export function generateManifest(hosts, format = 'json') {
         tenant: `tenant-${tenant}`,
         vcpus: 8,
         memory: '32GiB',
-        volumes: [{ id: `${id}-root`, kind: 'ebs', encrypted: h % 97 !== 0, wipe: 'on-release' }],
+        volumes: [{ id: `${id}-root`, kind: 'ebs', encrypted: !violating && h % 97 !== 0, wipe: 'on-release' }],
         nics: [
           {
             id: `${id}-eth0`,
             network: `vpc-${tenant}`,
-            ingress: [{ ports: h % 89 === 0 ? 22 : 443, from: '0.0.0.0/0' }],
+            ingress: [
+              { ports: violating || h % 89 === 0 ? 22 : 443, from: '0.0.0.0/0' },
+              ...(violating
+                ? [
+                    { ports: 3389, from: '0.0.0.0/0' },
+                    { ports: 22, from: '::/0' },
+                    { ports: 3389, from: '::/0' },
+                  ]
+                : []),
+            ],
           },
         ],
       };
@@ -43,7 +55,7 @@ export function generateManifest(hosts, format = 'json') {
             vcpus: 2,
             memory: '4GiB',
             cid: 16,
-            debug: h % 101 === 0,
+            debug: violating || h % 101 === 0,
             image: { expectedPcrs: { PCR0: 'a'.repeat(96) } },
             vsock: [{ to: 'parent', port: 8000 }],
           },

@@ -195,12 +195,13 @@ export function registerCheckCommand(program: Command, ctx: CliContext): void {
         );
       const format = flags.format ?? implied ?? 'text';
       // Loaded here, not at start-up: `isolint measure` and `pcr` never pay for the rules and parsers.
-      const [{ check, findScanRoot }, { resolveConfig }, { render }, { readBaseline, toBaseline }] = await Promise.all([
-        import('../check.js'),
-        import('../engine/config.js'),
-        import('../report/index.js'),
-        import('../engine/baseline.js'),
-      ]);
+      const [{ check, findScanRoot }, { resolveConfig }, { renderChunks }, { readBaseline, toBaseline }] =
+        await Promise.all([
+          import('../check.js'),
+          import('../engine/config.js'),
+          import('../report/index.js'),
+          import('../engine/baseline.js'),
+        ]);
       const scanned = paths.length ? paths : ['.'];
       const config = resolveConfig(ctx.cwd, flags.config, scanned);
       const baseline = flags.baseline ? readBaseline(resolve(ctx.cwd, flags.baseline), flags.baseline) : undefined;
@@ -258,7 +259,7 @@ export function registerCheckCommand(program: Command, ctx: CliContext): void {
       writeOutput(
         ctx,
         flags.output,
-        render(result, format, {
+        renderChunks(result, format, {
           color,
           includeSuppressed: flags.includeSuppressed,
           category: flags.category,

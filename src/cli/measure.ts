@@ -3,10 +3,8 @@ import type { Command } from 'commander';
 import { InputError } from '../errors.js';
 // Imported module by module, not from eif/index.js: the expected-PCR loader pulls in ajv and the JSON
 // parser, which cost more start-up time than hashing a small image, so it is loaded only for --expected.
-import { toDescribeEifJson } from '../eif/describe.js';
-import { measureEif, type EifDescription } from '../eif/measure.js';
-import { comparePcrs, type PcrComparison } from '../eif/pcr.js';
-import { progressBar } from '../eif/progress.js';
+import type { EifDescription } from '../eif/measure.js';
+import type { PcrComparison } from '../eif/pcr.js';
 import type { CliContext } from './context.js';
 
 /** Below this size a measurement takes well under a second: no progress bar. */
@@ -29,6 +27,13 @@ export function registerMeasureCommand(program: Command, ctx: CliContext): void 
       'JSON file of expected PCRs ({"PCR0": ...} or nitro-cli\'s {"Measurements": {...}}); exit 1 on a mismatch',
     )
     .action(async (image: string, flags: MeasureFlags) => {
+      // Loaded here, not at start-up: every other command (and --version) never pays for the EIF reader.
+      const [{ toDescribeEifJson }, { measureEif }, { comparePcrs }, { progressBar }] = await Promise.all([
+        import('../eif/describe.js'),
+        import('../eif/measure.js'),
+        import('../eif/pcr.js'),
+        import('../eif/progress.js'),
+      ]);
       const file = path.resolve(ctx.cwd, image);
       // Read the expectations first: a mistake there should not cost a pass over a large image.
       const loadExpectedPcrs = async (file: string) => (await import('../eif/expected.js')).loadExpectedPcrs(file);

@@ -22,16 +22,18 @@ import type { CliContext } from './context.js';
  * Anything else (a character device such as /dev/null, a FIFO, /dev/stdout) is opened and written,
  * never replaced: replacing /dev/null with a regular file would break every later user of it.
  */
-export function writeOutput(ctx: CliContext, path: string | undefined, text: string): void {
+export function writeOutput(ctx: CliContext, path: string | undefined, report: string | Iterable<string>): void {
+  // A report in pieces (renderChunks) is written as it is made, in batches: never whole in memory.
+  const text = typeof report === 'string' ? [report] : batched(report);
   if (path === undefined || path === '-') {
-    ctx.stdout.write(text);
+    for (const chunk of text) ctx.stdout.write(chunk);
     return;
   }
   const target = resolve(ctx.cwd, path);
   // The process's own standard output by name: written there, whatever it is (a pipe, a socket, a
   // terminal); opening /dev/stdout anew fails on sockets (ENXIO), which is what CI runners often give.
   if (/^\/(dev\/stdout|dev\/fd\/1|proc\/self\/fd\/1)$/.test(target)) {
-    ctx.stdout.write(text);
+    for (const chunk of text) ctx.stdout.write(chunk);
     return;
   }
   const fail = (error: unknown): never => {
@@ -55,7 +57,7 @@ export function writeOutput(ctx: CliContext, path: string | undefined, text: str
     renameSync(temporary, destination);
   } catch (error) {
     rmSync(temporary, { force: true });
-    if (error instanceof UsageError) throw error;
+    if (error instanceof UsageError || !(error as NodeJS.ErrnoException)?.code) throw error;
     fail(error);
   } finally {
     pending.delete(temporary);
@@ -95,7 +97,7 @@ function followLinks(path: string): string {
   }
 }
 
-function writeInPlace(path: string, text: string, fail: (error: unknown) => never, flags = 'w'): void {
+function writeInPlace(path: string, text: Iterable<string>, fail: (error: unknown) => never, flags = 'w'): void {
   let descriptor: number;
   try {
     descriptor = openSync(path, flags, 0o666);
@@ -103,10 +105,15 @@ function writeInPlace(path: string, text: string, fail: (error: unknown) => neve
     return fail(error);
   }
   try {
-    const bytes = Buffer.from(text);
-    for (let offset = 0; offset < bytes.length;) offset += writeSync(descriptor, bytes, offset);
-  } catch (error) {
-    fail(error);
+    // Only the writes fail as `cannot write`: an error making the report is the run's own.
+    for (const chunk of text) {
+      const bytes = Buffer.from(chunk);
+      try {
+        for (let offset = 0; offset < bytes.length;) offset += writeSync(descriptor, bytes, offset);
+      } catch (error) {
+        fail(error);
+      }
+    }
   } finally {
     closeSync(descriptor);
   }
@@ -168,4 +175,20 @@ export function refuseOutputsOverInputs(
       );
     }
   }
+}
+
+/** Chunks joined into pieces of about `size` characters: fewer, larger writes. */
+function* batched(chunks: Iterable<string>, size = 1 << 16): Generator<string> {
+  let pending: string[] = [];
+  let length = 0;
+  for (const chunk of chunks) {
+    pending.push(chunk);
+    length += chunk.length;
+    if (length >= size) {
+      yield pending.join('');
+      pending = [];
+      length = 0;
+    }
+  }
+  if (pending.length) yield pending.join('');
 }

@@ -2,7 +2,6 @@ import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { InputError, UsageError } from '../errors.js';
-import { pcrOfCertificate, pcrOfFile, pcrOfString } from '../eif/pcr.js';
 import type { CliContext } from './context.js';
 
 interface PcrFlags {
@@ -28,6 +27,7 @@ export function registerPcrCommand(program: Command, ctx: CliContext): void {
     .option('--role-arn <arn>', 'the parent instance\'s IAM role ARN: prints {"PCR3": ...}')
     .option('--instance-id <id>', 'the parent instance id: prints {"PCR4": ...}')
     .action(async (flags: PcrFlags) => {
+      const { pcrOfCertificate, pcrOfFile, pcrOfString } = await import('../eif/pcr.js');
       const given = Object.entries(flags).filter(([, value]) => value !== undefined);
       if (given.length !== 1) {
         throw new UsageError('pcr: give exactly one of --input, --signing-certificate, --role-arn, --instance-id');

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash as digestOf } from 'node:crypto';
 import { createContext, Script } from 'node:vm';
 import { closest } from '../suggest.js';
 import { existsSync } from 'node:fs';
@@ -8,7 +8,7 @@ import type { Adapter, AdapterInput, TerraformVariableArgument } from '../ingest
 import type { Linker } from '../ingest/linker.js';
 import type { Graph } from '../model/graph.js';
 import type { GraphEdge, GraphFragment, GraphNode, InlineSuppression } from '../model/nodes.js';
-import { isWholeSpan, plainSpan, type SourceSpan } from '../model/source.js';
+import { isWholeSpan, plainSpan, shareLineIndex, type SourceSpan, type SourceText } from '../model/source.js';
 import type { IsolintBaseline } from '../generated/baseline.js';
 import { buildGraph } from './assemble.js';
 import { createInputFiles, readBounded, scannedDirectory, stripBom } from './input-files.js';
@@ -19,6 +19,7 @@ import { discoverFiles } from './discover.js';
 import { isCalendarDate } from '../dates.js';
 import { compareFindings, type AppliedSuppression, type Finding } from './finding.js';
 import { globToRegExp } from './glob.js';
+import { ParsePool, readableInWorker, workerCount, type WorkerAnswer } from './parse-workers.js';
 import { readInstanceTypes } from './instance-types.js';
 import { instanceTypeSpec, type InstanceTypeSpec } from '../model/ec2-instance-types.js';
 import { renderMessage, type RelatedLocation, type ReportDescriptor, type Rule, type Severity } from './rule.js';
@@ -109,6 +110,12 @@ export interface CheckResult {
   /** Absolute root that finding paths are relative to. */
   root: string;
   graph: Graph;
+  /**
+   * The text of every file the run read (inputs and the files they refer to) with its line index, by the
+   * name findings give it: each is read and indexed once, and reporters quote from here rather than read
+   * the file again.
+   */
+  sources: ReadonlyMap<string, SourceText>;
   /** With a baseline: its findings that are gone now. */
   absent?: BaselineEntry[];
 }
@@ -163,6 +170,31 @@ export interface Builtins {
 
 /** One check over the given paths with the given built-ins; `check` in src/check.ts supplies isolint's own. */
 export async function runCheck(options: CheckOptions, builtins: Builtins): Promise<CheckResult> {
+  const sources = new Map<string, SourceText>();
+  const releases: Array<() => void> = [];
+  /** Keeps a text read for the run: adapters, spans and reporters share its one line index. */
+  const keep = (file: string, text: string): string => {
+    if (!sources.has(file)) {
+      const shared = shareLineIndex(text);
+      releases.push(shared.release);
+      sources.set(file, { text, lines: shared.index });
+    }
+    return text;
+  };
+  try {
+    return await checkWith(options, builtins, sources, keep);
+  } finally {
+    // The result keeps each index it needs; other LineIndex objects stop sharing once the run is over.
+    for (const release of releases) release();
+  }
+}
+
+async function checkWith(
+  options: CheckOptions,
+  builtins: Builtins,
+  sources: Map<string, SourceText>,
+  keep: (file: string, text: string) => string,
+): Promise<CheckResult> {
   const cwd = resolve(options.cwd ?? process.cwd());
   const root = resolve(options.root ?? findScanRoot(options.paths, cwd) ?? cwd);
   const config =
@@ -204,7 +236,8 @@ export async function runCheck(options: CheckOptions, builtins: Builtins): Promi
   const maxInputBytes =
     options.maxInputBytes ?? (config.maxFileSizeMiB !== undefined ? config.maxFileSizeMiB * 1048576 : MAX_INPUT_BYTES);
   // --- what adapters read besides their input, and what they may keep while this check runs (no longer)
-  const inputFiles = createInputFiles({
+  // The same bounds reach worker threads (parse-workers.ts), which make their own read service from them.
+  const fileBounds = {
     maxInputBytes,
     root,
     scanned: [
@@ -212,8 +245,8 @@ export async function runCheck(options: CheckOptions, builtins: Builtins): Promi
       ...(options.terraformVariables ?? []).flatMap((v) => ('file' in v ? [resolve(cwd, v.file)] : [])),
     ],
     exclude: { directory: config.directory, globs: config.exclude },
-    display: (path) => displayPath(path, root),
-  });
+  };
+  const inputFiles = createInputFiles({ ...fileBounds, display: (path) => displayPath(path, root) });
   const session = newSession();
   // --- inputs made of several files (a CDK cloud assembly reads its own templates; src/cdk/): skip those files
   const owned = new Set(
@@ -221,15 +254,21 @@ export async function runCheck(options: CheckOptions, builtins: Builtins): Promi
       adapters.flatMap((adapter) => adapter.owns?.(absolutePath, inputFiles) ?? []),
     ),
   );
+  // Each file is read and claimed in the scan's order, then loaded in that order: on this thread, or on
+  // worker threads when the scan has many files a worker can read (parse-workers.ts); same result either way.
+  const claimed: Array<{ file: string; adapter: Adapter; input: AdapterInput }> = [];
   for (const { absolutePath, explicit, stdin } of discovered.files) {
     if (owned.has(absolutePath) && !explicit) continue;
     const file = stdin && options.stdinFilename === undefined ? '-' : displayPath(absolutePath, root);
     if (!stdin && CONFIG_FILE_NAMES.includes(basename(absolutePath))) continue;
     try {
-      const text = stripBom(
-        stdin && typeof options.stdin === 'string'
-          ? options.stdin
-          : readBounded(stdin ? (options.stdin ?? 0) : absolutePath, maxInputBytes, file),
+      const text = keep(
+        file,
+        stripBom(
+          stdin && typeof options.stdin === 'string'
+            ? options.stdin
+            : readBounded(stdin ? (options.stdin ?? 0) : absolutePath, maxInputBytes, file),
+        ),
       );
       const input: AdapterInput = {
         file,
@@ -256,9 +295,44 @@ export async function runCheck(options: CheckOptions, builtins: Builtins): Promi
         unrecognised.push(file);
         continue;
       }
-      // Formats with asynchronous set-up (the Terraform parser's WASM) get it once, only when used.
-      if (adapter.prepare) await adapter.prepare();
-      const fragment = adapter.load(input);
+      claimed.push({ file, adapter, input });
+    } catch (error) {
+      problems.push(...toProblems(error, file));
+    }
+  }
+
+  const forWorkers = claimed.filter(({ adapter }) => readableInWorker(adapter));
+  const threads = workerCount(forWorkers.length);
+  const pool = threads > 0 ? new ParsePool(threads, fileBounds) : undefined;
+  const answers = new Map<AdapterInput, Promise<WorkerAnswer>>();
+  if (pool) for (const { adapter, input } of forWorkers) answers.set(input, pool.read(adapter, input));
+  try {
+    for (const { file, adapter, input } of claimed) {
+      await loadClaimed(file, adapter, input, answers.get(input));
+    }
+  } finally {
+    await pool?.close();
+  }
+
+  async function loadClaimed(
+    file: string,
+    adapter: Adapter,
+    input: AdapterInput,
+    answered: Promise<WorkerAnswer> | undefined,
+  ): Promise<void> {
+    try {
+      const answer = answered ? await answered : undefined;
+      if (answer && 'problems' in answer) {
+        problems.push(...answer.problems);
+        return;
+      }
+      let fragment: GraphFragment;
+      if (answer && 'fragment' in answer) fragment = answer.fragment;
+      else {
+        // Formats with asynchronous set-up (the Terraform parser's WASM) get it once, only when used.
+        if (adapter.prepare) await adapter.prepare();
+        fragment = adapter.load(input);
+      }
       fragments.push(fragment);
       for (const { source, message } of fragment.skipped ?? []) {
         problems.push({
@@ -334,7 +408,18 @@ export async function runCheck(options: CheckOptions, builtins: Builtins): Promi
   for (const problem of problems) problem.message = escapeControls(problem.message);
   problems.sort((a, b) => (a.file ?? '').localeCompare(b.file ?? '') || (a.line ?? 0) - (b.line ?? 0));
   const absent = options.baseline ? applyBaseline(findings, options.baseline) : undefined;
-  return { findings, problems, files, unrecognised, rules, config, root, graph, ...(absent ? { absent } : {}) };
+  return {
+    findings,
+    problems,
+    files,
+    unrecognised,
+    rules,
+    config,
+    root,
+    graph,
+    sources,
+    ...(absent ? { absent } : {}),
+  };
 }
 
 /** Every problem an error carries (a file's schema errors come together). */
@@ -799,7 +884,8 @@ function assignFingerprints(findings: Finding[]): void {
       finding.property ?? '',
       finding.location.file,
     ].join('\0');
-    const hash = createHash('sha256').update(key).digest('hex').slice(0, 32);
+    // One-shot hashing (no Hash object per finding): a million findings spent seconds making them.
+    const hash = digestOf('sha256', key, 'hex').slice(0, 32);
     const count = seen.get(hash) ?? 0;
     seen.set(hash, count + 1);
     finding.fingerprint = count === 0 ? hash : `${hash}:${count}`;

@@ -2,7 +2,7 @@ import type { Adapter } from './adapter.js';
 import { expectedPcrsAdapter } from './expected-pcrs.js';
 import { firecrackerAdapter } from './firecracker.js';
 import { kubernetesEnclaveAdapter } from './kubernetes-enclaves.js';
-import { shellScriptAdapter, systemdUnitAdapter } from './launch-scripts.js';
+import { cloudConfigAdapter, shellScriptAdapter, systemdUnitAdapter } from './launch-scripts.js';
 import { nitroAllocatorAdapter } from './nitro-allocator.js';
 import { nitroRunConfigAdapter } from './nitro-run-config.js';
 import { vsockProxyAdapter } from './vsock-proxy.js';
@@ -13,6 +13,7 @@ export const enclaveHostAdapters: readonly Adapter[] = [
   // hold an allocator.yaml heredoc that the YAML formats would claim.
   shellScriptAdapter,
   systemdUnitAdapter,
+  cloudConfigAdapter,
   // Kubernetes workloads requesting the Nitro Enclaves device (src/ingest/kubernetes-enclaves.ts).
   kubernetesEnclaveAdapter,
   nitroRunConfigAdapter,

@@ -8,7 +8,13 @@ import { ContainerLocation, MAX_DEPTH } from './located.js';
  * worked out (and kept) only when a span inside it is asked for, which is rare: a finding, an error.
  */
 export class JsonStructure {
-  private readonly cache = new Map<number, ContainerLocation>();
+  /** Containers with many members, kept: reading one again would cost a pass over all of them. */
+  private readonly large = new Map<number, ContainerLocation>();
+  /**
+   * The others, the last few thousand asked for: a report of a million findings asks for a few containers
+   * each, and keeping every one (its keys and offsets) was more memory than the findings themselves.
+   */
+  private readonly recent = new Map<number, ContainerLocation>();
 
   constructor(
     private readonly text: string,
@@ -25,14 +31,18 @@ export class JsonStructure {
 
   /** The keys and items of container `index` with their offsets, as the full parser would record them. */
   location(index: number): ContainerLocation {
-    let location = this.cache.get(index);
+    let location = this.large.get(index) ?? this.recent.get(index);
     if (location) return location;
     const parentIndex = this.parents[index];
     const parent = parentIndex < 0 ? undefined : this.location(parentIndex);
     location = new ContainerLocation(parent, parent ? this.tokenIn(parent, index) : undefined, this.starts[index]);
     location.end = this.ends[index]!;
     this.readMembers(index, location);
-    this.cache.set(index, location);
+    if (location.offsets.length >= LARGE_CONTAINER_OFFSETS) this.large.set(index, location);
+    else {
+      if (this.recent.size >= RECENT_CONTAINERS) this.recent.delete(this.recent.keys().next().value!);
+      this.recent.set(index, location);
+    }
     return location;
   }
 
@@ -185,6 +195,10 @@ export class ContainerIndex {
     return undefined;
   }
 }
+
+/** 32 keys (four offsets each) or 64 items (two each). */
+const LARGE_CONTAINER_OFFSETS = 128;
+const RECENT_CONTAINERS = 4096;
 
 /** How far around the last container a lookup looks: always, and before the map is built. */
 const NEAR = 12;

@@ -95,6 +95,29 @@ export const systemdUnitAdapter: Adapter = {
   },
 };
 
+/**
+ * A cloud-init `#cloud-config` file of its own (the user data a launch template or a Terraform `templatefile`
+ * renders, kept beside the infrastructure code): `bootcmd`, `write_files` and `runcmd` as in user data, for the
+ * machine of its directory. A Terraform file's `user_data` target is read through that instance instead
+ * (src/ingest/terraform/adapter.ts owns it).
+ */
+export const cloudConfigAdapter: Adapter = {
+  format: 'cloud-config',
+  extensions: ['.yaml', '.yml', '.cfg', '.tpl'],
+  claims: ({ text }) => /^#cloud-config[ \t]*\r?\n/.test(text) && LAUNCH_HINT.test(text),
+  prepare: prepareShellParser,
+  load(input) {
+    const placement = wholeFile(input.file, input.text);
+    const result = readLaunchSegments(cloudConfigSegments(input.text, placement) ?? [], {
+      placement,
+      absolutePath: input.absolutePath,
+      parent: directoryMachineId(input.file),
+      idPrefix: `${input.file}#cloud-config`,
+    });
+    return scriptFragment(input.file, result);
+  },
+};
+
 export { prepareShellParser };
 
 /** What a machine's user data (or cfn-init) launches, for the CloudFormation and Terraform readers. */

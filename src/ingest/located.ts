@@ -1,20 +1,11 @@
-import {
-  Composer,
-  isAlias,
-  isMap,
-  isScalar,
-  isSeq,
-  Lexer,
-  Parser,
-  YAMLMap,
-  YAMLSeq,
-  type Document,
-  type Node as YamlNode,
-  type Tags,
-} from 'yaml';
+import type { Document, Node as YamlNode, Tags, YAMLMap, YAMLSeq } from 'yaml';
 import { InputError } from '../errors.js';
 import { LineIndex, escapePointerToken, type SourceSpan, type SpanOrigin } from '../model/source.js';
 import type { ContainerIndex, JsonStructure } from './json-structure.js';
+import { lazyModule } from './lazy-module.js';
+
+/** The YAML parser, loaded when the first YAML text is parsed (JSON and HCL inputs never need it). */
+export const yamlParser = lazyModule<typeof import('yaml')>('yaml');
 
 /**
  * A parsed YAML or JSON document as plain JavaScript values, plus where every object, key and array
@@ -282,21 +273,24 @@ class TextSpans {
     return typeof ref === 'number' ? this.structure!.location(ref) : ref;
   }
 
+  // Pointers are worked out as a span is resolved, not kept as closures over the container: a resolved
+  // span then holds no container locations, and those of a JSON text can be let go (json-structure.ts).
   whole(where: ContainerLocation | undefined): SourceSpan {
     if (!where) return this.lines.span(this.file, 0, 0);
-    return this.rangeSpan(where.start, where.end, () => where.pointer);
+    return this.rangeSpan(where.start, where.end, where.pointer);
   }
 
   key(where: ContainerLocation | undefined, key: string | number): SourceSpan {
     if (!where) return this.lines.span(this.file, 0, 0);
-    const pointer = () => `${where.pointer}/${escapePointerToken(key)}`;
     if (typeof key === 'number' && !where.keys) {
       const at = key * 2;
-      if (at + 1 < where.offsets.length) return this.rangeSpan(where.offsets[at], where.offsets[at + 1], pointer, true);
-      return this.rangeSpan(where.start, where.end, () => where.pointer);
+      if (at + 1 < where.offsets.length)
+        return this.rangeSpan(where.offsets[at], where.offsets[at + 1], `${where.pointer}/${key}`, true);
+      return this.rangeSpan(where.start, where.end, where.pointer);
     }
     const at = where.keyOffset(String(key));
-    if (at === undefined) return this.rangeSpan(where.start, where.end, () => where.pointer);
+    if (at === undefined) return this.rangeSpan(where.start, where.end, where.pointer);
+    const pointer = `${where.pointer}/${escapePointerToken(key)}`;
     const offsets = where.offsets;
     const keyStart = offsets[at];
     const end = this.trimEnd(offsets[at + 2], offsets[at + 3]);
@@ -307,13 +301,17 @@ class TextSpans {
   value(where: ContainerLocation | undefined, key: string | number): SourceSpan {
     if (!where) return this.lines.span(this.file, 0, 0);
     if (typeof key === 'number' && !where.keys) return this.key(where, key);
-    const pointer = () => `${where.pointer}/${escapePointerToken(key)}`;
     const at = where.keyOffset(String(key));
-    if (at === undefined) return this.rangeSpan(where.start, where.end, () => where.pointer);
-    return this.rangeSpan(where.offsets[at + 2], where.offsets[at + 3], pointer, true);
+    if (at === undefined) return this.rangeSpan(where.start, where.end, where.pointer);
+    return this.rangeSpan(
+      where.offsets[at + 2],
+      where.offsets[at + 3],
+      `${where.pointer}/${escapePointerToken(key)}`,
+      true,
+    );
   }
 
-  private rangeSpan(start: number, end: number, pointer: () => string, firstLineOnly = false): SourceSpan {
+  private rangeSpan(start: number, end: number, pointer: string, firstLineOnly = false): SourceSpan {
     let last = this.trimEnd(start, end);
     if (firstLineOnly) {
       const lineEnd = this.text.slice(start, last).search(/[\r\n]/);
@@ -406,6 +404,7 @@ const identityTags = new Map<readonly string[], Tags>();
 export function identityYamlTags(names: readonly string[]): Tags {
   let tags = identityTags.get(names);
   if (!tags) {
+    const { YAMLMap, YAMLSeq } = yamlParser();
     tags = names.flatMap((tag) => [
       { tag, resolve: (value: string) => value },
       { tag, collection: 'seq' as const, nodeClass: YAMLSeq, resolve: (seq: YAMLSeq) => seq },
@@ -418,6 +417,7 @@ export function identityYamlTags(names: readonly string[]): Tags {
 
 export function parseYaml(file: string, text: string, options: YamlOptions = {}): LocatedDocument[] {
   const lines = new LineIndex(text);
+  const { Composer } = yamlParser();
   const composer = new Composer({
     version: '1.2',
     schema: 'core',
@@ -437,6 +437,7 @@ export function parseYaml(file: string, text: string, options: YamlOptions = {})
  * open collections on a stack (plus the document and the token being read): its length is the nesting.
  */
 function* depthLimitedTokens(file: string, text: string, lines: LineIndex) {
+  const { Lexer, Parser } = yamlParser();
   const parser = new Parser();
   for (const lexeme of new Lexer().lex(text)) {
     yield* parser.next(lexeme);
@@ -452,6 +453,7 @@ function buildYamlDocument(
   document: Document.Parsed,
   options: YamlOptions,
 ): LocatedDocument {
+  const { isAlias, isMap, isScalar, isSeq } = yamlParser();
   const error = document.errors[0];
   if (error) {
     const { line, column } = lines.position(error.pos[0]);

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { closest } from '../suggest.js';
 import { createRequire } from 'node:module';
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import type { Ajv, ErrorObject, ValidateFunction } from 'ajv';
 import { InputError } from '../errors.js';
 import { packagePath } from '../paths.js';
 import type { LocatedDocument } from './located.js';
@@ -24,7 +24,12 @@ function validatorFor(name: string): ValidateFunction {
       const module = createRequire(import.meta.url)(precompiled) as { default?: ValidateFunction } & ValidateFunction;
       validate = module.default ?? module;
     } else {
-      ajv ??= new Ajv({ allErrors: true, verbose: true, strict: false });
+      // Only sources run under a test runner compile schemas: the CLI never loads the compiler.
+      ajv ??= new (createRequire(import.meta.url)('ajv') as typeof import('ajv')).Ajv({
+        allErrors: true,
+        verbose: true,
+        strict: false,
+      });
       validate = ajv.compile(JSON.parse(readFileSync(packagePath('schemas', name), 'utf8')) as object);
     }
     compiled.set(name, validate);

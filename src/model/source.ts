@@ -20,6 +20,12 @@ export interface SourceSpan {
   readonly origins?: readonly SpanOrigin[];
 }
 
+/** A file's text as a check read it, and its line index. */
+export interface SourceText {
+  readonly text: string;
+  readonly lines: LineIndex;
+}
+
 export interface SpanOrigin {
   readonly span: SourceSpan;
   /** Short label ("default of variable 'tokens'", "module call 'web'"). */
@@ -98,8 +104,17 @@ class OffsetSpan implements SourceSpan {
 }
 
 /**
+ * The texts a check read, each with the one line index every reader of it shares: the adapters that
+ * parse it, the spans they make and the reporters that quote it (a large input was read twice and its
+ * line starts found twice, once for the graph and once for the report). Entries are counted, so two
+ * checks of the same text at once each keep it until they are done.
+ */
+const sharedIndexes = new Map<string, { index: LineIndex; holders: number }>();
+
+/**
  * Maps character offsets of one text to lines and columns. The line starts are found on first use (a
  * run without findings never needs them) and kept in a typed array (a large estate has millions of lines).
+ * An index over a text that a check has shared (`shareLineIndex`) uses that one's line starts.
  */
 export class LineIndex {
   private lineStarts: Uint32Array | undefined;
@@ -107,7 +122,9 @@ export class LineIndex {
   constructor(private readonly text: string) {}
 
   private get starts(): Uint32Array {
-    return (this.lineStarts ??= lineStarts(this.text));
+    if (this.lineStarts) return this.lineStarts;
+    const shared = sharedIndexes.size ? sharedIndexes.get(this.text)?.index : undefined;
+    return (this.lineStarts = shared && shared !== this ? shared.starts : lineStarts(this.text));
   }
 
   get lineCount(): number {
@@ -148,6 +165,27 @@ export class LineIndex {
     const to = this.position(Math.max(start, end));
     return new Span(file, from.line, from.column, to.line, to.column, pointer);
   }
+}
+
+/**
+ * The line index of a text a check has read, shared with every LineIndex made over the same text until
+ * `release` is called (the check keeps its own reference in its result for the reporters).
+ */
+export function shareLineIndex(text: string): { index: LineIndex; release: () => void } {
+  let entry = sharedIndexes.get(text);
+  if (entry) entry.holders++;
+  else sharedIndexes.set(text, (entry = { index: new LineIndex(text), holders: 1 }));
+  const { index } = entry;
+  let released = false;
+  return {
+    index,
+    release: () => {
+      if (released) return;
+      released = true;
+      const current = sharedIndexes.get(text);
+      if (current && --current.holders === 0) sharedIndexes.delete(text);
+    },
+  };
 }
 
 function lineStarts(text: string): Uint32Array {

@@ -1,10 +1,10 @@
 import type { CheckResult } from '../engine/check.js';
 import { toGitlabCodeQuality } from './gitlab.js';
-import { toJson } from './json.js';
+import { jsonText } from './json.js';
 import { toJunit } from './junit.js';
 import { toMarkdown } from './markdown.js';
-import { toSarif } from './sarif.js';
-import { toText } from './text.js';
+import { sarifText } from './sarif.js';
+import { textChunks } from './text.js';
 
 import type { Format } from './formats.js';
 
@@ -26,19 +26,39 @@ export interface RenderOptions {
 
 /** Renders a check result in one of the output formats; every format derives from the same findings. */
 export function render(result: CheckResult, format: Format, options: RenderOptions = {}): string {
+  return [...renderChunks(result, format, options)].join('');
+}
+
+/**
+ * `render` in pieces, in order: text, JSON and SARIF are made a finding at a time, so writing a report
+ * of a million findings holds one finding's text at once, never the whole report (Markdown lists a few
+ * findings; JUnit and GitLab are written whole).
+ */
+export function* renderChunks(result: CheckResult, format: Format, options: RenderOptions = {}): Generator<string> {
   switch (format) {
     case 'sarif':
-      return `${JSON.stringify(toSarif(result, { includeSuppressed: options.includeSuppressed, category: options.category, includeUnchanged: options.includeUnchanged }), null, 2)}\n`;
+      yield* sarifText(result, {
+        includeSuppressed: options.includeSuppressed,
+        category: options.category,
+        includeUnchanged: options.includeUnchanged,
+      });
+      yield '\n';
+      return;
     case 'json':
-      return `${JSON.stringify(toJson(result), null, 2)}\n`;
+      yield* jsonText(result);
+      yield '\n';
+      return;
     case 'markdown':
-      return toMarkdown(result, { env: options.env });
+      yield toMarkdown(result, { env: options.env });
+      return;
     case 'junit':
-      return toJunit(result, { failOn: options.failOn });
+      yield toJunit(result, { failOn: options.failOn });
+      return;
     case 'gitlab':
-      return `${JSON.stringify(toGitlabCodeQuality(result), null, 2)}\n`;
+      yield `${JSON.stringify(toGitlabCodeQuality(result), null, 2)}\n`;
+      return;
     case 'text':
-      return toText(result, {
+      yield* textChunks(result, {
         color: options.color,
         includeSuppressed: options.includeSuppressed,
         compact: options.compact,

@@ -33,23 +33,48 @@ const PENDING_MASK = PENDING - 1;
  */
 export function lineHashes(text: string, lines?: ReadonlySet<number>): string[] {
   const { highs, lows, count } = hashEveryLine(text);
-  // The suffix counts how often a line's value occurred up to it; only wanted values are counted.
-  const wanted = (line: number) => !lines || lines.has(line);
-  const occurrences = new Map<string, number>();
-  const wantedLines = lines ? [...lines].filter((line) => line >= 1 && line <= count) : undefined;
-  const wantedValues = wantedLines
-    ? new Set(wantedLines.map((line) => key(highs[line - 1], lows[line - 1])))
-    : undefined;
-  // A number test first: most lines are not wanted, and a key string per line would be most of the work.
-  const wantedLows = wantedLines ? new Set(wantedLines.map((line) => lows[line - 1])) : undefined;
   const hashes: string[] = [];
+  if (!lines) {
+    const occurrences = new Map<string, number>();
+    for (let i = 0; i < count; i++) {
+      const value = key(highs[i], lows[i]);
+      const seen = (occurrences.get(value) ?? 0) + 1;
+      occurrences.set(value, seen);
+      hashes[i] = `${hex(highs[i], lows[i])}:${seen}`;
+    }
+    return hashes;
+  }
+  // The suffix counts how often a line's value occurred up to it; only the values of wanted lines are
+  // counted. Values are keyed by 30 bits of their low half, a small integer (a string, or a number past
+  // 2^30, made per line was most of the work on large files), each key naming the first wanted line of
+  // its value; a key that two wanted values share (rare) counts them under a string key per value.
+  const firstByKey = new Map<number, number>();
+  const sharedKeys = new Set<number>();
+  for (const line of lines) {
+    if (line < 1 || line > count) continue;
+    const index = line - 1;
+    const shortKey = lows[index] >>> 2;
+    const first = firstByKey.get(shortKey);
+    if (first === undefined) firstByKey.set(shortKey, index);
+    else if (highs[first] !== highs[index] || lows[first] !== lows[index]) sharedKeys.add(shortKey);
+  }
+  const byKey = new Map<number, number>();
+  const byValue = new Map<string, number>();
   for (let i = 0; i < count; i++) {
-    if (wantedLows && !wantedLows.has(lows[i])) continue;
-    const value = key(highs[i], lows[i]);
-    if (wantedValues && !wantedValues.has(value)) continue;
-    const seen = (occurrences.get(value) ?? 0) + 1;
-    occurrences.set(value, seen);
-    if (wanted(i + 1)) hashes[i] = `${hex(highs[i], lows[i])}:${seen}`;
+    const shortKey = lows[i] >>> 2;
+    const first = firstByKey.get(shortKey);
+    if (first === undefined) continue;
+    let seen: number;
+    if (sharedKeys.size !== 0 && sharedKeys.has(shortKey)) {
+      const value = key(highs[i], lows[i]);
+      seen = (byValue.get(value) ?? 0) + 1;
+      byValue.set(value, seen);
+    } else {
+      if (highs[i] !== highs[first] || lows[i] !== lows[first]) continue;
+      seen = (byKey.get(shortKey) ?? 0) + 1;
+      byKey.set(shortKey, seen);
+    }
+    if (lines.has(i + 1)) hashes[i] = `${hex(highs[i], lows[i])}:${seen}`;
   }
   return hashes;
 }

@@ -4,6 +4,7 @@ import type { Finding } from '../engine/finding.js';
 import type { Rule, Severity } from '../engine/rule.js';
 import type { SourceSpan } from '../model/source.js';
 import { HOMEPAGE, VERSION, ruleHelpUri } from '../version.js';
+import { jsonWithStreamedArray } from './json-stream.js';
 import { lineHashes } from './line-hash.js';
 import { SourceTexts } from './source-text.js';
 
@@ -43,11 +44,32 @@ const NOTIFICATIONS = [
   },
 ] as const;
 
-export function toSarif(
-  result: Pick<CheckResult, 'findings' | 'problems' | 'rules' | 'root' | 'absent'>,
-  options: SarifOptions = {},
-): object {
-  const texts = new SourceTexts(result.root);
+type SarifInput = Pick<CheckResult, 'findings' | 'problems' | 'rules' | 'root' | 'absent'> &
+  Partial<Pick<CheckResult, 'sources'>>;
+
+/** The SARIF log as one object (the API; the CLI writes `sarifText`, which never holds it whole). */
+export function toSarif(result: SarifInput, options: SarifOptions = {}): object {
+  const { log, results } = sarifLog(result, options);
+  return log([...results()]);
+}
+
+const RESULTS = '\u0000isolint:results\u0000';
+
+/**
+ * The SARIF log as text, `JSON.stringify(toSarif(…), null, 2)` exactly, written a result at a time: memory
+ * stays what one result needs plus the run's findings (a million findings made a log larger than a string may be).
+ */
+export function sarifText(result: SarifInput, options: SarifOptions = {}): Iterable<string> {
+  const { log, results } = sarifLog(result, options);
+  return jsonWithStreamedArray(log(RESULTS), RESULTS, results());
+}
+
+/** The log around its results, and the results one by one (each made when it is written). */
+function sarifLog(
+  result: SarifInput,
+  options: SarifOptions,
+): { log: (results: unknown) => object; results: () => Iterable<object> } {
+  const texts = new SourceTexts(result.root, result.sources);
   const hashes = new Map<string, string[]>();
   // Hashes only of the lines results start on (a large input has millions of lines and a few findings).
   const linesByFile = new Map<string, Set<number>>();
@@ -70,54 +92,59 @@ export function toSarif(
     lines.add(location.startLine);
   }
 
-  const run: Record<string, unknown> = {
-    tool: {
-      driver: {
-        name: 'isolint',
-        fullName: 'isolint isolation verifier',
-        semanticVersion: VERSION,
-        version: VERSION,
-        informationUri: HOMEPAGE,
-        rules: result.rules.map(ruleDescriptor),
-        notifications: NOTIFICATIONS,
-      },
-    },
-    invocations: [
-      {
-        executionSuccessful: !result.problems.some((p) => p.level === 'error'),
-        toolExecutionNotifications: result.problems.map((problem) => notification(problem)),
-      },
-    ],
-    columnKind: 'utf16CodeUnits',
-    results: [
-      ...findings.map((finding) =>
-        sarifResult(finding, ruleIndex.get(finding.ruleId) ?? 0, hashOf, snippetOf(texts, finding.location)),
-      ),
-      ...absent
-        .filter((entry) => ruleIndex.has(entry.ruleId))
-        .map((entry) => ({
-          ruleId: entry.ruleId,
-          ruleIndex: ruleIndex.get(entry.ruleId),
-          level: entry.severity ?? 'warning',
-          message: { text: entry.message },
-          locations: [
-            {
-              physicalLocation: {
-                artifactLocation: artifactLocation(entry.file),
-                region: { startLine: entry.line },
-              },
+  function* results(): Generator<object> {
+    for (const finding of findings)
+      yield sarifResult(finding, ruleIndex.get(finding.ruleId) ?? 0, hashOf, snippetOf(texts, finding.location));
+    for (const entry of absent) {
+      if (!ruleIndex.has(entry.ruleId)) continue;
+      yield {
+        ruleId: entry.ruleId,
+        ruleIndex: ruleIndex.get(entry.ruleId),
+        level: entry.severity ?? 'warning',
+        message: { text: entry.message },
+        locations: [
+          {
+            physicalLocation: {
+              artifactLocation: artifactLocation(entry.file),
+              region: { startLine: entry.line },
             },
-          ],
-          partialFingerprints: { 'isolint/v1': entry.fingerprint },
-          baselineState: 'absent',
-        })),
-    ],
-  };
-  if (options.includeRootUri) {
-    run.originalUriBaseIds = { [SRCROOT]: { uri: pathToFileURL(result.root).href.replace(/\/?$/, '/') } };
+          },
+        ],
+        partialFingerprints: { 'isolint/v1': entry.fingerprint },
+        baselineState: 'absent',
+      };
+    }
   }
-  if (options.category) run.automationDetails = { id: options.category };
-  return { $schema: SARIF_SCHEMA, version: '2.1.0', runs: [run] };
+
+  const log = (results: unknown): object => {
+    const run: Record<string, unknown> = {
+      tool: {
+        driver: {
+          name: 'isolint',
+          fullName: 'isolint isolation verifier',
+          semanticVersion: VERSION,
+          version: VERSION,
+          informationUri: HOMEPAGE,
+          rules: result.rules.map(ruleDescriptor),
+          notifications: NOTIFICATIONS,
+        },
+      },
+      invocations: [
+        {
+          executionSuccessful: !result.problems.some((p) => p.level === 'error'),
+          toolExecutionNotifications: result.problems.map((problem) => notification(problem)),
+        },
+      ],
+      columnKind: 'utf16CodeUnits',
+      results,
+    };
+    if (options.includeRootUri) {
+      run.originalUriBaseIds = { [SRCROOT]: { uri: pathToFileURL(result.root).href.replace(/\/?$/, '/') } };
+    }
+    if (options.category) run.automationDetails = { id: options.category };
+    return { $schema: SARIF_SCHEMA, version: '2.1.0', runs: [run] };
+  };
+  return { log, results };
 }
 
 const LEVEL_TO_PROBLEM_SEVERITY: Record<Severity, string> = {

@@ -1,38 +1,43 @@
 import { readFileSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
-import { LineIndex } from '../model/source.js';
+import { LineIndex, type SourceText } from '../model/source.js';
 
-/** Reads input files once for reporters (excerpts, line hashes); a file that vanished reads as empty. */
+/**
+ * The texts reporters quote (excerpts, snippets, line hashes): what the check already read and indexed
+ * (`CheckResult.sources`), so an input is read and its lines found once per run. A file the check did not
+ * read (a reporter given findings from elsewhere) is read once here; one that vanished reads as empty.
+ */
 export class SourceTexts {
-  private readonly cache = new Map<string, string | undefined>();
-  private readonly lines = new Map<string, LineIndex>();
+  private readonly read = new Map<string, SourceText | undefined>();
 
-  constructor(private readonly root: string) {}
+  constructor(
+    private readonly root: string,
+    private readonly sources?: ReadonlyMap<string, SourceText>,
+  ) {}
 
-  text(file: string): string | undefined {
-    if (!this.cache.has(file)) {
+  private source(file: string): SourceText | undefined {
+    const known = this.sources?.get(file);
+    if (known) return known;
+    if (!this.read.has(file)) {
       const path = isAbsolute(file) ? file : join(this.root, file);
-      let text: string | undefined;
+      let source: SourceText | undefined;
       try {
-        text = readFileSync(path, 'utf8');
+        const text = readFileSync(path, 'utf8');
+        source = { text, lines: new LineIndex(text) };
       } catch {
-        text = undefined;
+        source = undefined;
       }
-      this.cache.set(file, text);
+      this.read.set(file, source);
     }
-    return this.cache.get(file);
+    return this.read.get(file);
   }
 
-  /** The text of one 1-based line, without its line end. */
+  text(file: string): string | undefined {
+    return this.source(file)?.text;
+  }
+
+  /** The text of one 1-based line, without its line end (offsets of line starts, not a string per line). */
   line(file: string, line: number): string | undefined {
-    let lines = this.lines.get(file);
-    if (!lines) {
-      const text = this.text(file);
-      if (text === undefined) return undefined;
-      // Offsets of line starts, not a string per line: a large input has millions of lines.
-      lines = new LineIndex(text);
-      this.lines.set(file, lines);
-    }
-    return lines.line(line);
+    return this.source(file)?.lines.line(line);
   }
 }

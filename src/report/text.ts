@@ -15,21 +15,40 @@ export interface TextOptions {
 
 const CODES = { red: 31, yellow: 33, cyan: 36, dim: 2, bold: 1, underline: 4 } as const;
 
+type TextInput = Pick<CheckResult, 'findings' | 'problems' | 'root' | 'files' | 'absent'> &
+  Partial<Pick<CheckResult, 'sources'>>;
+
 /** Human output: findings grouped by file, each with its line, severity, message, rule and an excerpt. */
-export function toText(
-  result: Pick<CheckResult, 'findings' | 'problems' | 'root' | 'files' | 'absent'>,
-  options: TextOptions = {},
-): string {
+export function toText(result: TextInput, options: TextOptions = {}): string {
+  return [...textChunks(result, options)].join('');
+}
+
+/**
+ * `toText` a line at a time (each ending in a newline), so a report of a million findings is never one
+ * string: memory stays what one finding needs plus the run's findings.
+ */
+export function* textChunks(result: TextInput, options: TextOptions = {}): Generator<string> {
   const paint = (style: keyof typeof CODES, text: string) =>
     options.color ? `\u001b[${CODES[style]}m${text}\u001b[0m` : text;
-  const texts = new SourceTexts(result.root);
-  const lines: string[] = [];
-
-  for (const problem of result.problems.filter((p) => !options.quiet || p.level === 'error')) {
-    const label = problem.level === 'error' ? paint('red', 'input error') : paint('yellow', 'input warning');
-    lines.push(`${label}: ${formatProblem(problem.message, problem)}`);
+  const texts = new SourceTexts(result.root, result.sources);
+  // A blank line is written only before more text: a quiet report ends with its last finding.
+  let blank = false;
+  let written = false;
+  function* line(text: string): Generator<string> {
+    if (blank) yield '\n';
+    blank = false;
+    written = true;
+    yield `${text}\n`;
   }
-  if (lines.length) lines.push('');
+
+  let problems = 0;
+  for (const problem of result.problems) {
+    if (options.quiet && problem.level !== 'error') continue;
+    const label = problem.level === 'error' ? paint('red', 'input error') : paint('yellow', 'input warning');
+    yield* line(`${label}: ${formatProblem(problem.message, problem)}`);
+    problems++;
+  }
+  if (problems) blank = true;
 
   const shown = result.findings.filter(
     (f) => (options.includeSuppressed || !f.suppression) && f.baselineState !== 'unchanged',
@@ -47,43 +66,40 @@ export function toText(
         const { startLine, startColumn } = finding.location;
         const severity = paint(severityStyle[finding.severity], finding.severity);
         const suppressed = finding.suppression ? ` (suppressed: ${finding.suppression.reason})` : '';
-        lines.push(
+        yield* line(
           `${escapeControls(file)}:${startLine}:${startColumn}: ${severity}: ${finding.message} (${finding.ruleId})${suppressed}`,
         );
       }
     }
-    if (byFile.size) lines.push('');
+    if (byFile.size) blank = true;
   }
   for (const [file, findings] of options.compact ? [] : byFile) {
-    lines.push(paint('underline', escapeControls(file)));
+    yield* line(paint('underline', escapeControls(file)));
     for (const finding of findings) {
       const { startLine, startColumn } = finding.location;
       const severity = paint(severityStyle[finding.severity], finding.severity.padEnd(7));
       const suppressed = finding.suppression ? paint('dim', ` (suppressed: ${finding.suppression.reason})`) : '';
-      lines.push(
+      yield* line(
         `  ${`${startLine}:${startColumn}`.padEnd(8)} ${severity} ${finding.message}  ${paint('dim', finding.ruleId)}${suppressed}`,
       );
       const excerpt = texts.line(file, startLine);
       if (excerpt !== undefined) {
         const shownText = excerptAround(excerpt, startColumn, 100);
-        if (shownText.trim()) lines.push(paint('dim', `  ${String(startLine).padStart(6)} | ${shownText}`));
+        if (shownText.trim()) yield* line(paint('dim', `  ${String(startLine).padStart(6)} | ${shownText}`));
       }
     }
-    lines.push('');
+    blank = true;
   }
 
-  if (options.quiet) {
-    if (lines.at(-1) === '') lines.pop();
-    return lines.length ? `${lines.join('\n')}\n` : '';
-  }
+  if (options.quiet) return;
+  if (!written) blank = false;
   const summary = summarize(result.findings, result.absent);
   const inputErrors = result.problems.filter((p) => p.level === 'error').length;
   const files = plural(result.files.length, 'file');
-  lines.push(
+  yield* line(
     paint('bold', `${summaryLine(summary)} in ${files}`) +
       (inputErrors ? `; ${plural(inputErrors, 'input error')}` : ''),
   );
-  return `${lines.join('\n')}\n`;
 }
 
 /**

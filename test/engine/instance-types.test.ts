@@ -37,6 +37,30 @@ describe('instance types', () => {
     expect(coreSiblings(instanceTypeSpec('m5a.2xlarge')!, 1)).toBeUndefined();
   });
 
+  it('follows AWS: bare metal from the 7th generation is metal-24xl/48xl, enclave parents are the listed families', () => {
+    // gp.html names these sizes; there is no m7i.metal or m8g.metal.
+    expect(instanceTypeSpec('m7i.metal')).toBeUndefined();
+    expect(instanceTypeSpec('m7i.metal-24xl')).toMatchObject({ vcpus: 96, memoryMiB: 384 * 1024, enclaves: false });
+    expect(instanceTypeSpec('m7a.metal-48xl')).toMatchObject({ vcpus: 192, threadsPerCore: 1, enclaves: false });
+    expect(instanceTypeSpec('m8g.metal-48xl')).toMatchObject({ vcpus: 192, enclaves: false });
+    expect(instanceTypeSpec('r7iz.metal-16xl')).toMatchObject({ vcpus: 64, memoryMiB: 512 * 1024 });
+    expect(instanceTypeSpec('m8i.metal-96xl')).toMatchObject({ vcpus: 384 });
+    // nitro-enclave.html#nitro-enclave-reqs: C7gn, C8a, Im4gn, Is4gen and HPC types are not listed;
+    // M8a and R8a exclude only the medium size; M7a excludes medium and large; G5 and Inf1 admit every size.
+    expect(instanceTypeSpec('c7gn.4xlarge')?.enclaves).toBe(false);
+    expect(instanceTypeSpec('c8a.4xlarge')?.enclaves).toBe(false);
+    expect(instanceTypeSpec('im4gn.2xlarge')?.enclaves).toBe(false);
+    expect(instanceTypeSpec('is4gen.xlarge')?.enclaves).toBe(false);
+    expect(instanceTypeSpec('hpc6a.48xlarge')).toMatchObject({ vcpus: 96, threadsPerCore: 1, enclaves: false });
+    expect(instanceTypeSpec('m8a.large')).toMatchObject({ vcpus: 2, threadsPerCore: 1, enclaves: true });
+    expect(instanceTypeSpec('m7a.large')?.enclaves).toBe(false);
+    expect(instanceTypeSpec('m6g.large')?.enclaves).toBe(true);
+    expect(instanceTypeSpec('m5.large')?.enclaves).toBe(false);
+    expect(instanceTypeSpec('g5.xlarge')).toMatchObject({ vcpus: 4, memoryMiB: 16 * 1024, enclaves: true });
+    expect(instanceTypeSpec('inf1.xlarge')).toMatchObject({ vcpus: 4, memoryMiB: 8 * 1024, enclaves: true });
+    expect(instanceTypeSpec('t3.micro')).toMatchObject({ vcpus: 2, cores: 1, enclaves: false });
+  });
+
   it('--instance-types adds a type from describe-instance-types JSON, and a bad file is one problem at its line', async () => {
     const directory = mkdtempSync(join(tmpdir(), 'isolint-types-'));
     writeFileSync(join(directory, 'template.yaml'), TEMPLATE);

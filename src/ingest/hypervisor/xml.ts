@@ -1,6 +1,10 @@
-import { DOMParser, type Element } from '@xmldom/xmldom';
+import type { Element } from '@xmldom/xmldom';
 import type { SourceSpan } from '../../model/source.js';
+import { lazyModule } from '../lazy-module.js';
 import { inputError } from './common.js';
+
+/** Loaded when the first XML input is read. */
+const xmldom = lazyModule<typeof import('@xmldom/xmldom')>('@xmldom/xmldom');
 
 /**
  * XML with positions through @xmldom/xmldom (the project's choice): every element and attribute carries
@@ -8,6 +12,7 @@ import { inputError } from './common.js';
  */
 export function parseXml(file: string, text: string): Element {
   let failure: { message: string; line?: number; column?: number } | undefined;
+  const { DOMParser } = xmldom();
   const parser = new DOMParser({
     onError(level: string, message: string, context?: unknown) {
       if (level === 'warning' || failure) return;

@@ -143,13 +143,14 @@ export function readLaunchSegments(
       const target = writtenFile(command);
       if (target && command.heredoc && writeFile(target, heredocFile(command.heredoc, placement), span(command)))
         continue;
-      readCommand(command, local, span);
+      readCommand(command, local, span, segment.text);
     }
   }
   function readCommand(
     command: ShellCommand,
     context: LaunchScriptContext,
     span: (word: { start: number; end: number }) => SourceSpan,
+    text: string,
   ): void {
     switch (command.name) {
       case 'nitro-cli':
@@ -159,7 +160,7 @@ export function readLaunchSegments(
         }
         break;
       case 'sed': {
-        const edit = sedEdit(command);
+        const edit = sedEdit(command, text);
         if (!edit) break;
         if (!allocator) {
           // Editing the file the package installed.
@@ -349,6 +350,7 @@ function writtenAllowlist(
 /** `sed -i 's/^memory_mib:…/memory_mib: 6144/' …/allocator.yaml`: the keys it sets. */
 function sedEdit(
   command: ShellCommand,
+  text: string,
 ): Array<{ from?: string; key: string; value: Maybe<string>; word: ShellWord }> | undefined {
   const args = command.args;
   if (!args.some((arg) => typeof arg.value === 'string' && /^(-i|--in-place)/.test(arg.value))) return undefined;
@@ -356,7 +358,11 @@ function sedEdit(
   const files: string[] = [];
   for (let i = 0; i < args.length; i++) {
     const value = args[i].value;
-    if (typeof value !== 'string') continue;
+    if (typeof value !== 'string') {
+      // An unknown word is the script when no script came yet (`sed -i "s/…/${MEM}/" file`), else a file.
+      if (scripts.length === 0 && !args.slice(0, i).some((a) => a.value === '-e')) scripts.push(args[i]);
+      continue;
+    }
     if (value === '-e' || value === '--expression') {
       if (args[i + 1]) scripts.push(args[++i]);
     } else if (value.startsWith('-')) continue;
@@ -366,19 +372,29 @@ function sedEdit(
   if (!files.some((file) => ALLOCATOR_PATH.test(file))) return undefined;
   const changes: Array<{ from?: string; key: string; value: Maybe<string>; word: ShellWord }> = [];
   for (const word of scripts) {
-    if (typeof word.value !== 'string') continue;
-    for (const part of word.value.split(/;\s*/)) {
+    // A script with an unknown part (`s/^memory_mib:.*/memory_mib: ${MEM}/`, MEM set elsewhere) still says
+    // which key it sets: read the key from the words as written, and the value stays unknown.
+    const written = typeof word.value === 'string' ? word.value : unquote(text.slice(word.start, word.end));
+    for (const part of written.split(/;\s*/)) {
       const match = /^s(.)(.*?)\1(.*?)\1[gI0-9]*$/.exec(part.trim());
       if (!match) continue;
       const from = /(memory_mib|cpu_count|cpu_pool)/.exec(match[2])?.[1];
       const to = /^\s*(memory_mib|cpu_count|cpu_pool)\s*:\s*(.*?)\s*$/.exec(match[3].replace(/\\(.)/g, '$1'));
       if (!from || !to) continue;
-      const value =
-        /[&\\]/.test(match[3]) && /\\\d|&/.test(match[3]) ? unknown('the sed replacement uses what it matched') : to[2];
+      const value = isUnknown(word.value)
+        ? word.value
+        : /[&\\]/.test(match[3]) && /\\\d|&/.test(match[3])
+          ? unknown('the sed replacement uses what it matched')
+          : to[2];
       changes.push({ from, key: to[1], value, word });
     }
   }
   return changes.length ? changes : undefined;
+}
+
+/** A shell word as written, its outer quotes taken off (`"s/a/$B/"` → `s/a/$B/`). */
+function unquote(word: string): string {
+  return word.replace(/^(["'])([\s\S]*)\1$/, '$2');
 }
 
 function poolOf(

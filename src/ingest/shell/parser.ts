@@ -286,7 +286,11 @@ class ScriptReader {
   private expansion(node: TreeNode): Maybe<string> {
     const text = node.text;
     const match = /^\$\{?([A-Za-z_][\w]*(?:::[A-Za-z]+)?)(?:(:?[-=])([^}]*))?\}?$/.exec(text);
-    if (!match) return unknown(`${text.slice(0, 40)} is computed when the script runs`);
+    if (!match) {
+      // $1, ${2}, $@, $*: what the script is started with (a systemd ExecStart=, a caller), not in the script.
+      if (/^\$\{?([0-9]+|[@*])\}?$/.test(text)) return unknown(`${text} is an argument the script is started with`);
+      return unknown(`${text.slice(0, 40)} is computed when the script runs`);
+    }
     const [, name, operator, fallback] = match;
     const value = this.variables.get(name);
     if (value === undefined || value === '') {

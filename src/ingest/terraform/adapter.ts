@@ -25,7 +25,9 @@ export const terraformAdapter: Adapter = {
     await Promise.all([prepareHclParser(), prepareShellParser()]);
   },
   owns: (absolutePath, files) =>
-    /\.tf$/i.test(absolutePath) ? calledModuleFiles(absolutePath, filesOf({ files })) : [],
+    /\.tf$/i.test(absolutePath)
+      ? [...calledModuleFiles(absolutePath, filesOf({ files })), ...userDataTemplates(absolutePath, filesOf({ files }))]
+      : [],
   load(input) {
     const module = loadModule(input);
     const file = module.evaluation.source.files.get(input.absolutePath);
@@ -71,6 +73,8 @@ class EvaluatedModule {
       idOf: (address) => `${this.directory}/${this.instanceOf(address)}`,
       resource: (address) => this.resources.get(this.instanceOf(address)),
       resources: () => [...this.resources.values()].filter((r) => !r.data),
+      // Display paths are relative to the scan root, not to the process's directory.
+      absolute: (display) => resolve(evaluation.source.directory, posix.relative(evaluation.source.display, display)),
     };
     const byOwner = new Map<string, EvaluatedResource[]>();
     for (const resource of evaluation.resources) {
@@ -161,6 +165,24 @@ class EvaluatedModule {
 }
 
 const MAX_OWNED_DEPTH = 16;
+
+/**
+ * The files a `user_data = templatefile("…")` / `file("…")` of this .tf renders: read as that instance's launch
+ * path (resources.ts), so not again as scripts of the directory's machine (which would launch every enclave
+ * twice and declare the allocator twice).
+ */
+function userDataTemplates(absolutePath: string, files: InputFiles): string[] {
+  let text: string;
+  try {
+    text = files.read(absolutePath);
+  } catch {
+    return [];
+  }
+  if (!text.includes('user_data')) return [];
+  const pattern =
+    /\buser_data(?:_base64)?\s*=\s*(?:base64(?:encode|gzip)\(\s*)?(?:templatefile|file)\(\s*"(?:\$\{path\.module\}\/)?([^"$]+)"/g;
+  return [...text.matchAll(pattern)].map((match) => resolve(dirname(absolutePath), match[1]));
+}
 
 /**
  * The .tf files of the local modules a file calls, and of the modules they call: found with a quick look at

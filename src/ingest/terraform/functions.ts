@@ -1,6 +1,6 @@
-import { parse as parseYamlText, stringify as stringifyYaml } from 'yaml';
 import { isUnknown, type Unknown } from '../../model/unknown.js';
 import { JsonText, unknownKeysOf } from '../aws/values.js';
+import { yamlParser } from '../located.js';
 
 /**
  * Terraform's built-in functions, as https://developer.hashicorp.com/terraform/language/functions
@@ -426,10 +426,10 @@ export const FUNCTIONS: Record<string, Fn> = {
       throw new FunctionError('jsondecode: not valid JSON');
     }
   },
-  yamlencode: ([v]) => stringifyYaml(toYamlFriendly(v)),
+  yamlencode: ([v]) => yamlParser().stringify(toYamlFriendly(v)),
   yamldecode: ([s]) => {
     try {
-      return (parseYamlText(text(s, 'yamldecode'), { version: '1.2', schema: 'core' }) as unknown) ?? null;
+      return (yamlParser().parse(text(s, 'yamldecode'), { version: '1.2', schema: 'core' }) as unknown) ?? null;
     } catch {
       throw new FunctionError('yamldecode: not valid YAML');
     }

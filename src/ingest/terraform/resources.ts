@@ -58,6 +58,8 @@ export interface TfScope {
   resource(address: string): TfResource | undefined;
   /** All resources of the module or plan (roles by name). */
   resources(): Iterable<TfResource>;
+  /** Absolute path of a file shown as `display` (template files of user_data), where the scope knows it. */
+  absolute?: (display: string) => string;
 }
 
 /** Root device names of Linux and Windows AMIs (/dev/xvda, /dev/sda1): the AMI says which is root. */
@@ -121,7 +123,7 @@ export class TerraformMapper {
     let segments = userDataSegments(text, context);
     // The rendered text of a template file: placed at that file's lines (line for line when the template has no
     // directives that add or drop lines; interpolated lines keep their line, not their exact column).
-    const target = templateTarget(resource.document, property);
+    const target = templateTarget(resource.document, property, this.scope.absolute);
     if (target && segments.length > 0) {
       const templateText = readTemplate(target.absolute);
       if (templateText !== undefined) {

@@ -11,6 +11,7 @@ import type { LocatedDocument } from '../located.js';
 export function templateTarget(
   document: LocatedDocument,
   property: SourceSpan,
+  absolute: (display: string) => string = (display) => resolve(display),
 ): { display: string; absolute: string } | undefined {
   let text = '';
   for (let line = property.startLine; line <= Math.min(document.lines.lineCount, property.startLine + 2); line++)
@@ -18,7 +19,7 @@ export function templateTarget(
   const match = /\b(?:templatefile|file)\(\s*"(?:\$\{path\.module\}\/)?([^"$]+)"/.exec(text);
   if (!match) return undefined;
   const display = posix.join(posix.dirname(document.file.split('\\').join('/')), match[1]);
-  return { display, absolute: resolve(display) };
+  return { display, absolute: absolute(display) };
 }
 
 export function readTemplate(path: string): string | undefined {
