@@ -22,6 +22,15 @@ const messages = {
     "The enclave pool of '{{parent}}' reserves {{pool}} vCPUs, but the parent can give at most {{capacity}} of its {{total}} (it keeps {{keep}}).",
   poolParentMemory:
     "The enclave pool of '{{parent}}' reserves {{pool}} MiB, but the parent has only {{total}} MiB and needs some for itself.",
+  // The parent chosen by InstanceRequirements: its minimums are what EC2 may pick, so a shortfall may happen.
+  parentCpuMinimum:
+    "Enclaves of '{{parent}}' have {{demand}} vCPUs, but InstanceRequirements lets EC2 pick a parent with as few as {{total}}, which can give at most {{capacity}} (it keeps {{keep}}).",
+  parentMemoryMinimum:
+    "Enclaves of '{{parent}}' have {{demand}} MiB of memory, but InstanceRequirements lets EC2 pick a parent with as little as {{capacity}} MiB.",
+  poolParentCpuMinimum:
+    "The enclave pool of '{{parent}}' reserves {{pool}} vCPUs, but InstanceRequirements lets EC2 pick a parent with as few as {{total}}, which can give at most {{capacity}} (it keeps {{keep}}).",
+  poolParentMemoryMinimum:
+    "The enclave pool of '{{parent}}' reserves {{pool}} MiB, but InstanceRequirements lets EC2 pick a parent with as little as {{total}} MiB, which needs some for itself.",
   poolPartialCores:
     "The enclave pool of '{{parent}}' reserves {{pool}} vCPUs on a parent with {{threads}} threads per core: the pool must be whole cores, so use a multiple of {{threads}}.",
   poolCpuZero: "The enclave pool of '{{parent}}' lists CPU 0, which the parent always keeps (with its siblings).",

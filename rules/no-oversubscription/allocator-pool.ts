@@ -51,7 +51,9 @@ export function checkPoolAgainstParent(parent: Parent, context: Context): void {
       const capacity = Math.max(0, node.vcpus - keep);
       if (pool.cpuCount > capacity) {
         context.report({
-          messageId: 'poolParentCpu',
+          ...(parent.atLeast('vcpus')
+            ? { messageId: 'poolParentCpuMinimum', severity: 'warning' as const }
+            : { messageId: 'poolParentCpu' }),
           data: { parent: nameOf(node), pool: pool.cpuCount, capacity, total: node.vcpus, keep },
           subject: node,
           at: cpuAt,
@@ -63,7 +65,9 @@ export function checkPoolAgainstParent(parent: Parent, context: Context): void {
   }
   if (!isUnknown(pool.memoryMiB) && !isUnknown(node.memoryMiB) && pool.memoryMiB >= node.memoryMiB) {
     context.report({
-      messageId: 'poolParentMemory',
+      ...(parent.atLeast('memory')
+        ? { messageId: 'poolParentMemoryMinimum', severity: 'warning' as const }
+        : { messageId: 'poolParentMemory' }),
       data: { parent: nameOf(node), pool: pool.memoryMiB, total: node.memoryMiB },
       subject: node,
       at: pool.memorySource ?? pool.source,

@@ -32,7 +32,9 @@ export function checkEnclavesAgainstParent(parent: Parent, enclaves: EnclaveNode
     const capacity = Math.max(0, node.vcpus - keep);
     if (vcpuDemand > capacity) {
       context.report({
-        messageId: 'parentCpu',
+        ...(parent.atLeast('vcpus')
+          ? { messageId: 'parentCpuMinimum', severity: 'warning' as const }
+          : { messageId: 'parentCpu' }),
         data: { parent: nameOf(node), demand: vcpuDemand, capacity, total: node.vcpus, keep },
         subject: declared,
         at: parent.capacityAt('vcpus'),
@@ -61,7 +63,9 @@ export function checkEnclavesAgainstParent(parent: Parent, enclaves: EnclaveNode
   // The parent's own OS and workload need memory too: enclaves may not take all of it.
   if (!isUnknown(node.memoryMiB) && !isUnknown(memoryDemand) && memoryDemand >= node.memoryMiB) {
     context.report({
-      messageId: 'parentMemory',
+      ...(parent.atLeast('memory')
+        ? { messageId: 'parentMemoryMinimum', severity: 'warning' as const }
+        : { messageId: 'parentMemory' }),
       data: { parent: nameOf(node), demand: memoryDemand, capacity: node.memoryMiB },
       subject: declared,
       at: parent.capacityAt('memory'),

@@ -1,6 +1,7 @@
 import type { Graph } from '../../src/model/graph.js';
 import type { InstanceNode } from '../../src/model/nodes.js';
-import { instanceTypeSpec, type InstanceTypeSpec } from '../../src/model/ec2-instance-types.js';
+import { instanceTypeSpec, SELECTION_MINIMUM, type InstanceTypeSpec } from '../../src/model/ec2-instance-types.js';
+import { provenanceOf } from '../../src/model/provenance.js';
 import type { SourceSpan } from '../../src/model/source.js';
 import { isUnknown } from '../../src/model/unknown.js';
 
@@ -27,6 +28,11 @@ export interface Parent {
   standIn: boolean;
   /** Where its capacity is written: the property, else its instance type, else the instance. */
   capacityAt(property: 'vcpus' | 'memory'): SourceSpan;
+  /**
+   * Whether the capacity is only the least EC2 may pick (InstanceRequirements minimums): a shortfall then may
+   * happen, on the smallest type that matches, rather than surely.
+   */
+  atLeast(property: 'vcpus' | 'memory'): boolean;
 }
 
 export function parentOf(graph: Graph, declared: InstanceNode): Parent {
@@ -48,6 +54,10 @@ export function parentOf(graph: Graph, declared: InstanceNode): Parent {
     threadsPerCore,
     keep: threadsPerCore && threadsPerCore > 1 ? PARENT_MIN_VCPUS_SMT : PARENT_MIN_VCPUS_NO_SMT,
     standIn: declared.standIn !== undefined,
+    atLeast: (property) => {
+      const provenance = provenanceOf(declared, property, property === 'vcpus' ? declared.vcpus : declared.memoryMiB);
+      return provenance.how === 'defaulted' && provenance.default.name === SELECTION_MINIMUM.name;
+    },
     capacityAt: (property) => declared.at[property] ?? (spec ? declared.at.instanceType : undefined) ?? declared.source,
   };
 }

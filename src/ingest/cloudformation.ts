@@ -41,6 +41,7 @@ import { parseYaml, type LocatedDocument } from './located.js';
 import { cloudInitLogin } from './cloud-init.js';
 import { cfnInitSegments, machineLaunches, prepareShellParser, userDataSegments } from './launch-scripts.js';
 import type { LaunchSegment } from './shell/launches.js';
+import { SELECTION_MINIMUM } from '../model/ec2-instance-types.js';
 
 /**
  * CloudFormation templates, JSON or YAML (short-form tags included), found by content: a `Resources`
@@ -516,6 +517,7 @@ class TemplateReader {
         const value = isRecord(range) ? toNumber(this.get(range, 'Min')) : undefined;
         if (typeof value !== 'number') return unknown(`InstanceRequirements.${key} sets no minimum`);
         node.at = { ...node.at, [property]: this.spans.key(range, 'Min', this.spans.key(requirements, key, fallback)) };
+        node.defaults = { ...node.defaults, [property]: SELECTION_MINIMUM };
         return value;
       };
       node.vcpus = minimum('VCpuCount', 'vcpus');

@@ -438,3 +438,13 @@ export function coreSiblings(spec: InstanceTypeSpec, cpu: number): number[] | un
   }
   return undefined;
 }
+
+/**
+ * What attribute-based instance type selection (InstanceRequirements) decides: only minimums, so the machine
+ * EC2 picks has at least these vCPUs and this memory, and may have exactly that
+ * (https://docs.aws.amazon.com/autoscaling/ec2/userguide/create-mixed-instances-group-attribute-based-instance-type-selection.html).
+ */
+export const SELECTION_MINIMUM = {
+  name: 'InstanceRequirements minimum',
+  why: 'attribute-based selection sets only minimums: EC2 may pick a type this small',
+} as const;

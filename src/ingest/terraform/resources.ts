@@ -32,6 +32,7 @@ import { cloudInitLogin } from '../cloud-init.js';
 import { isLaunchText, machineLaunches, userDataSegments } from '../launch-scripts.js';
 import { linePlacement, readTemplate, templateTarget } from './template-files.js';
 import type { LocatedDocument } from '../located.js';
+import { SELECTION_MINIMUM } from '../../model/ec2-instance-types.js';
 
 /**
  * Terraform resources (hashicorp/aws) onto the graph, shared by .tf files and plan JSON: both give
@@ -406,6 +407,7 @@ export class TerraformMapper {
         const value = isRecord(range) ? toNumber(range.min) : undefined;
         if (typeof value !== 'number') return unknown(`instance_requirements.${key} sets no minimum`);
         node.at = { ...node.at, [property]: spans.key(range, 'min', spans.key(requirements, key, fallback)) };
+        node.defaults = { ...node.defaults, [property]: SELECTION_MINIMUM };
         return value;
       };
       node.vcpus = minimum('vcpu_count', 'vcpus');
