@@ -5,55 +5,11 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { cloudFormationYaml } from './lib/cloudformation.mjs';
 
 const cfnResources = Number(process.argv[2] ?? 500);
 const planResources = Number(process.argv[3] ?? 20_000);
 const { check } = await import('../dist/src/index.js');
-
-/** Groups of five resources: a security group, a standalone ingress, an instance, a volume and its attachment. */
-function cloudFormation(count) {
-  const lines = [
-    "AWSTemplateFormatVersion: '2010-09-09'",
-    'Parameters:',
-    '  Env: { Type: String, Default: prod }',
-    '  AdminCidr: { Type: String }',
-    'Mappings:',
-    '  Sizes: { prod: { Type: m5.xlarge }, dev: { Type: t3.large } }',
-    'Conditions:',
-    '  IsProd: !Equals [!Ref Env, prod]',
-    'Resources:',
-  ];
-  for (let i = 0; lines.length < 10 || i * 5 < count; i++) {
-    const open = i % 10 === 0;
-    lines.push(
-      `  Group${i}:`,
-      '    Type: AWS::EC2::SecurityGroup',
-      '    Properties:',
-      `      GroupDescription: !Sub 'group ${i} in \${Env}'`,
-      '      SecurityGroupIngress:',
-      `        - { IpProtocol: tcp, FromPort: 443, ToPort: 443, CidrIp: 0.0.0.0/0 }`,
-      `  Ssh${i}:`,
-      '    Type: AWS::EC2::SecurityGroupIngress',
-      `    Properties: { GroupId: !GetAtt Group${i}.GroupId, IpProtocol: tcp, FromPort: 22, ToPort: 22, CidrIp: ${open ? '0.0.0.0/0' : '!Ref AdminCidr'} }`,
-      `  Server${i}:`,
-      '    Type: AWS::EC2::Instance',
-      '    Properties:',
-      '      ImageId: ami-0abcdef1234567890',
-      '      InstanceType: !FindInMap [Sizes, !Ref Env, Type]',
-      `      SecurityGroupIds: [!Ref Group${i}]`,
-      `      MetadataOptions: { HttpTokens: ${i % 4 === 0 ? 'optional' : 'required'} }`,
-      '      BlockDeviceMappings:',
-      `        - { DeviceName: /dev/xvda, Ebs: { VolumeSize: 20, Encrypted: !If [IsProd, true, false] } }`,
-      `  Data${i}:`,
-      '    Type: AWS::EC2::Volume',
-      `    Properties: { AvailabilityZone: !GetAtt Server${i}.AvailabilityZone, Size: 100${i % 3 === 0 ? '' : ', Encrypted: true'} }`,
-      `  Attach${i}:`,
-      '    Type: AWS::EC2::VolumeAttachment',
-      `    Properties: { InstanceId: !Ref Server${i}, VolumeId: !Ref Data${i}, Device: /dev/sdf }`,
-    );
-  }
-  return `${lines.join('\n')}\n`;
-}
 
 /** Groups of four: security group, instance, volume, attachment; references in `configuration`. */
 function plan(count) {
@@ -171,5 +127,9 @@ async function run(label, name, text) {
   }
 }
 
-await run(`CloudFormation template, ${cfnResources} resources`, 'template.yaml', cloudFormation(cfnResources));
+await run(
+  `CloudFormation template, ${cfnResources} resources`,
+  'template.yaml',
+  cloudFormationYaml(Math.max(1, Math.ceil(cfnResources / 5))),
+);
 await run(`Terraform plan JSON, ${planResources} resources`, 'plan.json', plan(planResources));
