@@ -42,6 +42,32 @@ describe('launch scripts', () => {
     ]);
   });
 
+  it('says where a script has a syntax error, and still reads the commands before it', () => {
+    const fragment = load(
+      shellScriptAdapter,
+      'broken.sh',
+      [
+        '#!/bin/bash',
+        'nitro-cli run-enclave --cpu-count 2 --memory 4096 --eif-path /opt/app.eif',
+        'if [ -e x ]; then',
+        '  echo "$(( 1 +',
+      ].join('\n'),
+    );
+    expect(enclaves(fragment).map((e) => [e.label, e.vcpus, e.memoryMiB])).toEqual([['app', 2, 4096]]);
+    expect(fragment.skipped?.map((s) => [s.source.file, s.source.startLine, s.message])).toEqual([
+      ['broken.sh', 2, 'shell syntax error from here on (bash would refuse the script): what follows may be misread'],
+    ]);
+  });
+
+  it('a script bash accepts has no syntax note', () => {
+    const fragment = load(
+      shellScriptAdapter,
+      'fine.sh',
+      '#!/bin/bash\nset -euo pipefail\nnitro-cli run-enclave --cpu-count 2 --memory 4096 --eif-path /opt/app.eif\n',
+    );
+    expect(fragment.skipped ?? []).toEqual([]);
+  });
+
   it('turns an allocator heredoc into the pool, positions inside it, then applies sed -i edits', () => {
     const fragment = load(
       shellScriptAdapter,

@@ -139,7 +139,14 @@ export function readLaunchSegments(
     const placement = segment.placement;
     const span = (word: { start: number; end: number }) => spanIn(placement, word.start, word.end);
     const local = { ...context, placement };
-    for (const command of parseShell(segment.text, context.variables).commands) {
+    const script = parseShell(segment.text, context.variables);
+    // tree-sitter reads on past a syntax error; what follows it may be misread, and bash would not run it.
+    if (script.syntaxError)
+      result.skipped.push({
+        source: span(script.syntaxError),
+        message: 'shell syntax error from here on (bash would refuse the script): what follows may be misread',
+      });
+    for (const command of script.commands) {
       const target = writtenFile(command);
       if (target && command.heredoc && writeFile(target, heredocFile(command.heredoc, placement), span(command)))
         continue;

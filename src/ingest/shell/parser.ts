@@ -61,6 +61,8 @@ export interface ShellCommand {
 
 export interface ShellScript {
   commands: ShellCommand[];
+  /** Where the first syntax error is (bash would refuse the script), when there is one. */
+  syntaxError?: { start: number; end: number };
 }
 
 const WRAPPERS = new Set(['sudo', 'exec', 'nohup', 'env', 'time', 'command', 'setsid', 'stdbuf']);
@@ -80,10 +82,23 @@ export function parseShell(text: string, variables: ReadonlyMap<string, Maybe<st
   try {
     const reader = new ScriptReader(text, variables);
     reader.walk(tree.rootNode, 0);
-    return { commands: reader.commands };
+    const syntaxError = tree.rootNode.hasError ? firstError(tree.rootNode) : undefined;
+    return { commands: reader.commands, ...(syntaxError ? { syntaxError } : {}) };
   } finally {
     tree.delete();
   }
+}
+
+/** The first ERROR or missing node, walking down iteratively (a hostile script cannot exhaust the stack). */
+function firstError(root: TreeNode): { start: number; end: number } | undefined {
+  let node: TreeNode | null = root;
+  while (node) {
+    if (node.isError || node.isMissing)
+      return { start: node.startIndex, end: Math.max(node.endIndex, node.startIndex + 1) };
+    node =
+      node.children.find((child) => child !== null && (child.hasError || child.isError || child.isMissing)) ?? null;
+  }
+  return undefined;
 }
 
 class ScriptReader {
